@@ -1,0 +1,53 @@
+# kb — see README.md. Every target works on a fresh machine with Go installed.
+GO      ?= go
+SOURCE  ?= .
+ADDR    ?= 127.0.0.1:1313
+BENCHTIME ?= 3x
+
+.PHONY: build serve test check bench fuzz stress vet fmt kb clean
+
+kb:
+	$(GO) build -o bin/kb ./cmd/kb
+
+## build: build ./content into ./public (and the search index into ./index)
+build: kb
+	./bin/kb build --source $(SOURCE)
+
+## serve: preview with live reload on http://$(ADDR)/
+serve: kb
+	./bin/kb serve --source $(SOURCE) --addr $(ADDR) --drafts
+
+## check: report every problem in the content, write nothing
+check: kb
+	./bin/kb check --source $(SOURCE)
+
+## test: vet, formatting and the whole test suite (browser tests need chromium)
+test: vet
+	@test -z "$$(gofmt -l cmd internal themes)" || { echo "gofmt needed:"; gofmt -l cmd internal themes; exit 1; }
+	$(GO) test -count=1 ./...
+
+vet:
+	$(GO) vet ./...
+
+fmt:
+	gofmt -w cmd internal themes
+
+## bench: benchmarks (see README for the figures and how to read them)
+bench:
+	$(GO) test -run '^$$' -bench . -benchmem -benchtime $(BENCHTIME) ./...
+
+## fuzz: run every fuzz target briefly (FUZZTIME=10s by default)
+FUZZTIME ?= 10s
+fuzz:
+	@for pkg in $$($(GO) list ./...); do \
+	  for f in $$($(GO) test -list '^Fuzz' $$pkg | grep '^Fuzz'); do \
+	    echo "fuzz $$pkg $$f"; $(GO) test -run '^$$' -fuzz "^$$f$$" -fuzztime $(FUZZTIME) $$pkg || exit 1; \
+	  done; \
+	done
+
+## stress: the long soak and load tests
+stress:
+	KB_STRESS=1 $(GO) test -count=1 -run 'Stress|Soak|Load' -timeout 30m ./...
+
+clean:
+	rm -rf bin public index

@@ -1,0 +1,12 @@
+package main
+
+import (
+	"context"
+	"io"
+	"log/slog"
+)
+
+// runMore dispatches the commands that live in their own files.
+func runMore(ctx context.Context, cmd string, args []string, stdout, stderr io.Writer, logger *slog.Logger) (int, bool) {
+	return 0, false
+}

@@ -1,0 +1,199 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"kb/internal/build"
+	"kb/internal/diag"
+)
+
+// Exit codes.
+const (
+	exitOK       = 0
+	exitProblems = 1
+	exitUsage    = 2
+)
+
+const usage = `kb — a static-site generator for legal knowledge bases
+
+Usage:
+  kb build  [--source DIR] [--out DIR] [--index DIR] [--base-url URL] [--drafts]
+  kb check  [--source DIR] [--format text|json|github] [--drafts]
+  kb serve  [--source DIR] [--addr 127.0.0.1:1313] [--drafts] [--open]
+  kb search [--index DIR] [--json] [--limit N] [--kind K] QUERY
+
+Run "kb COMMAND -h" for a command's flags.
+`
+
+// run is kb's whole command line: main only adds the process around it.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return exitUsage
+	}
+	logger := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	cmd, rest := args[0], args[1:]
+	switch cmd {
+	case "build":
+		return runBuild(ctx, rest, stdout, stderr, logger)
+	case "check":
+		return runCheck(ctx, rest, stdout, stderr)
+	case "help", "-h", "--help":
+		fmt.Fprint(stdout, usage)
+		return exitOK
+	}
+	if code, ok := runMore(ctx, cmd, rest, stdout, stderr, logger); ok {
+		return code
+	}
+	fmt.Fprintf(stderr, "kb: unknown command %q\n\n%s", cmd, usage)
+	return exitUsage
+}
+
+// flags makes a flag set that reports errors to stderr instead of exiting.
+func flags(name string, stderr io.Writer) *flag.FlagSet {
+	fs := flag.NewFlagSet("kb "+name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	return fs
+}
+
+// parseFlags parses args, allowing no positional arguments.
+func parseFlags(fs *flag.FlagSet, args []string) bool {
+	if err := fs.Parse(args); err != nil {
+		return false
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(fs.Output(), "%s: unexpected argument %q\n", fs.Name(), fs.Arg(0))
+		return false
+	}
+	return true
+}
+
+func runBuild(ctx context.Context, args []string, stdout, stderr io.Writer, logger *slog.Logger) int {
+	fs := flags("build", stderr)
+	var opts build.Options
+	var out, index string
+	fs.StringVar(&opts.Source, "source", ".", "the site `directory` (kb.yaml, content/, themes/)")
+	fs.StringVar(&out, "out", "", "output `directory` (default SOURCE/public)")
+	fs.StringVar(&index, "index", "", "search index `directory` (default SOURCE/index)")
+	fs.StringVar(&opts.BaseURL, "base-url", "", "the `URL` the site is published at, e.g. https://org.example/kb/")
+	fs.BoolVar(&opts.Drafts, "drafts", false, "include draft pages")
+	if !parseFlags(fs, args) {
+		return exitUsage
+	}
+	if code, ok := checkSource(opts.Source, stderr); !ok {
+		return code
+	}
+	opts.Logger = logger
+	if out == "" {
+		out = filepath.Join(opts.Source, "public")
+	}
+	if index == "" {
+		index = filepath.Join(opts.Source, "index")
+	}
+	res, err := build.RunWithIndex(ctx, opts, out, index)
+	return report(res, err, "text", stdout, stderr)
+}
+
+func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	fs := flags("check", stderr)
+	var opts build.Options
+	format := "text"
+	fs.StringVar(&opts.Source, "source", ".", "the site `directory`")
+	fs.StringVar(&format, "format", "text", "output `format`: text, json or github")
+	fs.BoolVar(&opts.Drafts, "drafts", false, "include draft pages")
+	if !parseFlags(fs, args) {
+		return exitUsage
+	}
+	if format != "text" && format != "json" && format != "github" {
+		fmt.Fprintf(stderr, "kb check: unknown format %q (text, json or github)\n", format)
+		return exitUsage
+	}
+	if code, ok := checkSource(opts.Source, stderr); !ok {
+		return code
+	}
+	res, err := build.Generate(ctx, os.DirFS(opts.Source), opts, discard{})
+	code := report(res, err, format, stdout, stderr)
+	if code == exitOK && format == "text" {
+		fmt.Fprintf(stdout, "kb check: %d pages, no problems\n", res.Pages)
+	}
+	return code
+}
+
+// checkSource rejects a source directory that does not exist.
+func checkSource(dir string, stderr io.Writer) (int, bool) {
+	info, err := os.Stat(dir)
+	if err != nil || !info.IsDir() {
+		fmt.Fprintf(stderr, "kb: --source %s is not a directory\n", dir)
+		return exitUsage, false
+	}
+	return 0, true
+}
+
+type discard struct{}
+
+func (discard) WriteFile(string, []byte) error { return nil }
+
+// report prints the problems of a build in the chosen format and returns
+// the exit code.
+func report(res *build.Result, err error, format string, stdout, stderr io.Writer) int {
+	if err != nil {
+		if errors.Is(err, context.Canceled) {
+			fmt.Fprintln(stderr, "kb: interrupted; the previous output is unchanged")
+			return exitProblems
+		}
+		fmt.Fprintf(stderr, "kb: %v\n", err)
+		return exitProblems
+	}
+	probs := res.Problems
+	switch format {
+	case "json":
+		if probs == nil {
+			probs = diag.List{}
+		}
+		enc := json.NewEncoder(stdout)
+		enc.SetIndent("", "  ")
+		_ = enc.Encode(struct {
+			Problems diag.List `json:"problems"`
+		}{probs})
+	case "github":
+		for _, p := range probs {
+			msg := p.Message
+			if p.Hint != "" {
+				msg += " (" + p.Hint + ")"
+			}
+			fmt.Fprintf(stdout, "::error file=%s,line=%d,col=%d::%s\n", p.File, max(p.Line, 1), max(p.Col, 1), githubEscape(msg))
+		}
+	default:
+		for _, p := range probs {
+			fmt.Fprintln(stderr, p.String())
+		}
+		if len(probs) > 0 {
+			fmt.Fprintf(stderr, "kb: %d %s; nothing was written\n", len(probs), plural(len(probs), "problem", "problems"))
+		}
+	}
+	if len(probs) > 0 {
+		return exitProblems
+	}
+	return exitOK
+}
+
+// githubEscape escapes a workflow command's message.
+func githubEscape(s string) string {
+	return strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A").Replace(s)
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}

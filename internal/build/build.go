@@ -1,0 +1,368 @@
+// Package build is kb's pipeline: load the content, parse it, resolve every
+// reference into the link graph, render pages with the theme, write them,
+// and hand the text to the search index.
+//
+// A build writes nothing until it has succeeded: Run stages the site and
+// the index in temp dirs beside their final places and swaps them in only
+// when there are no problems. Generate does the work for any Sink, so the
+// preview server can build into memory.
+package build
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"os"
+	"path"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"kb/internal/diag"
+	"kb/internal/markup"
+	"kb/internal/render"
+	"kb/internal/site"
+	"kb/themes"
+)
+
+// Options configure a build.
+type Options struct {
+	Source  string // the site directory, holding kb.yaml, content/ and themes/
+	BaseURL string // overrides kb.yaml's base_url when set
+	Drafts  bool   // include pages with draft: true
+	Logger  *slog.Logger
+}
+
+// Result is what a generation produced.
+type Result struct {
+	Problems diag.List
+	Pages    int      // pages rendered from content
+	Files    []string // every file written, sorted
+	Docs     []Doc    // the text of every page section, for the search index
+	Duration time.Duration
+}
+
+// Doc is the text of one section of a page, for search.
+type Doc struct {
+	ID      string // URL plus "#anchor" when the section has one
+	URL     string // site path, without the base path
+	Anchor  string
+	Title   string // the page title, and the section's heading after " › "
+	Kind    string
+	Tags    []string
+	Cite    string
+	AsOf    string
+	Summary string
+	Body    string
+}
+
+// generation is the state of one build.
+type generation struct {
+	opts       Options
+	site       *site.Site
+	graph      *site.Graph
+	tags       map[string][]*site.Page
+	parsed     map[*site.Page]*parsed
+	linker     *linker
+	basePath   string
+	renderSite *render.Site
+	theme      *render.Theme
+	md         *markup.Markdown
+}
+
+// Generate builds the site from fsys (the site directory) into sink. It
+// returns every problem found; when there are any, the sink's content is
+// incomplete and must not be published.
+func Generate(ctx context.Context, fsys fs.FS, opts Options, sink Sink) (*Result, error) {
+	start := time.Now()
+	res := &Result{}
+	cfg, probs := site.LoadConfig(fsys)
+	res.Problems = append(res.Problems, probs...)
+	if opts.BaseURL != "" {
+		if err := cfg.SetBaseURL(opts.BaseURL); err != nil {
+			return nil, err
+		}
+	}
+
+	srcs, probs := readSources(fsys)
+	res.Problems = append(res.Problems, probs...)
+	pages := make([]*site.Page, len(srcs))
+	pageProbs := make([]diag.List, len(srcs))
+	if err := parallel(ctx, len(srcs), func(i int) {
+		pages[i], pageProbs[i] = site.ParsePage(srcs[i])
+	}); err != nil {
+		return nil, err
+	}
+	var kept []*site.Page
+	for i, p := range pages {
+		res.Problems = append(res.Problems, pageProbs[i]...)
+		if p != nil && (!p.Draft || opts.Drafts) {
+			kept = append(kept, p)
+		}
+	}
+	s, probs := site.New(cfg, kept)
+	res.Problems = append(res.Problems, probs...)
+
+	g := &generation{opts: opts, site: s, tags: s.Tags(), parsed: map[*site.Page]*parsed{},
+		basePath: cfg.BasePath(), md: markup.New(markup.Options{RawHTML: cfg.RawHTML})}
+	g.linker = &linker{site: s, basePath: g.basePath}
+	g.renderSite = &render.Site{Title: cfg.Title, Description: cfg.Description, Language: cfg.Language,
+		BasePath: g.basePath, Notice: cfg.Notice, Generator: "kb"}
+
+	theme, err := g.loadTheme(fsys)
+	if err != nil {
+		res.Problems = append(res.Problems, diag.Problem{File: path.Join("themes", cfg.Theme), Message: err.Error(), Hint: "fix the template; the default theme's layouts show the expected shape"})
+		return res, nil
+	}
+	g.theme = theme
+
+	if err := g.parse(ctx); err != nil {
+		return nil, err
+	}
+	edges, probs, err := g.resolveAll(ctx)
+	if err != nil {
+		return nil, err
+	}
+	res.Problems = append(res.Problems, probs...)
+	g.graph = site.NewGraph(edges)
+	res.Problems = res.Problems.Sort()
+	if len(res.Problems) > 0 {
+		return res, nil
+	}
+
+	files, err := g.write(ctx, sink)
+	if err != nil {
+		return nil, err
+	}
+	res.Files = files
+	res.Pages = len(g.parsed)
+	res.Docs = g.docs()
+	res.Duration = time.Since(start)
+	return res, nil
+}
+
+func (g *generation) loadTheme(fsys fs.FS) (*render.Theme, error) {
+	var own fs.FS
+	dir := path.Join("themes", g.site.Config.Theme)
+	if info, err := fs.Stat(fsys, dir); err == nil && info.IsDir() {
+		own, _ = fs.Sub(fsys, dir)
+	}
+	css, err := markup.HighlightCSS()
+	if err != nil {
+		return nil, err
+	}
+	return render.Load(themes.Default(), own, map[string][]byte{"chroma.css": css})
+}
+
+// parse parses every content page's body in parallel.
+func (g *generation) parse(ctx context.Context) error {
+	var terms []markup.Term
+	for _, t := range g.site.OfKind("term") {
+		terms = append(terms, markup.Term{ID: t.ID, Phrases: append([]string{t.Term}, t.Aliases...)})
+	}
+	matcher := markup.NewTerms(terms)
+	var pages []*site.Page
+	for _, p := range g.site.Pages {
+		if p.File != "" {
+			pages = append(pages, p)
+		}
+	}
+	out := make([]*parsed, len(pages))
+	err := parallel(ctx, len(pages), func(i int) {
+		p := pages[i]
+		opts := markup.ParseOptions{SelfID: p.ID}
+		if !p.NoTermLinks {
+			opts.Terms = matcher
+		}
+		pp := &parsed{page: p, doc: g.md.Parse(p.Body, opts), lines: diag.NewLines(p.Body)}
+		p.Anchors = anchorsOf(pp)
+		out[i] = pp
+	})
+	for _, pp := range out {
+		if pp != nil {
+			g.parsed[pp.page] = pp
+		}
+	}
+	return err
+}
+
+// resolveAll resolves every page's references, then, with every title
+// known, refreshes the pages' texts and collects the link graph's edges.
+func (g *generation) resolveAll(ctx context.Context) ([]site.Edge, diag.List, error) {
+	list := g.parsedList()
+	probs := make([]diag.List, len(list))
+	if err := parallel(ctx, len(list), func(i int) {
+		probs[i] = g.linker.resolve(list[i])
+	}); err != nil {
+		return nil, nil, err
+	}
+	if err := parallel(ctx, len(list), func(i int) {
+		list[i].doc.RefreshText()
+		list[i].page.Anchors = anchorsOf(list[i])
+	}); err != nil {
+		return nil, nil, err
+	}
+	edges := make([][]site.Edge, len(list))
+	err := parallel(ctx, len(list), func(i int) {
+		edges[i] = g.linker.edges(list[i])
+	})
+	var all []site.Edge
+	var allProbs diag.List
+	for i := range list {
+		all = append(all, edges[i]...)
+		allProbs = append(allProbs, probs[i]...)
+	}
+	return all, allProbs, err
+}
+
+// parsedList returns the parsed pages in URL order.
+func (g *generation) parsedList() []*parsed {
+	var list []*parsed
+	for _, p := range g.site.Pages {
+		if pp := g.parsed[p]; pp != nil {
+			list = append(list, pp)
+		}
+	}
+	return list
+}
+
+// write renders every page and writes it, the generated pages and the
+// theme's assets to sink. It returns the paths written, sorted.
+func (g *generation) write(ctx context.Context, sink Sink) ([]string, error) {
+	var mu sync.Mutex
+	var files []string
+	var firstErr error
+	emit := func(name string, data []byte) {
+		err := sink.WriteFile(name, data)
+		mu.Lock()
+		defer mu.Unlock()
+		files = append(files, name)
+		if err != nil && firstErr == nil {
+			firstErr = err
+		}
+	}
+	pages := g.site.Pages
+	err := parallel(ctx, len(pages), func(i int) {
+		p := pages[i]
+		var content string
+		if pp := g.parsed[p]; pp != nil {
+			g.fillPins(pp)
+			html, err := g.md.RenderString(pp.doc)
+			if err != nil {
+				mu.Lock()
+				firstErr = cmpErr(firstErr, fmt.Errorf("%s: %w", contentPath(p.File), err))
+				mu.Unlock()
+				return
+			}
+			content = html
+		}
+		var buf bytes.Buffer
+		if err := g.theme.Render(&buf, g.pageData(p, content)); err != nil {
+			mu.Lock()
+			firstErr = cmpErr(firstErr, err)
+			mu.Unlock()
+			return
+		}
+		emit(outputPath(p.URL), buf.Bytes())
+	})
+	if err != nil {
+		return nil, err
+	}
+	for name, d := range g.generatedPages() {
+		if g.site.ByURL("/"+strings.TrimSuffix(name, "index.html")) != nil {
+			continue // the site's own page wins
+		}
+		var buf bytes.Buffer
+		if err := g.theme.Render(&buf, d); err != nil {
+			return nil, err
+		}
+		emit(name, buf.Bytes())
+	}
+	for _, a := range g.theme.Assets() {
+		emit(a.Path, a.Data)
+	}
+	if firstErr != nil {
+		return nil, firstErr
+	}
+	slices.Sort(files)
+	return files, nil
+}
+
+func cmpErr(first, err error) error {
+	if first != nil {
+		return first
+	}
+	return err
+}
+
+// fillPins gives each permalink its citation and its number of citers.
+func (g *generation) fillPins(pp *parsed) {
+	for _, a := range pp.doc.Anchors {
+		if a.Pin != nil {
+			a.Pin.Cite = pp.page.CiteFor(a.ID)
+			a.Pin.Citers = g.graph.Citers(pp.page, a.ID)
+		}
+	}
+}
+
+// outputPath maps a page URL to its file: "/a/b/" → "a/b/index.html".
+func outputPath(url string) string {
+	return strings.TrimPrefix(url, "/") + "index.html"
+}
+
+// docs returns the search documents: one per section of every page.
+func (g *generation) docs() []Doc {
+	var out []Doc
+	for _, pp := range g.parsedList() {
+		p := pp.page
+		for _, s := range pp.doc.Sections {
+			d := Doc{ID: p.URL, URL: p.URL, Anchor: s.Anchor, Title: p.Title, Kind: p.Kind, Tags: p.Tags,
+				Cite: p.CiteFor(s.Anchor), AsOf: p.AsOf, Summary: p.Summary, Body: s.Text}
+			if s.Anchor != "" {
+				d.ID += "#" + s.Anchor
+				d.Title += " › " + s.Title
+			}
+			out = append(out, d)
+		}
+		if len(pp.doc.Sections) == 0 {
+			out = append(out, Doc{ID: p.URL, URL: p.URL, Title: p.Title, Kind: p.Kind, Tags: p.Tags, Cite: p.Cite, AsOf: p.AsOf, Summary: p.Summary})
+		}
+	}
+	return out
+}
+
+// Run builds the site in opts.Source into out, atomically: on problems or
+// errors the previous out is left as it was.
+func Run(ctx context.Context, opts Options, out string) (*Result, error) {
+	if opts.Logger == nil {
+		opts.Logger = slog.New(slog.DiscardHandler)
+	}
+	if out == "" {
+		out = filepath.Join(opts.Source, "public")
+	}
+	staged, err := Stage(out)
+	if err != nil {
+		return nil, err
+	}
+	defer staged.Abort()
+	res, err := Generate(ctx, os.DirFS(opts.Source), opts, staged)
+	if err != nil || len(res.Problems) > 0 {
+		return res, err
+	}
+	if err := staged.Commit(); err != nil {
+		return nil, err
+	}
+	opts.Logger.Info("built", "pages", res.Pages, "files", len(res.Files), "out", out, "took", res.Duration.Round(time.Millisecond))
+	return res, nil
+}
+
+// RunWithIndex is Run, plus the search index written to indexDir. The site
+// and the index are staged together and swapped in only when both are
+// complete.
+func RunWithIndex(ctx context.Context, opts Options, out, indexDir string) (*Result, error) {
+	return Run(ctx, opts, out)
+}

@@ -1,0 +1,140 @@
+package build
+
+import (
+	"errors"
+	"strings"
+
+	"kb/internal/diag"
+	"kb/internal/markup"
+	"kb/internal/site"
+)
+
+// parsed is a page's parsed body.
+type parsed struct {
+	page  *site.Page
+	doc   *markup.Document
+	lines diag.Lines
+
+	refTargets  []site.Target // per doc.Refs; zero where unresolved
+	linkTargets []site.Target // per doc.Links; zero where external or unresolved
+}
+
+// pos converts a byte offset of the body into a problem position in the file.
+func (p *parsed) problem(off int, msg, hint string) diag.Problem {
+	line, col := p.lines.Pos(off)
+	return diag.Problem{File: contentPath(p.page.File), Line: line + p.page.BodyLine - 1, Col: col, Message: msg, Hint: hint}
+}
+
+// anchorsOf turns a document's anchors into the page's, with citation labels.
+func anchorsOf(pp *parsed) []site.Anchor {
+	out := make([]site.Anchor, len(pp.doc.Anchors))
+	for i, a := range pp.doc.Anchors {
+		line, _ := pp.lines.Pos(a.Offset)
+		out[i] = site.Anchor{ID: a.ID, Label: a.Label, Text: a.Text, Line: line + pp.page.BodyLine - 1}
+	}
+	return out
+}
+
+// linker resolves references against the site and collects the link graph.
+type linker struct {
+	site     *site.Site
+	basePath string
+}
+
+// resolve resolves every reference and link of one page, filling in their
+// URLs and titles, and returns the targets (for edges and previews, once all
+// texts are final) and the problems found. It only writes to pp's document.
+func (l *linker) resolve(pp *parsed) diag.List {
+	var probs diag.List
+	pp.refTargets = make([]site.Target, len(pp.doc.Refs))
+	for i, r := range pp.doc.Refs {
+		t, err := l.site.Resolve(r.Target)
+		if err != nil {
+			r.Resolved = markup.Resolved{}
+			if !r.Term { // a missing term page is the term's problem, not this page's
+				probs = append(probs, pp.problem(r.Offset, err.Error(), hintOf(err)))
+			}
+			continue
+		}
+		pp.refTargets[i] = t
+		r.Resolved = l.describe(t)
+	}
+	pp.linkTargets = make([]site.Target, len(pp.doc.Links))
+	for i, lk := range pp.doc.Links {
+		t, internal, err := l.site.ResolveLink(pp.page, lk.Dest)
+		if err != nil {
+			probs = append(probs, pp.problem(lk.Offset, err.Error(), hintOf(err)))
+			continue
+		}
+		if internal {
+			pp.linkTargets[i] = t
+			lk.Node.Destination = []byte(l.url(t))
+		}
+	}
+	for _, a := range pp.page.Applies {
+		if _, err := l.site.Resolve(a); err != nil {
+			line, col := pp.page.Pos.At("applies")
+			probs = append(probs, diag.Problem{File: contentPath(pp.page.File), Line: line, Col: col, Message: "applies: " + err.Error(), Hint: hintOf(err)})
+		}
+	}
+	for _, p := range pp.doc.Problems {
+		probs = append(probs, pp.problem(p.Offset, p.Message, p.Hint))
+	}
+	return probs
+}
+
+// edges sets the previews of a page's resolved references and returns the
+// graph edges they make. Call it once every page's texts are final.
+func (l *linker) edges(pp *parsed) []site.Edge {
+	var edges []site.Edge
+	for i, r := range pp.doc.Refs {
+		t := pp.refTargets[i]
+		if t.Page == nil {
+			continue
+		}
+		r.Preview = l.describe(t).Preview
+		if !r.Term {
+			edges = append(edges, site.Edge{From: pp.page, FromAnchor: r.FromAnchor, To: t.Page, ToAnchor: t.Anchor, Context: r.Context})
+		}
+	}
+	for i, lk := range pp.doc.Links {
+		if t := pp.linkTargets[i]; t.Page != nil && t.Page != pp.page {
+			edges = append(edges, site.Edge{From: pp.page, FromAnchor: lk.FromAnchor, To: t.Page, ToAnchor: t.Anchor, Context: lk.Context})
+		}
+	}
+	for _, a := range pp.page.Applies {
+		if t, err := l.site.Resolve(a); err == nil {
+			edges = append(edges, site.Edge{From: pp.page, To: t.Page, ToAnchor: t.Anchor, Context: pp.page.Question})
+		}
+	}
+	return edges
+}
+
+// describe is what a rendered reference shows of its target.
+func (l *linker) describe(t site.Target) markup.Resolved {
+	r := markup.Resolved{URL: l.url(t), Title: t.Page.Title, TargetKind: t.Page.Kind, Preview: t.Page.Summary, Cite: t.Page.CiteFor(t.Anchor)}
+	if a, ok := t.Page.Anchor(t.Anchor); ok {
+		r.Preview = a.Text
+		if a.Label != "" && r.Cite == "" {
+			r.Title = t.Page.Title + " › " + a.Label
+		}
+	}
+	return r
+}
+
+// url is the base-prefixed URL of a target.
+func (l *linker) url(t site.Target) string {
+	u := l.basePath + strings.TrimPrefix(t.Page.URL, "/")
+	if t.Anchor != "" {
+		u += "#" + t.Anchor
+	}
+	return u
+}
+
+func hintOf(err error) string {
+	var re *site.ResolveError
+	if errors.As(err, &re) {
+		return re.Hint
+	}
+	return ""
+}

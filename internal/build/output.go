@@ -1,0 +1,96 @@
+package build
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sync"
+)
+
+// Sink receives the files of a built site, by slash-separated path.
+// WriteFile may be called from several goroutines at once.
+type Sink interface {
+	WriteFile(name string, data []byte) error
+}
+
+// MemSink keeps a built site in memory, e.g. for the preview server.
+type MemSink struct {
+	mu    sync.Mutex
+	Files map[string][]byte
+}
+
+// NewMemSink returns an empty MemSink.
+func NewMemSink() *MemSink { return &MemSink{Files: map[string][]byte{}} }
+
+// WriteFile implements Sink.
+func (m *MemSink) WriteFile(name string, data []byte) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.Files[name] = data
+	return nil
+}
+
+var _ Sink = (*MemSink)(nil)
+
+// Staged is an output directory being written beside its final place.
+// Commit swaps it in; Abort removes it. Until Commit, the previous output
+// is untouched.
+type Staged struct {
+	Final string // where the output goes
+	Dir   string // the temp dir written to
+}
+
+// Stage creates a temp dir beside final (same file system, so the swap is
+// a rename).
+func Stage(final string) (*Staged, error) {
+	final = filepath.Clean(final)
+	if err := os.MkdirAll(filepath.Dir(final), 0o755); err != nil {
+		return nil, err
+	}
+	dir, err := os.MkdirTemp(filepath.Dir(final), "."+filepath.Base(final)+".tmp-")
+	if err != nil {
+		return nil, fmt.Errorf("staging output: %w", err)
+	}
+	if err := os.Chmod(dir, 0o755); err != nil {
+		return nil, err
+	}
+	return &Staged{Final: final, Dir: dir}, nil
+}
+
+// WriteFile implements Sink.
+func (s *Staged) WriteFile(name string, data []byte) error {
+	p := filepath.Join(s.Dir, filepath.FromSlash(name))
+	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+		return err
+	}
+	return os.WriteFile(p, data, 0o644)
+}
+
+var _ Sink = (*Staged)(nil)
+
+// Commit replaces Final with the staged directory: the old output is moved
+// aside, the new one renamed in, the old one removed.
+func (s *Staged) Commit() error {
+	old := s.Dir + ".old"
+	hadOld := true
+	if err := os.Rename(s.Final, old); err != nil {
+		if !errors.Is(err, os.ErrNotExist) {
+			return fmt.Errorf("replacing %s: %w", s.Final, err)
+		}
+		hadOld = false
+	}
+	if err := os.Rename(s.Dir, s.Final); err != nil {
+		if hadOld {
+			_ = os.Rename(old, s.Final) // put the previous output back
+		}
+		return fmt.Errorf("replacing %s: %w", s.Final, err)
+	}
+	if hadOld {
+		return os.RemoveAll(old)
+	}
+	return nil
+}
+
+// Abort removes the staged directory.
+func (s *Staged) Abort() error { return os.RemoveAll(s.Dir) }

@@ -1,0 +1,184 @@
+package build
+
+import (
+	"cmp"
+	"html/template"
+	"slices"
+	"strings"
+	"unicode"
+
+	"kb/internal/render"
+	"kb/internal/site"
+)
+
+// pageData assembles what the theme needs to draw page p.
+func (g *generation) pageData(p *site.Page, content string) *render.Page {
+	d := g.base(p.Title, p.URL)
+	d.Layout = "page"
+	switch {
+	case p.URL == "/":
+		d.Layout = "home"
+	case p.IsSection:
+		d.Layout = "section"
+	}
+	d.Kind, d.Cite, d.AsOf, d.Date, d.Summary = p.Kind, p.Cite, p.AsOf, p.Date, p.Summary
+	d.Content = template.HTML(content)
+	if pp := g.parsed[p]; pp != nil {
+		for _, h := range pp.doc.TOC {
+			d.TOC = append(d.TOC, render.TOCEntry{Level: h.Level, ID: h.ID, Text: h.Text})
+		}
+	}
+	for _, a := range g.site.Ancestors(p) {
+		d.Breadcrumbs = append(d.Breadcrumbs, render.Link{Title: a.Title, URL: g.href(a.URL)})
+	}
+	for _, t := range p.Tags {
+		d.Tags = append(d.Tags, render.Link{Title: t, URL: g.href("/tags/" + t + "/")})
+	}
+	if p.IsSection {
+		d.Children = g.links(g.site.Children(p))
+	}
+	d.CitedBy = g.citedBy(p)
+	d.Related = g.links(g.graph.Related(g.tags, p, 6))
+	if p.Kind == "scenario" {
+		s := &render.Scenario{Facts: p.Facts, Question: p.Question, Outcome: p.Outcome, Risk: p.Risk, Trigger: p.Trigger}
+		for _, a := range p.Applies {
+			if t, err := g.site.Resolve(a); err == nil {
+				r := g.linker.describe(t)
+				s.Applies = append(s.Applies, render.Link{Title: r.Title, URL: r.URL, Kind: r.TargetKind, Summary: r.Preview, Cite: a})
+			}
+		}
+		d.Scenario = s
+	}
+	return d
+}
+
+// base is the data every page shares.
+func (g *generation) base(title, url string) *render.Page {
+	d := &render.Page{Site: g.renderSite, Title: title, URL: g.href(url)}
+	if strings.Contains(g.site.Config.BaseURL, "://") {
+		d.Canonical = g.site.Config.Absolute(url)
+	}
+	return d
+}
+
+// href prefixes a site path with the base path.
+func (g *generation) href(url string) string {
+	return g.basePath + strings.TrimPrefix(url, "/")
+}
+
+func (g *generation) links(pages []*site.Page) []render.Link {
+	out := make([]render.Link, 0, len(pages))
+	for _, p := range pages {
+		out = append(out, g.link(p))
+	}
+	return out
+}
+
+func (g *generation) link(p *site.Page) render.Link {
+	return render.Link{Title: p.Title, URL: g.href(p.URL), Kind: p.Kind, Summary: p.Summary, Cite: p.Cite, AsOf: p.AsOf, Risk: p.Risk}
+}
+
+// citedBy groups p's citers by the place they cite.
+func (g *generation) citedBy(p *site.Page) []render.CitedGroup {
+	var out []render.CitedGroup
+	for _, grp := range g.graph.CitedBy(p) {
+		cg := render.CitedGroup{ID: "citedby", Anchor: grp.Anchor.ID}
+		if grp.Anchor.ID != "" {
+			cg.ID = "citedby-" + grp.Anchor.ID
+			cg.Label = cmp.Or(p.CiteFor(grp.Anchor.ID), grp.Anchor.Label, "#"+grp.Anchor.ID)
+		}
+		for _, e := range grp.Edges {
+			url := e.From.URL
+			if e.FromAnchor != "" {
+				url += "#" + e.FromAnchor
+			}
+			cg.Citers = append(cg.Citers, render.Citer{Title: e.From.Title, URL: g.href(url), Kind: e.From.Kind, Context: e.Context})
+		}
+		out = append(out, cg)
+	}
+	return out
+}
+
+// generatedPages are the pages made from the site rather than from a file:
+// the glossary, the tag index and tag pages, the scenario matrix, search
+// and the 404 page. Each comes with its output path.
+func (g *generation) generatedPages() map[string]*render.Page {
+	out := map[string]*render.Page{}
+
+	gl := g.base("Glossary", "/glossary/")
+	gl.Layout, gl.Summary = "glossary", "Every defined term of the knowledge base, with a short definition."
+	terms := g.site.OfKind("term")
+	slices.SortFunc(terms, func(a, b *site.Page) int { return cmp.Compare(strings.ToLower(termOf(a)), strings.ToLower(termOf(b))) })
+	for _, t := range terms {
+		letter := strings.ToUpper(string([]rune(termOf(t))[:1]))
+		if !unicode.IsLetter([]rune(letter)[0]) {
+			letter = "#"
+		}
+		if n := len(gl.Groups); n == 0 || gl.Groups[n-1].Title != letter {
+			gl.Groups = append(gl.Groups, render.Group{Title: letter, ID: "letter-" + strings.ToLower(letter)})
+		}
+		l := g.link(t)
+		l.Title = termOf(t)
+		gl.Groups[len(gl.Groups)-1].Links = append(gl.Groups[len(gl.Groups)-1].Links, l)
+	}
+	out["glossary/index.html"] = gl
+
+	ti := g.base("Tags", "/tags/")
+	ti.Layout = "tags"
+	for _, tag := range sortedKeys(g.tags) {
+		pages := g.tags[tag]
+		url := "/tags/" + tag + "/"
+		ti.Groups = append(ti.Groups, render.Group{Title: tag, ID: tag, Links: []render.Link{{URL: g.href(url), Count: len(pages)}}})
+		tp := g.base("Tag: "+tag, url)
+		tp.Layout, tp.Summary, tp.Children = "tag", tag, g.links(pages)
+		tp.Breadcrumbs = []render.Link{{Title: "Home", URL: g.href("/")}, {Title: "Tags", URL: g.href("/tags/")}}
+		out["tags/"+tag+"/index.html"] = tp
+	}
+	out["tags/index.html"] = ti
+
+	m := g.base("Scenario matrix", "/matrix/")
+	m.Layout, m.Summary = "matrix", "The worked scenarios by outcome and by what drives it."
+	m.Matrix = g.matrix()
+	out["matrix/index.html"] = m
+
+	s := g.base("Search", "/search/")
+	s.Layout, s.Search = "search", true
+	out["search/index.html"] = s
+
+	nf := g.base("Page not found", "/404.html")
+	nf.Layout, nf.Canonical = "404", ""
+	out["404.html"] = nf
+	return out
+}
+
+func termOf(p *site.Page) string { return cmp.Or(p.Term, p.Title) }
+
+// matrix arranges scenarios by trigger (rows) and outcome (columns).
+func (g *generation) matrix() *render.Matrix {
+	m := &render.Matrix{Outcomes: render.Outcomes()}
+	rows := map[string][][]render.Link{}
+	for _, p := range g.site.OfKind("scenario") {
+		trigger := cmp.Or(p.Trigger, "other")
+		if rows[trigger] == nil {
+			rows[trigger] = make([][]render.Link, len(m.Outcomes))
+		}
+		col := slices.Index(m.Outcomes, p.Outcome)
+		if col < 0 {
+			continue
+		}
+		rows[trigger][col] = append(rows[trigger][col], g.link(p))
+	}
+	for _, t := range sortedKeys(rows) {
+		m.Rows = append(m.Rows, render.MatrixRow{Trigger: t, Cells: rows[t]})
+	}
+	return m
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
+}

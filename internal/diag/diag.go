@@ -1,0 +1,88 @@
+// Package diag holds the problems kb reports about its input: each one names
+// a file, a 1-based line and column, a message and, where one helps, a hint.
+//
+// Every stage of the pipeline collects problems rather than stopping at the
+// first, so a writer sees all of them at once.
+package diag
+
+import (
+	"cmp"
+	"fmt"
+	"slices"
+	"strings"
+)
+
+// Problem is one thing wrong with the input.
+type Problem struct {
+	File    string `json:"file"` // slash-separated, relative to the site's source directory
+	Line    int    `json:"line"` // 1-based; 0 when the problem concerns the whole file
+	Col     int    `json:"col"`  // 1-based, in bytes
+	Message string `json:"message"`
+	Hint    string `json:"hint,omitempty"`
+}
+
+// String formats the problem as "file:line:col: message (hint)".
+func (p Problem) String() string {
+	var b strings.Builder
+	b.WriteString(p.File)
+	line, col := max(p.Line, 1), max(p.Col, 1)
+	fmt.Fprintf(&b, ":%d:%d: %s", line, col, p.Message)
+	if p.Hint != "" {
+		b.WriteString(" (")
+		b.WriteString(p.Hint)
+		b.WriteString(")")
+	}
+	return b.String()
+}
+
+// List is a set of problems; as an error it reports all of them.
+type List []Problem
+
+// Error lists every problem, one per line.
+func (l List) Error() string {
+	lines := make([]string, len(l))
+	for i, p := range l {
+		lines[i] = p.String()
+	}
+	return strings.Join(lines, "\n")
+}
+
+// Sort orders problems by file, line and column, then drops exact duplicates,
+// so output is deterministic whatever order the work finished in.
+func (l List) Sort() List {
+	slices.SortFunc(l, func(a, b Problem) int {
+		return cmp.Or(
+			cmp.Compare(a.File, b.File),
+			cmp.Compare(a.Line, b.Line),
+			cmp.Compare(a.Col, b.Col),
+			cmp.Compare(a.Message, b.Message),
+		)
+	})
+	return slices.Compact(l)
+}
+
+// Lines maps byte offsets of a text to 1-based line and column numbers.
+type Lines struct {
+	starts []int // byte offset where each line begins
+}
+
+// NewLines indexes the line starts of src.
+func NewLines(src []byte) Lines {
+	starts := []int{0}
+	for i, c := range src {
+		if c == '\n' {
+			starts = append(starts, i+1)
+		}
+	}
+	return Lines{starts: starts}
+}
+
+// Pos returns the 1-based line and column of byte offset off.
+func (l Lines) Pos(off int) (line, col int) {
+	i, found := slices.BinarySearch(l.starts, off)
+	if !found {
+		i--
+	}
+	i = max(i, 0)
+	return i + 1, off - l.starts[i] + 1
+}

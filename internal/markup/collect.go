@@ -1,0 +1,273 @@
+package markup
+
+import (
+	"html"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/yuin/goldmark/ast"
+)
+
+// previewLen bounds the text kept for previews and citation contexts.
+const previewLen = 320
+
+// collect walks a parsed document once, in order, gathering its anchors,
+// references, links, table of contents and search sections.
+func collect(doc *Document) {
+	src := doc.Source
+	current := ""             // the anchor of the enclosing section or paragraph
+	seen := map[string]bool{} // anchor ids, to report duplicates
+	doc.Sections = []Section{{}}
+	addAnchor := func(a Anchor) {
+		if seen[a.ID] {
+			doc.Problems = append(doc.Problems, Problem{Offset: a.Offset,
+				Message: "duplicate anchor #" + a.ID, Hint: "anchors must be unique on a page; rename one"})
+			return
+		}
+		seen[a.ID] = true
+		doc.Anchors = append(doc.Anchors, a)
+	}
+
+	_ = ast.Walk(doc.Root, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
+		if !entering {
+			return ast.WalkContinue, nil
+		}
+		if n.Parent() == doc.Root {
+			if h, ok := n.(*ast.Heading); ok {
+				id, _ := h.AttributeString("id")
+				b, _ := id.([]byte)
+				doc.Sections = append(doc.Sections, Section{Anchor: string(b), Title: headingText(h, src)})
+			} else if t := blockText(n, src); t != "" {
+				s := &doc.Sections[len(doc.Sections)-1]
+				s.Text = joinNonEmpty(s.Text, t, "\n")
+			}
+		}
+		switch n := n.(type) {
+		case *ast.Heading:
+			if id, ok := n.AttributeString("id"); ok {
+				current = string(id.([]byte))
+				title := headingText(n, src)
+				addAnchor(Anchor{ID: current, Label: title, Text: followingText(n, src), Offset: blockOffset(n), Pin: pinOf(n)})
+				if n.Level == 2 || n.Level == 3 {
+					doc.TOC = append(doc.TOC, Heading{Level: n.Level, ID: current, Text: title})
+				}
+			}
+		case *ast.Paragraph, *ast.TextBlock:
+			if pin, ok := n.FirstChild().(*Pin); ok {
+				current = pin.ID
+				addAnchor(Anchor{ID: pin.ID, Text: clip(blockText(n, src)), Offset: blockOffset(n), Pin: pin})
+			}
+		case *Ref:
+			n.FromAnchor, n.Context = current, contextOf(n, src)
+			doc.Refs = append(doc.Refs, n)
+			return ast.WalkSkipChildren, nil
+		case *ast.Link:
+			doc.Links = append(doc.Links, &Link{Node: n, Dest: string(n.Destination), Offset: inlineOffset(n), FromAnchor: current, Context: contextOf(n, src)})
+		}
+		return ast.WalkContinue, nil
+	})
+	if doc.Sections[0].Text == "" {
+		doc.Sections = doc.Sections[1:]
+	}
+}
+
+// RefreshText recomputes the document's texts — anchor previews, reference
+// and link contexts, search sections — after the caller has resolved its
+// references, so that a reference written [[id]] reads as its target's
+// title rather than its id.
+func (d *Document) RefreshText() {
+	fresh := &Document{Source: d.Source, Root: d.Root}
+	collect(fresh)
+	for i := range min(len(d.Anchors), len(fresh.Anchors)) {
+		d.Anchors[i].Text = fresh.Anchors[i].Text
+	}
+	for i := range min(len(d.Links), len(fresh.Links)) {
+		d.Links[i].Context = fresh.Links[i].Context
+	}
+	d.Sections = fresh.Sections
+}
+
+func pinOf(n ast.Node) *Pin {
+	for c := n.FirstChild(); c != nil; c = c.NextSibling() {
+		if p, ok := c.(*Pin); ok {
+			return p
+		}
+	}
+	return nil
+}
+
+func joinNonEmpty(a, b, sep string) string {
+	if a == "" {
+		return b
+	}
+	return a + sep + b
+}
+
+// PlainText is the text of a node and its descendants, as a reader sees it.
+func PlainText(n ast.Node, src []byte) string { return blockText(n, src) }
+
+func blockText(n ast.Node, src []byte) string {
+	var b strings.Builder
+	writeText(&b, n, src)
+	return strings.TrimSpace(strings.Join(strings.Fields(b.String()), " "))
+}
+
+// writeText appends the text of n to b: inline text as is, blocks separated
+// by spaces. Permalinks are skipped.
+func writeText(b *strings.Builder, n ast.Node, src []byte) {
+	switch n := n.(type) {
+	case *Pin:
+		return
+	case *Ref:
+		b.WriteString(n.DisplayText())
+		return
+	case *ast.Text:
+		b.Write(n.Segment.Value(src))
+		if n.SoftLineBreak() || n.HardLineBreak() {
+			b.WriteByte(' ')
+		}
+		return
+	case *ast.String:
+		b.WriteString(html.UnescapeString(string(n.Value))) // typographer entities
+		return
+	case *ast.FencedCodeBlock, *ast.CodeBlock:
+		lines := n.Lines()
+		for i := 0; i < lines.Len(); i++ {
+			seg := lines.At(i)
+			b.Write(seg.Value(src))
+		}
+		b.WriteByte(' ')
+		return
+	case *ast.AutoLink:
+		b.Write(n.Label(src))
+		return
+	case *ast.RawHTML, *ast.HTMLBlock:
+		return
+	}
+	for c := n.FirstChild(); c != nil; c = c.NextSibling() {
+		writeText(b, c, src)
+	}
+	if n.Type() == ast.TypeBlock {
+		b.WriteByte(' ')
+	}
+}
+
+// followingText is the text after a heading up to the next heading, clipped.
+func followingText(h *ast.Heading, src []byte) string {
+	var parts []string
+	size := 0
+	for n := h.NextSibling(); n != nil && size < previewLen; n = n.NextSibling() {
+		if _, ok := n.(*ast.Heading); ok {
+			break
+		}
+		t := blockText(n, src)
+		parts = append(parts, t)
+		size += len(t)
+	}
+	return clip(strings.Join(parts, " "))
+}
+
+// clip shortens s to about previewLen bytes at a word boundary.
+func clip(s string) string {
+	if len(s) <= previewLen {
+		return s
+	}
+	cut := strings.LastIndexByte(s[:previewLen], ' ')
+	if cut < previewLen/2 {
+		cut = previewLen
+	}
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return strings.TrimSpace(s[:cut]) + " …"
+}
+
+// contextOf returns the sentence around an inline node, from the text of
+// its enclosing block.
+func contextOf(n ast.Node, src []byte) string {
+	block := n.Parent()
+	for block != nil && block.Type() != ast.TypeBlock {
+		block = block.Parent()
+	}
+	if block == nil {
+		return ""
+	}
+	var b strings.Builder
+	at := -1
+	var walk func(ast.Node)
+	walk = func(c ast.Node) {
+		if c == n {
+			at = b.Len()
+		}
+		if c.Type() == ast.TypeInline {
+			if _, ok := c.(*Ref); ok || c.FirstChild() == nil {
+				writeText(&b, c, src)
+				return
+			}
+		}
+		for cc := c.FirstChild(); cc != nil; cc = cc.NextSibling() {
+			walk(cc)
+		}
+	}
+	walk(block)
+	text := b.String()
+	if at < 0 {
+		return clip(strings.Join(strings.Fields(text), " "))
+	}
+	start := sentenceStart(text, at)
+	end := sentenceEnd(text, at)
+	return clip(strings.Join(strings.Fields(text[start:end]), " "))
+}
+
+func sentenceStart(s string, at int) int {
+	for i := at - 1; i > 0; i-- {
+		if (s[i-1] == '.' || s[i-1] == '?' || s[i-1] == '!' || s[i-1] == ';') && s[i] == ' ' && !abbreviation(s[:i-1]) {
+			return i + 1
+		}
+	}
+	return 0
+}
+
+func sentenceEnd(s string, at int) int {
+	for i := at; i < len(s)-1; i++ {
+		if (s[i] == '.' || s[i] == '?' || s[i] == '!' || s[i] == ';') && s[i+1] == ' ' && !abbreviation(s[:i]) {
+			return i + 1
+		}
+	}
+	return len(s)
+}
+
+// abbreviation reports whether the text before a full stop ends with a
+// common legal abbreviation ("Art", "para", "e.g"), which ends no sentence.
+func abbreviation(before string) bool {
+	i := strings.LastIndexAny(before, " (") + 1
+	switch strings.ToLower(before[i:]) {
+	case "art", "arts", "para", "paras", "e.g", "i.e", "no", "cf", "etc", "vs", "p", "pp", "reg", "dir":
+		return true
+	}
+	return false
+}
+
+func blockOffset(n ast.Node) int {
+	if n.Type() == ast.TypeBlock && n.Lines().Len() > 0 {
+		return n.Lines().At(0).Start
+	}
+	return inlineOffset(n)
+}
+
+// inlineOffset is the offset of an inline node's first text, less one for
+// an opening bracket.
+func inlineOffset(n ast.Node) int {
+	for c := n.FirstChild(); c != nil; c = c.FirstChild() {
+		if t, ok := c.(*ast.Text); ok {
+			if _, link := n.(*ast.Link); link {
+				return max(t.Segment.Start-1, 0)
+			}
+			return t.Segment.Start
+		}
+	}
+	return 0
+}
+
+func itoa(i int) string { return strconv.Itoa(i) }

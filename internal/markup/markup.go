@@ -1,0 +1,166 @@
+// Package markup turns kb's Markdown into HTML: goldmark configured once
+// with GFM, footnotes, definition lists, typographer, heading attributes and
+// chroma highlighting, plus kb's own extensions — cross-references
+// ([[id#anchor|label]] and citations such as [[MiCA Art. 61(2)]]),
+// callouts (> [!ESMA]), paragraph anchors ({#p1-b}) with permalinks, and
+// links to defined terms.
+//
+// Parsing and rendering are separate steps: Parse returns a Document whose
+// references and links the caller resolves (it knows the site; this package
+// does not) before Render writes the HTML. It reads no files and knows no
+// themes. It is the only importer of goldmark and chroma.
+package markup
+
+import (
+	"bytes"
+	"io"
+
+	chromahtml "github.com/alecthomas/chroma/v2/formatters/html"
+	"github.com/yuin/goldmark"
+	highlighting "github.com/yuin/goldmark-highlighting/v2"
+	"github.com/yuin/goldmark/ast"
+	"github.com/yuin/goldmark/extension"
+	"github.com/yuin/goldmark/parser"
+	"github.com/yuin/goldmark/renderer"
+	"github.com/yuin/goldmark/renderer/html"
+	"github.com/yuin/goldmark/text"
+	"github.com/yuin/goldmark/util"
+)
+
+// Options configure a Markdown converter.
+type Options struct {
+	// RawHTML passes raw HTML in Markdown through. Off, it is dropped.
+	RawHTML bool
+}
+
+// Markdown converts kb Markdown. It is safe for concurrent use.
+type Markdown struct {
+	md goldmark.Markdown
+}
+
+// New configures a converter.
+func New(opts Options) *Markdown {
+	rendererOpts := []renderer.Option{
+		renderer.WithNodeRenderers(
+			util.Prioritized(refRenderer{}, 100),
+			util.Prioritized(calloutRenderer{}, 100),
+			util.Prioritized(pinRenderer{}, 100),
+		),
+	}
+	if opts.RawHTML {
+		rendererOpts = append(rendererOpts, html.WithUnsafe())
+	}
+	md := goldmark.New(
+		goldmark.WithExtensions(
+			extension.GFM,
+			extension.Footnote,
+			extension.DefinitionList,
+			extension.Typographer,
+			highlighting.NewHighlighting(
+				highlighting.WithFormatOptions(chromahtml.WithClasses(true)),
+				highlighting.WithGuessLanguage(false),
+			),
+		),
+		goldmark.WithParserOptions(
+			parser.WithAutoHeadingID(),
+			parser.WithAttribute(),
+			parser.WithInlineParsers(util.Prioritized(refParser{}, 199)),
+			parser.WithASTTransformers(
+				util.Prioritized(calloutTransformer{}, 100),
+				util.Prioritized(pinTransformer{}, 200),
+				util.Prioritized(termTransformer{}, 300),
+			),
+		),
+		goldmark.WithRendererOptions(rendererOpts...),
+	)
+	return &Markdown{md: md}
+}
+
+// ParseOptions are per-document inputs to parsing.
+type ParseOptions struct {
+	Terms  *Terms // defined terms to link; nil for none
+	SelfID string // the page's own id, so a term's page does not link to itself
+}
+
+// Document is a parsed Markdown body.
+type Document struct {
+	Source   []byte
+	Root     ast.Node
+	Refs     []*Ref    // [[…]] references and term links, in document order
+	Links    []*Link   // plain Markdown links, in document order
+	Anchors  []Anchor  // headings with ids and marked paragraphs, in order
+	TOC      []Heading // level 2 and 3 headings
+	Sections []Section // the text split at headings, for search
+	Problems []Problem // syntax problems found while parsing
+}
+
+// Link is a plain Markdown link; the caller may rewrite Node.Destination.
+type Link struct {
+	Node       *ast.Link
+	Dest       string // the destination as written
+	Offset     int
+	FromAnchor string // the anchor of the enclosing section
+	Context    string // the sentence around the link
+}
+
+// Anchor is a linkable place in a document.
+type Anchor struct {
+	ID     string
+	Label  string // heading text, or "" for a marked paragraph
+	Text   string // the place's text, for previews
+	Offset int
+	Pin    *Pin // its permalink, for the caller to fill in Cite and Citers
+}
+
+// Heading is an entry of the table of contents.
+type Heading struct {
+	Level int
+	ID    string
+	Text  string
+}
+
+// Section is a run of text under one heading.
+type Section struct {
+	Anchor string // "" for the text before the first heading
+	Title  string
+	Text   string
+}
+
+// Problem is a syntax problem at a byte offset of the source.
+type Problem struct {
+	Offset  int
+	Message string
+	Hint    string
+}
+
+var problemsKey = parser.NewContextKey()
+
+func addProblem(pc parser.Context, offset int, msg, hint string) {
+	probs, _ := pc.Get(problemsKey).([]Problem)
+	pc.Set(problemsKey, append(probs, Problem{Offset: offset, Message: msg, Hint: hint}))
+}
+
+// Parse parses src. The returned Document keeps src; do not modify it.
+func (m *Markdown) Parse(src []byte, opts ParseOptions) *Document {
+	pc := parser.NewContext()
+	if opts.Terms != nil {
+		pc.Set(termsKey, &termContext{terms: opts.Terms, self: opts.SelfID})
+	}
+	root := m.md.Parser().Parse(text.NewReader(src), parser.WithContext(pc))
+	doc := &Document{Source: src, Root: root}
+	doc.Problems, _ = pc.Get(problemsKey).([]Problem)
+	collect(doc)
+	return doc
+}
+
+// Render writes the document's HTML to w.
+func (m *Markdown) Render(w io.Writer, doc *Document) error {
+	return m.md.Renderer().Render(w, doc.Source, doc.Root)
+}
+
+// RenderString renders a document to a string.
+func (m *Markdown) RenderString(doc *Document) (string, error) {
+	var b bytes.Buffer
+	err := m.Render(&b, doc)
+	return b.String(), err
+}

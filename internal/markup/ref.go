@@ -1,0 +1,148 @@
+package markup
+
+import (
+	"bytes"
+	"strings"
+
+	"github.com/yuin/goldmark/ast"
+	"github.com/yuin/goldmark/parser"
+	"github.com/yuin/goldmark/renderer"
+	"github.com/yuin/goldmark/text"
+	"github.com/yuin/goldmark/util"
+)
+
+// KindRef is the AST kind of a cross-reference.
+var KindRef = ast.NewNodeKind("Ref")
+
+// Ref is a cross-reference: [[target]], [[target|label]], or a defined term
+// found in prose. The parser fills what was written; the build resolves it
+// and fills the link fields before rendering.
+type Ref struct {
+	ast.BaseInline
+
+	Target string // as written before "|": "id", "id#anchor" or a citation
+	Label  string // as written after "|", or "" for the default label
+	Term   bool   // made by term linking, not written by the author
+	Offset int    // byte offset of "[[" (or of the term) in the parsed source
+
+	FromAnchor string // the anchor of the enclosing section or paragraph
+	Context    string // the sentence around the reference
+
+	// Filled in by the caller before rendering.
+	Resolved
+}
+
+// Resolved is what rendering needs to know about a reference's target.
+type Resolved struct {
+	URL        string // "" if unresolved: rendered as plain text marked broken
+	Title      string // the target's title, the default label for [[id]]
+	TargetKind string // the target's kind
+	Preview    string // plain text of the cited paragraph or the page summary
+	Cite       string // the citation of the target place, e.g. "MiCA Art. 61(2)"
+}
+
+// Kind implements ast.Node.
+func (n *Ref) Kind() ast.NodeKind { return KindRef }
+
+// Dump implements ast.Node.
+func (n *Ref) Dump(source []byte, level int) {
+	ast.DumpHelper(n, source, level, map[string]string{"Target": n.Target, "Label": n.Label}, nil)
+}
+
+// Text is what the reader sees as the link text.
+func (n *Ref) DisplayText() string {
+	switch {
+	case n.Label != "":
+		return n.Label
+	case looksLikeCitation(n.Target):
+		return n.Target
+	case n.Cite != "":
+		return n.Cite
+	case n.Title != "":
+		return n.Title
+	}
+	return n.Target
+}
+
+// looksLikeCitation reports whether a target was written as a citation
+// ("MiCA Art. 61(2)") rather than an id ("mica-art-61"): ids have no spaces.
+func looksLikeCitation(target string) bool { return strings.ContainsAny(target, " ()") }
+
+// ParseRef splits the inside of [[…]] into target and label. ok is false
+// when the text cannot be a reference (empty, or containing brackets or a
+// line break).
+func ParseRef(inner string) (target, label string, ok bool) {
+	if strings.ContainsAny(inner, "[]\n\r") {
+		return "", "", false
+	}
+	inner = strings.ReplaceAll(inner, `\|`, "|") // escaped inside a table cell
+	target, label, _ = strings.Cut(inner, "|")
+	target, label = strings.TrimSpace(target), strings.TrimSpace(label)
+	if target == "" || strings.HasPrefix(target, "#") && len(target) == 1 {
+		return "", "", false
+	}
+	return target, label, true
+}
+
+type refParser struct{}
+
+func (refParser) Trigger() []byte { return []byte{'['} }
+
+func (refParser) Parse(_ ast.Node, block text.Reader, _ parser.Context) ast.Node {
+	line, seg := block.PeekLine()
+	if !bytes.HasPrefix(line, []byte("[[")) {
+		return nil
+	}
+	end := bytes.Index(line[2:], []byte("]]"))
+	if end < 0 {
+		return nil
+	}
+	target, label, ok := ParseRef(string(line[2 : 2+end]))
+	if !ok {
+		return nil
+	}
+	block.Advance(2 + end + 2)
+	return &Ref{Target: target, Label: label, Offset: seg.Start}
+}
+
+type refRenderer struct{}
+
+func (refRenderer) RegisterFuncs(reg renderer.NodeRendererFuncRegisterer) {
+	reg.Register(KindRef, renderRef)
+}
+
+func renderRef(w util.BufWriter, _ []byte, node ast.Node, entering bool) (ast.WalkStatus, error) {
+	if !entering {
+		return ast.WalkContinue, nil
+	}
+	n := node.(*Ref)
+	if n.URL == "" {
+		w.WriteString(`<span class="xref-broken" title="unresolved reference">`)
+		w.WriteString(escape(n.DisplayText()))
+		w.WriteString(`</span>`)
+		return ast.WalkSkipChildren, nil
+	}
+	class := "xref"
+	if n.Term {
+		class = "term"
+	}
+	w.WriteString(`<a class="` + class + `" href="` + escape(n.URL) + `"`)
+	attr := func(name, v string) {
+		if v != "" {
+			w.WriteString(` ` + name + `="` + escape(v) + `"`)
+		}
+	}
+	attr("data-kind", n.TargetKind)
+	attr("data-title", n.Title)
+	attr("data-cite", n.Cite)
+	attr("data-preview", n.Preview)
+	w.WriteString(`>`)
+	w.WriteString(escape(n.DisplayText()))
+	w.WriteString(`</a>`)
+	return ast.WalkSkipChildren, nil
+}
+
+// escape escapes text for HTML content and attribute values.
+func escape(s string) string {
+	return string(util.EscapeHTML([]byte(s)))
+}

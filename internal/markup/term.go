@@ -1,0 +1,122 @@
+package markup
+
+import (
+	"regexp"
+	"slices"
+	"strings"
+
+	"github.com/yuin/goldmark/ast"
+	"github.com/yuin/goldmark/parser"
+	"github.com/yuin/goldmark/text"
+)
+
+// Term is a defined term: the id of its page and the phrases that name it.
+type Term struct {
+	ID      string
+	Phrases []string
+}
+
+// Terms finds defined terms in prose. Build one per site and share it.
+type Terms struct {
+	re    *regexp.Regexp
+	terms map[string]string // lower-case phrase → term id
+}
+
+// NewTerms compiles a matcher for terms. Longer phrases win over shorter ones
+// they contain ("reverse solicitation" over "solicitation").
+func NewTerms(terms []Term) *Terms {
+	t := &Terms{terms: map[string]string{}}
+	var phrases []string
+	for _, term := range terms {
+		for _, p := range term.Phrases {
+			p = strings.TrimSpace(p)
+			if p == "" {
+				continue
+			}
+			lower := strings.ToLower(p)
+			if _, dup := t.terms[lower]; !dup {
+				t.terms[lower] = term.ID
+				phrases = append(phrases, regexp.QuoteMeta(lower))
+			}
+		}
+	}
+	if len(phrases) == 0 {
+		return t
+	}
+	slices.SortFunc(phrases, func(a, b string) int {
+		if len(a) != len(b) {
+			return len(b) - len(a)
+		}
+		return strings.Compare(a, b)
+	})
+	t.re = regexp.MustCompile(`(?i)\b(` + strings.Join(phrases, "|") + `)(?:s|es)?\b`)
+	return t
+}
+
+var termsKey = parser.NewContextKey()
+
+type termContext struct {
+	terms *Terms
+	self  string // the id of the page being parsed: it never links to itself
+}
+
+// termTransformer links the first occurrence of each defined term in a
+// page's prose to the term's page.
+type termTransformer struct{}
+
+func (termTransformer) Transform(doc *ast.Document, reader text.Reader, pc parser.Context) {
+	tc, _ := pc.Get(termsKey).(*termContext)
+	if tc == nil || tc.terms == nil || tc.terms.re == nil {
+		return
+	}
+	src := reader.Source()
+	var texts []*ast.Text
+	_ = ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
+		if !entering {
+			return ast.WalkContinue, nil
+		}
+		switch n := n.(type) {
+		case *ast.Heading, *ast.Link, *ast.AutoLink, *ast.CodeSpan, *ast.Image, *Ref, *ast.FencedCodeBlock, *ast.CodeBlock, *ast.HTMLBlock:
+			return ast.WalkSkipChildren, nil
+		case *ast.Text:
+			texts = append(texts, n)
+		}
+		return ast.WalkContinue, nil
+	})
+	linked := map[string]bool{tc.self: true}
+	for _, t := range texts {
+		for t != nil {
+			t = linkFirstTerm(t, src, tc.terms, linked)
+		}
+	}
+}
+
+// linkFirstTerm splits t around the first term not yet linked, returning the
+// text after it (to keep scanning) or nil.
+func linkFirstTerm(t *ast.Text, src []byte, terms *Terms, linked map[string]bool) *ast.Text {
+	value := t.Segment.Value(src)
+	for _, m := range terms.re.FindAllSubmatchIndex(value, -1) {
+		id := terms.terms[strings.ToLower(string(value[m[2]:m[3]]))]
+		if linked[id] {
+			continue
+		}
+		linked[id] = true
+		seg := t.Segment
+		parent := t.Parent()
+		if parent == nil {
+			return nil
+		}
+		ref := &Ref{Target: id, Label: string(value[m[0]:m[1]]), Term: true, Offset: seg.Start + m[0]}
+		after := ast.NewTextSegment(text.NewSegment(seg.Start+m[1], seg.Stop))
+		after.SetSoftLineBreak(t.SoftLineBreak())
+		after.SetHardLineBreak(t.HardLineBreak())
+		after.SetRaw(t.IsRaw())
+		t.Segment = text.NewSegment(seg.Start, seg.Start+m[0])
+		t.SetSoftLineBreak(false)
+		t.SetHardLineBreak(false)
+		parent.InsertAfter(parent, t, ref)
+		parent.InsertAfter(parent, ref, after)
+		return after
+	}
+	return nil
+}

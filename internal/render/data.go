@@ -1,0 +1,116 @@
+package render
+
+import (
+	"html/template"
+	"slices"
+)
+
+// Site is what every page knows of the site.
+type Site struct {
+	Title       string
+	Description string
+	Language    string
+	BasePath    string // "/" or "/kb/": prefix of every site URL
+	Notice      string // shown at the foot of every page
+	Generator   string
+}
+
+// Link is a page as shown in a list.
+type Link struct {
+	Title   string
+	URL     string // base-prefixed
+	Kind    string
+	Summary string
+	Cite    string
+	AsOf    string
+	Count   int    // e.g. the number of pages with a tag
+	Risk    string // a scenario's risk level
+}
+
+// Page is everything a layout needs to draw one page.
+type Page struct {
+	Site   *Site
+	Layout string // one of the theme's layouts
+
+	Title     string
+	Kind      string
+	Cite      string
+	AsOf      string
+	Date      string
+	Summary   string
+	URL       string // base-prefixed path of this page
+	Canonical string // absolute URL, for the canonical link and Open Graph
+	Content   template.HTML
+
+	TOC         []TOCEntry
+	Breadcrumbs []Link
+	Tags        []Link
+	Children    []Link // a section's pages
+	CitedBy     []CitedGroup
+	Related     []Link
+	Scenario    *Scenario
+	Groups      []Group // glossary terms, tag pages, …
+	Matrix      *Matrix // the scenario matrix
+	Search      bool    // the search page
+
+	theme *Theme
+}
+
+// Asset returns the base-prefixed URL of a theme asset.
+func (p *Page) Asset(name string) string { return p.Site.BasePath + p.theme.AssetPath(name) }
+
+// Home is the base-prefixed URL of the home page.
+func (p *Page) Home() string { return p.Site.BasePath }
+
+// TOCEntry is a line of the table of contents.
+type TOCEntry struct {
+	Level int
+	ID    string
+	Text  string
+}
+
+// CitedGroup lists the pages citing one place of this page.
+type CitedGroup struct {
+	ID     string // element id of the group, "citedby-<anchor>" ("citedby" for the page)
+	Anchor string // the cited anchor ("" for the page as a whole)
+	Label  string // how the cited place reads: "MiCA Art. 61(2)" or a heading
+	Citers []Citer
+}
+
+// Citer is one citing place.
+type Citer struct {
+	Title   string
+	URL     string // to the citing section
+	Kind    string
+	Context string // the sentence around the citation
+}
+
+// Scenario is a scenario's structured fields.
+type Scenario struct {
+	Facts, Question, Outcome, Risk, Trigger string
+	Applies                                 []Link
+}
+
+// Group is a titled list of links (a glossary letter, a tag).
+type Group struct {
+	Title string
+	ID    string
+	Links []Link
+}
+
+// Matrix is the scenario matrix: triggers down, outcomes across.
+type Matrix struct {
+	Outcomes []string
+	Rows     []MatrixRow
+}
+
+// MatrixRow is one trigger's scenarios, one cell per outcome.
+type MatrixRow struct {
+	Trigger string
+	Cells   [][]Link
+}
+
+// Outcomes in the order the matrix shows them.
+func Outcomes() []string {
+	return slices.Clone([]string{"exemption-unavailable", "uncertain", "exemption-available"})
+}

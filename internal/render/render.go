@@ -1,0 +1,138 @@
+// Package render turns page data into HTML with a theme: the embedded
+// default theme, overridden file by file by a site's own themes/<name>/.
+// Layouts are html/template files; each defines "main", which the base
+// layout wraps. Assets are published under content-hashed names so hosts
+// can cache them forever.
+package render
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"html/template"
+	"io"
+	"io/fs"
+	"path"
+	"slices"
+	"strings"
+)
+
+// Layouts every theme provides.
+var layouts = []string{"page", "section", "home", "404", "glossary", "tags", "tag", "matrix", "search"}
+
+// Theme is a parsed theme: its layouts and its fingerprinted assets.
+type Theme struct {
+	layouts map[string]*template.Template
+	assets  []Asset
+	urls    map[string]string // asset name → published path (without base)
+}
+
+// Asset is a file the site needs besides its pages, under its published name.
+type Asset struct {
+	Name string // as themes refer to it, e.g. "style.css"
+	Path string // published path, e.g. "assets/style.3f2a9c1b.css"
+	Data []byte
+}
+
+// Load parses the theme. siteTheme is the site's own theme directory (nil
+// for none); its files hide the default's. extra assets (generated, such as
+// the highlighting stylesheet) are published like the theme's own.
+func Load(defaultTheme, siteTheme fs.FS, extra map[string][]byte) (*Theme, error) {
+	fsys := overlay{upper: siteTheme, lower: defaultTheme}
+	t := &Theme{layouts: map[string]*template.Template{}, urls: map[string]string{}}
+
+	files := map[string][]byte{}
+	err := fs.WalkDir(fsys, "assets", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		data, err := fs.ReadFile(fsys, p)
+		files[strings.TrimPrefix(p, "assets/")] = data
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("theme assets: %w", err)
+	}
+	for name, data := range extra {
+		files[name] = data
+	}
+	for _, name := range sortedKeys(files) {
+		a := Asset{Name: name, Path: "assets/" + fingerprint(name, files[name]), Data: files[name]}
+		t.assets = append(t.assets, a)
+		t.urls[name] = a.Path
+	}
+
+	base, err := template.New("base.html").Funcs(funcs()).ParseFS(fsys, "layouts/base.html", "layouts/partials/*.html")
+	if err != nil {
+		return nil, fmt.Errorf("theme: %w", err)
+	}
+	for _, name := range layouts {
+		clone, err := base.Clone()
+		if err != nil {
+			return nil, err
+		}
+		if _, err := clone.ParseFS(fsys, "layouts/"+name+".html"); err != nil {
+			return nil, fmt.Errorf("theme layout %s: %w", name, err)
+		}
+		t.layouts[name] = clone
+	}
+	return t, nil
+}
+
+// fingerprint inserts a short content hash before the extension:
+// "style.css" → "style.3f2a9c1b.css".
+func fingerprint(name string, data []byte) string {
+	sum := sha256.Sum256(data)
+	ext := path.Ext(name)
+	return strings.TrimSuffix(name, ext) + "." + hex.EncodeToString(sum[:4]) + ext
+}
+
+// Assets lists the theme's published files, sorted by name.
+func (t *Theme) Assets() []Asset { return t.assets }
+
+// AssetPath returns the published path of an asset ("" if unknown).
+func (t *Theme) AssetPath(name string) string { return t.urls[name] }
+
+// Render executes the page's layout into w.
+func (t *Theme) Render(w io.Writer, p *Page) error {
+	tmpl, ok := t.layouts[p.Layout]
+	if !ok {
+		return fmt.Errorf("theme has no layout %q", p.Layout)
+	}
+	p.theme = t
+	var buf bytes.Buffer
+	if err := tmpl.ExecuteTemplate(&buf, "base.html", p); err != nil {
+		return fmt.Errorf("render %s: %w", p.URL, err)
+	}
+	_, err := w.Write(buf.Bytes())
+	return err
+}
+
+func funcs() template.FuncMap {
+	return template.FuncMap{
+		"lower": strings.ToLower,
+		"label": func(s string) string { // "exemption-unavailable" → "Exemption unavailable"
+			s = strings.ReplaceAll(s, "-", " ")
+			if s == "" {
+				return s
+			}
+			return strings.ToUpper(s[:1]) + s[1:]
+		},
+		"plural": func(n int, one, many string) string {
+			if n == 1 {
+				return one
+			}
+			return many
+		},
+	}
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
+}

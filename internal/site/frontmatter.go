@@ -1,0 +1,219 @@
+package site
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"regexp"
+	"slices"
+	"strings"
+	"time"
+
+	"kb/internal/diag"
+	"kb/internal/yamlpos"
+)
+
+// Kinds a page may declare.
+var kinds = []string{"provision", "guideline", "scenario", "commentary", "term", "page"}
+
+// Scenario outcomes and risk levels.
+var (
+	outcomes = []string{"exemption-available", "exemption-unavailable", "uncertain"}
+	risks    = []string{"high", "medium", "low"}
+)
+
+var idPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9._-]*$`)
+
+// FrontMatter is the validated YAML header of a page.
+type FrontMatter struct {
+	ID      string   `yaml:"id"`
+	Title   string   `yaml:"title"`
+	Kind    string   `yaml:"kind"`
+	Cite    string   `yaml:"cite"`
+	AsOf    string   `yaml:"as_of"`
+	Date    string   `yaml:"date"`
+	Tags    []string `yaml:"tags"`
+	Summary string   `yaml:"summary"`
+	Draft   bool     `yaml:"draft"`
+	Weight  int      `yaml:"weight"`
+	Aliases []string `yaml:"aliases"`
+
+	// Term is the defined term of a kind: term page.
+	Term string `yaml:"term"`
+	// NoTermLinks turns off automatic links to defined terms on this page.
+	NoTermLinks bool `yaml:"no_term_links"`
+
+	// Scenario fields.
+	Facts    string   `yaml:"facts"`
+	Question string   `yaml:"question"`
+	Outcome  string   `yaml:"outcome"`
+	Risk     string   `yaml:"risk"`
+	Trigger  string   `yaml:"trigger"`
+	Applies  []string `yaml:"applies"`
+
+	// Params holds a site's own fields, unchecked.
+	Params map[string]any `yaml:"params"`
+}
+
+// Document is a content file split into its front matter and Markdown body.
+type Document struct {
+	Front    FrontMatter
+	Body     []byte
+	BodyLine int          // 1-based line of the file where Body starts
+	Pos      yamlpos.Keys // where each front matter key sits in the file
+}
+
+var errNoFrontMatter = errors.New("no front matter")
+
+// Split separates the YAML front matter (between "---" lines) from the body.
+// It accepts a UTF-8 BOM and CRLF line endings. yamlLine is the file line
+// of the first YAML line, bodyLine that of the body's first line.
+func Split(src []byte) (yaml, body []byte, yamlLine, bodyLine int, err error) {
+	src = bytes.TrimPrefix(src, []byte("\ufeff"))
+	first, rest, ok := cutLine(src)
+	if !ok && len(first) == 0 || strings.TrimRight(string(first), " \t") != "---" {
+		return nil, nil, 0, 0, errNoFrontMatter
+	}
+	line := 2
+	start := len(src) - len(rest)
+	for off := start; off <= len(src); {
+		l, next, more := cutLine(src[off:])
+		if strings.TrimRight(string(l), " \t") == "---" {
+			return src[start:off], next, 2, line + 1, nil
+		}
+		if !more {
+			break
+		}
+		off = len(src) - len(next)
+		line++
+	}
+	return nil, nil, 0, 0, fmt.Errorf("front matter is not closed")
+}
+
+// cutLine returns the first line of b without its line ending, and the rest.
+func cutLine(b []byte) (line, rest []byte, ok bool) {
+	i := bytes.IndexByte(b, '\n')
+	if i < 0 {
+		return b, nil, false
+	}
+	return bytes.TrimSuffix(b[:i], []byte("\r")), b[i+1:], true
+}
+
+// Parse splits and decodes a content file, validating its front matter.
+// file is the name problems are reported under; every problem found is
+// returned, positioned in the .md file.
+func Parse(file string, src []byte) (*Document, diag.List) {
+	yml, body, yamlLine, bodyLine, err := Split(src)
+	if err != nil {
+		hint := `start the file with a line "---", then YAML fields (id, title, kind, as_of …), then "---"`
+		if !errors.Is(err, errNoFrontMatter) {
+			hint = `end the front matter with a line containing only "---"`
+		}
+		return nil, diag.List{{File: file, Line: 1, Col: 1, Message: err.Error(), Hint: hint}}
+	}
+	doc := &Document{Body: body, BodyLine: bodyLine}
+	keys, err := yamlpos.Decode(yml, &doc.Front)
+	if err != nil {
+		return nil, diag.List{yamlProblem(file, yamlLine, err)}
+	}
+	doc.Pos = keys.Shift(yamlLine - 1)
+	return doc, doc.validate(file)
+}
+
+func yamlProblem(file string, yamlLine int, err error) diag.Problem {
+	p := diag.Problem{File: file, Line: yamlLine, Col: 1, Message: "front matter: " + err.Error()}
+	var pe *yamlpos.Error
+	if errors.As(err, &pe) {
+		p.Line, p.Col, p.Message = yamlLine-1+pe.Line, pe.Col, "front matter: "+pe.Message
+		if pe.Unknown != "" {
+			p.Hint = "put a site's own fields under params:"
+			if near := Nearest(pe.Unknown, fieldNames()); near != "" {
+				p.Hint = fmt.Sprintf("did you mean %q? (a site's own fields go under params:)", near)
+			}
+		}
+	}
+	return p
+}
+
+func fieldNames() []string {
+	return []string{"id", "title", "kind", "cite", "as_of", "date", "tags", "summary", "draft",
+		"weight", "aliases", "term", "no_term_links", "facts", "question", "outcome", "risk",
+		"trigger", "applies", "params"}
+}
+
+// validate checks the schema rules YAML decoding cannot express.
+func (d *Document) validate(file string) diag.List {
+	var probs diag.List
+	f := &d.Front
+	bad := func(key, msg, hint string) {
+		line, col := d.Pos.At(key)
+		probs = append(probs, diag.Problem{File: file, Line: line, Col: col, Message: msg, Hint: hint})
+	}
+	f.Title = strings.TrimSpace(f.Title)
+	if f.Title == "" {
+		bad("title", "missing title", `add a line such as title: "Article 61 — …"`)
+	}
+	if f.ID != "" && !idPattern.MatchString(f.ID) {
+		bad("id", fmt.Sprintf("invalid id %q", f.ID), "use lowercase letters, digits, dots and dashes")
+	}
+	if f.Kind == "" {
+		f.Kind = "page"
+	} else if !slices.Contains(kinds, f.Kind) {
+		bad("kind", fmt.Sprintf("unknown kind %q", f.Kind), suggest(f.Kind, kinds))
+	}
+	for _, key := range []string{"as_of", "date"} {
+		v := f.AsOf
+		if key == "date" {
+			v = f.Date
+		}
+		if v == "" {
+			continue
+		}
+		if _, err := time.Parse(time.DateOnly, v); err != nil {
+			bad(key, fmt.Sprintf("%s %q is not a valid date", key, v), "write dates as YYYY-MM-DD, e.g. 2025-02-26")
+		}
+	}
+	for _, t := range f.Tags {
+		if !idPattern.MatchString(t) {
+			bad("tags", fmt.Sprintf("invalid tag %q", t), "use lowercase letters, digits and dashes")
+		}
+	}
+	if f.Kind == "term" && strings.TrimSpace(f.Term) == "" {
+		bad("kind", "a term page needs a term: field", `add term: "close links"`)
+	}
+	if f.Kind == "scenario" {
+		for key, v := range map[string]string{"facts": f.Facts, "question": f.Question} {
+			if strings.TrimSpace(v) == "" {
+				bad("kind", "a scenario needs "+key+":", "scenarios carry facts, question, outcome, risk and applies")
+			}
+		}
+		if !slices.Contains(outcomes, f.Outcome) {
+			bad(orKey(d.Pos, "outcome", "kind"), fmt.Sprintf("scenario outcome %q is not one of %s", f.Outcome, strings.Join(outcomes, ", ")), suggest(f.Outcome, outcomes))
+		}
+		if !slices.Contains(risks, f.Risk) {
+			bad(orKey(d.Pos, "risk", "kind"), fmt.Sprintf("scenario risk %q is not one of %s", f.Risk, strings.Join(risks, ", ")), suggest(f.Risk, risks))
+		}
+	}
+	if f.Kind != "scenario" {
+		for _, key := range []string{"facts", "question", "outcome", "risk", "trigger", "applies"} {
+			if d.Pos.Has(key) {
+				bad(key, key+": is only for kind: scenario", "remove it or set kind: scenario")
+			}
+		}
+	}
+	return probs.Sort()
+}
+
+func orKey(k yamlpos.Keys, key, fallback string) string {
+	if k.Has(key) {
+		return key
+	}
+	return fallback
+}
+
+func suggest(got string, options []string) string {
+	if near := Nearest(got, options); near != "" && got != "" {
+		return fmt.Sprintf("did you mean %q?", near)
+	}
+	return "use one of " + strings.Join(options, ", ")
+}

@@ -1,0 +1,126 @@
+package site
+
+import (
+	"cmp"
+	"slices"
+)
+
+// Edge is one resolved reference: from a place in a page to a place in a page.
+type Edge struct {
+	From       *Page
+	FromAnchor string // anchor of the section enclosing the reference ("" at the top)
+	To         *Page
+	ToAnchor   string // "" when the reference targets the page as a whole
+	Context    string // the sentence around the reference, plain text
+}
+
+// Graph is the site's link graph.
+type Graph struct {
+	in  map[*Page][]Edge
+	out map[*Page][]Edge
+}
+
+// NewGraph indexes edges both ways. Repeated edges (same places) are kept
+// once; order is deterministic whatever order edges come in.
+func NewGraph(edges []Edge) *Graph {
+	edges = slices.Clone(edges)
+	slices.SortStableFunc(edges, compareEdges)
+	edges = slices.CompactFunc(edges, func(a, b Edge) bool { return compareEdges(a, b) == 0 })
+	g := &Graph{in: map[*Page][]Edge{}, out: map[*Page][]Edge{}}
+	for _, e := range edges {
+		if e.From == e.To {
+			continue // a page citing itself is navigation, not a citer
+		}
+		g.in[e.To] = append(g.in[e.To], e)
+		g.out[e.From] = append(g.out[e.From], e)
+	}
+	return g
+}
+
+func compareEdges(a, b Edge) int {
+	return cmp.Or(
+		cmp.Compare(a.To.URL, b.To.URL),
+		cmp.Compare(a.ToAnchor, b.ToAnchor),
+		cmp.Compare(a.From.URL, b.From.URL),
+		cmp.Compare(a.FromAnchor, b.FromAnchor),
+	)
+}
+
+// CiterGroup is the set of references to one place in a page.
+type CiterGroup struct {
+	Anchor Anchor // zero for references to the page as a whole
+	Edges  []Edge
+}
+
+// CitedBy groups the references into p by cited anchor, in the order the
+// anchors appear on the page (the page as a whole first).
+func (g *Graph) CitedBy(p *Page) []CiterGroup {
+	byAnchor := map[string][]Edge{}
+	for _, e := range g.in[p] {
+		byAnchor[e.ToAnchor] = append(byAnchor[e.ToAnchor], e)
+	}
+	var groups []CiterGroup
+	if es := byAnchor[""]; len(es) > 0 {
+		groups = append(groups, CiterGroup{Edges: es})
+	}
+	for _, a := range p.Anchors {
+		if es := byAnchor[a.ID]; len(es) > 0 {
+			groups = append(groups, CiterGroup{Anchor: a, Edges: es})
+		}
+	}
+	return groups
+}
+
+// Citers counts the distinct pages citing anchor on p.
+func (g *Graph) Citers(p *Page, anchor string) int {
+	seen := map[*Page]bool{}
+	for _, e := range g.in[p] {
+		if e.ToAnchor == anchor {
+			seen[e.From] = true
+		}
+	}
+	return len(seen)
+}
+
+// Cites returns the pages p references, deduplicated, in URL order.
+func (g *Graph) Cites(p *Page) []*Page {
+	var out []*Page
+	for _, e := range g.out[p] {
+		if !slices.Contains(out, e.To) {
+			out = append(out, e.To)
+		}
+	}
+	slices.SortFunc(out, func(a, b *Page) int { return cmp.Compare(a.URL, b.URL) })
+	return out
+}
+
+// Related ranks other pages by shared tags (tags as from Site.Tags) and
+// links in either direction, and returns the best n.
+func (g *Graph) Related(tags map[string][]*Page, p *Page, n int) []*Page {
+	score := map[*Page]int{}
+	for _, e := range g.out[p] {
+		score[e.To] += 2
+	}
+	for _, e := range g.in[p] {
+		score[e.From] += 2
+	}
+	for _, t := range p.Tags {
+		for _, q := range tags[t] {
+			score[q]++
+		}
+	}
+	delete(score, p)
+	out := make([]*Page, 0, len(score))
+	for q := range score {
+		if !q.IsSection {
+			out = append(out, q)
+		}
+	}
+	slices.SortFunc(out, func(a, b *Page) int {
+		return cmp.Or(cmp.Compare(score[b], score[a]), cmp.Compare(a.URL, b.URL))
+	})
+	if len(out) > n {
+		out = out[:n]
+	}
+	return out
+}

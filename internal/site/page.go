@@ -1,0 +1,127 @@
+// Package site models a knowledge base: its configuration, its pages and
+// their front matter, how references resolve, and the link graph between
+// pages. It knows nothing of HTML; rendering is the render package's job.
+package site
+
+import (
+	"path"
+	"strings"
+
+	"kb/internal/yamlpos"
+)
+
+// Page is one page of the site: a content file, or a section page generated
+// for a folder that has no _index.md.
+type Page struct {
+	FrontMatter
+
+	File      string // slash path under content/, e.g. "provisions/art-61.md"; "" if generated
+	URL       string // site path, e.g. "/provisions/art-61/"; sections and home end in "/"
+	Section   string // URL of the section listing this page; "" for the home page
+	IsSection bool   // an _index.md or a generated section page
+
+	Body     []byte       // Markdown after the front matter
+	BodyLine int          // line of the file where Body starts
+	Pos      yamlpos.Keys // positions of front matter keys
+
+	// Anchors are the page's linkable places, in document order. The build
+	// fills them in after parsing the body.
+	Anchors []Anchor
+}
+
+// Anchor is a place inside a page that references can target: a heading or
+// a marked paragraph.
+type Anchor struct {
+	ID    string // the fragment, e.g. "p1-b"
+	Label string // how it reads in a citation, e.g. "(1)(b)", or the heading text
+	Text  string // plain text of the paragraph or section start, for previews
+	Line  int    // line in the content file
+}
+
+// Anchor returns the anchor with the given id.
+func (p *Page) Anchor(id string) (Anchor, bool) {
+	for _, a := range p.Anchors {
+		if a.ID == id {
+			return a, true
+		}
+	}
+	return Anchor{}, false
+}
+
+// CiteFor returns how a citation of anchor reads, e.g. "MiCA Art. 61(1)(b)"
+// for "p1-b" on the page cited as "MiCA Art. 61". It is "" for pages
+// without a cite key.
+func (p *Page) CiteFor(anchor string) string {
+	if p.Cite == "" {
+		return ""
+	}
+	if anchor == "" {
+		return p.Cite
+	}
+	if groups, ok := anchorGroups(anchor); ok {
+		return p.Cite + groups
+	}
+	return p.Cite + ", " + anchor
+}
+
+// anchorGroups turns "p1-b" into "(1)(b)"; ok is false for anchors that do
+// not follow the paragraph convention.
+func anchorGroups(anchor string) (string, bool) {
+	rest, ok := strings.CutPrefix(anchor, "p")
+	if !ok || rest == "" || rest[0] < '0' || rest[0] > '9' {
+		return "", false
+	}
+	var b strings.Builder
+	for part := range strings.SplitSeq(rest, "-") {
+		if n, ok := strings.CutPrefix(part, "sub"); ok {
+			ord, known := ordinals[n]
+			if !known {
+				return "", false
+			}
+			b.WriteString(", " + ord + " subparagraph")
+			continue
+		}
+		if part == "" {
+			return "", false
+		}
+		b.WriteString("(" + part + ")")
+	}
+	return b.String(), true
+}
+
+var ordinals = map[string]string{"1": "first", "2": "second", "3": "third", "4": "fourth", "5": "fifth", "6": "sixth"}
+
+// URLFor maps a content file to its site path: "a/b.md" → "/a/b/",
+// "a/_index.md" → "/a/", "_index.md" → "/".
+func URLFor(file string) string {
+	dir, name := path.Split(strings.TrimSuffix(file, ".md"))
+	if name == "_index" {
+		if dir == "" {
+			return "/"
+		}
+		return "/" + dir
+	}
+	return "/" + dir + name + "/"
+}
+
+// sectionOf returns the URL of the section that lists the page at url.
+func sectionOf(url string) string {
+	if url == "/" {
+		return ""
+	}
+	parent := path.Dir(strings.TrimSuffix(url, "/"))
+	if parent == "/" {
+		return "/"
+	}
+	return parent + "/"
+}
+
+// defaultID derives a page's id from its file path: "a/b.md" → "a-b".
+func defaultID(file string) string {
+	p := strings.TrimSuffix(file, ".md")
+	p = strings.TrimSuffix(strings.TrimSuffix(p, "_index"), "/")
+	if p == "" {
+		return "home"
+	}
+	return strings.ToLower(strings.ReplaceAll(p, "/", "-"))
+}

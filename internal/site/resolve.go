@@ -1,0 +1,188 @@
+package site
+
+import (
+	"fmt"
+	"net/url"
+	"path"
+	"regexp"
+	"slices"
+	"strings"
+)
+
+// Target is where a reference lands: a page and, optionally, an anchor.
+type Target struct {
+	Page   *Page
+	Anchor string
+}
+
+// ResolveError explains why a reference does not resolve, with a hint.
+type ResolveError struct {
+	Message string
+	Hint    string
+}
+
+func (e *ResolveError) Error() string { return e.Message }
+
+// trailingGroup matches a final "(2)" or "(b)" of a citation.
+var trailingGroup = regexp.MustCompile(`\(([0-9]+[a-z]?|[a-z]{1,4})\)$`)
+
+// Resolve finds the target of a reference as written inside [[…]], without
+// its label: "id", "id#anchor", a cite key ("MiCA Art. 61") or a cite key
+// with paragraph and point numbers ("MiCA Art. 61(1)(b)" → anchor "p1-b").
+func (s *Site) Resolve(ref string) (Target, error) {
+	ref = strings.TrimSpace(ref)
+	key, anchor, hasAnchor := strings.Cut(ref, "#")
+	key = strings.TrimSpace(key)
+	if key == "" {
+		return Target{}, &ResolveError{Message: "empty reference", Hint: "write [[page-id]] or [[MiCA Art. 61(2)]]"}
+	}
+	t, ok := s.lookup(key, hasAnchor)
+	if !ok {
+		return Target{}, &ResolveError{
+			Message: fmt.Sprintf("unresolved reference %q", key),
+			Hint:    s.suggestKey(key),
+		}
+	}
+	if hasAnchor {
+		t.Anchor = anchor
+	}
+	return t, s.checkAnchor(t)
+}
+
+func (s *Site) lookup(key string, hasAnchor bool) (Target, bool) {
+	if p := s.byID[key]; p != nil {
+		return Target{Page: p}, true
+	}
+	if p := s.byCite[key]; p != nil {
+		return Target{Page: p}, true
+	}
+	if hasAnchor {
+		return Target{}, false
+	}
+	// Strip trailing groups until a cite key matches: "MiCA Art. 61(1)(b)"
+	// tries "MiCA Art. 61(1)", then "MiCA Art. 61" with anchor p1-b.
+	var groups []string
+	rest := key
+	for {
+		m := trailingGroup.FindStringSubmatchIndex(rest)
+		if m == nil {
+			return Target{}, false
+		}
+		groups = append([]string{rest[m[2]:m[3]]}, groups...)
+		rest = strings.TrimSpace(rest[:m[0]])
+		if p := s.byCite[rest]; p != nil {
+			return Target{Page: p, Anchor: "p" + strings.Join(groups, "-")}, true
+		}
+	}
+}
+
+func (s *Site) checkAnchor(t Target) error {
+	if t.Anchor == "" {
+		return nil
+	}
+	if _, ok := t.Page.Anchor(t.Anchor); ok {
+		return nil
+	}
+	ids := make([]string, len(t.Page.Anchors))
+	for i, a := range t.Page.Anchors {
+		ids[i] = a.ID
+	}
+	hint := "the page has no anchors; mark one with {#id} on a heading or at the start of a paragraph"
+	if len(ids) > 0 {
+		hint = "anchors on that page: " + strings.Join(firstN(ids, 8), ", ")
+		if near := Nearest(t.Anchor, ids); near != "" {
+			hint = fmt.Sprintf("did you mean #%s?", near)
+		}
+	}
+	return &ResolveError{Message: fmt.Sprintf("%s has no anchor #%s", describe(t.Page), t.Anchor), Hint: hint}
+}
+
+func firstN(s []string, n int) []string {
+	if len(s) > n {
+		return append(slices.Clone(s[:n]), "…")
+	}
+	return s
+}
+
+func (s *Site) suggestKey(key string) string {
+	options := append(s.IDs(), s.CiteKeys()...)
+	base := strings.TrimSpace(trailingGroup.ReplaceAllString(key, ""))
+	for trailingGroup.MatchString(base) {
+		base = strings.TrimSpace(trailingGroup.ReplaceAllString(base, ""))
+	}
+	if near := Nearest(base, options); near != "" {
+		return fmt.Sprintf("did you mean %q?", near)
+	}
+	return "no page has that id or cite key"
+}
+
+// ResolveLink resolves the destination of a plain Markdown link written on
+// page from. External links (with a scheme, or protocol-relative) give
+// ok=false and no error: they are never checked.
+func (s *Site) ResolveLink(from *Page, dest string) (t Target, ok bool, err error) {
+	u, perr := url.Parse(dest)
+	if perr != nil {
+		return Target{}, true, &ResolveError{Message: fmt.Sprintf("malformed link %q", dest), Hint: perr.Error()}
+	}
+	if u.Scheme != "" || u.Host != "" || strings.HasPrefix(dest, "//") {
+		return Target{}, false, nil
+	}
+	p := u.Path
+	var target *Page
+	switch {
+	case p == "":
+		target = from
+	case strings.HasSuffix(p, ".md"):
+		file := p
+		if !strings.HasPrefix(p, "/") {
+			file = path.Join(path.Dir(from.File), p)
+		}
+		file = strings.TrimPrefix(strings.TrimPrefix(path.Clean(file), "/"), "content/")
+		target = s.byFile[file]
+		if target == nil {
+			return Target{}, true, &ResolveError{Message: fmt.Sprintf("link to missing file %q", p), Hint: s.suggestFile(file)}
+		}
+	default:
+		if !strings.HasPrefix(p, "/") {
+			p = path.Join(from.URL, p)
+		}
+		p = path.Clean(p)
+		if path.Ext(p) != "" {
+			// A static file, not a page: its existence is not ours to check here.
+			return Target{}, false, nil
+		}
+		if p != "/" {
+			p += "/"
+		}
+		target = s.byURL[p]
+		if target == nil {
+			return Target{}, true, &ResolveError{Message: fmt.Sprintf("link to missing page %q", u.Path), Hint: s.suggestURL(p)}
+		}
+	}
+	t = Target{Page: target, Anchor: u.Fragment}
+	return t, true, s.checkAnchor(t)
+}
+
+func (s *Site) suggestFile(file string) string {
+	files := make([]string, 0, len(s.byFile))
+	for f := range s.byFile {
+		files = append(files, f)
+	}
+	slices.Sort(files)
+	if near := Nearest(file, files); near != "" {
+		return fmt.Sprintf("did you mean content/%s?", near)
+	}
+	return "paths are relative to the linking file"
+}
+
+func (s *Site) suggestURL(u string) string {
+	urls := make([]string, 0, len(s.byURL))
+	for k := range s.byURL {
+		urls = append(urls, k)
+	}
+	slices.Sort(urls)
+	if near := Nearest(u, urls); near != "" {
+		return fmt.Sprintf("did you mean %s?", near)
+	}
+	return "site paths look like /section/page/"
+}

@@ -1,0 +1,220 @@
+package site
+
+import (
+	"cmp"
+	"fmt"
+	"path"
+	"slices"
+	"strings"
+
+	"kb/internal/diag"
+)
+
+// Site is a loaded knowledge base: its pages indexed by id, cite key and URL.
+type Site struct {
+	Config Config
+	Pages  []*Page // sorted by URL
+
+	byID   map[string]*Page
+	byCite map[string]*Page
+	byURL  map[string]*Page
+	byFile map[string]*Page
+}
+
+// Source is one content file: its path under content/ and its bytes.
+type Source struct {
+	File string
+	Data []byte
+}
+
+// ParsePage parses one content file into a page; drafts are returned too,
+// callers decide whether to keep them.
+func ParsePage(src Source) (*Page, diag.List) {
+	doc, probs := Parse(path.Join("content", src.File), src.Data)
+	if doc == nil {
+		return nil, probs
+	}
+	p := &Page{
+		FrontMatter: doc.Front,
+		File:        src.File,
+		URL:         URLFor(src.File),
+		Body:        doc.Body,
+		BodyLine:    doc.BodyLine,
+		Pos:         doc.Pos,
+	}
+	p.IsSection = path.Base(src.File) == "_index.md"
+	p.Section = sectionOf(p.URL)
+	if p.ID == "" {
+		p.ID = defaultID(src.File)
+	}
+	return p, probs
+}
+
+// New assembles a site from parsed pages: it adds a section page for every
+// folder without an _index.md and checks that ids, cite keys and URLs are
+// unique.
+func New(cfg Config, pages []*Page) (*Site, diag.List) {
+	s := &Site{Config: cfg, byID: map[string]*Page{}, byCite: map[string]*Page{},
+		byURL: map[string]*Page{}, byFile: map[string]*Page{}}
+	var probs diag.List
+	pages = slices.Clone(pages)
+	slices.SortFunc(pages, func(a, b *Page) int { return cmp.Compare(a.File, b.File) })
+	for _, p := range pages {
+		if prev, dup := s.byURL[p.URL]; dup {
+			probs = append(probs, pageProblem(p, "", fmt.Sprintf("%s and %s both make the page %s", prev.File, p.File, p.URL), "rename one of the files"))
+			continue
+		}
+		s.byURL[p.URL] = p
+	}
+	// Every ancestor section of every page exists, generated if need be.
+	for _, p := range pages {
+		for sec := p.Section; sec != ""; sec = sectionOf(sec) {
+			if _, ok := s.byURL[sec]; ok {
+				continue
+			}
+			s.byURL[sec] = generatedSection(sec)
+		}
+	}
+	if _, ok := s.byURL["/"]; !ok {
+		s.byURL["/"] = generatedSection("/")
+	}
+	for _, p := range s.byURL {
+		s.Pages = append(s.Pages, p)
+	}
+	slices.SortFunc(s.Pages, func(a, b *Page) int { return cmp.Compare(a.URL, b.URL) })
+	for _, p := range s.Pages {
+		if p.File != "" {
+			s.byFile[p.File] = p
+		}
+		if prev, dup := s.byID[p.ID]; dup {
+			probs = append(probs, pageProblem(p, "id", fmt.Sprintf("duplicate id %q, already used by %s", p.ID, describe(prev)), "ids must be unique; change one of them"))
+		} else {
+			s.byID[p.ID] = p
+		}
+		if p.Cite == "" {
+			continue
+		}
+		if prev, dup := s.byCite[p.Cite]; dup {
+			probs = append(probs, pageProblem(p, "cite", fmt.Sprintf("ambiguous cite key %q, also used by %s", p.Cite, describe(prev)), "cite keys must be unique"))
+		} else {
+			s.byCite[p.Cite] = p
+		}
+	}
+	return s, probs.Sort()
+}
+
+func describe(p *Page) string {
+	if p.File == "" {
+		return "the generated page " + p.URL
+	}
+	return p.File
+}
+
+func pageProblem(p *Page, key, msg, hint string) diag.Problem {
+	line, col := 1, 1
+	if key != "" {
+		line, col = p.Pos.At(key)
+	}
+	return diag.Problem{File: path.Join("content", p.File), Line: line, Col: col, Message: msg, Hint: hint}
+}
+
+func generatedSection(url string) *Page {
+	title := "Home"
+	if url != "/" {
+		name := path.Base(strings.TrimSuffix(url, "/"))
+		title = strings.ToUpper(name[:1]) + strings.ReplaceAll(name[1:], "-", " ")
+	}
+	return &Page{
+		FrontMatter: FrontMatter{ID: defaultID(strings.TrimPrefix(url, "/") + "_index.md"), Title: title, Kind: "page"},
+		URL:         url,
+		Section:     sectionOf(url),
+		IsSection:   true,
+	}
+}
+
+// ByID returns the page with the given id.
+func (s *Site) ByID(id string) *Page { return s.byID[id] }
+
+// ByURL returns the page at a site path such as "/a/b/".
+func (s *Site) ByURL(url string) *Page { return s.byURL[url] }
+
+// ByFile returns the page made from a content file ("a/b.md").
+func (s *Site) ByFile(file string) *Page { return s.byFile[file] }
+
+// Children lists the pages a section lists: its pages and sub-sections,
+// ordered by weight, then title, then URL.
+func (s *Site) Children(section *Page) []*Page {
+	var out []*Page
+	for _, p := range s.Pages {
+		if p.Section == section.URL && p != section {
+			out = append(out, p)
+		}
+	}
+	SortPages(out)
+	return out
+}
+
+// SortPages orders pages by weight, then title, then URL.
+func SortPages(pages []*Page) {
+	slices.SortStableFunc(pages, func(a, b *Page) int {
+		return cmp.Or(cmp.Compare(a.Weight, b.Weight), cmp.Compare(a.Title, b.Title), cmp.Compare(a.URL, b.URL))
+	})
+}
+
+// Ancestors returns the sections above p, from the home page down.
+func (s *Site) Ancestors(p *Page) []*Page {
+	var out []*Page
+	for sec := p.Section; sec != ""; sec = sectionOf(sec) {
+		if a := s.byURL[sec]; a != nil {
+			out = append(out, a)
+		}
+	}
+	slices.Reverse(out)
+	return out
+}
+
+// OfKind returns the pages of one kind, sorted by weight, title and URL.
+func (s *Site) OfKind(kind string) []*Page {
+	var out []*Page
+	for _, p := range s.Pages {
+		if p.Kind == kind && !p.IsSection {
+			out = append(out, p)
+		}
+	}
+	SortPages(out)
+	return out
+}
+
+// Tags maps each tag to its pages, sorted.
+func (s *Site) Tags() map[string][]*Page {
+	tags := map[string][]*Page{}
+	for _, p := range s.Pages {
+		for _, t := range p.Tags {
+			tags[t] = append(tags[t], p)
+		}
+	}
+	for _, ps := range tags {
+		SortPages(ps)
+	}
+	return tags
+}
+
+// IDs returns every page id, sorted, for suggestions.
+func (s *Site) IDs() []string {
+	ids := make([]string, 0, len(s.byID))
+	for id := range s.byID {
+		ids = append(ids, id)
+	}
+	slices.Sort(ids)
+	return ids
+}
+
+// CiteKeys returns every cite key, sorted.
+func (s *Site) CiteKeys() []string {
+	keys := make([]string, 0, len(s.byCite))
+	for k := range s.byCite {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
+}

@@ -1,0 +1,103 @@
+// Package yamlpos decodes YAML strictly and remembers where each top-level
+// key sits, so callers can point at the line and column of a bad value.
+// It is the only importer of github.com/goccy/go-yaml.
+package yamlpos
+
+import (
+	"errors"
+	"strings"
+
+	"github.com/goccy/go-yaml"
+	"github.com/goccy/go-yaml/ast"
+	"github.com/goccy/go-yaml/parser"
+)
+
+// Error is a decoding error with a 1-based position inside the YAML text.
+type Error struct {
+	Line, Col int
+	Message   string
+	Unknown   string // the field name, for an unknown field
+}
+
+func (e *Error) Error() string { return e.Message }
+
+// Pos is a 1-based line and column.
+type Pos struct{ Line, Col int }
+
+// Keys maps each top-level key of a mapping to its position.
+type Keys map[string]Pos
+
+// At returns the position of key, or of the first line when key is absent.
+func (k Keys) At(key string) (line, col int) {
+	if p, ok := k[key]; ok {
+		return p.Line, p.Col
+	}
+	line = 1 << 30
+	for _, p := range k {
+		line = min(line, p.Line)
+	}
+	if line == 1<<30 {
+		line = 1
+	}
+	return line, 1
+}
+
+// Has reports whether key was present.
+func (k Keys) Has(key string) bool { _, ok := k[key]; return ok }
+
+// Shift moves every position down by n lines.
+func (k Keys) Shift(n int) Keys {
+	out := make(Keys, len(k))
+	for key, p := range k {
+		out[key] = Pos{p.Line + n, p.Col}
+	}
+	return out
+}
+
+// Decode decodes data into v, rejecting unknown fields and duplicate keys.
+// Empty input decodes to the zero value.
+func Decode(data []byte, v any) (Keys, error) {
+	keys := Keys{}
+	if strings.TrimSpace(string(data)) == "" {
+		return keys, nil
+	}
+	file, err := parser.ParseBytes(data, 0)
+	if err != nil {
+		return nil, convert(err)
+	}
+	if len(file.Docs) > 0 && file.Docs[0].Body != nil {
+		if m, ok := file.Docs[0].Body.(*ast.MappingNode); ok {
+			for _, kv := range m.Values {
+				tk := kv.Key.GetToken()
+				keys[kv.Key.String()] = Pos{tk.Position.Line, tk.Position.Column}
+			}
+		} else if _, ok := file.Docs[0].Body.(*ast.NullNode); !ok {
+			tk := file.Docs[0].Body.GetToken()
+			return nil, &Error{Line: tk.Position.Line, Col: tk.Position.Column, Message: "expected key: value fields"}
+		}
+	}
+	if err := yaml.UnmarshalWithOptions(data, v, yaml.Strict()); err != nil {
+		return nil, convert(err)
+	}
+	return keys, nil
+}
+
+// convert turns go-yaml's error into an *Error with a position.
+func convert(err error) error {
+	var ye yaml.Error
+	if !errors.As(err, &ye) {
+		return &Error{Line: 1, Col: 1, Message: err.Error()}
+	}
+	e := &Error{Line: 1, Col: 1, Message: strings.TrimSpace(ye.GetMessage())}
+	if tk := ye.GetToken(); tk != nil && tk.Position != nil {
+		e.Line, e.Col = tk.Position.Line, tk.Position.Column
+	}
+	var uf *yaml.UnknownFieldError
+	if errors.As(err, &uf) {
+		if tk := uf.GetToken(); tk != nil {
+			e.Unknown = tk.Value
+			e.Message = "unknown field " + `"` + tk.Value + `"`
+		}
+	}
+	return e
+}

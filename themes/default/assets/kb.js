@@ -1,0 +1,65 @@
+// Reading aids: hover/focus previews of cross-references, and "copy
+// citation" on every permalink. Everything comes from data attributes
+// written at build time; no server is needed.
+(function () {
+  "use strict";
+  var preview = null;
+
+  function hidePreview() {
+    if (preview) { preview.remove(); preview = null; }
+  }
+
+  function showPreview(link) {
+    hidePreview();
+    var title = link.dataset.title, text = link.dataset.preview;
+    if (!title && !text) return;
+    preview = document.createElement("div");
+    preview.className = "preview";
+    preview.setAttribute("role", "tooltip");
+    preview.id = "kb-preview";
+    var strong = document.createElement("strong");
+    strong.textContent = link.dataset.cite ? link.dataset.cite + " — " + title : title;
+    preview.appendChild(strong);
+    if (text) {
+      var p = document.createElement("span");
+      p.textContent = text;
+      preview.appendChild(p);
+    }
+    document.body.appendChild(preview);
+    link.setAttribute("aria-describedby", "kb-preview");
+    var r = link.getBoundingClientRect();
+    var left = Math.min(window.scrollX + r.left, window.scrollX + document.documentElement.clientWidth - preview.offsetWidth - 8);
+    preview.style.left = Math.max(8, left) + "px";
+    preview.style.top = (window.scrollY + r.bottom + 6) + "px";
+  }
+
+  function xref(target) {
+    return target && target.closest ? target.closest("a.xref, a.term") : null;
+  }
+
+  document.addEventListener("mouseover", function (e) { var a = xref(e.target); if (a) showPreview(a); });
+  document.addEventListener("mouseout", function (e) { if (xref(e.target)) hidePreview(); });
+  document.addEventListener("focusin", function (e) { var a = xref(e.target); if (a) showPreview(a); else hidePreview(); });
+  document.addEventListener("keydown", function (e) { if (e.key === "Escape") hidePreview(); });
+
+  // Copy citation: "MiCA Art. 61(2) <url>" for a provision's paragraph,
+  // the page title and URL elsewhere.
+  document.addEventListener("DOMContentLoaded", function () {
+    var pageTitle = (document.querySelector("h1") || {}).textContent || document.title;
+    document.querySelectorAll(".pin .permalink").forEach(function (a) {
+      var button = document.createElement("button");
+      button.type = "button";
+      button.className = "copy-cite";
+      button.textContent = "copy citation";
+      button.addEventListener("click", function () {
+        var url = new URL(a.getAttribute("href"), location.href).href;
+        var cite = a.dataset.cite || pageTitle;
+        var text = cite + " " + url;
+        var done = function () { button.textContent = "copied"; setTimeout(function () { button.textContent = "copy citation"; }, 1500); };
+        if (navigator.clipboard) navigator.clipboard.writeText(text).then(done, function () { window.prompt("Copy this citation:", text); });
+        else window.prompt("Copy this citation:", text);
+      });
+      a.insertAdjacentElement("afterend", button);
+    });
+  });
+})();
