@@ -289,6 +289,10 @@ func (g *generation) write(ctx context.Context, sink Sink) ([]string, error) {
 		return nil, firstErr
 	}
 	slices.Sort(files)
+	for name, data := range g.publishFiles(files) {
+		emit(name, data)
+	}
+	slices.Sort(files)
 	return files, nil
 }
 

@@ -1,0 +1,114 @@
+package build
+
+import (
+	"bytes"
+	"cmp"
+	"encoding/xml"
+	"slices"
+	"strings"
+
+	"kb/internal/site"
+)
+
+// publishFiles makes what static hosts and crawlers expect beside the
+// pages: sitemap.xml, robots.txt pointing at it, and an Atom feed of pages
+// by as_of (or date). URLs are absolute when base_url has a host.
+func (g *generation) publishFiles(pages []string) map[string][]byte {
+	return map[string][]byte{
+		"sitemap.xml": g.sitemap(pages),
+		"robots.txt":  g.robots(),
+		"atom.xml":    g.feed(),
+	}
+}
+
+type sitemapURL struct {
+	Loc     string `xml:"loc"`
+	LastMod string `xml:"lastmod,omitempty"`
+}
+
+// sitemap lists every page file written, except the 404 page.
+func (g *generation) sitemap(pages []string) []byte {
+	var urls []sitemapURL
+	for _, name := range pages {
+		if !strings.HasSuffix(name, "index.html") {
+			continue
+		}
+		url := "/" + strings.TrimSuffix(name, "index.html")
+		u := sitemapURL{Loc: g.site.Config.Absolute(url)}
+		if p := g.site.ByURL(url); p != nil {
+			u.LastMod = cmp.Or(p.AsOf, p.Date)
+		}
+		urls = append(urls, u)
+	}
+	return marshalXML(struct {
+		XMLName xml.Name     `xml:"urlset"`
+		NS      string       `xml:"xmlns,attr"`
+		URLs    []sitemapURL `xml:"url"`
+	}{NS: "http://www.sitemaps.org/schemas/sitemap/0.9", URLs: urls})
+}
+
+func (g *generation) robots() []byte {
+	return []byte("User-agent: *\nAllow: /\n\nSitemap: " + g.site.Config.Absolute("/sitemap.xml") + "\n")
+}
+
+type atomLink struct {
+	Href string `xml:"href,attr"`
+	Rel  string `xml:"rel,attr,omitempty"`
+}
+
+type atomEntry struct {
+	Title   string   `xml:"title"`
+	ID      string   `xml:"id"`
+	Link    atomLink `xml:"link"`
+	Updated string   `xml:"updated"`
+	Summary string   `xml:"summary,omitempty"`
+}
+
+// feed is an Atom feed of content pages with a date, newest first. Dates
+// come from the content, never the clock, so the feed is deterministic.
+func (g *generation) feed() []byte {
+	var pages []*site.Page
+	for _, p := range g.site.Pages {
+		if p.File != "" && cmp.Or(p.AsOf, p.Date) != "" {
+			pages = append(pages, p)
+		}
+	}
+	slices.SortStableFunc(pages, func(a, b *site.Page) int {
+		return cmp.Or(cmp.Compare(cmp.Or(b.Date, b.AsOf), cmp.Or(a.Date, a.AsOf)), cmp.Compare(a.URL, b.URL))
+	})
+	updated := "1970-01-01T00:00:00Z"
+	var entries []atomEntry
+	for _, p := range pages {
+		day := cmp.Or(p.Date, p.AsOf) + "T00:00:00Z"
+		if day > updated {
+			updated = day
+		}
+		abs := g.site.Config.Absolute(p.URL)
+		entries = append(entries, atomEntry{Title: p.Title, ID: abs, Link: atomLink{Href: abs}, Updated: day, Summary: p.Summary})
+	}
+	home := g.site.Config.Absolute("/")
+	return marshalXML(struct {
+		XMLName xml.Name    `xml:"feed"`
+		NS      string      `xml:"xmlns,attr"`
+		Title   string      `xml:"title"`
+		ID      string      `xml:"id"`
+		Links   []atomLink  `xml:"link"`
+		Updated string      `xml:"updated"`
+		Author  string      `xml:"author>name"`
+		Entries []atomEntry `xml:"entry"`
+	}{NS: "http://www.w3.org/2005/Atom", Title: g.site.Config.Title, ID: home,
+		Links:   []atomLink{{Href: home}, {Href: g.site.Config.Absolute("/atom.xml"), Rel: "self"}},
+		Updated: updated, Author: g.site.Config.Title, Entries: entries})
+}
+
+func marshalXML(v any) []byte {
+	var b bytes.Buffer
+	b.WriteString(xml.Header)
+	enc := xml.NewEncoder(&b)
+	enc.Indent("", "  ")
+	if err := enc.Encode(v); err != nil {
+		panic(err) // only fixed struct types are encoded here
+	}
+	b.WriteByte('\n')
+	return b.Bytes()
+}
