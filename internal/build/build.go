@@ -104,7 +104,7 @@ func Generate(ctx context.Context, fsys fs.FS, opts Options, sink Sink) (*Result
 			kept = append(kept, p)
 		}
 	}
-	s, probs := site.New(cfg, kept)
+	s, probs := site.New(cfg, withGenerated(kept))
 	res.Problems = append(res.Problems, probs...)
 
 	g := &generation{opts: opts, site: s, tags: s.Tags(), parsed: map[*site.Page]*parsed{},
@@ -143,6 +143,34 @@ func Generate(ctx context.Context, fsys fs.FS, opts Options, sink Sink) (*Result
 	res.Docs = g.docs()
 	res.Duration = time.Since(start)
 	return res, nil
+}
+
+// withGenerated adds the pages the build makes — glossary, tag index and
+// tag pages, scenario matrix, search — unless content already has a page at
+// that address, so references and links to them resolve like any other.
+func withGenerated(pages []*site.Page) []*site.Page {
+	taken := map[string]bool{}
+	tags := map[string]bool{}
+	for _, p := range pages {
+		taken[p.URL] = true
+		for _, t := range p.Tags {
+			tags[t] = true
+		}
+	}
+	out := slices.Clone(pages)
+	add := func(p *site.Page) {
+		if !taken[p.URL] {
+			out = append(out, p)
+		}
+	}
+	add(site.Generated("glossary", "Glossary", "/glossary/", "glossary"))
+	add(site.Generated("tags", "Tags", "/tags/", "tags"))
+	add(site.Generated("matrix", "Scenario matrix", "/matrix/", "matrix"))
+	add(site.Generated("search", "Search", "/search/", "search"))
+	for _, t := range sortedKeys(tags) {
+		add(site.Generated("tag-"+t, "Tag: "+t, "/tags/"+t+"/", "tag"))
+	}
+	return out
 }
 
 func (g *generation) loadTheme(fsys fs.FS) (*render.Theme, error) {
@@ -245,9 +273,22 @@ func (g *generation) write(ctx context.Context, sink Sink) ([]string, error) {
 			firstErr = err
 		}
 	}
+	generated := g.generatedPages()
 	pages := g.site.Pages
 	err := parallel(ctx, len(pages), func(i int) {
 		p := pages[i]
+		data := generated[outputPath(p.URL)]
+		if p.Layout != "" && data != nil {
+			var buf bytes.Buffer
+			if err := g.theme.Render(&buf, data); err != nil {
+				mu.Lock()
+				firstErr = cmpErr(firstErr, err)
+				mu.Unlock()
+				return
+			}
+			emit(outputPath(p.URL), buf.Bytes())
+			return
+		}
 		var content string
 		if pp := g.parsed[p]; pp != nil {
 			g.fillPins(pp)
@@ -272,16 +313,11 @@ func (g *generation) write(ctx context.Context, sink Sink) ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
-	for name, d := range g.generatedPages() {
-		if g.site.ByURL("/"+strings.TrimSuffix(name, "index.html")) != nil {
-			continue // the site's own page wins
-		}
-		var buf bytes.Buffer
-		if err := g.theme.Render(&buf, d); err != nil {
-			return nil, err
-		}
-		emit(name, buf.Bytes())
+	var nf bytes.Buffer
+	if err := g.theme.Render(&nf, generated["404.html"]); err != nil {
+		return nil, err
 	}
+	emit("404.html", nf.Bytes())
 	for _, a := range g.theme.Assets() {
 		emit(a.Path, a.Data)
 	}

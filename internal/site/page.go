@@ -19,6 +19,7 @@ type Page struct {
 	URL       string // site path, e.g. "/provisions/art-61/"; sections and home end in "/"
 	Section   string // URL of the section listing this page; "" for the home page
 	IsSection bool   // an _index.md or a generated section page
+	Layout    string // for pages made by the build (glossary, tags, …): their layout; "" otherwise
 
 	Body     []byte       // Markdown after the front matter
 	BodyLine int          // line of the file where Body starts
@@ -90,6 +91,12 @@ func anchorGroups(anchor string) (string, bool) {
 }
 
 var ordinals = map[string]string{"1": "first", "2": "second", "3": "third", "4": "fourth", "5": "fifth", "6": "sixth"}
+
+// Generated returns a page the build makes from the site rather than from a
+// file (a glossary, a tag page), so that references to it resolve.
+func Generated(id, title, url, layout string) *Page {
+	return &Page{FrontMatter: FrontMatter{ID: id, Title: title, Kind: "page"}, URL: url, Section: sectionOf(url), Layout: layout}
+}
 
 // URLFor maps a content file to its site path: "a/b.md" → "/a/b/",
 // "a/_index.md" → "/a/", "_index.md" → "/".

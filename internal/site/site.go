@@ -146,7 +146,7 @@ func (s *Site) ByFile(file string) *Page { return s.byFile[file] }
 func (s *Site) Children(section *Page) []*Page {
 	var out []*Page
 	for _, p := range s.Pages {
-		if p.Section == section.URL && p != section {
+		if p.Section == section.URL && p != section && p.Layout == "" {
 			out = append(out, p)
 		}
 	}
