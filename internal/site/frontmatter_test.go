@@ -171,12 +171,12 @@ func TestParsePage(t *testing.T) {
 func TestURLFor(t *testing.T) {
 	t.Parallel()
 	for give, want := range map[string]string{
-		"_index.md":               "/",
-		"a/_index.md":             "/a/",
-		"a/b.md":                  "/a/b/",
-		"provisions/art-61.md":    "/provisions/art-61/",
-		"a/b/c/_index.md":         "/a/b/c/",
-		"über/straße.md":          "/über/straße/",
+		"_index.md":            "/",
+		"a/_index.md":          "/a/",
+		"a/b.md":               "/a/b/",
+		"provisions/art-61.md": "/provisions/art-61/",
+		"a/b/c/_index.md":      "/a/b/c/",
+		"über/straße.md":       "/über/straße/",
 	} {
 		if got := URLFor(give); got != want {
 			t.Errorf("URLFor(%q) = %q, want %q", give, got, want)
