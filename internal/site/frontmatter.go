@@ -128,7 +128,7 @@ func yamlProblem(file string, yamlLine int, err error) diag.Problem {
 		if pe.Unknown != "" {
 			p.Hint = "put a site's own fields under params:"
 			if near := Nearest(pe.Unknown, fieldNames()); near != "" {
-				p.Hint = fmt.Sprintf("did you mean %q? (a site's own fields go under params:)", near)
+				p.Hint = fmt.Sprintf("did you mean %q? A site's own fields go under params:", near)
 			}
 		}
 	}
