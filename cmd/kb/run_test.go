@@ -1,0 +1,131 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// writeSite writes files (path → content) into a temp site directory.
+func writeSite(t *testing.T, files map[string]string) string {
+	t.Helper()
+	dir := t.TempDir()
+	for name, data := range files {
+		p := filepath.Join(dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(data), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir
+}
+
+func kb(t *testing.T, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	code = run(context.Background(), args, &out, &errOut)
+	return code, out.String(), errOut.String()
+}
+
+var goodSite = map[string]string{
+	"content/_index.md":  "---\ntitle: Home\n---\nSee [[a]].\n",
+	"content/a.md":       "---\nid: a\ntitle: A\ncite: \"Reg Art. 1\"\n---\n## One {#p1}\n\nText.\n",
+	"content/b/index.md": "---\ntitle: B\n---\nCites [[Reg Art. 1(1)]].\n",
+}
+
+var badSite = map[string]string{
+	"content/_index.md": "---\ntitle: Home\n---\nSee [[missing-page]].\n",
+	"content/a.md":      "---\ntitle: A\nkind: provison\n---\nx\n",
+}
+
+func TestExitCodes(t *testing.T) {
+	t.Parallel()
+	good, bad := writeSite(t, goodSite), writeSite(t, badSite)
+	tests := []struct {
+		desc       string
+		args       []string
+		wantCode   int
+		wantStdout string
+		wantStderr string
+	}{
+		{desc: "no command", args: nil, wantCode: exitUsage, wantStderr: "Usage:"},
+		{desc: "unknown command", args: []string{"bild"}, wantCode: exitUsage, wantStderr: `unknown command "bild"`},
+		{desc: "unknown flag", args: []string{"build", "--sauce", good}, wantCode: exitUsage, wantStderr: "flag provided but not defined: -sauce"},
+		{desc: "stray argument", args: []string{"check", "--source", good, "extra"}, wantCode: exitUsage, wantStderr: `unexpected argument "extra"`},
+		{desc: "missing source", args: []string{"check", "--source", filepath.Join(good, "nope")}, wantCode: exitUsage, wantStderr: "is not a directory"},
+		{desc: "bad format", args: []string{"check", "--source", good, "--format", "xml"}, wantCode: exitUsage, wantStderr: `unknown format "xml"`},
+		{desc: "check ok", args: []string{"check", "--source", good}, wantCode: exitOK, wantStdout: "no problems"},
+		{desc: "check problems", args: []string{"check", "--source", bad}, wantCode: exitProblems,
+			wantStderr: "content/_index.md:4:5: unresolved reference \"missing-page\""},
+		{desc: "check reports every problem", args: []string{"check", "--source", bad}, wantCode: exitProblems,
+			wantStderr: `content/a.md:3:1: unknown kind "provison" (did you mean "provision"?)`},
+		{desc: "github format", args: []string{"check", "--source", bad, "--format", "github"}, wantCode: exitProblems,
+			wantStdout: `::error file=content/_index.md,line=4,col=5::unresolved reference "missing-page"`},
+		{desc: "help", args: []string{"help"}, wantCode: exitOK, wantStdout: "kb build"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.desc, func(t *testing.T) {
+			t.Parallel()
+			code, stdout, stderr := kb(t, tt.args...)
+			if code != tt.wantCode || !strings.Contains(stdout, tt.wantStdout) || !strings.Contains(stderr, tt.wantStderr) {
+				t.Errorf("kb %v = %d\nstdout: %s\nstderr: %s\nwant %d, stdout containing %q, stderr containing %q",
+					tt.args, code, stdout, stderr, tt.wantCode, tt.wantStdout, tt.wantStderr)
+			}
+		})
+	}
+}
+
+func TestCheckJSON(t *testing.T) {
+	t.Parallel()
+	code, stdout, _ := kb(t, "check", "--source", writeSite(t, badSite), "--format", "json")
+	var got struct {
+		Problems []struct {
+			File    string `json:"file"`
+			Line    int    `json:"line"`
+			Col     int    `json:"col"`
+			Message string `json:"message"`
+			Hint    string `json:"hint"`
+		} `json:"problems"`
+	}
+	if err := json.Unmarshal([]byte(stdout), &got); err != nil {
+		t.Fatalf("not JSON: %v\n%s", err, stdout)
+	}
+	if code != exitProblems || len(got.Problems) != 2 || got.Problems[0].File != "content/_index.md" || got.Problems[0].Line != 4 || got.Problems[1].Hint != `did you mean "provision"?` {
+		t.Errorf("kb check --format json = %d %+v", code, got)
+	}
+	code, stdout, _ = kb(t, "check", "--source", writeSite(t, goodSite), "--format", "json")
+	if code != exitOK || strings.TrimSpace(stdout) != "{\n  \"problems\": []\n}" {
+		t.Errorf("clean site: %d %s", code, stdout)
+	}
+}
+
+func TestBuildWritesSiteAndKeepsItOnFailure(t *testing.T) {
+	t.Parallel()
+	dir := writeSite(t, goodSite)
+	if code, _, stderr := kb(t, "build", "--source", dir); code != exitOK {
+		t.Fatalf("build: %d %s", code, stderr)
+	}
+	for _, name := range []string{"index.html", "a/index.html", "b/index/index.html", "404.html"} {
+		if _, err := os.Stat(filepath.Join(dir, "public", name)); err != nil {
+			t.Errorf("public/%s: %v", name, err)
+		}
+	}
+	before, _ := os.ReadFile(filepath.Join(dir, "public", "a", "index.html"))
+	if err := os.WriteFile(filepath.Join(dir, "content", "a.md"), []byte("---\ntitle: [\n---\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, _, stderr := kb(t, "build", "--source", dir)
+	if code != exitProblems || !strings.Contains(stderr, "content/a.md:2:") || !strings.Contains(stderr, "nothing was written") {
+		t.Fatalf("broken build: %d %s", code, stderr)
+	}
+	after, _ := os.ReadFile(filepath.Join(dir, "public", "a", "index.html"))
+	if !bytes.Equal(before, after) {
+		t.Error("a failed build changed public/")
+	}
+}
