@@ -4,7 +4,9 @@
 package yamlpos
 
 import (
+	"bytes"
 	"errors"
+	"fmt"
 	"strings"
 
 	"github.com/goccy/go-yaml"
@@ -56,14 +58,31 @@ func (k Keys) Shift(n int) Keys {
 
 // Decode decodes data into v, rejecting unknown fields and duplicate keys.
 // Empty input decodes to the zero value.
-func Decode(data []byte, v any) (Keys, error) {
+func Decode(data []byte, v any) (_ Keys, err error) {
+	// go-yaml panics on some inputs (found by fuzzing); a writer's typo must
+	// be a problem, never a crash.
+	defer func() {
+		if r := recover(); r != nil {
+			err = &Error{Line: 1, Col: 1, Message: fmt.Sprintf("YAML that cannot be decoded (%v)", r)}
+		}
+	}()
 	keys := Keys{}
+	// go-yaml miscounts lines after a comment ended by "\r\n"; YAML reads
+	// every line break as "\n" anyway, so give it only those.
+	data = bytes.ReplaceAll(bytes.ReplaceAll(data, []byte("\r\n"), []byte("\n")), []byte("\r"), []byte("\n"))
 	if strings.TrimSpace(string(data)) == "" {
 		return keys, nil
 	}
 	file, err := parser.ParseBytes(data, 0)
 	if err != nil {
 		return nil, convert(err)
+	}
+	for _, doc := range file.Docs {
+		if tags := ast.Filter(ast.TagType, doc); len(tags) > 0 {
+			tk := tags[0].GetToken()
+			return nil, &Error{Line: tk.Position.Line, Col: tk.Position.Column,
+				Message: fmt.Sprintf("YAML tag %s is not supported; quote the value if it starts with !", tk.Value)}
+		}
 	}
 	if len(file.Docs) > 0 && file.Docs[0].Body != nil {
 		if m, ok := file.Docs[0].Body.(*ast.MappingNode); ok {
