@@ -104,7 +104,7 @@ func renderPin(w util.BufWriter, _ []byte, node ast.Node, entering bool) (ast.Wa
 	w.WriteString(`<span class="pin">`)
 	w.WriteString(`<a class="permalink" href="#` + escape(n.ID) + `" aria-label="` + escape(label) + `"`)
 	if n.Cite != "" {
-		w.WriteString(` data-cite="` + escape(n.Cite) + `"`)
+		w.WriteString(` data-citation="` + escape(n.Cite) + `"`)
 	}
 	w.WriteString(`>¶</a>`)
 	if n.Citers > 0 {

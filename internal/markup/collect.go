@@ -222,7 +222,7 @@ func contextOf(n ast.Node, src []byte) string {
 
 func sentenceStart(s string, at int) int {
 	for i := at - 1; i > 0; i-- {
-		if (s[i-1] == '.' || s[i-1] == '?' || s[i-1] == '!' || s[i-1] == ';') && s[i] == ' ' && !abbreviation(s[:i-1]) {
+		if (s[i-1] == '.' || s[i-1] == '?' || s[i-1] == '!') && s[i] == ' ' && !abbreviation(s[:i-1]) {
 			return i + 1
 		}
 	}
@@ -231,7 +231,7 @@ func sentenceStart(s string, at int) int {
 
 func sentenceEnd(s string, at int) int {
 	for i := at; i < len(s)-1; i++ {
-		if (s[i] == '.' || s[i] == '?' || s[i] == '!' || s[i] == ';') && s[i+1] == ' ' && !abbreviation(s[:i]) {
+		if (s[i] == '.' || s[i] == '?' || s[i] == '!') && s[i+1] == ' ' && !abbreviation(s[:i]) {
 			return i + 1
 		}
 	}

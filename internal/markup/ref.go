@@ -134,7 +134,7 @@ func renderRef(w util.BufWriter, _ []byte, node ast.Node, entering bool) (ast.Wa
 	}
 	attr("data-kind", n.TargetKind)
 	attr("data-title", n.Title)
-	attr("data-cite", n.Cite)
+	attr("data-citation", n.Cite)
 	attr("data-preview", n.Preview)
 	w.WriteString(`>`)
 	w.WriteString(escape(n.DisplayText()))

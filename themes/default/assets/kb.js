@@ -18,7 +18,7 @@
     preview.setAttribute("role", "tooltip");
     preview.id = "kb-preview";
     var strong = document.createElement("strong");
-    strong.textContent = link.dataset.cite ? link.dataset.cite + " — " + title : title;
+    strong.textContent = link.dataset.citation ? link.dataset.citation + " — " + title : title;
     preview.appendChild(strong);
     if (text) {
       var p = document.createElement("span");
@@ -53,7 +53,7 @@
       button.textContent = "copy citation";
       button.addEventListener("click", function () {
         var url = new URL(a.getAttribute("href"), location.href).href;
-        var cite = a.dataset.cite || pageTitle;
+        var cite = a.dataset.citation || pageTitle;
         var text = cite + " " + url;
         var done = function () { button.textContent = "copied"; setTimeout(function () { button.textContent = "copy citation"; }, 1500); };
         if (navigator.clipboard) navigator.clipboard.writeText(text).then(done, function () { window.prompt("Copy this citation:", text); });

@@ -1,0 +1,267 @@
+package build
+
+import (
+	"bytes"
+	"context"
+	"flag"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"testing/fstest"
+
+	"golang.org/x/tools/txtar"
+)
+
+var update = flag.Bool("update", false, "rewrite golden files under testdata/")
+
+// archiveFS loads a txtar archive of a whole site.
+func archiveFS(t *testing.T, file string) fstest.MapFS {
+	t.Helper()
+	ar, err := txtar.ParseFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fsys := fstest.MapFS{}
+	for _, f := range ar.Files {
+		fsys[f.Name] = &fstest.MapFile{Data: f.Data, Mode: 0o644}
+	}
+	return fsys
+}
+
+// archiveDir writes a txtar archive of a whole site into a temp dir.
+func archiveDir(t *testing.T, file string) string {
+	t.Helper()
+	dir := t.TempDir()
+	if err := os.CopyFS(dir, archiveFS(t, file)); err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
+func generateMem(t *testing.T, fsys fs.FS, opts Options) (*Result, *MemSink) {
+	t.Helper()
+	sink := NewMemSink()
+	res, err := Generate(context.Background(), fsys, opts, sink)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res, sink
+}
+
+func TestGenerateGolden(t *testing.T) {
+	t.Parallel()
+	res, sink := generateMem(t, archiveFS(t, "testdata/site.txtar"), Options{})
+	if len(res.Problems) > 0 {
+		t.Fatal(res.Problems)
+	}
+	for _, page := range []string{"provisions/art-61/index.html", "scenarios/sponsorship/index.html", "glossary/index.html", "matrix/index.html", "provisions/index.html"} {
+		got, ok := sink.Files[page]
+		if !ok {
+			t.Errorf("%s was not written", page)
+			continue
+		}
+		golden := filepath.Join("testdata/golden", strings.ReplaceAll(strings.TrimSuffix(page, "/index.html"), "/", "-")+".html")
+		if *update {
+			if err := os.WriteFile(golden, got, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			continue
+		}
+		want, err := os.ReadFile(golden)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(got, want) {
+			t.Errorf("%s differs from %s (go test -update to accept):\n%s", page, golden, firstDiff(got, want))
+		}
+	}
+}
+
+// firstDiff shows the first differing line of two texts.
+func firstDiff(got, want []byte) string {
+	g, w := strings.Split(string(got), "\n"), strings.Split(string(want), "\n")
+	for i := range min(len(g), len(w)) {
+		if g[i] != w[i] {
+			return "line " + itoa(i+1) + ":\n got: " + g[i] + "\nwant: " + w[i]
+		}
+	}
+	return "lengths differ"
+}
+
+func itoa(i int) string { return strings.TrimSpace(strings.Repeat(" ", 0) + fmtInt(i)) }
+
+func fmtInt(i int) string {
+	if i == 0 {
+		return "0"
+	}
+	var b []byte
+	for ; i > 0; i /= 10 {
+		b = append([]byte{byte('0' + i%10)}, b...)
+	}
+	return string(b)
+}
+
+func TestGenerateSiteFeatures(t *testing.T) {
+	t.Parallel()
+	res, sink := generateMem(t, archiveFS(t, "testdata/site.txtar"), Options{})
+	if len(res.Problems) > 0 {
+		t.Fatal(res.Problems)
+	}
+	art61 := string(sink.Files["provisions/art-61/index.html"])
+	for _, want := range []string{
+		`<h2 id="cited-by">Cited by</h2>`,
+		`id="citedby-p1"`, // the scenario cites paragraph 1 …
+		`<a href="/sub/scenarios/sponsorship/#analysis">Sponsorship of an event</a>`, // … from its analysis
+		`The firm cannot rely on MiCA Art. 61(1); a follow-up offer breaches paragraph 2.`,
+		`<a class="citers" href="#citedby-p1-sub1"`, // art 59 cites (1), first subparagraph
+		`data-citation="MiCA Art. 61(1), second subparagraph"`,
+		`<a class="term" href="/sub/terms/close-links/"`,
+		`<link rel="canonical" href="https://kb.example/sub/provisions/art-61/">`,
+	} {
+		if !strings.Contains(art61, want) {
+			t.Errorf("art-61 page lacks %s", want)
+		}
+	}
+	if _, ok := sink.Files["drafts/wip/index.html"]; ok {
+		t.Error("a draft was published without --drafts")
+	}
+	res, sink = generateMem(t, archiveFS(t, "testdata/site.txtar"), Options{Drafts: true})
+	if _, ok := sink.Files["drafts/wip/index.html"]; !ok || len(res.Problems) > 0 {
+		t.Errorf("--drafts did not publish the draft: %v", res.Problems)
+	}
+	for _, name := range []string{"index.html", "404.html", "sitemap.xml", "robots.txt", "atom.xml", "tags/index.html", "tags/marketing/index.html", "search/index.html", "drafts/index.html"} {
+		if _, ok := sink.Files[name]; !ok {
+			t.Errorf("%s was not written", name)
+		}
+	}
+}
+
+func TestDeterminism(t *testing.T) {
+	t.Parallel()
+	dir := archiveDir(t, "testdata/site.txtar")
+	a, b := filepath.Join(t.TempDir(), "a"), filepath.Join(t.TempDir(), "b")
+	for _, out := range []string{a, b} {
+		res, err := Run(context.Background(), Options{Source: dir}, out)
+		if err != nil || len(res.Problems) > 0 {
+			t.Fatal(err, res.Problems)
+		}
+	}
+	ta, tb := readTree(t, a), readTree(t, b)
+	if len(ta) < 15 {
+		t.Fatalf("only %d files built", len(ta))
+	}
+	for name, data := range ta {
+		if !bytes.Equal(data, tb[name]) {
+			t.Errorf("%s differs between two builds", name)
+		}
+	}
+	if len(ta) != len(tb) {
+		t.Errorf("builds wrote %d and %d files", len(ta), len(tb))
+	}
+}
+
+func readTree(t *testing.T, dir string) map[string][]byte {
+	t.Helper()
+	tree := map[string][]byte{}
+	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		data, err := os.ReadFile(p)
+		rel, _ := filepath.Rel(dir, p)
+		tree[filepath.ToSlash(rel)] = data
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tree
+}
+
+func TestFailedBuildLeavesOutputUntouched(t *testing.T) {
+	t.Parallel()
+	dir := archiveDir(t, "testdata/site.txtar")
+	out := filepath.Join(dir, "public")
+	if res, err := Run(context.Background(), Options{Source: dir}, out); err != nil || len(res.Problems) > 0 {
+		t.Fatal(err, res.Problems)
+	}
+	before := readTree(t, out)
+
+	broken := "---\ntitle: [unclosed\n---\n"
+	if err := os.WriteFile(filepath.Join(dir, "content/provisions/art-59.md"), []byte(broken), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	res, err := Run(context.Background(), Options{Source: dir}, out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Problems) == 0 || res.Problems[0].File != "content/provisions/art-59.md" || res.Problems[0].Line != 2 {
+		t.Fatalf("problems = %v", res.Problems)
+	}
+	after := readTree(t, out)
+	if len(after) != len(before) {
+		t.Fatalf("output has %d files, had %d", len(after), len(before))
+	}
+	for name, data := range before {
+		if !bytes.Equal(data, after[name]) {
+			t.Errorf("%s changed after a failed build", name)
+		}
+	}
+	entries, _ := os.ReadDir(dir)
+	for _, e := range entries {
+		if strings.Contains(e.Name(), ".tmp-") {
+			t.Errorf("temp dir %s left behind", e.Name())
+		}
+	}
+}
+
+func TestProblemsAreAllReportedWithPositions(t *testing.T) {
+	t.Parallel()
+	fsys := archiveFS(t, "testdata/site.txtar")
+	fsys["content/scenarios/bad.md"] = &fstest.MapFile{Data: []byte(`---
+id: scenario-bad
+title: Bad
+kind: scenario
+facts: f
+question: q
+outcome: uncertain
+risk: low
+applies: ["MiCA Art. 62(1)"]
+---
+See [[mica-art-611]] and [[MiCA Art. 61(3)]].
+
+Also [[mica-art-61#p1-sub9|here]] and [a link](../provisions/art-60.md) and [[scenario-sponsorship#facts]].
+
+> [!ESMAA]
+> Typo.
+
+## Twice {#x}
+
+## Again {#x}
+`)}
+	res, _ := generateMem(t, fsys, Options{})
+	want := []string{
+		`content/scenarios/bad.md:9:1: applies: unresolved reference "MiCA Art. 62(1)" (did you mean "MiCA Art. 61"?)`,
+		`content/scenarios/bad.md:11:5: unresolved reference "mica-art-611" (did you mean "mica-art-61"?)`,
+		`content/scenarios/bad.md:11:26: provisions/art-61.md has no anchor #p3 (did you mean #p1?)`,
+		`content/scenarios/bad.md:13:6: provisions/art-61.md has no anchor #p1-sub9 (did you mean #p1-sub1?)`,
+		`content/scenarios/bad.md:13:39: link to missing file "../provisions/art-60.md" (did you mean content/provisions/art-61.md?)`,
+		`content/scenarios/bad.md:13:77: scenarios/sponsorship.md has no anchor #facts (anchors on that page: analysis)`,
+		`content/scenarios/bad.md:15:3: unknown callout type [!ESMAA]`,
+		`content/scenarios/bad.md:20:4: duplicate anchor #x (anchors must be unique on a page; rename one)`,
+	}
+	var got []string
+	for _, p := range res.Problems {
+		got = append(got, p.String())
+	}
+	if len(got) != len(want) {
+		t.Fatalf("got %d problems:\n%s\nwant %d:\n%s", len(got), strings.Join(got, "\n"), len(want), strings.Join(want, "\n"))
+	}
+	for i := range want {
+		if !strings.HasPrefix(got[i], want[i]) {
+			t.Errorf("problem %d:\n got %s\nwant %s", i, got[i], want[i])
+		}
+	}
+}
