@@ -9,7 +9,6 @@
 package build
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"io/fs"
@@ -72,12 +71,19 @@ type generation struct {
 	renderSite *render.Site
 	theme      *render.Theme
 	md         *markup.Markdown
+	cache      *cache // nil outside a Builder
 }
 
 // Generate builds the site from fsys (the site directory) into sink. It
 // returns every problem found; when there are any, the sink's content is
 // incomplete and must not be published.
 func Generate(ctx context.Context, fsys fs.FS, opts Options, sink Sink) (*Result, error) {
+	return generate(ctx, fsys, opts, sink, nil)
+}
+
+// generate is Generate, reusing what c (nil for none) kept of earlier
+// builds; the Builder passes its cache.
+func generate(ctx context.Context, fsys fs.FS, opts Options, sink Sink, c *cache) (*Result, error) {
 	start := time.Now()
 	res := &Result{}
 	cfg, probs := site.LoadConfig(fsys)
@@ -93,7 +99,7 @@ func Generate(ctx context.Context, fsys fs.FS, opts Options, sink Sink) (*Result
 	pages := make([]*site.Page, len(srcs))
 	pageProbs := make([]diag.List, len(srcs))
 	if err := parallel(ctx, len(srcs), func(i int) {
-		pages[i], pageProbs[i] = site.ParsePage(srcs[i])
+		pages[i], pageProbs[i] = c.parsePage(srcs[i])
 	}); err != nil {
 		return nil, err
 	}
@@ -107,13 +113,15 @@ func Generate(ctx context.Context, fsys fs.FS, opts Options, sink Sink) (*Result
 	s, probs := site.New(cfg, withGenerated(kept))
 	res.Problems = append(res.Problems, probs...)
 
-	g := &generation{opts: opts, site: s, tags: s.Tags(), parsed: map[*site.Page]*parsed{},
+	g := &generation{opts: opts, site: s, tags: s.Tags(), parsed: map[*site.Page]*parsed{}, cache: c,
 		basePath: cfg.BasePath(), md: markup.New(markup.Options{RawHTML: cfg.RawHTML})}
 	g.linker = &linker{site: s, basePath: g.basePath}
 	g.renderSite = &render.Site{Title: cfg.Title, Description: cfg.Description, Language: cfg.Language,
 		BasePath: g.basePath, Notice: cfg.Notice, Generator: "kb"}
+	g.renderSite.Menu, g.renderSite.About, probs = g.navigation()
+	res.Problems = append(res.Problems, probs...)
 
-	theme, err := g.loadTheme(fsys)
+	theme, err := c.loadTheme(g, fsys)
 	if err != nil {
 		res.Problems = append(res.Problems, diag.Problem{File: path.Join("themes", cfg.Theme), Message: err.Error(), Hint: "fix the template; the default theme's layouts show the expected shape"})
 		return res, nil
@@ -193,6 +201,7 @@ func (g *generation) parse(ctx context.Context) error {
 		terms = append(terms, markup.Term{ID: t.ID, Phrases: append([]string{t.Term}, t.Aliases...)})
 	}
 	matcher := markup.NewTerms(terms)
+	g.cache.useTerms(terms, g.site.Config.RawHTML)
 	var pages []*site.Page
 	for _, p := range g.site.Pages {
 		if p.File != "" {
@@ -206,7 +215,7 @@ func (g *generation) parse(ctx context.Context) error {
 		if !p.NoTermLinks {
 			opts.Terms = matcher
 		}
-		pp := &parsed{page: p, doc: g.md.Parse(p.Body, opts), lines: diag.NewLines(p.Body)}
+		pp := g.cache.parseBody(g.md, p, opts)
 		p.Anchors = anchorsOf(pp)
 		out[i] = pp
 	})
@@ -279,20 +288,20 @@ func (g *generation) write(ctx context.Context, sink Sink) ([]string, error) {
 		p := pages[i]
 		data := generated[outputPath(p.URL)]
 		if p.Layout != "" && data != nil {
-			var buf bytes.Buffer
-			if err := g.theme.Render(&buf, data); err != nil {
+			out, err := g.cache.renderPage(g.theme, outputPath(p.URL), data)
+			if err != nil {
 				mu.Lock()
 				firstErr = cmpErr(firstErr, err)
 				mu.Unlock()
 				return
 			}
-			emit(outputPath(p.URL), buf.Bytes())
+			emit(outputPath(p.URL), out)
 			return
 		}
 		var content string
 		if pp := g.parsed[p]; pp != nil {
 			g.fillPins(pp)
-			html, err := g.md.RenderString(pp.doc)
+			html, err := g.cache.renderBody(g.md, pp)
 			if err != nil {
 				mu.Lock()
 				firstErr = cmpErr(firstErr, fmt.Errorf("%s: %w", contentPath(p.File), err))
@@ -301,23 +310,23 @@ func (g *generation) write(ctx context.Context, sink Sink) ([]string, error) {
 			}
 			content = html
 		}
-		var buf bytes.Buffer
-		if err := g.theme.Render(&buf, g.pageData(p, content)); err != nil {
+		out, err := g.cache.renderPage(g.theme, outputPath(p.URL), g.pageData(p, content))
+		if err != nil {
 			mu.Lock()
 			firstErr = cmpErr(firstErr, err)
 			mu.Unlock()
 			return
 		}
-		emit(outputPath(p.URL), buf.Bytes())
+		emit(outputPath(p.URL), out)
 	})
 	if err != nil {
 		return nil, err
 	}
-	var nf bytes.Buffer
-	if err := g.theme.Render(&nf, generated["404.html"]); err != nil {
+	nf, err := g.cache.renderPage(g.theme, "404.html", generated["404.html"])
+	if err != nil {
 		return nil, err
 	}
-	emit("404.html", nf.Bytes())
+	emit("404.html", nf)
 	for _, a := range g.theme.Assets() {
 		emit(a.Path, a.Data)
 	}

@@ -61,6 +61,7 @@ func (l *linker) resolve(pp *parsed) diag.List {
 	}
 	pp.linkTargets = make([]site.Target, len(pp.doc.Links))
 	for i, lk := range pp.doc.Links {
+		lk.Node.Destination = []byte(lk.Dest) // undo an earlier build's rewrite of a cached document
 		t, internal, err := l.site.ResolveLink(pp.page, lk.Dest)
 		if err != nil {
 			probs = append(probs, pp.problem(lk.Offset, err.Error(), hintOf(err)))

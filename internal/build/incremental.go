@@ -1,0 +1,352 @@
+package build
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/json"
+	"hash/maphash"
+	"io/fs"
+	"path"
+	"slices"
+	"strings"
+	"sync"
+	"sync/atomic"
+
+	"kb/internal/diag"
+	"kb/internal/markup"
+	"kb/internal/render"
+	"kb/internal/site"
+)
+
+// Builder rebuilds one site again and again for the preview server, doing
+// only the work an edit calls for: files whose bytes did not change are not
+// parsed again, pages whose inputs did not change are not rendered again,
+// and only output files whose bytes changed are reported. Linking runs in
+// full every time (it is cheap, and it is what makes a term page, a title
+// or an anchor changed in one file show in every page that depends on it).
+//
+// Its output always equals Generate's for the same tree, byte for byte.
+// A Builder is safe for concurrent use; builds run one at a time.
+type Builder struct {
+	fsys fs.FS
+	opts Options
+
+	mu    sync.Mutex
+	cache *cache
+	files map[string][]byte // the last good output
+}
+
+// Rebuild is the outcome of one Builder.Build.
+type Rebuild struct {
+	*Result
+	// Output is the whole site after the build: the new one when the build
+	// succeeded, the last good one when it found problems. Callers must
+	// not modify it.
+	Output   map[string][]byte
+	Changed  []string // output files added or whose bytes changed, sorted
+	Removed  []string // output files gone, sorted
+	Parsed   int      // page bodies parsed anew
+	Rendered int      // pages rendered anew
+}
+
+// NewBuilder returns a Builder for the site in fsys.
+func NewBuilder(fsys fs.FS, opts Options) *Builder {
+	return &Builder{fsys: fsys, opts: opts, cache: newCache(), files: map[string][]byte{}}
+}
+
+// Build rebuilds the site. On problems the last good site is kept (and
+// returned in Output); on an error, including ctx being cancelled because a
+// newer edit superseded this build, nothing is returned but the error and
+// the next Build starts from the last good state.
+func (b *Builder) Build(ctx context.Context) (*Rebuild, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.cache.begin()
+	sink := NewMemSink()
+	res, err := generate(ctx, b.fsys, b.opts, sink, b.cache)
+	if err != nil {
+		return nil, err
+	}
+	rb := &Rebuild{Result: res, Output: b.files, Parsed: int(b.cache.parsed.Load()), Rendered: int(b.cache.rendered.Load())}
+	if len(res.Problems) > 0 {
+		return rb, nil
+	}
+	for name, data := range sink.Files {
+		if old, ok := b.files[name]; !ok || !bytes.Equal(old, data) {
+			rb.Changed = append(rb.Changed, name)
+		}
+	}
+	for name := range b.files {
+		if _, ok := sink.Files[name]; !ok {
+			rb.Removed = append(rb.Removed, name)
+		}
+	}
+	slices.Sort(rb.Changed)
+	slices.Sort(rb.Removed)
+	b.files = sink.Files
+	rb.Output = b.files
+	b.cache.sweep(sink.Files)
+	return rb, nil
+}
+
+// cache is what a Builder keeps between builds. A nil *cache is valid and
+// keeps nothing: that is Generate.
+type cache struct {
+	seed maphash.Seed
+
+	mu     sync.Mutex
+	pages  map[string]cachedPage // by content file
+	bodies map[string]cachedBody // by content file
+	html   map[string]cachedHTML // by content file
+	output map[string]cachedOut  // by output path
+
+	terms    string // the term list and options the bodies were parsed with
+	themeKey [32]byte
+	theme    *render.Theme
+
+	seen             map[string]bool // content files read by the current build
+	parsed, rendered atomic.Int64
+}
+
+type cachedPage struct {
+	sum   [32]byte
+	page  *site.Page
+	probs diag.List
+}
+
+type cachedBody struct {
+	key  string // body, page id and term options
+	doc  *markup.Document
+	line diag.Lines
+}
+
+type cachedHTML struct {
+	doc  *markup.Document
+	sum  uint64 // of the document's resolved state
+	html string
+}
+
+type cachedOut struct {
+	sum  uint64 // of the page data
+	data []byte
+}
+
+func newCache() *cache {
+	return &cache{seed: maphash.MakeSeed(), pages: map[string]cachedPage{}, bodies: map[string]cachedBody{},
+		html: map[string]cachedHTML{}, output: map[string]cachedOut{}}
+}
+
+// parsePage is site.ParsePage, skipped when the file's bytes are unchanged.
+func (c *cache) parsePage(src site.Source) (*site.Page, diag.List) {
+	if c == nil {
+		return site.ParsePage(src)
+	}
+	sum := sha256.Sum256(src.Data)
+	c.mu.Lock()
+	c.seen[src.File] = true
+	e, ok := c.pages[src.File]
+	c.mu.Unlock()
+	if ok && e.sum == sum {
+		return e.page, e.probs
+	}
+	p, probs := site.ParsePage(src)
+	c.mu.Lock()
+	c.pages[src.File] = cachedPage{sum: sum, page: p, probs: probs}
+	c.mu.Unlock()
+	return p, probs
+}
+
+// useTerms records the defined terms and options bodies are parsed with;
+// when they change, every body is parsed again.
+func (c *cache) useTerms(terms []markup.Term, rawHTML bool) {
+	if c == nil {
+		return
+	}
+	var b strings.Builder
+	for _, t := range terms {
+		b.WriteString(t.ID)
+		for _, p := range t.Phrases {
+			b.WriteString("\x00" + p)
+		}
+		b.WriteString("\x01")
+	}
+	if rawHTML {
+		b.WriteString("raw")
+	}
+	if b.String() != c.terms {
+		c.terms = b.String()
+		clear(c.bodies)
+		clear(c.html)
+	}
+}
+
+// parseBody parses a page's Markdown body, reusing the document parsed
+// from the same body with the same options. A reused document still holds
+// the previous build's resolutions; linking overwrites every one of them.
+func (c *cache) parseBody(md *markup.Markdown, p *site.Page, opts markup.ParseOptions) *parsed {
+	if c == nil {
+		return &parsed{page: p, doc: md.Parse(p.Body, opts), lines: diag.NewLines(p.Body)}
+	}
+	key := p.ID + "\x00" + string(p.Body)
+	if opts.Terms == nil {
+		key = "\x01" + key
+	}
+	c.mu.Lock()
+	e, ok := c.bodies[p.File]
+	c.mu.Unlock()
+	if !ok || e.key != key {
+		c.parsed.Add(1)
+		e = cachedBody{key: key, doc: md.Parse(p.Body, opts), line: diag.NewLines(p.Body)}
+		c.mu.Lock()
+		c.bodies[p.File] = e
+		c.mu.Unlock()
+	}
+	return &parsed{page: p, doc: e.doc, lines: e.line}
+}
+
+// loadTheme loads the theme again only when its files changed.
+func (c *cache) loadTheme(g *generation, fsys fs.FS) (*render.Theme, error) {
+	if c == nil {
+		return g.loadTheme(fsys)
+	}
+	key := themeKey(fsys, path.Join("themes", g.site.Config.Theme))
+	if c.theme != nil && key == c.themeKey {
+		return c.theme, nil
+	}
+	t, err := g.loadTheme(fsys)
+	if err != nil {
+		return nil, err
+	}
+	c.theme, c.themeKey = t, key
+	clear(c.output)
+	return t, nil
+}
+
+// themeKey hashes the names and bytes of a site's theme directory.
+func themeKey(fsys fs.FS, dir string) [32]byte {
+	h := sha256.New()
+	_ = fs.WalkDir(fsys, dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			h.Write([]byte("!" + p))
+			return nil
+		}
+		h.Write([]byte(p + "\x00"))
+		if !d.IsDir() {
+			data, _ := fs.ReadFile(fsys, p)
+			h.Write(data)
+		}
+		return nil
+	})
+	var sum [32]byte
+	h.Sum(sum[:0])
+	return sum
+}
+
+// renderBody renders a page's Markdown, reusing the HTML when neither the
+// document nor anything linking wrote into it changed.
+func (c *cache) renderBody(md *markup.Markdown, pp *parsed) (string, error) {
+	if c == nil {
+		return md.RenderString(pp.doc)
+	}
+	sum := c.resolvedSum(pp.doc)
+	c.mu.Lock()
+	e, ok := c.html[pp.page.File]
+	c.mu.Unlock()
+	if ok && e.doc == pp.doc && e.sum == sum {
+		return e.html, nil
+	}
+	html, err := md.RenderString(pp.doc)
+	if err != nil {
+		return "", err
+	}
+	c.mu.Lock()
+	c.html[pp.page.File] = cachedHTML{doc: pp.doc, sum: sum, html: html}
+	c.mu.Unlock()
+	return html, nil
+}
+
+// resolvedSum hashes what linking wrote into a document: every reference's
+// resolution, every link's destination and every permalink's citation.
+func (c *cache) resolvedSum(doc *markup.Document) uint64 {
+	var h maphash.Hash
+	h.SetSeed(c.seed)
+	for _, r := range doc.Refs {
+		for _, s := range []string{r.URL, r.Title, r.TargetKind, r.Preview, r.Cite} {
+			h.WriteString(s)
+			h.WriteByte(0)
+		}
+	}
+	for _, l := range doc.Links {
+		h.Write(l.Node.Destination)
+		h.WriteByte(0)
+	}
+	for _, a := range doc.Anchors {
+		if a.Pin != nil {
+			h.WriteString(a.Pin.Cite)
+			h.WriteByte(byte(a.Pin.Citers))
+			h.WriteByte(byte(a.Pin.Citers >> 8))
+			h.WriteByte(0)
+		}
+	}
+	return h.Sum64()
+}
+
+// renderPage renders page data with the theme, reusing the previous output
+// of the same path when the data is the same.
+func (c *cache) renderPage(t *render.Theme, name string, d *render.Page) ([]byte, error) {
+	if c == nil {
+		var buf bytes.Buffer
+		err := t.Render(&buf, d)
+		return buf.Bytes(), err
+	}
+	var h maphash.Hash
+	h.SetSeed(c.seed)
+	content := d.Content
+	d.Content = ""
+	err := json.NewEncoder(&h).Encode(d)
+	d.Content = content
+	if err != nil {
+		return nil, err
+	}
+	h.WriteString(string(content))
+	sum := h.Sum64()
+	c.mu.Lock()
+	e, ok := c.output[name]
+	c.mu.Unlock()
+	if ok && e.sum == sum {
+		return e.data, nil
+	}
+	c.rendered.Add(1)
+	var buf bytes.Buffer
+	if err := t.Render(&buf, d); err != nil {
+		return nil, err
+	}
+	c.mu.Lock()
+	c.output[name] = cachedOut{sum: sum, data: buf.Bytes()}
+	c.mu.Unlock()
+	return buf.Bytes(), nil
+}
+
+// begin starts a build's bookkeeping.
+func (c *cache) begin() {
+	c.parsed.Store(0)
+	c.rendered.Store(0)
+	c.seen = map[string]bool{}
+}
+
+// sweep forgets the files and outputs a successful build no longer has.
+func (c *cache) sweep(files map[string][]byte) {
+	for name := range c.output {
+		if _, ok := files[name]; !ok {
+			delete(c.output, name)
+		}
+	}
+	for file := range c.pages {
+		if !c.seen[file] {
+			delete(c.pages, file)
+			delete(c.bodies, file)
+			delete(c.html, file)
+		}
+	}
+}
