@@ -2,11 +2,13 @@ package build
 
 import (
 	"cmp"
+	"fmt"
 	"html/template"
 	"slices"
 	"strings"
 	"unicode"
 
+	"kb/internal/diag"
 	"kb/internal/render"
 	"kb/internal/site"
 )
@@ -181,4 +183,49 @@ func sortedKeys[V any](m map[string]V) []string {
 	}
 	slices.Sort(keys)
 	return keys
+}
+
+// navigation resolves the site's menu and about page for the theme. Menu
+// entries are page ids, cite keys or site paths; a bad one is a problem in
+// kb.yaml.
+func (g *generation) navigation() ([]render.Link, *render.Link, diag.List) {
+	cfg := g.site.Config
+	var menu []render.Link
+	var probs diag.List
+	entries := cfg.Menu
+	if len(entries) == 0 {
+		if home := g.site.ByURL("/"); home != nil {
+			for _, p := range g.site.Children(home) {
+				if p.IsSection {
+					entries = append(entries, p.URL)
+				}
+			}
+		}
+		entries = append(entries, "/matrix/", "/glossary/")
+	}
+	for _, e := range entries {
+		p := g.site.ByURL(e)
+		if p == nil {
+			t, err := g.site.Resolve(e)
+			if err != nil {
+				if len(cfg.Menu) > 0 {
+					probs = append(probs, diag.Problem{File: site.ConfigFile, Line: 1, Col: 1, Message: "menu: " + err.Error(), Hint: hintOf(err)})
+				}
+				continue
+			}
+			p = t.Page
+		}
+		if p.URL == "/matrix/" && len(g.site.OfKind("scenario")) == 0 || p.URL == "/glossary/" && len(g.site.OfKind("term")) == 0 {
+			continue // nothing to show yet
+		}
+		menu = append(menu, render.Link{Title: p.Title, URL: g.href(p.URL)})
+	}
+	var about *render.Link
+	if p := g.site.ByID(cmp.Or(cfg.About, "about")); p != nil {
+		l := g.link(p)
+		about = &l
+	} else if cfg.About != "" {
+		probs = append(probs, diag.Problem{File: site.ConfigFile, Line: 1, Col: 1, Message: fmt.Sprintf("about: no page has id %q", cfg.About)})
+	}
+	return menu, about, probs
 }

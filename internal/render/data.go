@@ -12,6 +12,8 @@ type Site struct {
 	Language    string
 	BasePath    string // "/" or "/kb/": prefix of every site URL
 	Notice      string // shown at the foot of every page
+	Menu        []Link // the site's main navigation
+	About       *Link  // the page about the site, linked from every footer; nil for none
 	Generator   string
 }
 

@@ -26,7 +26,14 @@ type Config struct {
 	// content is published as-is and must not run as script.
 	RawHTML bool `yaml:"raw_html"`
 	// Notice is shown at the foot of every page (e.g. "not legal advice").
-	Notice string         `yaml:"notice"`
+	Notice string `yaml:"notice"`
+	// Menu is the main navigation: references (page ids or site paths) in
+	// order. Empty means the home page's sections, then the glossary and
+	// the scenario matrix where they exist.
+	Menu []string `yaml:"menu"`
+	// About is the id of the page about the site, linked from every footer
+	// (default "about", if such a page exists).
+	About  string         `yaml:"about"`
 	Params map[string]any `yaml:"params"`
 }
 
