@@ -82,7 +82,8 @@ func ParseConfig(data []byte) (Config, diag.List) {
 // SetBaseURL validates and normalises u so that it ends with a slash.
 func (c *Config) SetBaseURL(u string) error {
 	parsed, err := url.Parse(u)
-	if err != nil || parsed.RawQuery != "" || parsed.Fragment != "" ||
+	if err != nil || parsed.RawQuery != "" || parsed.ForceQuery || parsed.Fragment != "" || parsed.Opaque != "" ||
+		(parsed.Scheme != "" && parsed.Host == "") ||
 		(parsed.Scheme != "" && parsed.Scheme != "http" && parsed.Scheme != "https") ||
 		(parsed.Scheme == "" && !strings.HasPrefix(u, "/")) {
 		return fmt.Errorf("invalid base_url %q", u)
