@@ -8,5 +8,9 @@ import (
 
 // runMore dispatches the commands that live in their own files.
 func runMore(ctx context.Context, cmd string, args []string, stdout, stderr io.Writer, logger *slog.Logger) (int, bool) {
+	switch cmd {
+	case "search":
+		return runSearch(ctx, args, stdout, stderr), true
+	}
 	return 0, false
 }

@@ -409,9 +409,3 @@ func Run(ctx context.Context, opts Options, out string) (*Result, error) {
 	return res, nil
 }
 
-// RunWithIndex is Run, plus the search index written to indexDir. The site
-// and the index are staged together and swapped in only when both are
-// complete.
-func RunWithIndex(ctx context.Context, opts Options, out, indexDir string) (*Result, error) {
-	return Run(ctx, opts, out)
-}

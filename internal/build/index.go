@@ -1,0 +1,93 @@
+package build
+
+import (
+	"context"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"slices"
+	"sync"
+	"time"
+
+	"kb/internal/search"
+)
+
+// RunWithIndex is Run, plus the search index: the Bleve index is built into
+// indexDir and its static export into out's search/. The site and the index
+// are staged beside their final places and swapped in only when both are
+// complete; on problems or errors neither changes.
+func RunWithIndex(ctx context.Context, opts Options, out, indexDir string) (*Result, error) {
+	if opts.Logger == nil {
+		opts.Logger = slog.New(slog.DiscardHandler)
+	}
+	if out == "" {
+		out = filepath.Join(opts.Source, "public")
+	}
+	if indexDir == "" {
+		indexDir = filepath.Join(opts.Source, "index")
+	}
+	site, err := Stage(out)
+	if err != nil {
+		return nil, err
+	}
+	defer site.Abort()
+	res, err := Generate(ctx, os.DirFS(opts.Source), opts, site)
+	if err != nil || len(res.Problems) > 0 {
+		return res, err
+	}
+
+	start := time.Now()
+	index, err := Stage(indexDir)
+	if err != nil {
+		return nil, err
+	}
+	defer index.Abort()
+	// Bleve creates the index directory itself.
+	if err := os.Remove(index.Dir); err != nil {
+		return nil, err
+	}
+	docs := SearchDocuments(res.Docs)
+	if err := search.Build(ctx, index.Dir, docs); err != nil {
+		return nil, err
+	}
+	idx, err := search.Open(index.Dir)
+	if err != nil {
+		return nil, err
+	}
+	var mu sync.Mutex
+	stats, err := idx.Export(ctx, func(name string, data []byte) error {
+		mu.Lock()
+		res.Files = append(res.Files, name)
+		mu.Unlock()
+		return site.WriteFile(name, data)
+	}, search.ExportOptions{})
+	if cerr := idx.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return nil, err
+	}
+	slices.Sort(res.Files)
+
+	if err := site.Commit(); err != nil {
+		return nil, err
+	}
+	if err := index.Commit(); err != nil {
+		return nil, err
+	}
+	res.Duration += time.Since(start)
+	opts.Logger.Info("built", "pages", res.Pages, "files", len(res.Files), "out", out,
+		"index", indexDir, "sections", len(docs), "search_bytes", stats.Bytes, "took", res.Duration.Round(time.Millisecond))
+	return res, nil
+}
+
+// SearchDocuments converts a build's documents to the search index's, e.g.
+// for the preview server's in-memory index.
+func SearchDocuments(docs []Doc) []search.Document {
+	out := make([]search.Document, len(docs))
+	for i, d := range docs {
+		out[i] = search.Document{ID: d.ID, URL: d.URL, Anchor: d.Anchor, Title: d.Title, Kind: d.Kind,
+			Tags: d.Tags, Cite: d.Cite, AsOf: d.AsOf, Summary: d.Summary, Body: d.Body}
+	}
+	return out
+}

@@ -1,0 +1,180 @@
+// Package search is kb's full-text search: a Bleve index of every page
+// section, queried by `kb search` and the preview server, and exported as a
+// compact static index for the published site's JavaScript client.
+//
+// It is the only package that imports Bleve. It takes Documents (one per
+// section of a page), never pages' internals.
+//
+// The life of an index:
+//
+//	Build(ctx, dir, docs)          // kb build: a new on-disk index, in batches
+//	idx, err := Open(dir)          // kb search: read-only
+//	idx, err := NewMemory(ctx, docs) // kb serve: in memory, updatable
+//	idx.Update(ctx, pageURLs, docs)  // kb serve: re-index only changed pages
+//	res, err := idx.Search(ctx, Request{Query: "close links", Kind: "term"})
+//	Export(ctx, idx, write)        // kb build: the static index under public/search/
+//
+// The preview server serves /_kb/search?q=&kind= by calling Search on the
+// index it keeps up to date with Update, and encodes the Result as JSON: its
+// shape is the one `kb search --json` prints.
+//
+// Queries use a subset of Bleve's query-string syntax (see ParseQuery):
+// words, "phrases", +must, -must-not and field:value. Search compiles them
+// to Bleve term queries itself, rather than handing them to Bleve's query
+// string parser, so that the static client, which implements the same
+// grammar and the same tf-idf formula over the exported postings, ranks
+// pages as Bleve does (the search parity contract).
+package search
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"slices"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/search/query"
+)
+
+// Document is one section of a page: what is indexed and what a hit shows.
+type Document struct {
+	ID      string // URL plus "#anchor" when the section has one; unique
+	URL     string // site path without the base path, e.g. "/scenarios/webinar/"
+	Anchor  string // the section's anchor, "" for a page's lead
+	Title   string
+	Kind    string
+	Tags    []string
+	Cite    string
+	AsOf    string
+	Summary string
+	Body    string
+}
+
+// Index is an open Bleve index of Documents.
+type Index struct {
+	bleve    bleve.Index
+	readOnly bool
+}
+
+// batchSize is how many documents go into one Bleve batch: large enough
+// that a build makes few segments, small enough to bound memory.
+const batchSize = 1000
+
+// Build creates a new index in dir (which must not exist) holding docs,
+// indexed in batches, and closes it.
+func Build(ctx context.Context, dir string, docs []Document) error {
+	b, err := bleve.New(dir, newMapping())
+	if err != nil {
+		return fmt.Errorf("creating index %s: %w", dir, err)
+	}
+	idx := &Index{bleve: b}
+	if err := idx.add(ctx, docs); err != nil {
+		_ = b.Close()
+		return err
+	}
+	return b.Close()
+}
+
+// NewMemory returns an in-memory index of docs, for the preview server:
+// it is updatable with Update and never touches the disk.
+func NewMemory(ctx context.Context, docs []Document) (*Index, error) {
+	b, err := bleve.NewMemOnly(newMapping())
+	if err != nil {
+		return nil, err
+	}
+	idx := &Index{bleve: b}
+	if err := idx.add(ctx, docs); err != nil {
+		_ = b.Close()
+		return nil, err
+	}
+	return idx, nil
+}
+
+// Open opens the index in dir read-only, as `kb search` does; several
+// readers may share it while no build writes it.
+func Open(dir string) (*Index, error) {
+	if _, err := os.Stat(dir); err != nil {
+		return nil, fmt.Errorf("opening index: %w (hint: run kb build first, or pass --index)", err)
+	}
+	b, err := bleve.OpenUsing(dir, map[string]any{"read_only": true})
+	if err != nil {
+		return nil, fmt.Errorf("opening index %s: %w", dir, err)
+	}
+	return &Index{bleve: b, readOnly: true}, nil
+}
+
+// Close releases the index.
+func (x *Index) Close() error { return x.bleve.Close() }
+
+// Count returns the number of documents indexed.
+func (x *Index) Count() (uint64, error) { return x.bleve.DocCount() }
+
+// add indexes docs in batches.
+func (x *Index) add(ctx context.Context, docs []Document) error {
+	batch := x.bleve.NewBatch()
+	for i, d := range docs {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		if err := batch.Index(d.ID, fields(d)); err != nil {
+			return fmt.Errorf("indexing %s: %w", d.ID, err)
+		}
+		if batch.Size() >= batchSize || i == len(docs)-1 {
+			if err := x.bleve.Batch(batch); err != nil {
+				return fmt.Errorf("indexing: %w", err)
+			}
+			batch.Reset()
+		}
+	}
+	return nil
+}
+
+// Update re-indexes the pages at pageURLs: every section indexed under
+// those URLs is removed, then docs (the pages' sections as they are now;
+// none for a deleted page) are added, in one batch. Other pages are left
+// alone, so the preview server re-indexes only what an edit changed.
+func (x *Index) Update(ctx context.Context, pageURLs []string, docs []Document) error {
+	if x.readOnly {
+		return errors.New("search: Update on a read-only index")
+	}
+	batch := x.bleve.NewBatch()
+	for _, u := range pageURLs {
+		ids, err := x.idsOfPage(ctx, u)
+		if err != nil {
+			return err
+		}
+		for _, id := range ids {
+			batch.Delete(id)
+		}
+	}
+	for _, d := range docs {
+		if !slices.Contains(pageURLs, d.URL) {
+			return fmt.Errorf("search: Update: document %s is not on a page being updated", d.ID)
+		}
+		if err := batch.Index(d.ID, fields(d)); err != nil {
+			return fmt.Errorf("indexing %s: %w", d.ID, err)
+		}
+	}
+	return x.bleve.Batch(batch)
+}
+
+// idsOfPage returns the IDs of every document indexed under a page URL.
+func (x *Index) idsOfPage(ctx context.Context, url string) ([]string, error) {
+	q := query.NewTermQuery(url)
+	q.SetField(fieldURL)
+	var ids []string
+	for from := 0; ; from += 500 {
+		req := bleve.NewSearchRequestOptions(q, 500, from, false)
+		res, err := x.bleve.SearchInContext(ctx, req)
+		if err != nil {
+			return nil, err
+		}
+		for _, h := range res.Hits {
+			ids = append(ids, h.ID)
+		}
+		if len(res.Hits) < 500 {
+			return ids, nil
+		}
+	}
+}
