@@ -408,4 +408,3 @@ func Run(ctx context.Context, opts Options, out string) (*Result, error) {
 	opts.Logger.Info("built", "pages", res.Pages, "files", len(res.Files), "out", out, "took", res.Duration.Round(time.Millisecond))
 	return res, nil
 }
-
