@@ -275,12 +275,12 @@ func (x *Index) impacts(ctx context.Context, num map[string]int, maxPostings int
 			if err != nil {
 				return nil, err
 			}
-			idf := 1 + math.Log(float64(total)/float64(tfr.Count()+1))
-			docs := byTerm[e.Term]
-			if docs == nil {
-				docs = map[int]*acc{}
-				byTerm[e.Term] = docs
+			type hit struct {
+				doc  int
+				freq uint64
+				norm float64
 			}
+			var hits []hit
 			for {
 				tfd, err := tfr.Next(nil)
 				if err != nil {
@@ -295,19 +295,31 @@ func (x *Index) impacts(ctx context.Context, num map[string]int, maxPostings int
 					tfr.Close()
 					return nil, err
 				}
-				n, ok := num[id]
-				if !ok {
-					continue
+				if n, ok := num[id]; ok {
+					hits = append(hits, hit{n, tfd.Freq, tfd.Norm})
 				}
-				a := docs[n]
-				if a == nil {
-					a = &acc{}
-					docs[n] = a
-				}
-				a.sum += math.Sqrt(float64(tfd.Freq)) * tfd.Norm * idf * idf * f.boost
-				a.matched++
 			}
 			tfr.Close()
+			if len(hits) == 0 {
+				continue // only in deleted documents
+			}
+			// Bleve's idf counts the term's postings; counting the live ones
+			// makes an updated index export what a fresh one does.
+			idf := 1 + math.Log(float64(total)/float64(len(hits)+1))
+			docs := byTerm[e.Term]
+			if docs == nil {
+				docs = map[int]*acc{}
+				byTerm[e.Term] = docs
+			}
+			for _, h := range hits {
+				a := docs[h.doc]
+				if a == nil {
+					a = &acc{}
+					docs[h.doc] = a
+				}
+				a.sum += math.Sqrt(float64(h.freq)) * h.norm * idf * idf * f.boost
+				a.matched++
+			}
 		}
 	}
 	out := make(map[string][]int, len(byTerm))
@@ -366,7 +378,7 @@ func vocabulary(a analysis.Analyzer, docs []Document, postings map[string][]int)
 	}
 	for t := range postings {
 		try(t)
-		for _, suffix := range []string{"s", "es", "e", "ed", "ing", "er", "ers", "ion", "ions", "ly", "ment", "ments"} {
+		for _, suffix := range []string{"s", "es", "ed", "ing", "er", "ion", "ions"} {
 			try(t + suffix)
 		}
 		if stem, ok := strings.CutSuffix(t, "i"); ok {
