@@ -1,0 +1,99 @@
+// kb serve's live reload and error overlay. Injected into served HTML only;
+// never part of a built site.
+(() => {
+  "use strict";
+  const scrollKey = "kb-scroll:" + location.pathname;
+  const saved = sessionStorage.getItem(scrollKey);
+  if (saved !== null) {
+    sessionStorage.removeItem(scrollKey);
+    const y = Number(saved);
+    // Restore after layout; again after late images and fonts.
+    const restore = () => window.scrollTo(0, y);
+    restore();
+    window.addEventListener("load", restore, { once: true });
+  }
+
+  // The output file this page was served from: "/a/b/" → "a/b/index.html".
+  const file = () => {
+    let p = decodeURIComponent(location.pathname).replace(/^\//, "");
+    if (p === "" || p.endsWith("/")) p += "index.html";
+    return p;
+  };
+
+  const reload = () => {
+    sessionStorage.setItem(scrollKey, String(window.scrollY));
+    location.reload();
+  };
+
+  // Only a change to this page, or to something every page uses, reloads it.
+  const affects = (paths) => {
+    const me = file();
+    return paths.some((p) => p === me || !/\.(html|xml|txt)$/.test(p));
+  };
+
+  // Swap stylesheets in place: fetch this page anew, take its stylesheet
+  // links, and replace ours one by one once each new one has loaded.
+  const swapCSS = async () => {
+    const res = await fetch(location.href, { cache: "no-store" });
+    const doc = new DOMParser().parseFromString(await res.text(), "text/html");
+    const fresh = [...doc.querySelectorAll('link[rel="stylesheet"]')];
+    const old = [...document.querySelectorAll('link[rel="stylesheet"]')];
+    if (fresh.length !== old.length) return reload();
+    fresh.forEach((f, i) => {
+      if (f.getAttribute("href") === old[i].getAttribute("href")) return;
+      const link = old[i].cloneNode();
+      link.href = f.getAttribute("href");
+      link.addEventListener("load", () => old[i].remove(), { once: true });
+      old[i].after(link);
+    });
+  };
+
+  const overlayID = "kb-error-overlay";
+  const showErrors = (problems) => {
+    let box = document.getElementById(overlayID);
+    if (!problems || problems.length === 0) {
+      if (box) box.remove();
+      return;
+    }
+    if (!box) {
+      box = document.createElement("div");
+      box.id = overlayID;
+      box.setAttribute("role", "alert");
+      box.style.cssText =
+        "position:fixed;inset:auto 0 0 0;max-height:60vh;overflow:auto;z-index:2147483647;" +
+        "margin:0;padding:1em 1.5em;background:#2b0d0d;color:#ffe9e9;border-top:4px solid #e5484d;" +
+        "font:14px/1.5 ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;box-shadow:0 -4px 24px #0008";
+      document.body.appendChild(box);
+    }
+    box.textContent = "";
+    const head = document.createElement("strong");
+    head.textContent = `kb: the last rebuild failed (${problems.length} problem${problems.length === 1 ? "" : "s"}); showing the last good site`;
+    box.appendChild(head);
+    const list = document.createElement("ul");
+    list.style.cssText = "margin:.5em 0 0;padding-left:1.2em";
+    for (const p of problems) {
+      const li = document.createElement("li");
+      li.className = "kb-problem";
+      let where = p.file || "";
+      if (p.line) where += ":" + p.line + (p.col ? ":" + p.col : "");
+      li.textContent = (where ? where + ": " : "") + p.message + (p.hint ? " (" + p.hint + ")" : "");
+      list.appendChild(li);
+    }
+    box.appendChild(list);
+  };
+
+  const connect = () => {
+    const es = new EventSource("/_kb/events");
+    es.addEventListener("reload", (e) => {
+      const d = JSON.parse(e.data);
+      if (d.all || affects(d.paths || [])) reload();
+    });
+    es.addEventListener("css", () => swapCSS().catch(reload));
+    es.addEventListener("errors", (e) => showErrors(JSON.parse(e.data)));
+    // A restarted server: reconnect, and reload to get its current site.
+    let lost = false;
+    es.addEventListener("error", () => { lost = true; });
+    es.addEventListener("open", () => { if (lost) reload(); });
+  };
+  connect();
+})();
