@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -86,7 +87,14 @@ func RunWithIndex(ctx context.Context, opts Options, out, indexDir string) (*Res
 func SearchDocuments(docs []Doc) []search.Document {
 	out := make([]search.Document, len(docs))
 	for i, d := range docs {
-		out[i] = search.Document{ID: d.ID, URL: d.URL, Anchor: d.Anchor, Title: d.Title, Kind: d.Kind,
+		title, heading := d.Title, ""
+		if d.Anchor != "" {
+			// Doc.Title is "page › section"; the index weighs them apart.
+			if at := strings.LastIndex(d.Title, " › "); at >= 0 {
+				title, heading = d.Title[:at], d.Title[at+len(" › "):]
+			}
+		}
+		out[i] = search.Document{ID: d.ID, URL: d.URL, Anchor: d.Anchor, Title: title, Heading: heading, Kind: d.Kind,
 			Tags: d.Tags, Cite: d.Cite, AsOf: d.AsOf, Summary: d.Summary, Body: d.Body}
 	}
 	return out

@@ -127,7 +127,7 @@ func (x *Index) Export(ctx context.Context, write func(name string, data []byte)
 			m.PageDocs = append(m.PageDocs, 0)
 		}
 		m.PageDocs[len(m.PageDocs)-1]++
-		data, err := json.Marshal(docFile{URL: d.URL, Anchor: d.Anchor, Title: d.Title, Kind: d.Kind, Summary: d.Summary, Body: clip(d.Body, 3000)})
+		data, err := json.Marshal(docFile{URL: d.URL, Anchor: d.Anchor, Title: displayTitle(d.Title, d.Heading), Kind: d.Kind, Summary: d.Summary, Body: clip(d.Body, 3000)})
 		if err != nil {
 			return ExportStats{}, err
 		}
@@ -207,7 +207,7 @@ func (x *Index) storedDocs(ctx context.Context) ([]Document, error) {
 		}
 		for _, h := range res.Hits {
 			d := Document{ID: h.ID, URL: str(h.Fields[fieldURL]), Anchor: str(h.Fields[fieldAnchor]),
-				Title: str(h.Fields[fieldTitle]), Kind: str(h.Fields[fieldKind]), Cite: str(h.Fields[fieldCite]),
+				Title: str(h.Fields[fieldTitle]), Heading: str(h.Fields[fieldHeading]), Kind: str(h.Fields[fieldKind]), Cite: str(h.Fields[fieldCite]),
 				AsOf: str(h.Fields[fieldAsOf]), Summary: str(h.Fields[fieldSummary]), Body: str(h.Fields[fieldBody])}
 			switch t := h.Fields[fieldTags].(type) {
 			case string:
@@ -370,7 +370,7 @@ func vocabulary(a analysis.Analyzer, docs []Document, postings map[string][]int)
 	}
 	tok := a.(*analysis.DefaultAnalyzer).Tokenizer
 	for _, d := range docs {
-		for _, text := range []string{d.Title, d.Cite, d.Summary, d.Body} {
+		for _, text := range []string{d.Title, d.Heading, d.Cite, d.Summary, d.Body} {
 			for _, t := range tok.Tokenize([]byte(text)) {
 				try(strings.ToLower(string(t.Term)))
 			}

@@ -30,7 +30,7 @@ type Result struct {
 // Hit is a page found, at its best-matching section.
 type Hit struct {
 	URL     string  `json:"url"`    // the page's site path, without the base path
-	Title   string  `json:"title"`  // the section's title
+	Title   string  `json:"title"`  // the page's title, then " › " and the section's heading
 	Kind    string  `json:"kind"`   //
 	Anchor  string  `json:"anchor"` // the section's anchor: link to URL#anchor
 	Score   float64 `json:"score"`
@@ -58,9 +58,7 @@ func (x *Index) Search(ctx context.Context, req Request) (Result, error) {
 	}
 	sr := bleve.NewSearchRequestOptions(q, max(100, limit*hitsPerPage), 0, false)
 	sr.SortBy([]string{"-_score", "_id"})
-	sr.Fields = []string{fieldURL, fieldAnchor, fieldTitle, fieldKind, fieldBody, fieldSummary}
-	sr.Highlight = bleve.NewHighlightWithStyle("html")
-	sr.Highlight.Fields = []string{fieldBody, fieldSummary}
+	sr.Fields = []string{fieldURL, fieldAnchor, fieldTitle, fieldHeading, fieldKind, fieldBody, fieldSummary}
 	sr.AddFacet("kind", bleve.NewFacetRequest(fieldKind, 50))
 	res, err := x.bleve.SearchInContext(ctx, sr)
 	if err != nil {
@@ -85,13 +83,21 @@ func (x *Index) Search(ctx context.Context, req Request) (Result, error) {
 			continue
 		}
 		seen[url] = true
-		out.Hits = append(out.Hits, Hit{URL: url, Anchor: str(h.Fields[fieldAnchor]), Title: str(h.Fields[fieldTitle]),
-			Kind: str(h.Fields[fieldKind]), Score: h.Score, Snippet: snippet(h.Fragments, h.Fields)})
+		out.Hits = append(out.Hits, Hit{URL: url, Anchor: str(h.Fields[fieldAnchor]), Title: displayTitle(str(h.Fields[fieldTitle]), str(h.Fields[fieldHeading])),
+			Kind: str(h.Fields[fieldKind]), Score: h.Score, Snippet: x.snippet(h.Fields, clauses)})
 		if len(out.Hits) == limit {
 			break
 		}
 	}
 	return out, nil
+}
+
+// displayTitle is how a hit is titled: the page, then the section.
+func displayTitle(title, heading string) string {
+	if heading == "" {
+		return title
+	}
+	return title + " › " + heading
 }
 
 func kindCounts(res *bleve.SearchResult) map[string]int {
@@ -111,19 +117,30 @@ func str(v any) string {
 	return s
 }
 
-// snippet is the highlighted fragment of the body, else of the summary,
-// else the start of the body.
-func snippet(frags map[string][]string, f map[string]any) string {
-	for _, name := range []string{fieldBody, fieldSummary} {
-		if fs := frags[name]; len(fs) > 0 && strings.Contains(fs[0], "<mark>") {
-			return fs[0]
-		}
-	}
+// snippet is the section's text around the first of the query's words,
+// escaped, with each word that analyzes to a query term in <mark>. The
+// static client draws the same.
+func (x *Index) snippet(f map[string]any, clauses []Clause) string {
 	text := str(f[fieldBody])
 	if text == "" {
 		text = str(f[fieldSummary])
 	}
-	return html.EscapeString(clip(text, 200))
+	a := x.bleve.Mapping().AnalyzerNamed(en.AnalyzerName)
+	terms := map[string]bool{}
+	for _, c := range clauses {
+		if c.Occur != MustNot && !isKeywordField(c.Field) {
+			for _, t := range analyze(a, c.Text) {
+				terms[t] = true
+			}
+		}
+	}
+	var marks [][2]int
+	for _, tok := range a.(*analysis.DefaultAnalyzer).Tokenizer.Tokenize([]byte(text)) {
+		if ts := a.Analyze(tok.Term); len(ts) == 1 && terms[string(ts[0].Term)] {
+			marks = append(marks, [2]int{tok.Start, tok.End})
+		}
+	}
+	return markWindow(text, marks, snippetWidth)
 }
 
 // clip cuts s to at most n bytes at a rune boundary, marking the cut.
@@ -135,6 +152,69 @@ func clip(s string, n int) string {
 		n--
 	}
 	return s[:n] + "…"
+}
+
+// snippetWidth is about how many characters of text a snippet shows.
+const snippetWidth = 180
+
+// markWindow cuts about width runes of text starting a little before the
+// first mark, at spaces, and wraps the marks in it (byte ranges, in order)
+// in <mark>.
+func markWindow(text string, marks [][2]int, width int) string {
+	first := -1
+	if len(marks) > 0 {
+		first = marks[0][0]
+	}
+	start := 0
+	if first > 0 {
+		start = max(0, first-runeBytes(text[:first], width/3, true))
+		if sp := strings.IndexByte(text[start:], ' '); sp >= 0 && start+sp < first && start > 0 {
+			start += sp + 1
+		}
+	}
+	end := start + runeBytes(text[start:], width, false)
+	if end < len(text) {
+		if sp := strings.LastIndexByte(text[start:end], ' '); sp > 0 {
+			end = start + sp
+		}
+	}
+	var b strings.Builder
+	if start > 0 {
+		b.WriteString("…")
+	}
+	at := start
+	for _, m := range marks {
+		if m[0] < at || m[1] > end {
+			continue
+		}
+		b.WriteString(html.EscapeString(text[at:m[0]]))
+		b.WriteString("<mark>" + html.EscapeString(text[m[0]:m[1]]) + "</mark>")
+		at = m[1]
+	}
+	b.WriteString(html.EscapeString(text[at:end]))
+	if end < len(text) {
+		b.WriteString("…")
+	}
+	return b.String()
+}
+
+// runeBytes is the byte length of n runes at the start (or, with fromEnd,
+// the end) of s, or of all of s.
+func runeBytes(s string, n int, fromEnd bool) int {
+	if fromEnd {
+		i := len(s)
+		for ; n > 0 && i > 0; n-- {
+			_, size := utf8.DecodeLastRuneInString(s[:i])
+			i -= size
+		}
+		return len(s) - i
+	}
+	i := 0
+	for ; n > 0 && i < len(s); n-- {
+		_, size := utf8.DecodeRuneInString(s[i:])
+		i += size
+	}
+	return i
 }
 
 // compile turns clauses into a Bleve query; nil when nothing can match.
@@ -169,13 +249,13 @@ func compile(clauses []Clause, kind string, analyzer analysis.Analyzer) query.Qu
 			continue // only stop words
 		}
 		if c.Phrase && len(terms) > 1 {
-			add(c.Occur, overFields(c.Field, func(f string) query.FieldableQuery {
+			add(c.Occur, overFields(c.Field, func() query.FieldableQuery {
 				return query.NewMatchPhraseQuery(c.Text)
 			}))
 			continue
 		}
 		for _, term := range terms {
-			add(c.Occur, overFields(c.Field, func(string) query.FieldableQuery {
+			add(c.Occur, overFields(c.Field, func() query.FieldableQuery {
 				return query.NewTermQuery(term)
 			}))
 		}
@@ -202,15 +282,16 @@ func compile(clauses []Clause, kind string, analyzer analysis.Analyzer) query.Qu
 	return b
 }
 
-// overFields is a disjunction of q over the text fields (or just field),
-// each with its boost.
-func overFields(field string, q func(field string) query.FieldableQuery) query.Query {
+// overFields is a disjunction of q over the text fields, each with its
+// boost, or q in just the field a clause names.
+func overFields(field string, q func() query.FieldableQuery) query.Query {
+	fields := textFields()
+	if b, ok := fieldBoost(field); ok {
+		fields = []textField{{field, b}}
+	}
 	var ds []query.Query
-	for _, f := range textFields() {
-		if field != "" && f.name != field {
-			continue
-		}
-		fq := q(f.name)
+	for _, f := range fields {
+		fq := q()
 		fq.SetField(f.name)
 		if b, ok := fq.(interface{ SetBoost(float64) }); ok {
 			b.SetBoost(f.boost)

@@ -10,6 +10,7 @@ import (
 // Field names in the index.
 const (
 	fieldTitle   = "title"
+	fieldHeading = "heading"
 	fieldSummary = "summary"
 	fieldCite    = "cite"
 	fieldBody    = "body"
@@ -20,6 +21,9 @@ const (
 	fieldAsOf    = "as_of"
 )
 
+// fieldAll is Bleve's composite of every text field.
+const fieldAll = "_all"
+
 // textField is a field searched by words, with its query-time boost.
 type textField struct {
 	name  string
@@ -27,19 +31,30 @@ type textField struct {
 }
 
 // textFields are the fields a word is looked up in, in a fixed order (the
-// static export and its client score them in the same order). A match in
-// the title outweighs one in the citation, which outweighs the text.
+// static export and its client score them in the same order): the page's
+// title, boosted, and all the text. Bleve scales a match by the share of
+// these fields it is found in, so few fields keep that from outweighing
+// how often and where a word occurs.
 func textFields() []textField {
-	return []textField{{fieldTitle, 3}, {fieldCite, 2}, {fieldSummary, 1}, {fieldBody, 1}}
+	return []textField{{fieldTitle, 3}, {fieldAll, 1}}
+}
+
+// fieldBoosts are the boosts of the fields a clause can name (title:x).
+func fieldBoost(name string) (float64, bool) {
+	switch name {
+	case fieldTitle:
+		return 3, true
+	case fieldHeading, fieldCite:
+		return 2, true
+	case fieldSummary, fieldBody:
+		return 1, true
+	}
+	return 0, false
 }
 
 func isTextField(name string) bool {
-	for _, f := range textFields() {
-		if f.name == name {
-			return true
-		}
-	}
-	return false
+	_, ok := fieldBoost(name)
+	return ok
 }
 
 func isKeywordField(name string) bool {
@@ -49,12 +64,12 @@ func isKeywordField(name string) bool {
 // newMapping is the index's schema: English analysis for text, keywords
 // for facets, and nothing indexed that is not declared.
 func newMapping() *mapping.IndexMappingImpl {
-	text := func(vectors bool) *mapping.FieldMapping {
+	text := func() *mapping.FieldMapping {
 		f := bleve.NewTextFieldMapping()
 		f.Analyzer = en.AnalyzerName
 		f.Store = true
-		f.IncludeInAll = false
-		f.IncludeTermVectors = vectors // for highlighting
+		f.IncludeInAll = true
+		f.IncludeTermVectors = true // for phrases
 		return f
 	}
 	kw := func(index bool) *mapping.FieldMapping {
@@ -68,10 +83,11 @@ func newMapping() *mapping.IndexMappingImpl {
 		return f
 	}
 	doc := bleve.NewDocumentStaticMapping()
-	doc.AddFieldMappingsAt(fieldTitle, text(true))
-	doc.AddFieldMappingsAt(fieldCite, text(false))
-	doc.AddFieldMappingsAt(fieldSummary, text(true))
-	doc.AddFieldMappingsAt(fieldBody, text(true))
+	doc.AddFieldMappingsAt(fieldTitle, text())
+	doc.AddFieldMappingsAt(fieldHeading, text())
+	doc.AddFieldMappingsAt(fieldCite, text())
+	doc.AddFieldMappingsAt(fieldSummary, text())
+	doc.AddFieldMappingsAt(fieldBody, text())
 	doc.AddFieldMappingsAt(fieldKind, kw(true))
 	doc.AddFieldMappingsAt(fieldTags, kw(true))
 	doc.AddFieldMappingsAt(fieldURL, kw(true))
@@ -91,6 +107,7 @@ func newMapping() *mapping.IndexMappingImpl {
 func fields(d Document) map[string]any {
 	m := map[string]any{
 		fieldTitle:   d.Title,
+		fieldHeading: d.Heading,
 		fieldCite:    d.Cite,
 		fieldSummary: d.Summary,
 		fieldBody:    d.Body,

@@ -20,7 +20,7 @@ const (
 // field.
 type Clause struct {
 	Occur  Occur
-	Field  string // "" for every text field; title, cite, summary, body, kind or tags
+	Field  string // "" for every text field; title, heading, cite, summary, body, kind or tags
 	Text   string // the word or the phrase, unescaped, not yet analyzed
 	Phrase bool
 	Col    int // 1-based byte column of the clause in the query
@@ -43,7 +43,7 @@ func (e *QueryError) Error() string {
 //	influencer             a word
 //	"close links"          a phrase
 //	+word  -word           required, excluded
-//	kind:scenario          a field (title, cite, summary, body, kind, tags)
+//	kind:scenario          a field (title, heading, cite, summary, body, kind, tags)
 //	+kind:term -"own initiative"
 //	\"                     a backslash escapes the next character
 //

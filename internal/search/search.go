@@ -42,7 +42,8 @@ type Document struct {
 	ID      string // URL plus "#anchor" when the section has one; unique
 	URL     string // site path without the base path, e.g. "/scenarios/webinar/"
 	Anchor  string // the section's anchor, "" for a page's lead
-	Title   string
+	Title   string // the page's title
+	Heading string // the section's heading, "" for a page's lead
 	Kind    string
 	Tags    []string
 	Cite    string

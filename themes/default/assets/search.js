@@ -8,7 +8,7 @@
   "use strict";
 
   var SHOULD = 0, MUST = 1, MUST_NOT = 2;
-  var TEXT_FIELDS = { title: 1, cite: 1, summary: 1, body: 1 };
+  var TEXT_FIELDS = { title: 1, heading: 1, cite: 1, summary: 1, body: 1 };
   var KEYWORD_FIELDS = { kind: 1, tags: 1 };
 
   // parseQuery is internal/search.ParseQuery: words, "phrases", +must,
