@@ -9,6 +9,8 @@ import (
 // runMore dispatches the commands that live in their own files.
 func runMore(ctx context.Context, cmd string, args []string, stdout, stderr io.Writer, logger *slog.Logger) (int, bool) {
 	switch cmd {
+	case "serve":
+		return runServe(ctx, args, stdout, stderr, logger), true
 	case "search":
 		return runSearch(ctx, args, stdout, stderr), true
 	}
