@@ -93,8 +93,10 @@ func (refParser) Parse(_ ast.Node, block text.Reader, _ parser.Context) ast.Node
 	if !bytes.HasPrefix(line, []byte("[[")) {
 		return nil
 	}
-	end := bytes.Index(line[2:], []byte("]]"))
-	if end < 0 {
+	// A reference holds no brackets, so the first one must close it; looking
+	// further for "]]" made a long line of "[[" quadratic.
+	end := bytes.IndexAny(line[2:], "[]")
+	if end < 0 || !bytes.HasPrefix(line[2+end:], []byte("]]")) {
 		return nil
 	}
 	target, label, ok := ParseRef(string(line[2 : 2+end]))

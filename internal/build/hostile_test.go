@@ -1,0 +1,321 @@
+package build
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"runtime/debug"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"golang.org/x/tools/txtar"
+)
+
+// The hostile corpus: each testdata/hostile/*.txtar is a site, with what
+// must happen when it is built in the archive's comment, one directive a
+// line ("#" lines are notes):
+//
+//	exit: 0|1          1 when the build must report problems
+//	problem: TEXT      a problem, as printed ("file:line:col: message (hint)"), contains TEXT
+//	page: PATH         a file the output must hold (exit 0)
+//	setup: ACTION ARGS done to the site before building:
+//	    big FILE MB        append MB megabytes of text to FILE
+//	    nest FILE N        append N-deep lists, quotes, brackets and emphasis
+//	    longline FILE MB   append one line of MB megabytes
+//	    symlink LINK DEST  make LINK a symbolic link to DEST
+//	    chmod000 FILE      make FILE unreadable (skipped when running as root)
+//
+// In file contents {{FF}} and {{NUL}} stand for the bytes 0xff and 0x00.
+//
+// Every case first builds a good site into the output directory, then the
+// hostile one over it: a failing build must leave that output untouched.
+
+// hostileTimeout bounds one build: a hang is a failure, not a stuck test.
+const hostileTimeout = 60 * time.Second
+
+// goodSite is built first, so there is previous output to protect.
+const goodSite = `
+-- kb.yaml --
+title: Good
+-- content/_index.md --
+---
+title: Home
+---
+Welcome. See [[good-a]].
+-- content/a.md --
+---
+id: good-a
+title: A good page
+kind: provision
+cite: "Good Art. 1"
+---
+{#p1} 1. The first paragraph.
+`
+
+type hostileCase struct {
+	exit     int
+	problems []string
+	pages    []string
+	setups   [][]string
+}
+
+func parseHostile(t *testing.T, comment []byte) hostileCase {
+	t.Helper()
+	hc := hostileCase{exit: -1}
+	for line := range strings.SplitSeq(string(comment), "\n") {
+		line = strings.TrimSpace(line)
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		key, val, ok := strings.Cut(line, ":")
+		val = strings.TrimSpace(val)
+		if !ok {
+			t.Fatalf("bad directive %q", line)
+		}
+		switch key {
+		case "exit":
+			n, err := strconv.Atoi(val)
+			if err != nil {
+				t.Fatalf("bad exit %q", val)
+			}
+			hc.exit = n
+		case "problem":
+			hc.problems = append(hc.problems, val)
+		case "page":
+			hc.pages = append(hc.pages, val)
+		case "setup":
+			hc.setups = append(hc.setups, strings.Fields(val))
+		default:
+			t.Fatalf("unknown directive %q", key)
+		}
+	}
+	if hc.exit != 0 && hc.exit != 1 {
+		t.Fatal("every case needs exit: 0 or exit: 1")
+	}
+	if hc.exit == 1 && len(hc.problems) == 0 {
+		t.Fatal("a failing case needs at least one problem: line")
+	}
+	return hc
+}
+
+// writeSite writes an archive's files under dir.
+func writeSite(t *testing.T, dir string, files []txtar.File) {
+	t.Helper()
+	for _, f := range files {
+		data := bytes.ReplaceAll(f.Data, []byte("{{FF}}"), []byte{0xff})
+		data = bytes.ReplaceAll(data, []byte("{{NUL}}"), []byte{0})
+		p := filepath.Join(dir, filepath.FromSlash(f.Name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+func appendFile(t *testing.T, name string, data []byte) {
+	t.Helper()
+	f, err := os.OpenFile(name, os.O_APPEND|os.O_WRONLY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.Write(data); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.Close(); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func applySetup(t *testing.T, dir string, s []string) {
+	t.Helper()
+	arg := func(i int) string {
+		if len(s) <= i {
+			t.Fatalf("setup %v: missing argument %d", s, i)
+		}
+		return s[i]
+	}
+	num := func(i int) int {
+		n, err := strconv.Atoi(arg(i))
+		if err != nil {
+			t.Fatalf("setup %v: %v", s, err)
+		}
+		return n
+	}
+	file := func(i int) string { return filepath.Join(dir, filepath.FromSlash(arg(i))) }
+	switch arg(0) {
+	case "big":
+		line := []byte(strings.Repeat("All work and no play makes a lawyer a dull writer. ", 19) + "\n") // ~1 KB
+		appendFile(t, file(1), bytes.Repeat(line, num(2)<<20/len(line)+1))
+	case "nest":
+		n := num(2)
+		var b bytes.Buffer
+		b.WriteString("\n")
+		b.WriteString(strings.Repeat("- ", n) + "deep item\n")
+		b.WriteString("\n" + strings.Repeat("1. ", n) + "deep ordered item\n")
+		b.WriteString("\n" + strings.Repeat("> ", n) + "deep quote\n")
+		b.WriteString("\n" + strings.Repeat("> - ", n) + "quote in list in quote\n")
+		b.WriteString("\n" + strings.Repeat("[", n) + "deep" + strings.Repeat("]", n) + "\n")
+		b.WriteString("\n" + strings.Repeat("*", n) + "stars" + strings.Repeat("*", n) + "\n")
+		appendFile(t, file(1), b.Bytes())
+	case "longline":
+		appendFile(t, file(1), append(bytes.Repeat([]byte("word [[x "), num(2)<<20/9), '\n'))
+	case "symlink":
+		if err := os.Symlink(arg(2), file(1)); err != nil {
+			t.Fatal(err)
+		}
+	case "chmod000":
+		if os.Geteuid() == 0 {
+			t.Skip("running as root: file permissions do not apply")
+		}
+		if err := os.Chmod(file(1), 0); err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { _ = os.Chmod(file(1), 0o644) })
+	default:
+		t.Fatalf("unknown setup %v", s)
+	}
+}
+
+// tree is a directory's files by slash path, each as a content hash.
+func tree(t *testing.T, dir string) map[string]string {
+	t.Helper()
+	out := map[string]string{}
+	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(dir, p)
+		if d.IsDir() {
+			out[filepath.ToSlash(rel)+"/"] = "dir"
+			return nil
+		}
+		data, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		out[filepath.ToSlash(rel)] = fmt.Sprintf("%x", sha256.Sum256(data))
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+func sameTree(a, b map[string]string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for k, v := range a {
+		if b[k] != v {
+			return false
+		}
+	}
+	return true
+}
+
+// runGuarded builds src into out, turning a panic into an error and a
+// build that outlives timeout into a failure.
+func runGuarded(t *testing.T, src, out string, timeout time.Duration) (*Result, error) {
+	t.Helper()
+	type result struct {
+		res *Result
+		err error
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	done := make(chan result, 1)
+	go func() {
+		defer func() {
+			if r := recover(); r != nil {
+				done <- result{err: fmt.Errorf("panic: %v\n%s", r, debug.Stack())}
+			}
+		}()
+		res, err := Run(ctx, Options{Source: src}, out)
+		done <- result{res, err}
+	}()
+	select {
+	case r := <-done:
+		return r.res, r.err
+	case <-time.After(timeout):
+		cancel()
+		t.Fatalf("build still running after %v: a hang", timeout)
+		return nil, nil
+	}
+}
+
+func TestHostile(t *testing.T) {
+	t.Parallel()
+	names, err := filepath.Glob(filepath.Join("testdata", "hostile", "*.txtar"))
+	if err != nil || len(names) == 0 {
+		t.Fatalf("no hostile cases: %v", err)
+	}
+	for _, name := range names {
+		t.Run(strings.TrimSuffix(filepath.Base(name), ".txtar"), func(t *testing.T) {
+			t.Parallel()
+			ar, err := txtar.ParseFile(name)
+			if err != nil {
+				t.Fatal(err)
+			}
+			hc := parseHostile(t, ar.Comment)
+			root := t.TempDir()
+			good, bad, out := filepath.Join(root, "good"), filepath.Join(root, "bad"), filepath.Join(root, "public")
+			writeSite(t, good, txtar.Parse([]byte(goodSite)).Files)
+			if res, err := runGuarded(t, good, out, hostileTimeout); err != nil || len(res.Problems) > 0 {
+				t.Fatalf("good site: %v %v", err, res.Problems)
+			}
+			before := tree(t, out)
+
+			writeSite(t, bad, ar.Files)
+			for _, s := range hc.setups {
+				applySetup(t, bad, s)
+			}
+			res, err := runGuarded(t, bad, out, hostileTimeout)
+			if err != nil {
+				t.Fatalf("build failed without problems: %v", err)
+			}
+			printed := res.Problems.Error()
+			exit := 0
+			if len(res.Problems) > 0 {
+				exit = 1
+			}
+			if exit != hc.exit {
+				t.Fatalf("exit %d, want %d; problems:\n%s", exit, hc.exit, printed)
+			}
+			for _, want := range hc.problems {
+				if !strings.Contains(printed, want) {
+					t.Errorf("no problem contains %q; got:\n%s", want, printed)
+				}
+			}
+			for _, p := range res.Problems {
+				if p.File == "" || p.Message == "" {
+					t.Errorf("problem without a file or message: %+v", p)
+				}
+			}
+			after := tree(t, out)
+			if exit == 1 && !sameTree(before, after) {
+				t.Errorf("a failed build changed the previous output")
+			}
+			if exit == 0 && sameTree(before, after) {
+				t.Errorf("a good build left the previous output in place")
+			}
+			for _, p := range hc.pages {
+				if _, ok := after[p]; !ok {
+					t.Errorf("output has no %s", p)
+				}
+			}
+			leftovers, _ := filepath.Glob(filepath.Join(root, ".public.tmp-*"))
+			if len(leftovers) > 0 {
+				t.Errorf("staging left behind: %v", leftovers)
+			}
+		})
+	}
+}
