@@ -61,15 +61,16 @@ const Scale = 1000
 const maxKeyLen = 6
 
 type meta struct {
-	Version  int      `json:"v"`
-	Hash     string   `json:"hash"`
-	Docs     int      `json:"docs"`
-	Scale    int      `json:"scale"`
-	Kinds    []string `json:"kinds"`
-	PageKind []int    `json:"pageKind"` // per page, in doc order: index into Kinds
-	PageDocs []int    `json:"pageDocs"` // per page: its number of consecutive docs
-	Keys     []string `json:"keys"`     // shard keys: w/N.json holds keys[N]
-	Stop     []string `json:"stop"`
+	Version  int         `json:"v"`
+	Hash     string      `json:"hash"`
+	Docs     int         `json:"docs"`
+	Scale    int         `json:"scale"`
+	Kinds    []string    `json:"kinds"`
+	PageKind []int       `json:"pageKind"` // per page, in doc order: index into Kinds
+	PageDocs []int       `json:"pageDocs"` // per page: its number of consecutive docs
+	Keys     []string    `json:"keys"`     // shard keys: w/N.json holds keys[N]
+	Stop     []string    `json:"stop"`
+	Infl     [][2]string `json:"infl"` // [drop, add]: the word is the term without drop, plus add
 }
 
 type docFile struct {
@@ -82,7 +83,8 @@ type docFile struct {
 }
 
 type shardFile struct {
-	Words map[string]string `json:"w,omitempty"`
+	Words map[string]string `json:"w,omitempty"` // word → term, unless the word is the term or an inflection of it
+	Infl  map[string]int    `json:"i,omitempty"` // term → bit j set when term's inflection j (meta's infl) is a word
 	Terms map[string][]int  `json:"t"`
 }
 
@@ -115,7 +117,7 @@ func (x *Index) Export(ctx context.Context, write func(name string, data []byte)
 	words := vocabulary(analyzer, docs, postings)
 
 	files := map[string][]byte{}
-	m := meta{Version: 1, Docs: len(docs), Scale: Scale, Stop: stopWords(analyzer)}
+	m := meta{Version: 1, Docs: len(docs), Scale: Scale, Stop: stopWords(analyzer), Infl: inflections()}
 	kinds := map[string]int{}
 	for i, d := range docs {
 		if i == 0 || docs[i-1].URL != d.URL {
@@ -136,10 +138,12 @@ func (x *Index) Export(ctx context.Context, write func(name string, data []byte)
 	shards := shardWords(words, postings, opts.ShardBytes)
 	for i, s := range shards {
 		m.Keys = append(m.Keys, s.key)
-		sf := shardFile{Words: map[string]string{}, Terms: map[string][]int{}}
+		sf := shardFile{Words: map[string]string{}, Infl: map[string]int{}, Terms: map[string][]int{}}
 		for _, w := range s.words {
 			t := words[w]
-			if w != t {
+			if j := inflectionOf(w, t, m.Infl); j >= 0 {
+				sf.Infl[t] |= 1 << j
+			} else if w != t {
 				sf.Words[w] = t
 			}
 			sf.Terms[t] = postings[t]
@@ -378,15 +382,38 @@ func vocabulary(a analysis.Analyzer, docs []Document, postings map[string][]int)
 	}
 	for t := range postings {
 		try(t)
-		for _, suffix := range []string{"s", "es", "ed", "ing", "er", "ion", "ions"} {
-			try(t + suffix)
-		}
-		if stem, ok := strings.CutSuffix(t, "i"); ok {
-			try(stem + "y")
-			try(stem + "ies")
+		for _, in := range inflections() {
+			if stem, ok := strings.CutSuffix(t, in[0]); ok {
+				try(stem + in[1])
+			}
 		}
 	}
 	return words
+}
+
+// inflections are the endings tried on every indexed term to find the
+// words, unseen in the text, that a reader may type for it ("localized"
+// for the term "local" of a text that spells it "localised"), as [drop,
+// add]: drop the first from the term's end, add the second. A shard
+// stores which of them are words as a bit mask per term, far smaller than
+// listing the words.
+func inflections() [][2]string {
+	var out [][2]string
+	for _, add := range []string{"s", "es", "ed", "ing", "er", "ers", "ion", "ions", "ly", "al", "ize", "ized", "izing",
+		"ization", "ise", "ised", "ising", "isation", "ation", "ations", "ment", "ments", "ness", "ity", "ive", "e"} {
+		out = append(out, [2]string{"", add})
+	}
+	return append(out, [2]string{"i", "y"}, [2]string{"i", "ies"})
+}
+
+// inflectionOf returns j when word is term's inflection j, else -1.
+func inflectionOf(word, term string, infl [][2]string) int {
+	for j, in := range infl {
+		if stem, ok := strings.CutSuffix(term, in[0]); ok && word == stem+in[1] {
+			return j
+		}
+	}
+	return -1
 }
 
 // stopWords are the words the analyzer drops, which a query ignores.
@@ -412,12 +439,13 @@ type shard struct {
 // prefix while it is larger than limit bytes. A word belongs to the longest
 // key that is a prefix of it.
 func shardWords(words map[string]string, postings map[string][]int, limit int) []shard {
+	infl := inflections()
 	size := func(ws []string) int {
 		n := 0
 		seen := map[string]bool{}
 		for _, w := range ws {
 			t := words[w]
-			if w != t {
+			if w != t && inflectionOf(w, t, infl) < 0 {
 				n += len(w) + len(t) + 6
 			}
 			if !seen[t] {

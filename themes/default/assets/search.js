@@ -60,6 +60,8 @@
     return out;
   }
 
+  function has(o, k) { return Object.prototype.hasOwnProperty.call(o, k); }
+
   function possessive(w) { return w.replace(/['’]s$/, ""); }
 
   // Engine answers queries from the static index. load(path) resolves to
@@ -115,13 +117,14 @@
     if (this.stop[w]) return Promise.resolve(null);
     var tries = [w];
     if (possessive(w) !== w) tries.push(possessive(w));
-    return (function next(j) {
+    return Promise.resolve((function next(j) {
       if (j === tries.length) return "";
       var cand = tries[j], i = self.shardOf(cand);
       if (i < 0) return next(j + 1);
       return self.shard(i).then(function (s) {
-        var t = s.w && Object.prototype.hasOwnProperty.call(s.w, cand) ? s.w[cand] : cand;
-        if (!Object.prototype.hasOwnProperty.call(s.t, t)) return next(j + 1);
+        var t = s.w && has(s.w, cand) ? s.w[cand] : cand;
+        if (!has(s.t, t)) t = self.uninflect(s, cand);
+        if (!t) return next(j + 1);
         if (!self.postings[t]) {
           var p = s.t[t], map = new Map(), doc = 0;
           for (var k = 0; k < p.length; k += 2) { doc += p[k]; map.set(doc, p[k + 1]); }
@@ -129,7 +132,20 @@
         }
         return t;
       });
-    })(0);
+    })(0));
+  };
+
+  // uninflect finds the term of which word is an inflection the shard
+  // lists (see inflections in export.go), or "".
+  Engine.prototype.uninflect = function (s, word) {
+    var infl = this.meta.infl;
+    for (var j = 0; j < infl.length; j++) {
+      var drop = infl[j][0], add = infl[j][1];
+      if (word.length <= add.length || word.slice(-add.length) !== add) continue;
+      var t = word.slice(0, word.length - add.length) + drop;
+      if (s.i && has(s.i, t) && (s.i[t] & (1 << j)) && has(s.t, t)) return t;
+    }
+    return "";
   };
 
   // surfaces returns every word of the loaded shards that means one of
@@ -138,8 +154,15 @@
     var self = this, want = {}, out = {};
     terms.forEach(function (t) { want[t] = true; out[t] = true; });
     return Promise.all(Object.keys(this.shards).map(function (i) { return self.shards[i]; })).then(function (shards) {
+      var infl = self.meta.infl;
       shards.forEach(function (s) {
         for (var w in s.w || {}) if (want[s.w[w]]) out[w] = true;
+        for (var t in s.i || {}) {
+          if (!want[t]) continue;
+          infl.forEach(function (in_, j) {
+            if ((s.i[t] & (1 << j)) && t.slice(t.length - in_[0].length) === in_[0]) out[t.slice(0, t.length - in_[0].length) + in_[1]] = true;
+          });
+        }
       });
       return out;
     });

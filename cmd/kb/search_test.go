@@ -1,0 +1,283 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+)
+
+// searchHit is a hit of `kb search --json`.
+type searchHit struct {
+	URL     string  `json:"url"`
+	Title   string  `json:"title"`
+	Kind    string  `json:"kind"`
+	Anchor  string  `json:"anchor"`
+	Score   float64 `json:"score"`
+	Snippet string  `json:"snippet"`
+}
+
+func kbSearch(t *testing.T, index string, limit int, query string) []searchHit {
+	t.Helper()
+	code, out, errOut := kb(t, "search", "--index", index, "--json", "--limit", fmt.Sprint(limit), "--", query)
+	if code != exitOK {
+		t.Fatalf("kb search %q: exit %d: %s", query, code, errOut)
+	}
+	var res struct{ Hits []searchHit }
+	if err := json.Unmarshal([]byte(out), &res); err != nil {
+		t.Fatalf("kb search %q: %v", query, err)
+	}
+	return res.Hits
+}
+
+// readLines reads a testdata file's lines, without comments and blanks.
+func searchTestLines(t *testing.T, name string) []string {
+	t.Helper()
+	f, err := os.Open(filepath.Join("testdata", name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	var out []string
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		if line := strings.TrimSpace(sc.Text()); line != "" && !strings.HasPrefix(line, "#") {
+			out = append(out, line)
+		}
+	}
+	return out
+}
+
+type relevanceCase struct{ query, want string }
+
+// relevanceCases reads testdata/search-relevance.txt: a query, spaces, and
+// the page expected in its top 3.
+func relevanceCases(t *testing.T) []relevanceCase {
+	var out []relevanceCase
+	for _, line := range searchTestLines(t, "search-relevance.txt") {
+		at := strings.LastIndexAny(line, " \t")
+		out = append(out, relevanceCase{strings.TrimSpace(line[:at]), line[at+1:]})
+	}
+	if len(out) < 20 {
+		t.Fatalf("search-relevance.txt has %d queries, want at least 20", len(out))
+	}
+	return out
+}
+
+// TestSearchShippedContent builds the shipped content once, with a base
+// path, and checks search over it: relevance, the JSON shape, parity of the
+// static client with `kb search`, and the search page in Chromium.
+func TestSearchShippedContent(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the shipped content")
+	}
+	dir := t.TempDir()
+	public, index := filepath.Join(dir, "public"), filepath.Join(dir, "index")
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	base := "http://" + ln.Addr().String() + "/kb/"
+	if code, _, errOut := kb(t, "build", "--source", "../..", "--out", public, "--index", index, "--base-url", base); code != exitOK {
+		t.Fatalf("kb build: exit %d: %s", code, errOut)
+	}
+	srv := &http.Server{Handler: http.StripPrefix("/kb", http.FileServer(http.Dir(public)))}
+	go srv.Serve(ln)
+	t.Cleanup(func() { srv.Close() })
+
+	t.Run("relevance", func(t *testing.T) {
+		t.Parallel()
+		for _, c := range relevanceCases(t) {
+			var got []string
+			for _, h := range kbSearch(t, index, 3, c.query) {
+				got = append(got, h.URL)
+			}
+			if !slices.Contains(got, c.want) {
+				t.Errorf("kb search %q: top 3 %q, want %s among them", c.query, got, c.want)
+			}
+		}
+	})
+
+	t.Run("json", func(t *testing.T) {
+		t.Parallel()
+		code, out, errOut := kb(t, "search", "--index", index, "--json", "--limit", "2", "influencer")
+		if code != exitOK {
+			t.Fatalf("exit %d: %s", code, errOut)
+		}
+		var res map[string]any
+		if err := json.Unmarshal([]byte(out), &res); err != nil {
+			t.Fatal(err)
+		}
+		if keys := searchJSONKeys(res); !slices.Equal(keys, []string{"hits", "total"}) {
+			t.Fatalf("keys %q, want hits and total", keys)
+		}
+		if total, ok := res["total"].(float64); !ok || total < 2 {
+			t.Errorf("total = %v, want a number of at least 2", res["total"])
+		}
+		hits, _ := res["hits"].([]any)
+		if len(hits) != 2 {
+			t.Fatalf("hits = %v, want 2 (--limit 2)", res["hits"])
+		}
+		for _, h := range hits {
+			hit := h.(map[string]any)
+			if keys := searchJSONKeys(hit); !slices.Equal(keys, []string{"anchor", "kind", "score", "snippet", "title", "url"}) {
+				t.Errorf("hit keys %q", keys)
+			}
+			for _, k := range []string{"url", "title", "kind", "anchor", "snippet"} {
+				if _, ok := hit[k].(string); !ok {
+					t.Errorf("hit[%q] = %v, want a string", k, hit[k])
+				}
+			}
+			if s, ok := hit["score"].(float64); !ok || s <= 0 {
+				t.Errorf("hit score = %v, want a positive number", hit["score"])
+			}
+		}
+		first := hits[0].(map[string]any)
+		if first["url"] != "/scenarios/influencers/" || !strings.Contains(first["snippet"].(string), "<mark>") {
+			t.Errorf("first hit %v: want the influencer scenario with a highlighted snippet", first)
+		}
+	})
+
+	t.Run("parity", func(t *testing.T) {
+		t.Parallel()
+		node, err := exec.LookPath("node")
+		if err != nil {
+			t.Skip("node is not installed; the static client's parity needs it")
+		}
+		queries := searchTestLines(t, "search-parity.txt")
+		for _, c := range relevanceCases(t) {
+			queries = append(queries, c.query)
+		}
+		const top = 5
+		static := runStaticSearch(t, node, public, top, queries)
+		for i, q := range queries {
+			var want, got []string
+			for _, h := range kbSearch(t, index, top, q) {
+				want = append(want, h.URL+"#"+h.Anchor)
+			}
+			for _, h := range static[i].Hits {
+				got = append(got, h.URL+"#"+h.Anchor)
+			}
+			if !slices.Equal(got, want) {
+				t.Errorf("%q:\nstatic client %q\n   kb search %q", q, got, want)
+			}
+		}
+		for _, c := range relevanceCases(t) {
+			i := slices.Index(queries, c.query)
+			var got []string
+			for _, h := range static[i].Hits[:min(3, len(static[i].Hits))] {
+				got = append(got, h.URL)
+			}
+			if !slices.Contains(got, c.want) {
+				t.Errorf("static client %q: top 3 %q, want %s among them", c.query, got, c.want)
+			}
+		}
+	})
+
+	t.Run("browser", func(t *testing.T) {
+		t.Parallel()
+		ctx := startSearchChromium(t)
+		ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+		defer cancel()
+		link := `#search-page-results a.search-hit[href^="/kb/scenarios/influencers/"]`
+		if _, err := chromedp.Run(ctx, chromedp.Navigate(base+"search/?q=influencer")); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := chromedp.Run(ctx, chromedp.WaitVisible(link)); err != nil {
+			text, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`document.getElementById("search-page-results").innerText`))
+			t.Fatalf("/search/?q=influencer shows no link to the influencer scenario (%v); the results read %q", err, text)
+		}
+		attr, err := chromedp.Run(ctx, chromedp.AttributeValue(link, "href"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		href := attr.Value
+		if !strings.Contains(href, "#") {
+			t.Errorf("the hit links to %q, want a paragraph anchor", href)
+		}
+	})
+}
+
+func searchJSONKeys(m map[string]any) []string {
+	var out []string
+	for k := range m {
+		out = append(out, k)
+	}
+	slices.Sort(out)
+	return out
+}
+
+type staticSearchResult struct {
+	Query string
+	Total int
+	Hits  []struct{ URL, Anchor string }
+	Bytes int
+}
+
+// runStaticSearch runs the theme's search.js under Node over public.
+func runStaticSearch(t *testing.T, node, public string, limit int, queries []string) []staticSearchResult {
+	t.Helper()
+	in, err := json.Marshal(queries)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(node, filepath.Join("testdata", "search-parity.js"),
+		filepath.Join("..", "..", "themes", "default", "assets", "search.js"), public, fmt.Sprint(limit))
+	cmd.Stdin = bytes.NewReader(in)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("node: %v: %s", err, stderr.String())
+	}
+	var res []staticSearchResult
+	if err := json.Unmarshal(out, &res); err != nil {
+		t.Fatal(err)
+	}
+	if len(res) != len(queries) {
+		t.Fatalf("node answered %d queries of %d", len(res), len(queries))
+	}
+	return res
+}
+
+// startChromium starts headless Debian chromium for a test, or skips the
+// test when chromium is missing and KB_REQUIRE_BROWSER is unset.
+func startSearchChromium(t *testing.T) context.Context {
+	t.Helper()
+	exe := os.Getenv("KB_CHROMIUM")
+	if exe == "" {
+		exe, _ = exec.LookPath("chromium")
+	}
+	if exe == "" {
+		if os.Getenv("KB_REQUIRE_BROWSER") != "" {
+			t.Fatal("chromium is not installed and KB_REQUIRE_BROWSER is set (apt-get install chromium)")
+		}
+		t.Skip("chromium is not installed (apt-get install chromium); set KB_REQUIRE_BROWSER to make this a failure")
+	}
+	actx, cancel := chromedp.NewExecAllocator(context.Background(),
+		chromedp.ExecPath(exe), chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU,
+		chromedp.NoFirstRun, chromedp.NoDefaultBrowserCheck,
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-dev-shm-usage", true),
+		chromedp.Flag("disable-extensions", true),
+		chromedp.UserDataDir(t.TempDir()))
+	t.Cleanup(cancel)
+	ctx, cancelTab := chromedp.NewContext(actx)
+	t.Cleanup(cancelTab)
+	if _, err := chromedp.Run(ctx, chromedp.Navigate("about:blank")); err != nil {
+		t.Fatalf("starting %s: %v", exe, err)
+	}
+	return ctx
+}
