@@ -46,7 +46,7 @@ func (g *generation) pageData(p *site.Page, content string) *render.Page {
 		for _, a := range p.Applies {
 			if t, err := g.site.Resolve(a); err == nil {
 				r := g.linker.describe(t)
-				s.Applies = append(s.Applies, render.Link{Title: r.Title, URL: r.URL, Kind: r.TargetKind, Summary: r.Preview, Cite: a})
+				s.Applies = append(s.Applies, render.Link{Title: r.Title, URL: r.URL, Kind: r.TargetKind, Summary: r.Preview, Cite: cmp.Or(r.Cite, r.Title)})
 			}
 		}
 		d.Scenario = s
