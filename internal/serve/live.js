@@ -93,7 +93,10 @@
     // A restarted server: reconnect, and reload to get its current site.
     let lost = false;
     es.addEventListener("error", () => { lost = true; });
-    es.addEventListener("open", () => { if (lost) reload(); });
+    es.addEventListener("open", () => {
+      if (lost) return reload();
+      document.documentElement.dataset.kbLive = "connected"; // for tests and the curious
+    });
   };
   connect();
 })();
