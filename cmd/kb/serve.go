@@ -212,7 +212,7 @@ func (p *preview) rebuild(ctx context.Context, paths []string, all bool) bool {
 		return true
 	}
 	changed := slices.Concat([]string{}, rb.Changed, rb.Removed) // never nil: nil means "everything"
-	cssOnly := !all && len(paths) > 0 // the old fingerprinted stylesheet goes; pages swap to the new one
+	cssOnly := !all && len(paths) > 0                            // the old fingerprinted stylesheet goes; pages swap to the new one
 	for _, f := range paths {
 		cssOnly = cssOnly && strings.HasSuffix(f, ".css")
 	}
