@@ -60,6 +60,11 @@ func testPublishingFiles(t *testing.T, s *published) {
 		}
 	})
 
+	t.Run("nojekyll", func(t *testing.T) {
+		// GitHub Pages publishing from a branch would otherwise run Jekyll.
+		get(t, s, ".nojekyll", http.StatusOK)
+	})
+
 	t.Run("atom", func(t *testing.T) {
 		type link struct {
 			Href string `xml:"href,attr"`

@@ -12,12 +12,15 @@ import (
 
 // publishFiles makes what static hosts and crawlers expect beside the
 // pages: sitemap.xml, robots.txt pointing at it, and an Atom feed of pages
-// by as_of (or date). URLs are absolute when base_url has a host.
+// by as_of (or date). URLs are absolute when base_url has a host. A
+// .nojekyll file tells GitHub Pages, when it publishes from a branch, to
+// serve the files as they are.
 func (g *generation) publishFiles(pages []string) map[string][]byte {
 	return map[string][]byte{
 		"sitemap.xml": g.sitemap(pages),
 		"robots.txt":  g.robots(),
 		"atom.xml":    g.feed(),
+		".nojekyll":   []byte("GitHub Pages: serve these files as they are, without Jekyll.\n"),
 	}
 }
 
