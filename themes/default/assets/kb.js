@@ -62,4 +62,28 @@
       a.insertAdjacentElement("afterend", button);
     });
   });
+  // A paragraph's citer count expands, in place, to the list of the pages
+  // citing it (without script, the count links to that list under "Cited by").
+  document.addEventListener("click", function (e) {
+    var count = e.target.closest ? e.target.closest("a.citers") : null;
+    if (!count) return;
+    var group = document.getElementById(count.getAttribute("href").slice(1));
+    var list = group ? group.querySelector("ul") : null;
+    if (!list) return;
+    e.preventDefault();
+    if (count.kbList) {
+      count.kbList.remove();
+      count.kbList = null;
+      count.setAttribute("aria-expanded", "false");
+      return;
+    }
+    var box = document.createElement("div");
+    box.className = "citers-inline";
+    box.appendChild(list.cloneNode(true));
+    var host = count.closest("li, p, h2, h3, h4") || count.parentNode;
+    if (host.tagName === "LI") host.appendChild(box);
+    else host.insertAdjacentElement("afterend", box);
+    count.kbList = box;
+    count.setAttribute("aria-expanded", "true");
+  });
 })();
