@@ -371,7 +371,6 @@
       if (at < 0) { input.focus(); return; }
       hits[at].setAttribute("aria-selected", "true");
       hits[at].scrollIntoView({ block: "nearest" });
-      input.setAttribute("aria-activedescendant", "");
     } else if (e.key === "Enter" && at >= 0) {
       e.preventDefault();
       location.href = hits[at].href;
@@ -427,6 +426,8 @@
       if (kind) u.searchParams.set("kind", kind); else u.searchParams.delete("kind");
       history.replaceState(null, "", u);
       drawFacets(res);
+      var count = document.getElementById("search-page-count");
+      if (count) count.textContent = res ? res.total + (res.total === 1 ? " section matches" : " sections match") : "";
     });
     function drawFacets(res) {
       if (!facets) return;
