@@ -110,17 +110,24 @@ func (g *Graph) Related(tags map[string][]*Page, p *Page, n int) []*Page {
 		}
 	}
 	delete(score, p)
-	out := make([]*Page, 0, len(score))
-	for q := range score {
-		if !q.IsSection {
-			out = append(out, q)
-		}
+	if n <= 0 {
+		return nil
 	}
-	slices.SortFunc(out, func(a, b *Page) int {
+	better := func(a, b *Page) int {
 		return cmp.Or(cmp.Compare(score[b], score[a]), cmp.Compare(a.URL, b.URL))
-	})
-	if len(out) > n {
-		out = out[:n]
+	}
+	// Keep the best n as we go rather than sorting every candidate: a tag
+	// shared by most of a large site makes candidates many and n is small.
+	out := make([]*Page, 0, n+1)
+	for q := range score {
+		if q.IsSection || len(out) == n && better(q, out[n-1]) > 0 {
+			continue
+		}
+		i, _ := slices.BinarySearchFunc(out, q, better)
+		out = slices.Insert(out, i, q)
+		if len(out) > n {
+			out = out[:n]
+		}
 	}
 	return out
 }
