@@ -238,7 +238,7 @@ func (g *generation) resolveAll(ctx context.Context) ([]site.Edge, diag.List, er
 		return nil, nil, err
 	}
 	if err := parallel(ctx, len(list), func(i int) {
-		list[i].doc.RefreshText()
+		g.cache.refresh(list[i])
 		list[i].page.Anchors = anchorsOf(list[i])
 	}); err != nil {
 		return nil, nil, err

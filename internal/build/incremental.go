@@ -99,6 +99,7 @@ type cache struct {
 	pages  map[string]cachedPage // by content file
 	bodies map[string]cachedBody // by content file
 	html   map[string]cachedHTML // by content file
+	texts  map[string]cachedText // by content file
 	output map[string]cachedOut  // by output path
 
 	terms    string // the term list and options the bodies were parsed with
@@ -127,6 +128,11 @@ type cachedHTML struct {
 	html string
 }
 
+type cachedText struct {
+	doc *markup.Document
+	sum uint64 // of the references' display texts
+}
+
 type cachedOut struct {
 	sum  uint64 // of the page data
 	data []byte
@@ -134,7 +140,7 @@ type cachedOut struct {
 
 func newCache() *cache {
 	return &cache{seed: maphash.MakeSeed(), pages: map[string]cachedPage{}, bodies: map[string]cachedBody{},
-		html: map[string]cachedHTML{}, output: map[string]cachedOut{}}
+		html: map[string]cachedHTML{}, texts: map[string]cachedText{}, output: map[string]cachedOut{}}
 }
 
 // parsePage is site.ParsePage, skipped when the file's bytes are unchanged.
@@ -178,6 +184,7 @@ func (c *cache) useTerms(terms []markup.Term, rawHTML bool) {
 		c.terms = b.String()
 		clear(c.bodies)
 		clear(c.html)
+		clear(c.texts)
 	}
 }
 
@@ -241,6 +248,33 @@ func themeKey(fsys fs.FS, dir string) [32]byte {
 	var sum [32]byte
 	h.Sum(sum[:0])
 	return sum
+}
+
+// refresh recomputes a document's texts once its references are
+// resolved, unless it was last refreshed with the same reference texts:
+// the texts depend on nothing else.
+func (c *cache) refresh(pp *parsed) {
+	if c == nil {
+		pp.doc.RefreshText()
+		return
+	}
+	var h maphash.Hash
+	h.SetSeed(c.seed)
+	for _, r := range pp.doc.Refs {
+		h.WriteString(r.DisplayText())
+		h.WriteByte(0)
+	}
+	sum := h.Sum64()
+	c.mu.Lock()
+	e, ok := c.texts[pp.page.File]
+	c.mu.Unlock()
+	if ok && e.doc == pp.doc && e.sum == sum {
+		return
+	}
+	pp.doc.RefreshText()
+	c.mu.Lock()
+	c.texts[pp.page.File] = cachedText{doc: pp.doc, sum: sum}
+	c.mu.Unlock()
 }
 
 // renderBody renders a page's Markdown, reusing the HTML when neither the
@@ -347,6 +381,7 @@ func (c *cache) sweep(files map[string][]byte) {
 			delete(c.pages, file)
 			delete(c.bodies, file)
 			delete(c.html, file)
+			delete(c.texts, file)
 		}
 	}
 }
