@@ -2,7 +2,9 @@ package main
 
 import (
 	"bufio"
+	"bytes"
 	"context"
+	"fmt"
 	"io"
 	"io/fs"
 	"log/slog"
@@ -11,6 +13,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -18,6 +21,7 @@ import (
 	"github.com/chromedp/chromedp"
 	"golang.org/x/tools/txtar"
 
+	"kb/internal/bench/corpus"
 	"kb/internal/build"
 	"kb/themes"
 )
@@ -364,4 +368,106 @@ func TestServeBrowser(t *testing.T) {
 		t.Fatal(err)
 	}
 	waitJS(t, ctx, "the overlay goes after the fix", `document.getElementById("kb-error-overlay") === null`)
+}
+
+// BenchmarkServeLatency measures, on the synthetic corpus, the time from
+// writing a page to the new text being served at its URL and to the
+// reload event reaching an open page: the writer's wait. It reports the
+// medians (p50-served-ms, p50-event-ms); 10k pages run with KB_STRESS=1.
+func BenchmarkServeLatency(b *testing.B) {
+	for _, n := range []int{1000, 10000} {
+		if n > 1000 && os.Getenv("KB_STRESS") == "" {
+			continue
+		}
+		b.Run(fmt.Sprint(n), func(b *testing.B) {
+			dir := b.TempDir()
+			if err := corpus.Write(dir, corpus.Options{Pages: n, Seed: 1}); err != nil {
+				b.Fatal(err)
+			}
+			file, url := corpusPage(b, dir)
+			orig, err := os.ReadFile(file)
+			if err != nil {
+				b.Fatal(err)
+			}
+			_, ts := startTestPreview(b, dir)
+			client := &http.Client{Timeout: 10 * time.Second}
+			eventually(b, "the first build is served", func() bool {
+				code, _ := fetch(b, ts.URL+url)
+				return code == 200
+			})
+			// Indexing runs in the background; let it finish first so it
+			// does not compete for the CPU with the rebuilds measured.
+			for deadline := time.Now().Add(5 * time.Minute); ; time.Sleep(50 * time.Millisecond) {
+				if code, _ := fetch(b, ts.URL+"/_kb/search?q=article"); code == 200 {
+					break
+				}
+				if time.Now().After(deadline) {
+					b.Fatal("the search index is not built within 5 minutes")
+				}
+			}
+			ev := events(b, ts.URL)
+			waitEvent(b, ev, "errors")
+			want := `"` + strings.TrimPrefix(url, "/") + `index.html"`
+			var served, evented []time.Duration
+			i := 0
+			for b.Loop() {
+				i++
+				token := fmt.Sprintf("LATENCY-TOKEN-%d", i)
+				start := time.Now()
+				if err := os.WriteFile(file, fmt.Appendf(bytes.Clone(orig), "\n%s\n", token), 0o644); err != nil {
+					b.Fatal(err)
+				}
+				got := make(chan time.Duration, 1)
+				go func() {
+					for {
+						if e := waitEvent(b, ev, "reload "); strings.Contains(e, want) {
+							got <- time.Since(start)
+							return
+						}
+					}
+				}()
+				for {
+					res, err := client.Get(ts.URL + url)
+					if err != nil {
+						b.Fatal(err)
+					}
+					body, _ := io.ReadAll(res.Body)
+					res.Body.Close()
+					if bytes.Contains(body, []byte(token)) {
+						served = append(served, time.Since(start))
+						break
+					}
+					time.Sleep(time.Millisecond)
+				}
+				evented = append(evented, <-got)
+			}
+			b.ReportMetric(median(served), "p50-served-ms")
+			b.ReportMetric(median(evented), "p50-event-ms")
+		})
+	}
+}
+
+// corpusPage picks a content page of the corpus: its file and URL.
+func corpusPage(b *testing.B, dir string) (file, url string) {
+	content := filepath.Join(dir, "content")
+	_ = filepath.WalkDir(content, func(p string, d os.DirEntry, err error) error {
+		if file == "" && err == nil && !d.IsDir() && strings.HasSuffix(p, ".md") && filepath.Base(p) != "_index.md" {
+			file = p
+		}
+		return err
+	})
+	if file == "" {
+		b.Fatal("the corpus has no page")
+	}
+	rel, _ := filepath.Rel(content, file)
+	return file, "/" + strings.TrimSuffix(filepath.ToSlash(rel), ".md") + "/"
+}
+
+func median(ds []time.Duration) float64 {
+	if len(ds) == 0 {
+		return 0
+	}
+	s := slices.Clone(ds)
+	slices.Sort(s)
+	return float64(s[len(s)/2]) / float64(time.Millisecond)
 }
