@@ -62,19 +62,29 @@ type Index struct {
 // that a build makes few segments, small enough to bound memory.
 const batchSize = 1000
 
-// Build creates a new index in dir (which must not exist) holding docs,
-// indexed in batches, and closes it.
+// Build creates a new index in dir holding docs and closes it. It uses
+// Bleve's offline builder: segments of batchSize documents, merged once at
+// the end, with no per-batch persistence (several times faster than
+// batches into a live index).
 func Build(ctx context.Context, dir string, docs []Document) error {
-	b, err := bleve.New(dir, newMapping())
+	b, err := bleve.NewBuilder(dir, newMapping(), map[string]any{"batchSize": batchSize})
 	if err != nil {
 		return fmt.Errorf("creating index %s: %w", dir, err)
 	}
-	idx := &Index{bleve: b}
-	if err := idx.add(ctx, docs); err != nil {
-		_ = b.Close()
-		return err
+	for _, d := range docs {
+		if err := ctx.Err(); err != nil {
+			_ = b.Close()
+			return err
+		}
+		if err := b.Index(d.ID, fields(d)); err != nil {
+			_ = b.Close()
+			return fmt.Errorf("indexing %s: %w", d.ID, err)
+		}
 	}
-	return b.Close()
+	if err := b.Close(); err != nil {
+		return fmt.Errorf("writing index %s: %w", dir, err)
+	}
+	return nil
 }
 
 // NewMemory returns an in-memory index of docs, for the preview server:
