@@ -399,6 +399,7 @@
     var input = document.getElementById("q"), popup = document.getElementById("search-results");
     if (!input || !popup || document.getElementById("search-page-q")) return;
     popup.setAttribute("role", "listbox");
+    popup.setAttribute("aria-label", "Search results");
     live(input, popup, function () { return { limit: 8 }; }, function (res, q) {
       popup.hidden = !q.trim();
     });
@@ -420,6 +421,7 @@
     var header = document.getElementById("q");
     if (header) header.value = input.value;
     list.setAttribute("role", "listbox");
+    list.setAttribute("aria-label", "Search results");
     var run = live(input, list, function () { return { limit: 50, kind: kind }; }, function (res, q) {
       var u = new URL(location.href);
       u.searchParams.set("q", q);
