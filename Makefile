@@ -4,7 +4,7 @@ SOURCE  ?= .
 ADDR    ?= 127.0.0.1:1313
 BENCHTIME ?= 3x
 
-.PHONY: build serve test check bench fuzz stress vet fmt kb clean
+.PHONY: build serve test check bench bench-compare fuzz stress vet fmt kb clean
 
 kb:
 	$(GO) build -o bin/kb ./cmd/kb
@@ -35,6 +35,16 @@ fmt:
 ## bench: benchmarks (see README for the figures and how to read them)
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem -benchtime $(BENCHTIME) ./...
+
+## bench-compare: kb vs Hugo + Pagefind on 1k and 10k synthetic pages; prints a table
+## (hugo: apt-get install hugo; pagefind is installed from npm into a temp dir when npm is there)
+PAGEFIND_VERSION ?= 1.4.0
+PAGEFIND_DIR ?= $(or $(TMPDIR),/tmp)/kb-pagefind-$(PAGEFIND_VERSION)
+COMPARE_FLAGS ?= -sizes 1000,10000
+bench-compare: kb
+	@[ -x $(PAGEFIND_DIR)/node_modules/.bin/pagefind ] || ! command -v npm >/dev/null || \
+	  npm install --prefix $(PAGEFIND_DIR) --no-save --no-audit --no-fund pagefind@$(PAGEFIND_VERSION) >/dev/null 2>&1 || true
+	$(GO) run ./internal/bench/compare -kb bin/kb -pagefind $(PAGEFIND_DIR)/node_modules/.bin/pagefind $(COMPARE_FLAGS)
 
 ## fuzz: run every fuzz target briefly (FUZZTIME=10s by default)
 FUZZTIME ?= 10s
