@@ -23,14 +23,14 @@ check: kb
 
 ## test: vet, formatting and the whole test suite (browser tests need chromium)
 test: vet
-	@test -z "$$(gofmt -l cmd internal themes)" || { echo "gofmt needed:"; gofmt -l cmd internal themes; exit 1; }
+	@test -z "$$(gofmt -l cmd internal themes e2e)" || { echo "gofmt needed:"; gofmt -l cmd internal themes e2e; exit 1; }
 	$(GO) test -count=1 ./...
 
 vet:
 	$(GO) vet ./...
 
 fmt:
-	gofmt -w cmd internal themes
+	gofmt -w cmd internal themes e2e
 
 ## bench: benchmarks (see README for the figures and how to read them)
 bench:
