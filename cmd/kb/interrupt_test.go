@@ -113,11 +113,12 @@ func kbBuild(bin, site, out string) *exec.Cmd {
 		"--out", filepath.Join(out, "public"), "--index", filepath.Join(out, "index"))
 }
 
-// TestInterruptedBuildStress (named so that make stress runs its long variant) kills kb build at random points, with SIGINT and
-// SIGKILL, while it replaces one site's output with another's. After every
-// kill public/ and index/ must each be the complete previous build or the
-// complete new one, and both from the same build; the build after the last
-// kill must succeed.
+// TestInterruptedBuildStress kills kb build at random points, with SIGINT
+// and SIGKILL, while it replaces one site's output with another's. After
+// every kill public/ and index/ must each be the complete previous build or
+// the complete new one, and both from the same build; the build after the
+// last kill must succeed. ("Stress" in the name: make stress runs its long
+// variant.)
 func TestInterruptedBuildStress(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds the kb binary and several sites")
