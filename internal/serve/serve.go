@@ -42,9 +42,10 @@ type Problem struct {
 	Hint    string `json:"hint,omitempty"`
 }
 
-// Searcher answers /_kb/search queries; its result is sent as JSON.
+// Searcher answers /_kb/search?q=…&kind=…&limit=… queries; its result is
+// sent as JSON.
 type Searcher interface {
-	Search(ctx context.Context, query string, limit int) (any, error)
+	Search(ctx context.Context, query, kind string, limit int) (any, error)
 }
 
 // Options configure a Server.
@@ -61,7 +62,12 @@ type Server struct {
 	mu       sync.RWMutex
 	files    map[string]*file
 	problems []Problem
+
+	placeholder *file // served while there is no site at all
 }
+
+const placeholder = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>kb serve</title></head>
+<body><p>There is no site to show yet: the build found problems. Fix them and this page reloads.</p></body></html>`
 
 // file is a served file: its bytes as sent (HTML with the script injected).
 type file struct {
@@ -76,7 +82,8 @@ func New(opts Options) *Server {
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.DiscardHandler)
 	}
-	return &Server{opts: opts, hub: newHub(), files: map[string]*file{}, problems: []Problem{}}
+	return &Server{opts: opts, hub: newHub(), files: map[string]*file{}, problems: []Problem{},
+		placeholder: newFile("placeholder.html", []byte(placeholder), time.Time{})}
 }
 
 // Update is a new version of the site.
@@ -90,7 +97,6 @@ type Update struct {
 func (s *Server) Publish(u Update) {
 	now := time.Now().UTC().Truncate(time.Second)
 	s.mu.Lock()
-	first := len(s.files) == 0
 	next := make(map[string]*file, len(u.Files))
 	if u.Changed == nil {
 		for name, data := range u.Files {
@@ -110,7 +116,7 @@ func (s *Server) Publish(u Update) {
 	}
 	s.files = next
 	s.mu.Unlock()
-	if first || u.Changed != nil && len(u.Changed) == 0 {
+	if u.Changed != nil && len(u.Changed) == 0 {
 		return
 	}
 	if u.CSSOnly {
@@ -258,8 +264,9 @@ func (s *Server) serveFile(w http.ResponseWriter, r *http.Request) {
 	if f == nil {
 		w.Header().Set("Cache-Control", "no-cache")
 		if notFound == nil {
-			http.NotFound(w, r)
-			return
+			// Nothing built yet (the first build failed): a page that
+			// shows the problems and reloads once the site exists.
+			notFound = s.placeholder
 		}
 		w.Header().Set("Content-Type", notFound.ctype)
 		w.Header().Set("Content-Length", strconv.Itoa(len(notFound.data)))
@@ -304,7 +311,7 @@ func (s *Server) search(w http.ResponseWriter, r *http.Request) {
 	if err != nil || limit <= 0 || limit > 100 {
 		limit = 20
 	}
-	res, err := s.opts.Searcher.Search(r.Context(), q, limit)
+	res, err := s.opts.Searcher.Search(r.Context(), q, r.URL.Query().Get("kind"), limit)
 	if err != nil {
 		writeJSON(w, http.StatusBadRequest, map[string]string{"error": err.Error()})
 		return

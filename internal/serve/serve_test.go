@@ -382,8 +382,8 @@ func TestEventsAndErrors(t *testing.T) {
 
 type searcher struct{}
 
-func (searcher) Search(_ context.Context, q string, limit int) (any, error) {
-	return map[string]any{"query": q, "limit": limit}, nil
+func (searcher) Search(_ context.Context, q, kind string, limit int) (any, error) {
+	return map[string]any{"query": q, "kind": kind, "limit": limit}, nil
 }
 
 func TestSearch(t *testing.T) {
@@ -393,8 +393,8 @@ func TestSearch(t *testing.T) {
 		t.Errorf("without a Searcher: status %d, want 501", res.StatusCode)
 	}
 	_, ts = newServer(t, Options{Searcher: searcher{}})
-	res, body := get(t, "GET", ts.URL+"/_kb/search?q=close+links&limit=5", nil)
-	if res.StatusCode != 200 || !strings.Contains(body, `"query":"close links"`) || !strings.Contains(body, `"limit":5`) {
+	res, body := get(t, "GET", ts.URL+"/_kb/search?q=close+links&kind=term&limit=5", nil)
+	if res.StatusCode != 200 || !strings.Contains(body, `"query":"close links"`) || !strings.Contains(body, `"kind":"term"`) || !strings.Contains(body, `"limit":5`) {
 		t.Errorf("search: %d %s", res.StatusCode, body)
 	}
 }
@@ -433,5 +433,26 @@ func TestGracefulShutdown(t *testing.T) {
 		}
 	case <-time.After(5 * time.Second):
 		t.Error("the event stream stayed open after shutdown")
+	}
+}
+
+func TestNothingBuiltYet(t *testing.T) {
+	t.Parallel()
+	s := New(Options{})
+	ts := httptest.NewServer(s)
+	defer ts.Close()
+	defer s.Close()
+	c := dialEvents(t, ts.URL)
+	c.next(t)
+	res, body := get(t, "GET", ts.URL+"/", nil)
+	if res.StatusCode != 404 || !strings.Contains(body, "no site to show yet") || !strings.Contains(body, script) {
+		t.Errorf("before any site: %d %q", res.StatusCode, body)
+	}
+	s.Publish(Update{Files: site})
+	if name, data := c.next(t); name != "reload" || data != `{"all":true}` {
+		t.Errorf("the first site: %s %s, want a reload of everything", name, data)
+	}
+	if res, _ := get(t, "GET", ts.URL+"/", nil); res.StatusCode != 200 {
+		t.Errorf("after the first site: %d", res.StatusCode)
 	}
 }
