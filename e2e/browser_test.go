@@ -442,7 +442,7 @@ func testDarkMode(t *testing.T, s *published, browser context.Context) {
 }
 
 // testPrint checks the print stylesheet applies under print media, and
-// writes a PDF of a provision for people to look at.
+// writes a provision as printed (PNG and PDF) for people to look at.
 func testPrint(t *testing.T, s *published, browser context.Context) {
 	tb := openTab(t, browser)
 	tb.goTo(t, s.url("provisions/art-61/"))
@@ -457,6 +457,7 @@ func testPrint(t *testing.T, s *published, browser context.Context) {
 	if l := luminance(t, eval[string](t, tb, `getComputedStyle(document.body).backgroundColor`)); l < 0.99 {
 		t.Errorf("print media: background luminance %.2f, want white paper", l)
 	}
+	writeArtifact(t, "provision-print.png", screenshot(t, tb))
 	ctx, cancel := context.WithTimeout(tb.ctx, actionTimeout)
 	defer cancel()
 	pdf, err := chromedp.Run(ctx, chromedp.PrintToPDF(chromedp.PDFPaper(chromedp.PaperA4)))

@@ -45,6 +45,12 @@
   // Copy citation: "MiCA Art. 61(2) <url>" for a provision's paragraph,
   // the page title and URL elsewhere.
   document.addEventListener("DOMContentLoaded", function () {
+    // Print adds each reference's citation after it, except where the
+    // link's own text already reads as that citation.
+    document.querySelectorAll("a.xref[data-citation]").forEach(function (a) {
+      var text = a.textContent.trim(), cite = a.dataset.citation;
+      if (text && (cite.indexOf(text) >= 0 || text.indexOf(cite) >= 0)) a.classList.add("cites-itself");
+    });
     var pageTitle = (document.querySelector("h1") || {}).textContent || document.title;
     document.querySelectorAll(".pin .permalink").forEach(function (a) {
       var button = document.createElement("button");
