@@ -271,3 +271,51 @@ Also [[mica-art-61#p1-sub9|here]] and [a link](../provisions/art-60.md) and [[sc
 		}
 	}
 }
+
+func TestStageRemovesAbandonedStagingDirs(t *testing.T) {
+	t.Parallel()
+	parent := t.TempDir()
+	out := filepath.Join(parent, "public")
+	// A build killed with SIGKILL leaves its staging dir; pid 2^22+1 is
+	// above Linux's pid_max, so no process has it.
+	abandoned := filepath.Join(parent, ".public.tmp-4194305-123")
+	ours := filepath.Join(parent, ".public.tmp-"+fmtInt(os.Getpid())+"-456")
+	for _, d := range []string{abandoned, ours} {
+		if err := os.MkdirAll(d, 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	st, err := Stage(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := st.WriteFile("a/index.html", []byte("new")); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(abandoned); !os.IsNotExist(err) && processAliveSupported() {
+		t.Errorf("abandoned staging dir survived: %v", err)
+	}
+	if _, err := os.Stat(ours); err != nil {
+		t.Errorf("a live process's staging dir was removed: %v", err)
+	}
+	if err := os.MkdirAll(out, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(out, "old.html"), []byte("old"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	tree := readTree(t, out)
+	if len(tree) != 1 || string(tree["a/index.html"]) != "new" {
+		t.Errorf("after Commit, out = %v", tree)
+	}
+	if _, err := os.Stat(st.Dir); !os.IsNotExist(err) {
+		t.Errorf("the previous output was not removed after the swap: %v", err)
+	}
+}
+
+// processAliveSupported reports whether this system can tell a dead
+// process from a live one (see swap_*.go).
+func processAliveSupported() bool { return !processAlive(1<<22 + 1) }

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
+	"strings"
 	"sync"
 )
 
@@ -42,13 +44,16 @@ type Staged struct {
 }
 
 // Stage creates a temp dir beside final (same file system, so the swap is
-// a rename).
+// a rename). Its name carries the process id, so that the staging dirs of
+// builds killed before they could clean up are recognised and removed here.
 func Stage(final string) (*Staged, error) {
 	final = filepath.Clean(final)
-	if err := os.MkdirAll(filepath.Dir(final), 0o755); err != nil {
+	parent, prefix := filepath.Dir(final), "."+filepath.Base(final)+".tmp-"
+	if err := os.MkdirAll(parent, 0o755); err != nil {
 		return nil, err
 	}
-	dir, err := os.MkdirTemp(filepath.Dir(final), "."+filepath.Base(final)+".tmp-")
+	removeAbandoned(parent, prefix)
+	dir, err := os.MkdirTemp(parent, prefix+strconv.Itoa(os.Getpid())+"-")
 	if err != nil {
 		return nil, fmt.Errorf("staging output: %w", err)
 	}
@@ -56,6 +61,25 @@ func Stage(final string) (*Staged, error) {
 		return nil, err
 	}
 	return &Staged{Final: final, Dir: dir}, nil
+}
+
+// removeAbandoned removes staging dirs left by builds whose process is gone
+// (killed by SIGKILL, or a crash). Dirs of running builds are left alone.
+func removeAbandoned(parent, prefix string) {
+	entries, err := os.ReadDir(parent)
+	if err != nil {
+		return
+	}
+	for _, e := range entries {
+		rest, ok := strings.CutPrefix(e.Name(), prefix)
+		if !ok || !e.IsDir() {
+			continue
+		}
+		pid, err := strconv.Atoi(strings.SplitN(rest, "-", 2)[0])
+		if err == nil && pid != os.Getpid() && !processAlive(pid) {
+			_ = os.RemoveAll(filepath.Join(parent, e.Name()))
+		}
+	}
 }
 
 // WriteFile implements Sink.
@@ -69,9 +93,13 @@ func (s *Staged) WriteFile(name string, data []byte) error {
 
 var _ Sink = (*Staged)(nil)
 
-// Commit replaces Final with the staged directory: the old output is moved
-// aside, the new one renamed in, the old one removed.
+// Commit replaces Final with the staged directory. Where the system can
+// exchange two paths in one step (Linux), readers see the old output or the
+// new one, never none; elsewhere the old output is moved aside first.
 func (s *Staged) Commit() error {
+	if err := exchange(s.Dir, s.Final); err == nil {
+		return os.RemoveAll(s.Dir) // it now holds the previous output
+	}
 	old := s.Dir + ".old"
 	hadOld := true
 	if err := os.Rename(s.Final, old); err != nil {
