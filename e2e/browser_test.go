@@ -457,6 +457,14 @@ func testPrint(t *testing.T, s *published, browser context.Context) {
 	if l := luminance(t, eval[string](t, tb, `getComputedStyle(document.body).backgroundColor`)); l < 0.99 {
 		t.Errorf("print media: background luminance %.2f, want white paper", l)
 	}
+	// Printing from a dark screen: still dark ink on white paper.
+	tb.emulateMedia(t, "print", "dark")
+	if l := luminance(t, eval[string](t, tb, `getComputedStyle(document.body).backgroundColor`)); l < 0.99 {
+		t.Errorf("print media, dark scheme: background luminance %.2f, want white paper", l)
+	}
+	if l := luminance(t, eval[string](t, tb, `getComputedStyle(document.querySelector(".summary")).color`)); l > 0.1 {
+		t.Errorf("print media, dark scheme: the summary's ink has luminance %.2f, want dark ink", l)
+	}
 	writeArtifact(t, "provision-print.png", screenshot(t, tb))
 	ctx, cancel := context.WithTimeout(tb.ctx, actionTimeout)
 	defer cancel()
