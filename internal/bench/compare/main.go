@@ -296,12 +296,13 @@ func pagefindQueryBytes(dir string) int64 {
 func (c *config) print(w *os.File, results []*result) {
 	fmt.Fprintf(w, "\nFull builds (best of %d; CPU = user+sys; peak RSS from wait4), %d cores\n\n", c.runs, numCPU())
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "pages\ttool\twall\tCPU\tpeak RSS\twall/page\t")
+	fmt.Fprintln(tw, "pages\ttool\twall\tCPU\tpeak RSS\twall/page\tCPU/page\t")
 	row := func(n int, name string, u usage) {
 		if u.Wall == 0 {
 			return
 		}
-		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t\n", n, name, fmtDur(u.Wall), fmtDur(u.CPU), fmtBytes(u.PeakRSS), fmtDur(u.Wall/time.Duration(n)))
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t%s\t\n", n, name, fmtDur(u.Wall), fmtDur(u.CPU), fmtBytes(u.PeakRSS),
+			fmtDur(u.Wall/time.Duration(n)), fmtDur(u.CPU/time.Duration(n)))
 	}
 	for _, r := range results {
 		row(r.pages, "kb build (site + index)", r.kb)
@@ -311,7 +312,7 @@ func (c *config) print(w *os.File, results []*result) {
 		if r.hugo.Wall > 0 && r.pagefind.Wall > 0 {
 			peers := r.hugo.add(r.pagefind)
 			row(r.pages, "hugo + pagefind", peers)
-			fmt.Fprintf(tw, "%d\tkb ÷ (hugo + pagefind)\t%.2f×\t%.2f×\t%.2f×\t\t\n", r.pages,
+			fmt.Fprintf(tw, "%d\tkb ÷ (hugo + pagefind)\t%.2f×\t%.2f×\t%.2f×\t\t\t\n", r.pages,
 				ratio(r.kb.Wall, peers.Wall), ratio(r.kb.CPU, peers.CPU), float64(r.kb.PeakRSS)/float64(peers.PeakRSS))
 		}
 	}
@@ -341,8 +342,11 @@ func (c *config) print(w *os.File, results []*result) {
 	if len(results) >= 2 {
 		a, b := results[0], results[len(results)-1]
 		pa, pb := float64(a.kb.Wall)/float64(a.pages), float64(b.kb.Wall)/float64(b.pages)
-		fmt.Fprintf(w, "  %s  time per page %d → %d pages: %s → %s (%+.0f%%, target within ±20%%)\n",
+		fmt.Fprintf(w, "  %s  wall per page %d → %d pages: %s → %s (%+.0f%%, target within ±20%%)\n",
 			verdict(pb <= 1.2*pa && pb >= 0.8*pa), a.pages, b.pages, fmtDur(time.Duration(pa)), fmtDur(time.Duration(pb)), 100*(pb/pa-1))
+		ca, cb := float64(a.kb.CPU)/float64(a.pages), float64(b.kb.CPU)/float64(b.pages)
+		fmt.Fprintf(w, "  %s  CPU per page %d → %d pages: %s → %s (%+.0f%%; steadier than wall on a shared machine)\n",
+			verdict(cb <= 1.2*ca && cb >= 0.8*ca), a.pages, b.pages, fmtDur(time.Duration(ca)), fmtDur(time.Duration(cb)), 100*(cb/ca-1))
 	}
 }
 

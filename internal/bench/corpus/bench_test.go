@@ -119,3 +119,28 @@ func BenchmarkGenerate10k(b *testing.B) {
 	}
 	benchmarkGenerate(b, 10000)
 }
+
+// BenchmarkBuildWithIndex10k is `kb build` in-process at 10,000 pages:
+// files on disk, the site and the Bleve index and static search written.
+// It is the one to profile (-cpuprofile); it runs only with KB_STRESS=1.
+func BenchmarkBuildWithIndex10k(b *testing.B) {
+	if os.Getenv("KB_STRESS") == "" {
+		b.Skip("set KB_STRESS=1 for the 10,000-page build")
+	}
+	dir := b.TempDir()
+	src := dir + "/site"
+	if err := corpus.Write(src, corpus.Options{Pages: 10000, Seed: 1}); err != nil {
+		b.Fatal(err)
+	}
+	ctx := context.Background()
+	for b.Loop() {
+		res, err := build.RunWithIndex(ctx, build.Options{Source: src}, dir+"/public", dir+"/index")
+		if err != nil {
+			b.Fatal(err)
+		}
+		if len(res.Problems) > 0 {
+			b.Fatal(res.Problems[0])
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Microseconds())/float64(b.N*10000), "µs/page")
+}
