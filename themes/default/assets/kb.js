@@ -93,3 +93,16 @@
     count.setAttribute("aria-expanded", "true");
   });
 })();
+
+// Arriving at a "Cited by" group by its address opens it (groups with many
+// citers start closed to keep long provisions short).
+(function () {
+  "use strict";
+  function openTarget() {
+    var id = decodeURIComponent(location.hash.slice(1));
+    var el = id && document.getElementById(id);
+    if (el && el.tagName === "DETAILS") el.open = true;
+  }
+  window.addEventListener("hashchange", openTarget);
+  document.addEventListener("DOMContentLoaded", openTarget);
+})();
