@@ -2,6 +2,7 @@ package build
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 
 	"kb/internal/diag"
@@ -73,7 +74,7 @@ func (l *linker) resolve(pp *parsed) diag.List {
 		}
 	}
 	for _, a := range pp.page.Applies {
-		if _, err := l.site.Resolve(a); err != nil {
+		if _, _, err := l.resolveApplies(a); err != nil {
 			line, col := pp.page.Pos.At("applies")
 			probs = append(probs, diag.Problem{File: contentPath(pp.page.File), Line: line, Col: col, Message: "applies: " + err.Error(), Hint: hintOf(err)})
 		}
@@ -104,11 +105,22 @@ func (l *linker) edges(pp *parsed) []site.Edge {
 		}
 	}
 	for _, a := range pp.page.Applies {
-		if t, err := l.site.Resolve(a); err == nil {
+		if t, _, err := l.resolveApplies(a); err == nil {
 			edges = append(edges, site.Edge{From: pp.page, To: t.Page, ToAnchor: t.Anchor, Context: pp.page.Question})
 		}
 	}
 	return edges
+}
+
+// resolveApplies resolves an entry of a scenario's applies list, written
+// like the inside of [[…]]: a reference with an optional "|label".
+func (l *linker) resolveApplies(entry string) (site.Target, string, error) {
+	target, label, ok := markup.ParseRef(entry)
+	if !ok {
+		return site.Target{}, "", &site.ResolveError{Message: fmt.Sprintf("malformed reference %q", entry), Hint: `write it as inside [[…]], e.g. "MiCA Art. 61(1)" or "mica-art-61#p2|label"`}
+	}
+	t, err := l.site.Resolve(target)
+	return t, label, err
 }
 
 // describe is what a rendered reference shows of its target.

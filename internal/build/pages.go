@@ -44,9 +44,9 @@ func (g *generation) pageData(p *site.Page, content string) *render.Page {
 	if p.Kind == "scenario" {
 		s := &render.Scenario{Facts: p.Facts, Question: p.Question, Outcome: p.Outcome, Risk: p.Risk, Trigger: p.Trigger}
 		for _, a := range p.Applies {
-			if t, err := g.site.Resolve(a); err == nil {
+			if t, label, err := g.linker.resolveApplies(a); err == nil {
 				r := g.linker.describe(t)
-				s.Applies = append(s.Applies, render.Link{Title: r.Title, URL: r.URL, Kind: r.TargetKind, Summary: r.Preview, Cite: cmp.Or(r.Cite, r.Title)})
+				s.Applies = append(s.Applies, render.Link{Title: r.Title, URL: r.URL, Kind: r.TargetKind, Summary: r.Preview, Cite: cmp.Or(label, r.Cite, r.Title)})
 			}
 		}
 		d.Scenario = s
