@@ -72,6 +72,7 @@ type generation struct {
 	theme      *render.Theme
 	md         *markup.Markdown
 	cache      *cache // nil outside a Builder
+	plan       *plan  // what to render again; nil outside a Builder
 }
 
 // Generate builds the site from fsys (the site directory) into sink. It
@@ -142,6 +143,7 @@ func generate(ctx context.Context, fsys fs.FS, opts Options, sink Sink, c *cache
 		return res, nil
 	}
 
+	g.plan = c.planFor(g)
 	files, err := g.write(ctx, sink)
 	if err != nil {
 		return nil, err
@@ -282,21 +284,27 @@ func (g *generation) write(ctx context.Context, sink Sink) ([]string, error) {
 			firstErr = err
 		}
 	}
-	generated := g.generatedPages()
+	generated := sync.OnceValue(g.generatedPages)
 	pages := g.site.Pages
 	err := parallel(ctx, len(pages), func(i int) {
 		p := pages[i]
-		data := generated[outputPath(p.URL)]
-		if p.Layout != "" && data != nil {
-			out, err := g.cache.renderPage(g.theme, outputPath(p.URL), data)
-			if err != nil {
-				mu.Lock()
-				firstErr = cmpErr(firstErr, err)
-				mu.Unlock()
+		name := outputPath(p.URL)
+		if p.Layout != "" {
+			if out, ok := g.plan.reuse(g.cache, p, name, ""); ok {
+				emit(name, out)
 				return
 			}
-			emit(outputPath(p.URL), out)
-			return
+			if data := generated()[name]; data != nil {
+				out, err := g.cache.renderPage(g.theme, name, data)
+				if err != nil {
+					mu.Lock()
+					firstErr = cmpErr(firstErr, err)
+					mu.Unlock()
+					return
+				}
+				emit(name, out)
+				return
+			}
 		}
 		var content string
 		if pp := g.parsed[p]; pp != nil {
@@ -310,21 +318,29 @@ func (g *generation) write(ctx context.Context, sink Sink) ([]string, error) {
 			}
 			content = html
 		}
-		out, err := g.cache.renderPage(g.theme, outputPath(p.URL), g.pageData(p, content))
+		if out, ok := g.plan.reuse(g.cache, p, name, content); ok {
+			emit(name, out)
+			return
+		}
+		d, deps := g.pageData(p, content)
+		g.plan.rendered(p, deps)
+		out, err := g.cache.renderPage(g.theme, name, d)
 		if err != nil {
 			mu.Lock()
 			firstErr = cmpErr(firstErr, err)
 			mu.Unlock()
 			return
 		}
-		emit(outputPath(p.URL), out)
+		emit(name, out)
 	})
 	if err != nil {
 		return nil, err
 	}
-	nf, err := g.cache.renderPage(g.theme, "404.html", generated["404.html"])
-	if err != nil {
-		return nil, err
+	nf, ok := g.plan.reuseFile(g.cache, "404.html")
+	if !ok {
+		if nf, err = g.cache.renderPage(g.theme, "404.html", generated()["404.html"]); err != nil {
+			return nil, err
+		}
 	}
 	emit("404.html", nf)
 	for _, a := range g.theme.Assets() {

@@ -87,6 +87,7 @@ func (b *Builder) Build(ctx context.Context) (*Rebuild, error) {
 	b.files = sink.Files
 	rb.Output = b.files
 	b.cache.sweep(sink.Files)
+	b.cache.commit(sink.Files)
 	return rb, nil
 }
 
@@ -108,6 +109,13 @@ type cache struct {
 
 	seen             map[string]bool // content files read by the current build
 	parsed, rendered atomic.Int64
+
+	// The last good build, for the dirty check (see dirty.go).
+	last   map[string][]byte // its output
+	global uint64
+	states map[string]*pageState // by URL
+	fronts map[*site.Page]uint64
+	next   *plan // the current build's, until it succeeds
 }
 
 type cachedPage struct {
@@ -367,6 +375,7 @@ func (c *cache) begin() {
 	c.parsed.Store(0)
 	c.rendered.Store(0)
 	c.seen = map[string]bool{}
+	c.next = nil
 }
 
 // sweep forgets the files and outputs a successful build no longer has.

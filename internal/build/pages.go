@@ -13,8 +13,10 @@ import (
 	"kb/internal/site"
 )
 
-// pageData assembles what the theme needs to draw page p.
-func (g *generation) pageData(p *site.Page, content string) *render.Page {
+// pageData assembles what the theme needs to draw page p, and the URLs of
+// the pages whose facts it used (its dependencies, for the Builder).
+func (g *generation) pageData(p *site.Page, content string) (*render.Page, []string) {
+	deps := []string{p.URL}
 	d := g.base(p.Title, p.URL)
 	d.Layout = "page"
 	switch {
@@ -32,26 +34,43 @@ func (g *generation) pageData(p *site.Page, content string) *render.Page {
 	}
 	for _, a := range g.site.Ancestors(p) {
 		d.Breadcrumbs = append(d.Breadcrumbs, render.Link{Title: a.Title, URL: g.href(a.URL)})
+		deps = append(deps, a.URL)
 	}
 	for _, t := range p.Tags {
 		d.Tags = append(d.Tags, render.Link{Title: t, URL: g.href("/tags/" + t + "/")})
 	}
 	if p.IsSection {
-		d.Children = g.links(g.site.Children(p))
+		children := g.site.Children(p)
+		d.Children = g.links(children)
+		deps = appendURLs(deps, children)
 	}
 	d.CitedBy = g.citedBy(p)
-	d.Related = g.links(g.graph.Related(g.tags, p, 6))
+	for _, e := range g.graph.In(p) {
+		deps = append(deps, e.From.URL)
+	}
+	related := g.graph.Related(g.tags, p, 6)
+	d.Related = g.links(related)
+	deps = appendURLs(deps, related)
 	if p.Kind == "scenario" {
 		s := &render.Scenario{Facts: p.Facts, Question: p.Question, Outcome: p.Outcome, Risk: p.Risk, Trigger: p.Trigger}
 		for _, a := range p.Applies {
 			if t, label, err := g.linker.resolveApplies(a); err == nil {
 				r := g.linker.describe(t)
+				deps = append(deps, t.Page.URL)
 				s.Applies = append(s.Applies, render.Link{Title: r.Title, URL: r.URL, Kind: r.TargetKind, Summary: r.Preview, Cite: cmp.Or(label, r.Cite, r.Title)})
 			}
 		}
 		d.Scenario = s
 	}
-	return d
+	slices.Sort(deps)
+	return d, slices.Compact(deps)
+}
+
+func appendURLs(urls []string, pages []*site.Page) []string {
+	for _, p := range pages {
+		urls = append(urls, p.URL)
+	}
+	return urls
 }
 
 // base is the data every page shares.

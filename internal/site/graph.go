@@ -82,6 +82,12 @@ func (g *Graph) Citers(p *Page, anchor string) int {
 	return len(seen)
 }
 
+// In returns the edges into p, in the graph's order.
+func (g *Graph) In(p *Page) []Edge { return g.in[p] }
+
+// Out returns the edges out of p, in the graph's order.
+func (g *Graph) Out(p *Page) []Edge { return g.out[p] }
+
 // Cites returns the pages p references, deduplicated, in URL order.
 func (g *Graph) Cites(p *Page) []*Page {
 	var out []*Page

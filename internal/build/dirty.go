@@ -1,0 +1,226 @@
+package build
+
+import (
+	"encoding/json"
+	"fmt"
+	"hash/maphash"
+	"slices"
+
+	"kb/internal/markup"
+	"kb/internal/site"
+)
+
+// A Builder does not assemble and render the data of every page on every
+// build: it works out from what changed since the last good build which
+// pages' data can differ, and reuses the others' output. A page's data is
+// made of its own fields and body, and of facts about other pages (its
+// sections, children, citers, related pages and the targets of its
+// "applies"), which it records as its dependencies when it is rendered.
+// Related pages also depend on the link graph and tags around a page, so
+// a change of edges or tags makes the pages on both ends dirty.
+
+// pageState is what the dirty check knows of one page (by URL) after a
+// build.
+type pageState struct {
+	front     uint64 // front matter, URL, section, kind of page
+	anchors   uint64 // ids, labels and texts of its anchors
+	out       uint64 // its outgoing edges and resolved "applies"
+	targets   []string
+	tags      []string
+	section   string
+	isSection bool
+	doc       *markup.Document // the body as parsed; nil for generated pages
+	content   string           // the body as rendered
+	deps      []string         // pages whose facts its data used
+}
+
+// plan is one build's decision of what to render again.
+type plan struct {
+	all       bool            // everything: no last good build, or site-wide data changed
+	generated bool            // the generated pages (glossary, tags, matrix, …)
+	dirty     map[string]bool // page URLs whose data may have changed
+	global    uint64
+	pages     map[string]*pageState
+	fronts    map[*site.Page]uint64
+}
+
+// planFor compares the site about to be rendered with the last good build.
+// It runs after linking, before writing; on a nil cache every page is
+// rendered.
+func (c *cache) planFor(g *generation) *plan {
+	if c == nil {
+		return nil
+	}
+	pl := &plan{dirty: map[string]bool{}, pages: make(map[string]*pageState, len(g.site.Pages)), fronts: make(map[*site.Page]uint64, len(g.site.Pages))}
+	var h maphash.Hash
+	h.SetSeed(c.seed)
+	cfg, err1 := json.Marshal(g.site.Config)
+	rs, err2 := json.Marshal(g.renderSite)
+	h.Write(cfg)
+	h.WriteByte(0)
+	h.Write(rs)
+	pl.global = h.Sum64()
+	pl.all = err1 != nil || err2 != nil || c.last == nil || pl.global != c.global
+	for _, p := range g.site.Pages {
+		st := &pageState{front: c.frontSum(pl, p), tags: p.Tags, section: p.Section, isSection: p.IsSection}
+		h.Reset()
+		for _, a := range p.Anchors {
+			h.WriteString(a.ID)
+			h.WriteByte(0)
+			h.WriteString(a.Label)
+			h.WriteByte(0)
+			h.WriteString(a.Text)
+			h.WriteByte(1)
+		}
+		st.anchors = h.Sum64()
+		h.Reset()
+		for _, e := range g.graph.Out(p) {
+			fmt.Fprintf(&h, "%s#%s\x00%s\x00%s\x01", e.To.URL, e.ToAnchor, e.FromAnchor, e.Context)
+			if !slices.Contains(st.targets, e.To.URL) {
+				st.targets = append(st.targets, e.To.URL)
+			}
+		}
+		for _, a := range p.Applies {
+			if t, label, err := g.linker.resolveApplies(a); err == nil {
+				fmt.Fprintf(&h, "applies %s#%s\x00%s\x01", t.Page.URL, t.Anchor, label)
+			}
+		}
+		st.out = h.Sum64()
+		if pp := g.parsed[p]; pp != nil {
+			st.doc = pp.doc
+		}
+		pl.pages[p.URL] = st
+	}
+	c.next = pl
+	if pl.all {
+		pl.generated = true
+		return pl
+	}
+	changed := map[string]bool{} // pages whose facts changed, or that came or went
+	mark := func(urls ...string) {
+		for _, u := range urls {
+			pl.dirty[u] = true
+		}
+	}
+	tagmates := func(tags []string) {
+		for _, t := range tags {
+			for _, q := range g.tags[t] {
+				pl.dirty[q.URL] = true
+			}
+		}
+	}
+	for u, st := range pl.pages {
+		old, ok := c.states[u]
+		if !ok {
+			changed[u], pl.generated = true, true
+			mark(u, st.section)
+			mark(st.targets...)
+			tagmates(st.tags)
+			continue
+		}
+		if st.front != old.front || st.anchors != old.anchors {
+			changed[u] = true
+			mark(u)
+		}
+		if st.front != old.front {
+			pl.generated = true
+			if !slices.Equal(st.tags, old.tags) || st.section != old.section || st.isSection != old.isSection {
+				mark(st.section, old.section)
+				tagmates(st.tags)
+				tagmates(old.tags)
+			}
+		}
+		if st.out != old.out {
+			mark(u)
+			mark(st.targets...)
+			mark(old.targets...)
+		}
+	}
+	for u, old := range c.states {
+		if _, ok := pl.pages[u]; !ok {
+			changed[u], pl.generated = true, true
+			mark(old.section)
+			mark(old.targets...)
+			tagmates(old.tags)
+		}
+	}
+	if len(changed) > 0 {
+		for u, old := range c.states {
+			for _, d := range old.deps {
+				if changed[d] {
+					pl.dirty[u] = true
+					break
+				}
+			}
+		}
+	}
+	return pl
+}
+
+// frontSum hashes what a page is apart from its body and anchors. Pages
+// reused from the last build (same file bytes) keep their sum.
+func (c *cache) frontSum(pl *plan, p *site.Page) uint64 {
+	if sum, ok := c.fronts[p]; ok {
+		pl.fronts[p] = sum
+		return sum
+	}
+	var h maphash.Hash
+	h.SetSeed(c.seed)
+	fmt.Fprintf(&h, "%#v\x00%s\x00%s\x00%s\x00%t\x00%s", p.FrontMatter, p.File, p.URL, p.Section, p.IsSection, p.Layout)
+	sum := h.Sum64()
+	pl.fronts[p] = sum
+	return sum
+}
+
+// reuse returns the last good output of page p when its data cannot have
+// changed, given its rendered body.
+func (pl *plan) reuse(c *cache, p *site.Page, name, content string) ([]byte, bool) {
+	if pl == nil || pl.all {
+		return nil, false
+	}
+	st := pl.pages[p.URL]
+	st.content = content
+	if p.Layout != "" {
+		if pl.generated {
+			return nil, false
+		}
+	} else if pl.dirty[p.URL] {
+		return nil, false
+	}
+	old, ok := c.states[p.URL]
+	if !ok || old.doc != st.doc || old.content != content {
+		return nil, false
+	}
+	data, ok := c.last[name]
+	if ok {
+		st.deps = old.deps
+	}
+	return data, ok
+}
+
+// rendered records the pages page p's data was made from.
+func (pl *plan) rendered(p *site.Page, deps []string) {
+	if pl != nil {
+		pl.pages[p.URL].deps = deps
+	}
+}
+
+// reuseFile returns the last good output of a generated file that depends
+// on site-wide data only (the 404 page).
+func (pl *plan) reuseFile(c *cache, name string) ([]byte, bool) {
+	if pl == nil || pl.all {
+		return nil, false
+	}
+	data, ok := c.last[name]
+	return data, ok
+}
+
+// commit makes a successful build's state the one the next build compares
+// with.
+func (c *cache) commit(files map[string][]byte) {
+	c.last = files
+	if pl := c.next; pl != nil {
+		c.global, c.states, c.fronts = pl.global, pl.pages, pl.fronts
+	}
+	c.next = nil
+}
