@@ -186,7 +186,13 @@ func (p *preview) buildLoop(ctx context.Context) {
 // rebuild builds and publishes the site; it returns false when cancelled.
 func (p *preview) rebuild(ctx context.Context, paths []string, all bool) bool {
 	start := time.Now()
-	rb, err := p.builder.Build(ctx)
+	var rb *build.Rebuild
+	var err error
+	if all {
+		rb, err = p.builder.Build(ctx)
+	} else {
+		rb, err = p.builder.BuildChanged(ctx, paths)
+	}
 	if errors.Is(err, context.Canceled) {
 		return false
 	}

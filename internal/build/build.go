@@ -95,7 +95,7 @@ func generate(ctx context.Context, fsys fs.FS, opts Options, sink Sink, c *cache
 		}
 	}
 
-	srcs, probs := readSources(fsys)
+	srcs, probs := readSources(fsys, c)
 	res.Problems = append(res.Problems, probs...)
 	pages := make([]*site.Page, len(srcs))
 	pageProbs := make([]diag.List, len(srcs))

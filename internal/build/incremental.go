@@ -12,6 +12,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"unsafe"
 
 	"kb/internal/diag"
 	"kb/internal/markup"
@@ -60,9 +61,16 @@ func NewBuilder(fsys fs.FS, opts Options) *Builder {
 // newer edit superseded this build, nothing is returned but the error and
 // the next Build starts from the last good state.
 func (b *Builder) Build(ctx context.Context) (*Rebuild, error) {
+	return b.build(ctx, nil)
+}
+
+// build is Build; fresh holds the paths known to have changed (nil: all
+// of them may have).
+func (b *Builder) build(ctx context.Context, fresh map[string]bool) (*Rebuild, error) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	b.cache.begin()
+	b.cache.fresh = fresh
 	sink := NewMemSink()
 	res, err := generate(ctx, b.fsys, b.opts, sink, b.cache)
 	if err != nil {
@@ -107,6 +115,9 @@ type cache struct {
 	themeKey [32]byte
 	theme    *render.Theme
 
+	sources map[string]cachedSource // by content file
+	fresh   map[string]bool         // paths changed since the last build; nil: any may have
+
 	seen             map[string]bool // content files read by the current build
 	parsed, rendered atomic.Int64
 
@@ -119,6 +130,7 @@ type cache struct {
 }
 
 type cachedPage struct {
+	data  []byte // the bytes parsed, to skip hashing the very same bytes
 	sum   [32]byte
 	page  *site.Page
 	probs diag.List
@@ -148,7 +160,7 @@ type cachedOut struct {
 
 func newCache() *cache {
 	return &cache{seed: maphash.MakeSeed(), pages: map[string]cachedPage{}, bodies: map[string]cachedBody{},
-		html: map[string]cachedHTML{}, texts: map[string]cachedText{}, output: map[string]cachedOut{}}
+		html: map[string]cachedHTML{}, texts: map[string]cachedText{}, output: map[string]cachedOut{}, sources: map[string]cachedSource{}}
 }
 
 // parsePage is site.ParsePage, skipped when the file's bytes are unchanged.
@@ -156,17 +168,20 @@ func (c *cache) parsePage(src site.Source) (*site.Page, diag.List) {
 	if c == nil {
 		return site.ParsePage(src)
 	}
-	sum := sha256.Sum256(src.Data)
 	c.mu.Lock()
 	c.seen[src.File] = true
 	e, ok := c.pages[src.File]
 	c.mu.Unlock()
+	if ok && len(e.data) == len(src.Data) && unsafe.SliceData(e.data) == unsafe.SliceData(src.Data) {
+		return e.page, e.probs
+	}
+	sum := sha256.Sum256(src.Data)
 	if ok && e.sum == sum {
 		return e.page, e.probs
 	}
 	p, probs := site.ParsePage(src)
 	c.mu.Lock()
-	c.pages[src.File] = cachedPage{sum: sum, page: p, probs: probs}
+	c.pages[src.File] = cachedPage{data: src.Data, sum: sum, page: p, probs: probs}
 	c.mu.Unlock()
 	return p, probs
 }
@@ -391,6 +406,11 @@ func (c *cache) sweep(files map[string][]byte) {
 			delete(c.bodies, file)
 			delete(c.html, file)
 			delete(c.texts, file)
+		}
+	}
+	for file := range c.sources {
+		if !c.seen[file] {
+			delete(c.sources, file)
 		}
 	}
 }

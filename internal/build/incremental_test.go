@@ -301,11 +301,21 @@ func TestBuilderEqualsGenerate(t *testing.T) {
 			var history []string
 			good := map[string][]byte{}
 			var ok, rendered, parsedN int
+			before := snapshot(t, dir)
 			for step := range steps {
 				if step > 0 {
 					history = append(history, edits[names[rng.IntN(len(names))]](t, dir, rng))
 				}
-				got, err := b.Build(context.Background())
+				// Half the builds are told what changed, as kb serve's are.
+				var got *Rebuild
+				var err error
+				if after := snapshot(t, dir); step%2 == 1 {
+					got, err = b.BuildChanged(context.Background(), changedPaths(before, after))
+					before = after
+				} else {
+					got, err = b.Build(context.Background())
+					before = after
+				}
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -355,6 +365,42 @@ func TestBuilderEqualsGenerate(t *testing.T) {
 			}
 		})
 	}
+}
+
+// snapshot reads every file of the tree.
+func snapshot(t *testing.T, dir string) map[string]string {
+	out := map[string]string{}
+	err := filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		data, err := os.ReadFile(p)
+		rel, _ := filepath.Rel(dir, p)
+		out[filepath.ToSlash(rel)] = string(data)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// changedPaths lists the files added, removed or changed between two
+// snapshots, as the watcher would.
+func changedPaths(before, after map[string]string) []string {
+	var out []string
+	for name, data := range after {
+		if old, ok := before[name]; !ok || old != data {
+			out = append(out, name)
+		}
+	}
+	for name := range before {
+		if _, ok := after[name]; !ok {
+			out = append(out, name)
+		}
+	}
+	slices.Sort(out)
+	return out
 }
 
 func sameFiles(a, b map[string][]byte) bool {

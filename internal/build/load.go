@@ -18,9 +18,10 @@ import (
 // maxFileSize bounds a content file: larger ones are rejected, not read.
 const maxFileSize = 8 << 20
 
-// readSources reads every content/**/*.md file of fsys, sorted by path.
+// readSources reads every content/**/*.md file of fsys, sorted by path,
+// taking the bytes of files c (nil for none) says are unchanged from it.
 // Unreadable, oversized or non-UTF-8 files are problems, not failures.
-func readSources(fsys fs.FS) ([]site.Source, diag.List) {
+func readSources(fsys fs.FS, c *cache) ([]site.Source, diag.List) {
 	var srcs []site.Source
 	var probs diag.List
 	err := fs.WalkDir(fsys, "content", func(p string, d fs.DirEntry, err error) error {
@@ -56,6 +57,10 @@ func readSources(fsys fs.FS) ([]site.Source, diag.List) {
 			probs = append(probs, diag.Problem{File: p, Message: fmt.Sprintf("file is too large (%d MB; the limit is %d MB)", info.Size()>>20, maxFileSize>>20), Hint: "split it into several pages"})
 			return nil
 		}
+		if data, ok := c.source(p, info); ok {
+			srcs = append(srcs, site.Source{File: strings.TrimPrefix(p, "content/"), Data: data})
+			return nil
+		}
 		data, err := fs.ReadFile(fsys, p)
 		if err != nil {
 			probs = append(probs, diag.Problem{File: p, Message: "cannot read: " + unwrapPath(err), Hint: "check the file's permissions"})
@@ -65,6 +70,7 @@ func readSources(fsys fs.FS) ([]site.Source, diag.List) {
 			probs = append(probs, prob)
 			return nil
 		}
+		c.keepSource(p, info, data)
 		srcs = append(srcs, site.Source{File: strings.TrimPrefix(p, "content/"), Data: data})
 		return nil
 	})
