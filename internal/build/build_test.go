@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -90,24 +91,12 @@ func firstDiff(got, want []byte) string {
 	g, w := strings.Split(string(got), "\n"), strings.Split(string(want), "\n")
 	for i := range min(len(g), len(w)) {
 		if g[i] != w[i] {
-			return "line " + itoa(i+1) + ":\n got: " + g[i] + "\nwant: " + w[i]
+			return "line " + strconv.Itoa(i+1) + ":\n got: " + g[i] + "\nwant: " + w[i]
 		}
 	}
 	return "lengths differ"
 }
 
-func itoa(i int) string { return strings.TrimSpace(strings.Repeat(" ", 0) + fmtInt(i)) }
-
-func fmtInt(i int) string {
-	if i == 0 {
-		return "0"
-	}
-	var b []byte
-	for ; i > 0; i /= 10 {
-		b = append([]byte{byte('0' + i%10)}, b...)
-	}
-	return string(b)
-}
 
 func TestGenerateSiteFeatures(t *testing.T) {
 	t.Parallel()
@@ -279,7 +268,7 @@ func TestStageRemovesAbandonedStagingDirs(t *testing.T) {
 	// A build killed with SIGKILL leaves its staging dir; pid 2^22+1 is
 	// above Linux's pid_max, so no process has it.
 	abandoned := filepath.Join(parent, ".public.tmp-4194305-123")
-	ours := filepath.Join(parent, ".public.tmp-"+fmtInt(os.Getpid())+"-456")
+	ours := filepath.Join(parent, ".public.tmp-"+strconv.Itoa(os.Getpid())+"-456")
 	for _, d := range []string{abandoned, ours} {
 		if err := os.MkdirAll(d, 0o755); err != nil {
 			t.Fatal(err)
