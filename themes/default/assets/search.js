@@ -70,6 +70,7 @@
     this.load = load;
     this.meta = null;
     this.shards = {};   // key index → promise of shard
+    this.chunks = {};   // chunk index → promise of its documents
     this.postings = {}; // term → Map(doc → impact)
   }
 
@@ -269,9 +270,17 @@
     return res;
   };
 
-  // doc resolves to document n: {u, a, t, k, s, b}.
+  // doc resolves to document n: {u, a, t, k, s, b}. Documents are packed
+  // into chunks (meta.chunks[c] is chunk c's first document), each
+  // fetched once.
   Engine.prototype.doc = function (n) {
-    return this.load("search/d/" + n + ".json?v=" + this.meta.hash);
+    var starts = this.meta.chunks, lo = 0, hi = starts.length - 1;
+    while (lo < hi) {
+      var mid = (lo + hi + 1) >> 1;
+      if (starts[mid] <= n) lo = mid; else hi = mid - 1;
+    }
+    if (!this.chunks[lo]) this.chunks[lo] = this.load("search/d/" + lo + ".json?v=" + this.meta.hash);
+    return this.chunks[lo].then(function (c) { return c[n - starts[lo]]; });
   };
 
   function escapeHTML(s) {
