@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"errors"
+	"hash/maphash"
 	"log/slog"
 	"strings"
 	"sync"
@@ -22,6 +23,10 @@ type previewSearch struct {
 
 	mu  sync.RWMutex
 	idx *search.Index // nil until the first good build is indexed
+
+	// Used by run only: the hash of each indexed page's docs, by URL.
+	seed maphash.Seed
+	sums map[string]uint64
 }
 
 // indexJob is the docs of one good build and the output files it changed
@@ -34,7 +39,7 @@ type indexJob struct {
 var _ serve.Searcher = (*previewSearch)(nil)
 
 func newPreviewSearch(logger *slog.Logger) *previewSearch {
-	s := &previewSearch{logger: logger, jobs: make(chan indexJob, 64)}
+	s := &previewSearch{logger: logger, jobs: make(chan indexJob, 64), seed: maphash.MakeSeed(), sums: map[string]uint64{}}
 	s.wg.Go(s.run)
 	return s
 }
@@ -65,43 +70,96 @@ func (s *previewSearch) run() {
 		idx := s.idx
 		s.mu.RUnlock()
 		if idx == nil || job.changed == nil {
-			fresh, err := search.NewMemory(ctx, build.SearchDocuments(job.docs))
-			if err != nil {
-				s.logger.Error("search index", "err", err)
-				continue
-			}
-			s.mu.Lock()
-			old := s.idx
-			s.idx = fresh
-			s.mu.Unlock()
-			if old != nil {
-				old.Close()
-			}
-			s.logger.Info("search indexed", "sections", len(job.docs), "took", time.Since(start).Round(time.Millisecond))
+			s.reindex(ctx, job.docs, start)
 			continue
 		}
-		var urls []string
+		// Only pages whose search text changed are indexed again: most
+		// pages an edit re-renders (citers, related pages) keep theirs.
+		byURL := map[string][]build.Doc{} // of the pages re-rendered
 		for _, name := range job.changed {
 			if page, ok := strings.CutSuffix(name, "index.html"); ok {
-				urls = append(urls, "/"+page)
+				byURL["/"+page] = nil
+			}
+		}
+		for _, d := range job.docs {
+			if docs, ok := byURL[d.URL]; ok {
+				byURL[d.URL] = append(docs, d)
+			}
+		}
+		var urls []string
+		var docs []build.Doc
+		for _, name := range job.changed {
+			page, ok := strings.CutSuffix(name, "index.html")
+			if !ok {
+				continue
+			}
+			u := "/" + page
+			sum, had := s.sums[u]
+			now, has := docsSum(s.seed, byURL[u])
+			if had == has && sum == now {
+				continue
+			}
+			urls = append(urls, u)
+			docs = append(docs, byURL[u]...)
+			if has {
+				s.sums[u] = now
+			} else {
+				delete(s.sums, u)
 			}
 		}
 		if len(urls) == 0 {
 			continue
 		}
-		var docs []build.Doc
-		for _, d := range job.docs {
-			for _, u := range urls {
-				if d.URL == u {
-					docs = append(docs, d)
-					break
-				}
-			}
-		}
 		if err := idx.Update(ctx, urls, build.SearchDocuments(docs)); err != nil {
-			s.logger.Error("search index", "err", err)
+			s.logger.Error("search index; re-indexing everything", "err", err)
+			s.reindex(ctx, job.docs, start)
+			continue
 		}
+		s.logger.Debug("search updated", "pages", len(urls), "took", time.Since(start).Round(time.Millisecond))
 	}
+}
+
+// reindex replaces the index with a fresh one of docs.
+func (s *previewSearch) reindex(ctx context.Context, docs []build.Doc, start time.Time) {
+	fresh, err := search.NewMemory(ctx, build.SearchDocuments(docs))
+	if err != nil {
+		s.logger.Error("search index", "err", err)
+		return
+	}
+	s.mu.Lock()
+	old := s.idx
+	s.idx = fresh
+	s.mu.Unlock()
+	if old != nil {
+		old.Close()
+	}
+	clear(s.sums)
+	byURL := map[string][]build.Doc{}
+	for _, d := range docs {
+		byURL[d.URL] = append(byURL[d.URL], d)
+	}
+	for u, docs := range byURL {
+		s.sums[u], _ = docsSum(s.seed, docs)
+	}
+	s.logger.Info("search indexed", "sections", len(docs), "took", time.Since(start).Round(time.Millisecond))
+}
+
+// docsSum hashes the search text of one page's docs; has is false when the
+// page has none (it is gone).
+func docsSum(seed maphash.Seed, docs []build.Doc) (sum uint64, has bool) {
+	if len(docs) == 0 {
+		return 0, false
+	}
+	var h maphash.Hash
+	h.SetSeed(seed)
+	for _, d := range docs {
+		for _, f := range []string{d.ID, d.URL, d.Anchor, d.Title, d.Kind, d.Cite, d.AsOf, d.Summary, d.Body, strings.Join(d.Tags, "\x00")} {
+			h.WriteString(f)
+			h.WriteByte(0)
+		}
+		h.WriteByte(1)
+	}
+	return h.Sum64(), true
 }
 
 // Search implements serve.Searcher.

@@ -59,6 +59,7 @@ func (c *cache) planFor(g *generation) *plan {
 	h.Write(cfg)
 	h.WriteByte(0)
 	h.Write(rs)
+	h.Write(c.themeKey[:]) // pages link the theme's fingerprinted assets
 	pl.global = h.Sum64()
 	pl.all = err1 != nil || err2 != nil || c.last == nil || pl.global != c.global
 	for _, p := range g.site.Pages {

@@ -232,8 +232,10 @@ var edits = map[string]edit{
 		return "config"
 	},
 	"theme": func(t *testing.T, dir string, rng *rand.Rand) string {
-		write(t, dir, "themes/default/assets/extra.css", fmt.Sprintf("body { color: #%03d; }\n", rng.IntN(1000)))
-		return "theme"
+		// style.css is linked, fingerprinted, from every page.
+		name := []string{"extra.css", "style.css"}[rng.IntN(2)]
+		write(t, dir, "themes/default/assets/"+name, fmt.Sprintf("body { color: #%03d; }\n", rng.IntN(1000)))
+		return "theme " + name
 	},
 	"broken": func(t *testing.T, dir string, rng *rand.Rand) string {
 		write(t, dir, "content/notes/broken.md", "---\ntitle: [unclosed\n---\nbody\n")
