@@ -76,14 +76,20 @@ func (c *cache) planFor(g *generation) *plan {
 		st.anchors = h.Sum64()
 		h.Reset()
 		for _, e := range g.graph.Out(p) {
-			fmt.Fprintf(&h, "%s#%s\x00%s\x00%s\x01", e.To.URL, e.ToAnchor, e.FromAnchor, e.Context)
+			for _, f := range [...]string{e.To.URL, e.ToAnchor, e.FromAnchor, e.Context} {
+				h.WriteString(f)
+				h.WriteByte(0)
+			}
 			if !slices.Contains(st.targets, e.To.URL) {
 				st.targets = append(st.targets, e.To.URL)
 			}
 		}
 		for _, a := range p.Applies {
 			if t, label, err := g.linker.resolveApplies(a); err == nil {
-				fmt.Fprintf(&h, "applies %s#%s\x00%s\x01", t.Page.URL, t.Anchor, label)
+				for _, f := range [...]string{"applies", t.Page.URL, t.Anchor, label} {
+					h.WriteString(f)
+					h.WriteByte(0)
+				}
 			}
 		}
 		st.out = h.Sum64()

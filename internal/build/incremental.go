@@ -137,9 +137,12 @@ type cachedPage struct {
 }
 
 type cachedBody struct {
-	key  string // body, page id and term options
-	doc  *markup.Document
-	line diag.Lines
+	page    *site.Page // the page last parsed or matched
+	id      string
+	body    []byte
+	noTerms bool
+	doc     *markup.Document
+	line    diag.Lines
 }
 
 type cachedHTML struct {
@@ -218,20 +221,19 @@ func (c *cache) parseBody(md *markup.Markdown, p *site.Page, opts markup.ParseOp
 	if c == nil {
 		return &parsed{page: p, doc: md.Parse(p.Body, opts), lines: diag.NewLines(p.Body)}
 	}
-	key := p.ID + "\x00" + string(p.Body)
-	if opts.Terms == nil {
-		key = "\x01" + key
-	}
+	noTerms := opts.Terms == nil
 	c.mu.Lock()
 	e, ok := c.bodies[p.File]
 	c.mu.Unlock()
-	if !ok || e.key != key {
+	// The same page (same file bytes) needs no comparing of bodies.
+	if !ok || e.noTerms != noTerms || e.page != p && (e.id != p.ID || !bytes.Equal(e.body, p.Body)) {
 		c.parsed.Add(1)
-		e = cachedBody{key: key, doc: md.Parse(p.Body, opts), line: diag.NewLines(p.Body)}
-		c.mu.Lock()
-		c.bodies[p.File] = e
-		c.mu.Unlock()
+		e = cachedBody{id: p.ID, body: p.Body, noTerms: noTerms, doc: md.Parse(p.Body, opts), line: diag.NewLines(p.Body)}
 	}
+	e.page = p
+	c.mu.Lock()
+	c.bodies[p.File] = e
+	c.mu.Unlock()
 	return &parsed{page: p, doc: e.doc, lines: e.line}
 }
 

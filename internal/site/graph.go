@@ -23,16 +23,30 @@ type Graph struct {
 // NewGraph indexes edges both ways. Repeated edges (same places) are kept
 // once; order is deterministic whatever order edges come in.
 func NewGraph(edges []Edge) *Graph {
-	edges = slices.Clone(edges)
-	slices.SortStableFunc(edges, compareEdges)
-	edges = slices.CompactFunc(edges, func(a, b Edge) bool { return compareEdges(a, b) == 0 })
-	g := &Graph{in: map[*Page][]Edge{}, out: map[*Page][]Edge{}}
+	// Edges are sorted by target page, then within each target: the same
+	// order as one sort of them all, without comparing URLs across targets
+	// again and again.
+	byTo := map[*Page][]Edge{}
 	for _, e := range edges {
-		if e.From == e.To {
-			continue // a page citing itself is navigation, not a citer
+		byTo[e.To] = append(byTo[e.To], e)
+	}
+	targets := make([]*Page, 0, len(byTo))
+	for p := range byTo {
+		targets = append(targets, p)
+	}
+	slices.SortFunc(targets, func(a, b *Page) int { return cmp.Compare(a.URL, b.URL) })
+	g := &Graph{in: map[*Page][]Edge{}, out: map[*Page][]Edge{}}
+	for _, to := range targets {
+		es := byTo[to]
+		slices.SortStableFunc(es, compareEdges)
+		es = slices.CompactFunc(es, func(a, b Edge) bool { return compareEdges(a, b) == 0 })
+		for _, e := range es {
+			if e.From == e.To {
+				continue // a page citing itself is navigation, not a citer
+			}
+			g.in[e.To] = append(g.in[e.To], e)
+			g.out[e.From] = append(g.out[e.From], e)
 		}
-		g.in[e.To] = append(g.in[e.To], e)
-		g.out[e.From] = append(g.out[e.From], e)
 	}
 	return g
 }
@@ -73,13 +87,16 @@ func (g *Graph) CitedBy(p *Page) []CiterGroup {
 
 // Citers counts the distinct pages citing anchor on p.
 func (g *Graph) Citers(p *Page, anchor string) int {
-	seen := map[*Page]bool{}
+	// The edges into p are sorted by anchor, then citing page.
+	n := 0
+	var last *Page
 	for _, e := range g.in[p] {
-		if e.ToAnchor == anchor {
-			seen[e.From] = true
+		if e.ToAnchor == anchor && e.From != last {
+			n++
+			last = e.From
 		}
 	}
-	return len(seen)
+	return n
 }
 
 // In returns the edges into p, in the graph's order.
