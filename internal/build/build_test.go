@@ -97,7 +97,6 @@ func firstDiff(got, want []byte) string {
 	return "lengths differ"
 }
 
-
 func TestGenerateSiteFeatures(t *testing.T) {
 	t.Parallel()
 	res, sink := generateMem(t, archiveFS(t, "testdata/site.txtar"), Options{})
