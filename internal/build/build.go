@@ -350,7 +350,12 @@ func (g *generation) write(ctx context.Context, sink Sink) ([]string, error) {
 		return nil, firstErr
 	}
 	slices.Sort(files)
-	for name, data := range g.publishFiles(files) {
+	published, ok := g.plan.reusePublished(g.cache)
+	if !ok {
+		published = g.publishFiles(files)
+		g.plan.keepPublished(published)
+	}
+	for name, data := range published {
 		emit(name, data)
 	}
 	slices.Sort(files)
@@ -384,6 +389,13 @@ func (g *generation) docs() []Doc {
 	var out []Doc
 	for _, pp := range g.parsedList() {
 		p := pp.page
+		if c := g.cache; c != nil {
+			if e, ok := c.docs[p.File]; ok && e.page == p && e.doc == pp.doc && e.textSum == pp.textSum {
+				out = append(out, e.docs...)
+				continue
+			}
+		}
+		start := len(out)
 		for _, s := range pp.doc.Sections {
 			d := Doc{ID: p.URL, URL: p.URL, Anchor: s.Anchor, Title: p.Title, Kind: p.Kind, Tags: p.Tags,
 				Cite: p.CiteFor(s.Anchor), AsOf: p.AsOf, Summary: p.Summary, Body: s.Text}
@@ -395,6 +407,9 @@ func (g *generation) docs() []Doc {
 		}
 		if len(pp.doc.Sections) == 0 {
 			out = append(out, Doc{ID: p.URL, URL: p.URL, Title: p.Title, Kind: p.Kind, Tags: p.Tags, Cite: p.Cite, AsOf: p.AsOf, Summary: p.Summary})
+		}
+		if c := g.cache; c != nil {
+			c.docs[p.File] = cachedDocs{page: p, doc: pp.doc, textSum: pp.textSum, docs: slices.Clone(out[start:])}
 		}
 	}
 	return out

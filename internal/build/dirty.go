@@ -30,6 +30,7 @@ type pageState struct {
 	section   string
 	isSection bool
 	doc       *markup.Document // the body as parsed; nil for generated pages
+	textSum   uint64           // the state of doc's texts
 	content   string           // the body as rendered
 	deps      []string         // pages whose facts its data used
 }
@@ -42,6 +43,7 @@ type plan struct {
 	global    uint64
 	pages     map[string]*pageState
 	fronts    map[*site.Page]uint64
+	published map[string][]byte // sitemap, feed and the like
 }
 
 // planFor compares the site about to be rendered with the last good build.
@@ -64,16 +66,23 @@ func (c *cache) planFor(g *generation) *plan {
 	pl.all = err1 != nil || err2 != nil || c.last == nil || pl.global != c.global
 	for _, p := range g.site.Pages {
 		st := &pageState{front: c.frontSum(pl, p), tags: p.Tags, section: p.Section, isSection: p.IsSection}
-		h.Reset()
-		for _, a := range p.Anchors {
-			h.WriteString(a.ID)
-			h.WriteByte(0)
-			h.WriteString(a.Label)
-			h.WriteByte(0)
-			h.WriteString(a.Text)
-			h.WriteByte(1)
+		if pp := g.parsed[p]; pp != nil {
+			st.doc, st.textSum = pp.doc, pp.textSum
 		}
-		st.anchors = h.Sum64()
+		if old, ok := c.states[p.URL]; ok && st.doc != nil && old.doc == st.doc && old.textSum == st.textSum {
+			st.anchors = old.anchors // anchors come from the document's texts
+		} else {
+			h.Reset()
+			for _, a := range p.Anchors {
+				h.WriteString(a.ID)
+				h.WriteByte(0)
+				h.WriteString(a.Label)
+				h.WriteByte(0)
+				h.WriteString(a.Text)
+				h.WriteByte(1)
+			}
+			st.anchors = h.Sum64()
+		}
 		h.Reset()
 		for _, e := range g.graph.Out(p) {
 			for _, f := range [...]string{e.To.URL, e.ToAnchor, e.FromAnchor, e.Context} {
@@ -93,9 +102,6 @@ func (c *cache) planFor(g *generation) *plan {
 			}
 		}
 		st.out = h.Sum64()
-		if pp := g.parsed[p]; pp != nil {
-			st.doc = pp.doc
-		}
 		pl.pages[p.URL] = st
 	}
 	c.next = pl
@@ -222,12 +228,29 @@ func (pl *plan) reuseFile(c *cache, name string) ([]byte, bool) {
 	return data, ok
 }
 
+// reusePublished returns the last good sitemap, feed and the like when no
+// page came, went or changed its front matter.
+func (pl *plan) reusePublished(c *cache) (map[string][]byte, bool) {
+	if pl == nil || pl.all || pl.generated || c.published == nil {
+		return nil, false
+	}
+	pl.published = c.published
+	return c.published, true
+}
+
+// keepPublished records the files publishFiles made for this build.
+func (pl *plan) keepPublished(files map[string][]byte) {
+	if pl != nil {
+		pl.published = files
+	}
+}
+
 // commit makes a successful build's state the one the next build compares
 // with.
 func (c *cache) commit(files map[string][]byte) {
 	c.last = files
 	if pl := c.next; pl != nil {
-		c.global, c.states, c.fronts = pl.global, pl.pages, pl.fronts
+		c.global, c.states, c.fronts, c.published = pl.global, pl.pages, pl.fronts, pl.published
 	}
 	c.next = nil
 }

@@ -116,17 +116,19 @@ type cache struct {
 	theme    *render.Theme
 
 	sources map[string]cachedSource // by content file
+	docs    map[string]cachedDocs   // by content file
 	fresh   map[string]bool         // paths changed since the last build; nil: any may have
 
 	seen             map[string]bool // content files read by the current build
 	parsed, rendered atomic.Int64
 
 	// The last good build, for the dirty check (see dirty.go).
-	last   map[string][]byte // its output
-	global uint64
-	states map[string]*pageState // by URL
-	fronts map[*site.Page]uint64
-	next   *plan // the current build's, until it succeeds
+	last      map[string][]byte // its output
+	global    uint64
+	states    map[string]*pageState // by URL
+	fronts    map[*site.Page]uint64
+	published map[string][]byte
+	next      *plan // the current build's, until it succeeds
 }
 
 type cachedPage struct {
@@ -156,6 +158,15 @@ type cachedText struct {
 	sum uint64 // of the references' display texts
 }
 
+// cachedDocs are a page's search docs, made from the page, its document
+// and the state of the document's texts.
+type cachedDocs struct {
+	page    *site.Page
+	doc     *markup.Document
+	textSum uint64
+	docs    []Doc
+}
+
 type cachedOut struct {
 	sum  uint64 // of the page data
 	data []byte
@@ -163,7 +174,7 @@ type cachedOut struct {
 
 func newCache() *cache {
 	return &cache{seed: maphash.MakeSeed(), pages: map[string]cachedPage{}, bodies: map[string]cachedBody{},
-		html: map[string]cachedHTML{}, texts: map[string]cachedText{}, output: map[string]cachedOut{}, sources: map[string]cachedSource{}}
+		html: map[string]cachedHTML{}, texts: map[string]cachedText{}, output: map[string]cachedOut{}, sources: map[string]cachedSource{}, docs: map[string]cachedDocs{}}
 }
 
 // parsePage is site.ParsePage, skipped when the file's bytes are unchanged.
@@ -290,6 +301,7 @@ func (c *cache) refresh(pp *parsed) {
 		h.WriteByte(0)
 	}
 	sum := h.Sum64()
+	pp.textSum = sum
 	c.mu.Lock()
 	e, ok := c.texts[pp.page.File]
 	c.mu.Unlock()
@@ -408,6 +420,7 @@ func (c *cache) sweep(files map[string][]byte) {
 			delete(c.bodies, file)
 			delete(c.html, file)
 			delete(c.texts, file)
+			delete(c.docs, file)
 		}
 	}
 	for file := range c.sources {

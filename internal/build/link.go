@@ -18,6 +18,10 @@ type parsed struct {
 
 	refTargets  []site.Target // per doc.Refs; zero where unresolved
 	linkTargets []site.Target // per doc.Links; zero where external or unresolved
+
+	// textSum identifies, with doc, the state of the document's texts
+	// (see cache.refresh); 0 outside a Builder.
+	textSum uint64
 }
 
 // pos converts a byte offset of the body into a problem position in the file.
