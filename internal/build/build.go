@@ -114,7 +114,7 @@ func generate(ctx context.Context, fsys fs.FS, opts Options, sink Sink, c *cache
 	s, probs := site.New(cfg, withGenerated(kept))
 	res.Problems = append(res.Problems, probs...)
 
-	g := &generation{opts: opts, site: s, tags: s.Tags(), parsed: map[*site.Page]*parsed{}, cache: c,
+	g := &generation{opts: opts, site: s, tags: s.Tags(), parsed: make(map[*site.Page]*parsed, len(s.Pages)), cache: c,
 		basePath: cfg.BasePath(), md: markup.New(markup.Options{RawHTML: cfg.RawHTML})}
 	g.linker = &linker{site: s, basePath: g.basePath}
 	g.renderSite = &render.Site{Title: cfg.Title, Description: cfg.Description, Language: cfg.Language,
@@ -159,7 +159,7 @@ func generate(ctx context.Context, fsys fs.FS, opts Options, sink Sink, c *cache
 // tag pages, scenario matrix, search — unless content already has a page at
 // that address, so references and links to them resolve like any other.
 func withGenerated(pages []*site.Page) []*site.Page {
-	taken := map[string]bool{}
+	taken := make(map[string]bool, len(pages))
 	tags := map[string]bool{}
 	for _, p := range pages {
 		taken[p.URL] = true

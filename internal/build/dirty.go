@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"hash/maphash"
 	"slices"
+	"strings"
 
 	"kb/internal/markup"
 	"kb/internal/site"
@@ -18,6 +19,10 @@ import (
 // "applies"), which it records as its dependencies when it is rendered.
 // Related pages also depend on the link graph and tags around a page, so
 // a change of edges or tags makes the pages on both ends dirty.
+
+// anchorDep marks a dependency on a page's anchors, not only on its front
+// matter: "#/a/b/".
+const anchorDep = "#"
 
 // pageState is what the dirty check knows of one page (by URL) after a
 // build.
@@ -109,7 +114,9 @@ func (c *cache) planFor(g *generation) *plan {
 		pl.generated = true
 		return pl
 	}
-	changed := map[string]bool{} // pages whose facts changed, or that came or went
+	// Pages whose front matter changed, or that came or went (true), or
+	// whose anchors only changed (false).
+	changed := map[string]bool{}
 	mark := func(urls ...string) {
 		for _, u := range urls {
 			pl.dirty[u] = true
@@ -132,7 +139,7 @@ func (c *cache) planFor(g *generation) *plan {
 			continue
 		}
 		if st.front != old.front || st.anchors != old.anchors {
-			changed[u] = true
+			changed[u] = st.front != old.front
 			mark(u)
 		}
 		if st.front != old.front {
@@ -160,7 +167,7 @@ func (c *cache) planFor(g *generation) *plan {
 	if len(changed) > 0 {
 		for u, old := range c.states {
 			for _, d := range old.deps {
-				if changed[d] {
+				if front, ok := changed[strings.TrimPrefix(d, anchorDep)]; ok && (front || d[0] == anchorDep[0]) {
 					pl.dirty[u] = true
 					break
 				}

@@ -18,7 +18,8 @@ import (
 
 // propertySite is the starting tree of the incremental property test: a
 // provision with paragraph anchors, a term, a scenario applying the
-// provision, sections, tags and a theme override.
+// provision (whose preview of that provision shows only in the scenario
+// box, not in its body), sections, tags and a theme override.
 const propertySite = `
 -- kb.yaml --
 title: Property site
@@ -73,7 +74,7 @@ question: "Is a licence needed?"
 outcome: uncertain
 risk: medium
 trigger: marketing
-applies: ["PS Art. A(1)"]
+applies: ["PS Art. A(2)"]
 ---
 ## Analysis
 
@@ -186,7 +187,10 @@ var edits = map[string]edit{
 			t.Fatal(err)
 		}
 		s := string(data)
-		switch rng.IntN(4) {
+		switch rng.IntN(5) {
+		case 4: // an anchored paragraph, whose text previews show
+			p := fmt.Sprintf("{#p%d} ", 1+rng.IntN(2))
+			s = strings.Replace(s, p, fmt.Sprintf("%sNow %d, ", p, rng.IntN(10)), 1)
 		case 0: // prose
 			s += fmt.Sprintf("\nMore text %d about a widget.\n", rng.IntN(100))
 		case 1: // title

@@ -14,7 +14,8 @@ import (
 )
 
 // pageData assembles what the theme needs to draw page p, and the URLs of
-// the pages whose facts it used (its dependencies, for the Builder).
+// the pages whose facts it used (its dependencies, for the Builder; see
+// anchorDep).
 func (g *generation) pageData(p *site.Page, content string) (*render.Page, []string) {
 	deps := []string{p.URL}
 	d := g.base(p.Title, p.URL)
@@ -56,7 +57,7 @@ func (g *generation) pageData(p *site.Page, content string) (*render.Page, []str
 		for _, a := range p.Applies {
 			if t, label, err := g.linker.resolveApplies(a); err == nil {
 				r := g.linker.describe(t)
-				deps = append(deps, t.Page.URL)
+				deps = append(deps, anchorDep+t.Page.URL) // its preview is the anchor's text
 				s.Applies = append(s.Applies, render.Link{Title: r.Title, URL: r.URL, Kind: r.TargetKind, Summary: r.Preview, Cite: cmp.Or(label, r.Cite, r.Title)})
 			}
 		}

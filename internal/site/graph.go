@@ -26,7 +26,7 @@ func NewGraph(edges []Edge) *Graph {
 	// Edges are sorted by target page, then within each target: the same
 	// order as one sort of them all, without comparing URLs across targets
 	// again and again.
-	byTo := map[*Page][]Edge{}
+	byTo := make(map[*Page][]Edge, len(edges)/2)
 	for _, e := range edges {
 		byTo[e.To] = append(byTo[e.To], e)
 	}
@@ -35,7 +35,7 @@ func NewGraph(edges []Edge) *Graph {
 		targets = append(targets, p)
 	}
 	slices.SortFunc(targets, func(a, b *Page) int { return cmp.Compare(a.URL, b.URL) })
-	g := &Graph{in: map[*Page][]Edge{}, out: map[*Page][]Edge{}}
+	g := &Graph{in: make(map[*Page][]Edge, len(byTo)), out: make(map[*Page][]Edge, len(byTo))}
 	for _, to := range targets {
 		es := byTo[to]
 		slices.SortStableFunc(es, compareEdges)

@@ -54,8 +54,9 @@ func ParsePage(src Source) (*Page, diag.List) {
 // folder without an _index.md and checks that ids, cite keys and URLs are
 // unique.
 func New(cfg Config, pages []*Page) (*Site, diag.List) {
-	s := &Site{Config: cfg, byID: map[string]*Page{}, byCite: map[string]*Page{},
-		byURL: map[string]*Page{}, byFile: map[string]*Page{}}
+	n := len(pages)
+	s := &Site{Config: cfg, byID: make(map[string]*Page, n), byCite: make(map[string]*Page, n),
+		byURL: make(map[string]*Page, n), byFile: make(map[string]*Page, n)}
 	var probs diag.List
 	pages = slices.Clone(pages)
 	slices.SortFunc(pages, func(a, b *Page) int { return cmp.Compare(a.File, b.File) })
