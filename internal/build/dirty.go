@@ -195,11 +195,14 @@ func (c *cache) frontSum(pl *plan, p *site.Page) uint64 {
 // reuse returns the last good output of page p when its data cannot have
 // changed, given its rendered body.
 func (pl *plan) reuse(c *cache, p *site.Page, name, content string) ([]byte, bool) {
-	if pl == nil || pl.all {
+	if pl == nil {
 		return nil, false
 	}
 	st := pl.pages[p.URL]
 	st.content = content
+	if pl.all {
+		return nil, false
+	}
 	if p.Layout != "" {
 		if pl.generated {
 			return nil, false
