@@ -64,6 +64,7 @@ type generation struct {
 	opts       Options
 	site       *site.Site
 	graph      *site.Graph
+	related    func() *site.Relatedness // made when first needed
 	tags       map[string][]*site.Page
 	parsed     map[*site.Page]*parsed
 	linker     *linker
@@ -138,6 +139,7 @@ func generate(ctx context.Context, fsys fs.FS, opts Options, sink Sink, c *cache
 	}
 	res.Problems = append(res.Problems, probs...)
 	g.graph = site.NewGraph(edges)
+	g.related = sync.OnceValue(func() *site.Relatedness { return site.NewRelatedness(g.graph, g.tags) })
 	res.Problems = res.Problems.Sort()
 	if len(res.Problems) > 0 {
 		return res, nil

@@ -49,7 +49,7 @@ func (g *generation) pageData(p *site.Page, content string) (*render.Page, []str
 	for _, e := range g.graph.In(p) {
 		deps = append(deps, e.From.URL)
 	}
-	related := g.graph.Related(g.tags, p, 6)
+	related := g.related().Related(p, 6)
 	d.Related = g.links(related)
 	deps = appendURLs(deps, related)
 	if p.Kind == "scenario" {

@@ -2,7 +2,9 @@ package site
 
 import (
 	"cmp"
+	"maps"
 	"slices"
+	"sync"
 )
 
 // Edge is one resolved reference: from a place in a page to a place in a page.
@@ -117,40 +119,107 @@ func (g *Graph) Cites(p *Page) []*Page {
 	return out
 }
 
-// Related ranks other pages by shared tags (tags as from Site.Tags) and
-// links in either direction, and returns the best n.
-func (g *Graph) Related(tags map[string][]*Page, p *Page, n int) []*Page {
-	score := map[*Page]int{}
-	for _, e := range g.out[p] {
-		score[e.To] += 2
+// Relatedness ranks pages by how related they are to each other: by shared
+// tags and links in either direction. It is made once per build, after the
+// graph, and is safe for concurrent use.
+type Relatedness struct {
+	graph   *Graph
+	pages   []*Page
+	index   map[*Page]int32
+	byTag   map[string][]int32 // indexes of each tag's pages
+	scratch sync.Pool          // *relatedScratch
+}
+
+type relatedScratch struct {
+	score   []int32 // by page index; zero between uses
+	touched []int32
+}
+
+// NewRelatedness prepares ranking for the pages of tags (as from Site.Tags)
+// and the graph.
+func NewRelatedness(g *Graph, tags map[string][]*Page) *Relatedness {
+	r := &Relatedness{graph: g, index: map[*Page]int32{}, byTag: make(map[string][]int32, len(tags))}
+	add := func(p *Page) int32 {
+		i, ok := r.index[p]
+		if !ok {
+			i = int32(len(r.pages))
+			r.index[p] = i
+			r.pages = append(r.pages, p)
+		}
+		return i
 	}
-	for _, e := range g.in[p] {
-		score[e.From] += 2
+	for _, t := range slices.Sorted(maps.Keys(tags)) {
+		idx := make([]int32, len(tags[t]))
+		for j, p := range tags[t] {
+			idx[j] = add(p)
+		}
+		r.byTag[t] = idx
 	}
-	for _, t := range p.Tags {
-		for _, q := range tags[t] {
-			score[q]++
+	for p, es := range g.out {
+		add(p)
+		for _, e := range es {
+			add(e.To)
 		}
 	}
-	delete(score, p)
+	return r
+}
+
+// Related returns the n pages most related to p: each link between them
+// counts 2 and each shared tag 1; ties go to the lower URL. Sections are
+// never related pages.
+func (r *Relatedness) Related(p *Page, n int) []*Page {
 	if n <= 0 {
 		return nil
 	}
-	better := func(a, b *Page) int {
-		return cmp.Or(cmp.Compare(score[b], score[a]), cmp.Compare(a.URL, b.URL))
+	sc, _ := r.scratch.Get().(*relatedScratch)
+	if sc == nil {
+		sc = &relatedScratch{score: make([]int32, len(r.pages))}
+	}
+	bump := func(i, w int32) {
+		if sc.score[i] == 0 {
+			sc.touched = append(sc.touched, i)
+		}
+		sc.score[i] += w
+	}
+	for _, e := range r.graph.out[p] {
+		bump(r.index[e.To], 2)
+	}
+	for _, e := range r.graph.in[p] {
+		bump(r.index[e.From], 2)
+	}
+	for _, t := range p.Tags {
+		for _, i := range r.byTag[t] {
+			bump(i, 1)
+		}
+	}
+	self, hasSelf := r.index[p]
+	better := func(a, b int32) int {
+		return cmp.Or(cmp.Compare(sc.score[b], sc.score[a]), cmp.Compare(r.pages[a].URL, r.pages[b].URL))
 	}
 	// Keep the best n as we go rather than sorting every candidate: a tag
 	// shared by most of a large site makes candidates many and n is small.
-	out := make([]*Page, 0, n+1)
-	for q := range score {
-		if q.IsSection || len(out) == n && better(q, out[n-1]) > 0 {
+	best := make([]int32, 0, n+1)
+	for _, i := range sc.touched {
+		if hasSelf && i == self || r.pages[i].IsSection {
 			continue
 		}
-		i, _ := slices.BinarySearchFunc(out, q, better)
-		out = slices.Insert(out, i, q)
-		if len(out) > n {
-			out = out[:n]
+		if len(best) == n && (sc.score[i] < sc.score[best[n-1]] || better(i, best[n-1]) > 0) {
+			continue
+		}
+		at, _ := slices.BinarySearchFunc(best, i, better)
+		best = slices.Insert(best, at, i)
+		if len(best) > n {
+			best = best[:n]
 		}
 	}
+	out := make([]*Page, len(best))
+	for j, i := range best {
+		out[j] = r.pages[i]
+	}
+	for _, i := range sc.touched {
+		sc.score[i] = 0
+	}
+	sc.touched = sc.touched[:0]
+	r.scratch.Put(sc)
 	return out
 }

@@ -1,0 +1,102 @@
+package site
+
+import (
+	"cmp"
+	"fmt"
+	"math/rand/v2"
+	"slices"
+	"testing"
+)
+
+// relatedNaive is the definition Relatedness.Related implements: score
+// every other page, sort, take n.
+func relatedNaive(g *Graph, tags map[string][]*Page, p *Page, n int) []*Page {
+	score := map[*Page]int{}
+	for _, e := range g.out[p] {
+		score[e.To] += 2
+	}
+	for _, e := range g.in[p] {
+		score[e.From] += 2
+	}
+	for _, t := range p.Tags {
+		for _, q := range tags[t] {
+			score[q]++
+		}
+	}
+	var all []*Page
+	for q := range score {
+		if q != p && !q.IsSection {
+			all = append(all, q)
+		}
+	}
+	slices.SortFunc(all, func(a, b *Page) int { return cmp.Or(cmp.Compare(score[b], score[a]), cmp.Compare(a.URL, b.URL)) })
+	return all[:min(n, len(all))]
+}
+
+func TestRelatedMatchesDefinition(t *testing.T) {
+	t.Parallel()
+	for seed := range uint64(20) {
+		rng := rand.New(rand.NewPCG(seed, 1))
+		var pages []*Page
+		for i := range 5 + rng.IntN(60) {
+			p := &Page{URL: fmt.Sprintf("/p/%03d/", rng.IntN(1000)*1000+i), IsSection: rng.IntN(8) == 0}
+			for range rng.IntN(4) {
+				p.Tags = append(p.Tags, fmt.Sprint("t", rng.IntN(5)))
+			}
+			pages = append(pages, p)
+		}
+		var edges []Edge
+		for range rng.IntN(120) {
+			edges = append(edges, Edge{From: pages[rng.IntN(len(pages))], To: pages[rng.IntN(len(pages))], ToAnchor: []string{"", "p1"}[rng.IntN(2)]})
+		}
+		tags := map[string][]*Page{}
+		for _, p := range pages {
+			for _, tg := range p.Tags {
+				tags[tg] = append(tags[tg], p)
+			}
+		}
+		g := NewGraph(edges)
+		r := NewRelatedness(g, tags)
+		for _, p := range pages {
+			for _, n := range []int{0, 1, 6, 100} {
+				got, want := r.Related(p, n), relatedNaive(g, tags, p, n)
+				if len(got) != len(want) || !slices.Equal(got, want) {
+					t.Fatalf("seed %d: Related(%s, %d) = %v, want %v", seed, p.URL, n, urls(got), urls(want))
+				}
+			}
+		}
+	}
+}
+
+func TestCitersCountsDistinctPages(t *testing.T) {
+	t.Parallel()
+	a, b, c := &Page{URL: "/a/"}, &Page{URL: "/b/"}, &Page{URL: "/c/"}
+	g := NewGraph([]Edge{
+		{From: b, To: a, ToAnchor: "p1", FromAnchor: "x"},
+		{From: c, To: a, ToAnchor: "p1"},
+		{From: b, To: a, ToAnchor: "p1", FromAnchor: "y"},
+		{From: b, To: a, ToAnchor: "p2"},
+		{From: a, To: a, ToAnchor: "p1"},
+	})
+	for _, tc := range []struct {
+		desc   string
+		anchor string
+		want   int
+	}{
+		{desc: "two pages, one citing twice", anchor: "p1", want: 2},
+		{desc: "one page", anchor: "p2", want: 1},
+		{desc: "none", anchor: "p3", want: 0},
+	} {
+		if got := g.Citers(a, tc.anchor); got != tc.want {
+			t.Errorf("%s: Citers(a, %q) = %d, want %d", tc.desc, tc.anchor, got, tc.want)
+		}
+	}
+}
+
+func urls(pages []*Page) []string {
+	var out []string
+	for _, p := range pages {
+		out = append(out, p.URL)
+	}
+	return out
+}
