@@ -3,7 +3,9 @@ package build
 import (
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
+	"path"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -41,6 +43,8 @@ var _ Sink = (*MemSink)(nil)
 type Staged struct {
 	Final string // where the output goes
 	Dir   string // the temp dir written to
+
+	dirs sync.Map // slash dirs under Dir known to exist: each is made once, without a stat per file
 }
 
 // Stage creates a temp dir beside final (same file system, so the swap is
@@ -84,11 +88,29 @@ func removeAbandoned(parent, prefix string) {
 
 // WriteFile implements Sink.
 func (s *Staged) WriteFile(name string, data []byte) error {
-	p := filepath.Join(s.Dir, filepath.FromSlash(name))
-	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+	if err := s.mkdir(path.Dir(name)); err != nil {
 		return err
 	}
-	return os.WriteFile(p, data, 0o644)
+	return os.WriteFile(filepath.Join(s.Dir, filepath.FromSlash(name)), data, 0o644)
+}
+
+// mkdir makes the slash dir under Dir and its parents, each once.
+func (s *Staged) mkdir(dir string) error {
+	if dir == "." || dir == "/" {
+		return nil
+	}
+	if _, ok := s.dirs.Load(dir); ok {
+		return nil
+	}
+	if err := s.mkdir(path.Dir(dir)); err != nil {
+		return err
+	}
+	// Another goroutine may make it at the same time: that is fine.
+	if err := os.Mkdir(filepath.Join(s.Dir, filepath.FromSlash(dir)), 0o755); err != nil && !errors.Is(err, fs.ErrExist) {
+		return err
+	}
+	s.dirs.Store(dir, true)
+	return nil
 }
 
 var _ Sink = (*Staged)(nil)
