@@ -28,6 +28,17 @@ func collect(doc *Document) {
 		seen[a.ID] = true
 		doc.Anchors = append(doc.Anchors, a)
 	}
+	// A block's text serves its section, its anchor's preview and the
+	// preview of the heading before it: work it out once.
+	texts := map[ast.Node]string{}
+	textOf := func(n ast.Node) string {
+		t, ok := texts[n]
+		if !ok {
+			t = blockText(n, src)
+			texts[n] = t
+		}
+		return t
+	}
 
 	_ = ast.Walk(doc.Root, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
 		if !entering {
@@ -38,7 +49,7 @@ func collect(doc *Document) {
 				id, _ := h.AttributeString("id")
 				b, _ := id.([]byte)
 				doc.Sections = append(doc.Sections, Section{Anchor: string(b), Title: headingText(h, src)})
-			} else if t := blockText(n, src); t != "" {
+			} else if t := textOf(n); t != "" {
 				s := &doc.Sections[len(doc.Sections)-1]
 				s.Text = joinNonEmpty(s.Text, t, "\n")
 			}
@@ -48,7 +59,7 @@ func collect(doc *Document) {
 			if id, ok := n.AttributeString("id"); ok {
 				current = string(id.([]byte))
 				title := headingText(n, src)
-				addAnchor(Anchor{ID: current, Label: title, Text: followingText(n, src), Offset: blockOffset(n), Pin: pinOf(n)})
+				addAnchor(Anchor{ID: current, Label: title, Text: followingText(n, textOf), Offset: blockOffset(n), Pin: pinOf(n)})
 				if n.Level == 2 || n.Level == 3 {
 					doc.TOC = append(doc.TOC, Heading{Level: n.Level, ID: current, Text: title})
 				}
@@ -56,7 +67,7 @@ func collect(doc *Document) {
 		case *ast.Paragraph, *ast.TextBlock:
 			if pin, ok := n.FirstChild().(*Pin); ok {
 				current = pin.ID
-				addAnchor(Anchor{ID: pin.ID, Text: clip(blockText(n, src)), Offset: blockOffset(n), Pin: pin})
+				addAnchor(Anchor{ID: pin.ID, Text: clip(textOf(n)), Offset: blockOffset(n), Pin: pin})
 			}
 		case *Ref:
 			n.FromAnchor, n.Context = current, contextOf(n, src)
@@ -154,14 +165,14 @@ func writeText(b *strings.Builder, n ast.Node, src []byte) {
 }
 
 // followingText is the text after a heading up to the next heading, clipped.
-func followingText(h *ast.Heading, src []byte) string {
+func followingText(h *ast.Heading, textOf func(ast.Node) string) string {
 	var parts []string
 	size := 0
 	for n := h.NextSibling(); n != nil && size < previewLen; n = n.NextSibling() {
 		if _, ok := n.(*ast.Heading); ok {
 			break
 		}
-		t := blockText(n, src)
+		t := textOf(n)
 		parts = append(parts, t)
 		size += len(t)
 	}
