@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"net/url"
 	"path"
-	"regexp"
 	"slices"
 	"strings"
 )
@@ -23,8 +22,27 @@ type ResolveError struct {
 
 func (e *ResolveError) Error() string { return e.Message }
 
-// trailingGroup matches a final "(2)" or "(b)" of a citation.
-var trailingGroup = regexp.MustCompile(`\(([0-9]+[a-z]?|[a-z]{1,4})\)$`)
+// cutTrailingGroup cuts a final "(2)", "(2a)" or "(b)" (up to four
+// letters) off a citation, returning what is before it and the group.
+func cutTrailingGroup(s string) (rest, group string, ok bool) {
+	body, found := strings.CutSuffix(s, ")")
+	open := strings.LastIndexByte(body, '(')
+	if !found || open < 0 {
+		return "", "", false
+	}
+	group = body[open+1:]
+	digits := len(group) - len(strings.TrimLeft(group, "0123456789"))
+	letters := group[digits:]
+	for _, c := range []byte(letters) {
+		if c < 'a' || c > 'z' {
+			return "", "", false
+		}
+	}
+	if digits > 0 && len(letters) > 1 || digits == 0 && (len(letters) == 0 || len(letters) > 4) {
+		return "", "", false
+	}
+	return body[:open], group, true
+}
 
 // Resolve finds the target of a reference as written inside [[…]], without
 // its label: "id", "id#anchor", a cite key ("MiCA Art. 61") or a cite key
@@ -64,12 +82,12 @@ func (s *Site) lookup(key string, hasAnchor bool) (Target, bool) {
 	var groups []string
 	rest := key
 	for {
-		m := trailingGroup.FindStringSubmatchIndex(rest)
-		if m == nil {
+		before, group, ok := cutTrailingGroup(rest)
+		if !ok {
 			return Target{}, false
 		}
-		groups = append([]string{rest[m[2]:m[3]]}, groups...)
-		rest = strings.TrimSpace(rest[:m[0]])
+		groups = append([]string{group}, groups...)
+		rest = strings.TrimSpace(before)
 		if p := s.byCite[rest]; p != nil {
 			return Target{Page: p, Anchor: "p" + strings.Join(groups, "-")}, true
 		}
@@ -106,9 +124,13 @@ func firstN(s []string, n int) []string {
 
 func (s *Site) suggestKey(key string) string {
 	options := append(s.IDs(), s.CiteKeys()...)
-	base := strings.TrimSpace(trailingGroup.ReplaceAllString(key, ""))
-	for trailingGroup.MatchString(base) {
-		base = strings.TrimSpace(trailingGroup.ReplaceAllString(base, ""))
+	base := strings.TrimSpace(key)
+	for {
+		before, _, ok := cutTrailingGroup(base)
+		if !ok {
+			break
+		}
+		base = strings.TrimSpace(before)
 	}
 	if near := Nearest(base, options); near != "" {
 		return fmt.Sprintf("did you mean %q?", near)

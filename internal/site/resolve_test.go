@@ -1,6 +1,7 @@
 package site
 
 import (
+	"regexp"
 	"testing"
 )
 
@@ -191,5 +192,25 @@ func TestGraphCitedBy(t *testing.T) {
 	}
 	if n := g.Citers(art61, "p2"); n != 1 {
 		t.Errorf("Citers(p2) = %d, want 1", n)
+	}
+}
+
+func TestCutTrailingGroup(t *testing.T) {
+	t.Parallel()
+	// The rule as it was first written, as a regular expression.
+	oracle := regexp.MustCompile(`\(([0-9]+[a-z]?|[a-z]{1,4})\)$`)
+	for _, give := range []string{"", "()", "(1)", "Art. 61(1)", "Art. 61(12b)", "Art. 61(1)(b)", "x(abcd)", "x(abcde)",
+		"x(1ab)", "x(A)", "x(1", "x1)", "x((1))", "x(1) ", "x(-1)", "x(é)", "(b)(c)", "a (iv)", "x()(1)"} {
+		t.Run(give, func(t *testing.T) {
+			t.Parallel()
+			rest, group, ok := cutTrailingGroup(give)
+			m := oracle.FindStringSubmatchIndex(give)
+			if ok != (m != nil) {
+				t.Fatalf("cutTrailingGroup(%q) ok = %v, want %v", give, ok, m != nil)
+			}
+			if ok && (rest != give[:m[0]] || group != give[m[2]:m[3]]) {
+				t.Errorf("cutTrailingGroup(%q) = %q, %q; want %q, %q", give, rest, group, give[:m[0]], give[m[2]:m[3]])
+			}
+		})
 	}
 }
