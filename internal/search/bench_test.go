@@ -121,6 +121,51 @@ func BenchmarkExport(b *testing.B) {
 	}
 }
 
+// BenchmarkMemory measures the preview server's index: building it in
+// memory, and re-indexing one edited page with Update (what a one-file
+// edit in kb serve costs).
+func BenchmarkMemory(b *testing.B) {
+	for _, pages := range sizes {
+		docs := benchDocs(b, pages)
+		ctx := context.Background()
+		b.Run(fmt.Sprintf("pages=%d/new", pages), func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				idx, err := search.NewMemory(ctx, docs)
+				if err != nil {
+					b.Fatal(err)
+				}
+				idx.Close()
+			}
+		})
+		b.Run(fmt.Sprintf("pages=%d/update", pages), func(b *testing.B) {
+			idx, err := search.NewMemory(ctx, docs)
+			if err != nil {
+				b.Fatal(err)
+			}
+			defer idx.Close()
+			url := docs[len(docs)/2].URL
+			var page []search.Document
+			for _, d := range docs {
+				if d.URL == url {
+					page = append(page, d)
+				}
+			}
+			b.ReportAllocs()
+			i := 0
+			for b.Loop() {
+				// An edit: the page's first section gains a word.
+				edited := slices.Clone(page)
+				edited[0].Body += fmt.Sprintf(" edit%d", i)
+				i++
+				if err := idx.Update(ctx, []string{url}, edited); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
 // benchQueries are typical one- and two-word queries over the corpus.
 var benchQueries = []string{"authority", "client", "solicitation", "provision", "marketing", "service firm",
 	"competent authority", "+client -marketing", "crypto", "guidance", "initiative", "kind:scenario client"}

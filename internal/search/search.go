@@ -34,6 +34,7 @@ import (
 	"slices"
 
 	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/index/scorch"
 	"github.com/blevesearch/bleve/v2/search/query"
 )
 
@@ -88,9 +89,11 @@ func Build(ctx context.Context, dir string, docs []Document) error {
 }
 
 // NewMemory returns an in-memory index of docs, for the preview server:
-// it is updatable with Update and never touches the disk.
+// it is updatable with Update and never touches the disk. It is a scorch
+// index without a path (as kb build's, so it scores alike), not
+// bleve.NewMemOnly's upsidedown one, which indexes about ten times slower.
 func NewMemory(ctx context.Context, docs []Document) (*Index, error) {
-	b, err := bleve.NewMemOnly(newMapping())
+	b, err := bleve.NewUsing("", newMapping(), scorch.Name, scorch.Name, nil)
 	if err != nil {
 		return nil, err
 	}
