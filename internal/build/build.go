@@ -334,6 +334,9 @@ func (g *generation) write(ctx context.Context, sink Sink) ([]string, error) {
 			return
 		}
 		emit(name, out)
+		if pp := g.parsed[p]; pp != nil && g.cache == nil {
+			pp.release()
+		}
 	})
 	if err != nil {
 		return nil, err

@@ -24,6 +24,15 @@ type parsed struct {
 	textSum uint64
 }
 
+// release lets go of the page's syntax tree once it is written, keeping
+// the search sections: a full build holds every page's tree otherwise,
+// until the end. Only a build without a cache does it; a Builder reuses
+// the trees.
+func (p *parsed) release() {
+	p.doc = &markup.Document{Sections: p.doc.Sections}
+	p.refTargets, p.linkTargets = nil, nil
+}
+
 // pos converts a byte offset of the body into a problem position in the file.
 func (p *parsed) problem(off int, msg, hint string) diag.Problem {
 	line, col := p.lines.Pos(off)
