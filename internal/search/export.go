@@ -10,7 +10,6 @@ import (
 	"hash"
 	"slices"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2/analysis"
 	"github.com/blevesearch/bleve/v2/analysis/lang/en"
@@ -280,29 +279,6 @@ func (e *exporter) writeDocs(r index.IndexReader, tok analysis.Tokenizer, m *met
 	m.Docs = len(ids)
 	e.stats.Docs, e.stats.Chunks = len(ids), len(m.Chunks)
 	return num, <-words, nil
-}
-
-// addWords adds the lowercased words of text to seen, allocating only for
-// words not seen before.
-func addWords(seen map[string]struct{}, tok analysis.Tokenizer, text string) {
-	for _, t := range tok.Tokenize([]byte(text)) {
-		if isLowerASCII(t.Term) {
-			if _, ok := seen[string(t.Term)]; !ok {
-				seen[string(t.Term)] = struct{}{}
-			}
-			continue
-		}
-		seen[strings.ToLower(string(t.Term))] = struct{}{}
-	}
-}
-
-func isLowerASCII(b []byte) bool {
-	for _, c := range b {
-		if c >= utf8.RuneSelf || ('A' <= c && c <= 'Z') {
-			return false
-		}
-	}
-	return true
 }
 
 type docID struct {
