@@ -31,6 +31,7 @@ func collect(doc *Document) {
 	// A block's text serves its section, its anchor's preview and the
 	// preview of the heading before it: work it out once.
 	texts := map[ast.Node]string{}
+	ctx := contexts{}
 	textOf := func(n ast.Node) string {
 		t, ok := texts[n]
 		if !ok {
@@ -70,11 +71,11 @@ func collect(doc *Document) {
 				addAnchor(Anchor{ID: pin.ID, Text: clip(textOf(n)), Offset: blockOffset(n), Pin: pin})
 			}
 		case *Ref:
-			n.FromAnchor, n.Context = current, contextOf(n, src)
+			n.FromAnchor, n.Context = current, ctx.contextOf(n, src)
 			doc.Refs = append(doc.Refs, n)
 			return ast.WalkSkipChildren, nil
 		case *ast.Link:
-			doc.Links = append(doc.Links, &Link{Node: n, Dest: string(n.Destination), Offset: inlineOffset(n), FromAnchor: current, Context: contextOf(n, src)})
+			doc.Links = append(doc.Links, &Link{Node: n, Dest: string(n.Destination), Offset: inlineOffset(n), FromAnchor: current, Context: ctx.contextOf(n, src)})
 		}
 		return ast.WalkContinue, nil
 	})
@@ -194,9 +195,20 @@ func clip(s string) string {
 	return strings.TrimSpace(s[:cut]) + " …"
 }
 
+// blockInline is the text of a block as contextOf reads it, with where
+// each of its nodes starts in it.
+type blockInline struct {
+	text string
+	at   map[ast.Node]int
+}
+
+// contexts works out each block's text once for all the references and
+// links in it.
+type contexts map[ast.Node]*blockInline
+
 // contextOf returns the sentence around an inline node, from the text of
 // its enclosing block.
-func contextOf(n ast.Node, src []byte) string {
+func (cs contexts) contextOf(n ast.Node, src []byte) string {
 	block := n.Parent()
 	for block != nil && block.Type() != ast.TypeBlock {
 		block = block.Parent()
@@ -204,12 +216,28 @@ func contextOf(n ast.Node, src []byte) string {
 	if block == nil {
 		return ""
 	}
+	bi := cs[block]
+	if bi == nil {
+		bi = inlineText(block, src)
+		cs[block] = bi
+	}
+	text := bi.text
+	at, ok := bi.at[n]
+	if !ok {
+		return clip(strings.Join(strings.Fields(text), " "))
+	}
+	start := sentenceStart(text, at)
+	end := sentenceEnd(text, at)
+	return clip(strings.Join(strings.Fields(text[start:end]), " "))
+}
+
+func inlineText(block ast.Node, src []byte) *blockInline {
 	var b strings.Builder
-	at := -1
+	at := map[ast.Node]int{}
 	var walk func(ast.Node)
 	walk = func(c ast.Node) {
-		if c == n {
-			at = b.Len()
+		if _, seen := at[c]; !seen {
+			at[c] = b.Len()
 		}
 		if c.Type() == ast.TypeInline {
 			if _, ok := c.(*Ref); ok || c.FirstChild() == nil {
@@ -222,13 +250,7 @@ func contextOf(n ast.Node, src []byte) string {
 		}
 	}
 	walk(block)
-	text := b.String()
-	if at < 0 {
-		return clip(strings.Join(strings.Fields(text), " "))
-	}
-	start := sentenceStart(text, at)
-	end := sentenceEnd(text, at)
-	return clip(strings.Join(strings.Fields(text[start:end]), " "))
+	return &blockInline{text: b.String(), at: at}
 }
 
 func sentenceStart(s string, at int) int {
