@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"math"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -19,60 +18,13 @@ import (
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
+
+	"kb/internal/browsertest"
 )
 
 // actionTimeout bounds every browser step; a page of this site is ready in
 // well under a second.
 const actionTimeout = 20 * time.Second
-
-// chromiumPath finds Debian's chromium: KB_CHROMIUM, then PATH.
-func chromiumPath() string {
-	if p := os.Getenv("KB_CHROMIUM"); p != "" {
-		return p
-	}
-	for _, name := range []string{"chromium", "chromium-browser"} {
-		if p, err := exec.LookPath(name); err == nil {
-			return p
-		}
-	}
-	return ""
-}
-
-// startBrowser starts one headless chromium for every browser check, with
-// a fresh profile. It stops when the test and its subtests end.
-func startBrowser(t *testing.T) context.Context {
-	exe := chromiumPath()
-	if exe == "" {
-		requireTool(t, "chromium", "apt-get install chromium, or set KB_CHROMIUM")
-	}
-	actx, cancel := chromedp.NewExecAllocator(context.Background(),
-		chromedp.ExecPath(exe),
-		chromedp.Headless,
-		chromedp.NoSandbox,
-		chromedp.DisableGPU,
-		chromedp.NoFirstRun,
-		chromedp.NoDefaultBrowserCheck,
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.Flag("disable-dev-shm-usage", true),
-		chromedp.Flag("disable-extensions", true),
-		chromedp.Flag("force-color-profile", "srgb"),
-		chromedp.Flag("hide-scrollbars", true),
-		// A desktop with a mouse: headless chromium otherwise reports
-		// (hover: none), as a touch screen does.
-		chromedp.Flag("blink-settings", "primaryHoverType=2,availableHoverTypes=2,primaryPointerType=4,availablePointerTypes=4"),
-		chromedp.UserDataDir(t.TempDir()),
-		chromedp.WindowSize(1280, 900),
-	)
-	t.Cleanup(cancel)
-	ctx, cancelBrowser := chromedp.NewContext(actx)
-	t.Cleanup(cancelBrowser)
-	if err := chromedp.Do(ctx); err != nil {
-		t.Fatalf("starting %s: %v", exe, err)
-	}
-	return ctx
-}
 
 // tab is a browser tab that records everything that went wrong in it:
 // console errors, uncaught exceptions, failed requests and HTTP errors.
@@ -213,7 +165,7 @@ func (tb *tab) emulateMedia(t *testing.T, media, scheme string) {
 // testBrowser runs the checks that need a real browser, in parallel tabs
 // of one chromium.
 func testBrowser(t *testing.T, s *published) {
-	browser := startBrowser(t)
+	browser := browsertest.Start(t, 1280, 900)
 	t.Run("pages-load-cleanly", func(t *testing.T) { t.Parallel(); testPagesLoad(t, s, browser) })
 	t.Run("search-page", func(t *testing.T) { t.Parallel(); testSearchPage(t, s, browser) })
 	t.Run("search-box", func(t *testing.T) { t.Parallel(); testSearchBox(t, s, browser) })

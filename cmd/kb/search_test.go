@@ -17,6 +17,8 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+
+	"kb/internal/browsertest"
 )
 
 // searchHit is a hit of `kb search --json`.
@@ -188,7 +190,7 @@ func TestSearchShippedContent(t *testing.T) {
 
 	t.Run("browser", func(t *testing.T) {
 		t.Parallel()
-		ctx := startSearchChromium(t)
+		ctx := browsertest.Start(t, 1280, 900)
 		ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 		defer cancel()
 		link := `#search-page-results a.search-hit[href^="/kb/scenarios/influencers/"]`
@@ -250,34 +252,4 @@ func runStaticSearch(t *testing.T, node, public string, limit int, queries []str
 		t.Fatalf("node answered %d queries of %d", len(res), len(queries))
 	}
 	return res
-}
-
-// startChromium starts headless Debian chromium for a test, or skips the
-// test when chromium is missing and KB_REQUIRE_BROWSER is unset.
-func startSearchChromium(t *testing.T) context.Context {
-	t.Helper()
-	exe := os.Getenv("KB_CHROMIUM")
-	if exe == "" {
-		exe, _ = exec.LookPath("chromium")
-	}
-	if exe == "" {
-		if os.Getenv("KB_REQUIRE_BROWSER") != "" {
-			t.Fatal("chromium is not installed and KB_REQUIRE_BROWSER is set (apt-get install chromium)")
-		}
-		t.Skip("chromium is not installed (apt-get install chromium); set KB_REQUIRE_BROWSER to make this a failure")
-	}
-	actx, cancel := chromedp.NewExecAllocator(context.Background(),
-		chromedp.ExecPath(exe), chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU,
-		chromedp.NoFirstRun, chromedp.NoDefaultBrowserCheck,
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-dev-shm-usage", true),
-		chromedp.Flag("disable-extensions", true),
-		chromedp.UserDataDir(t.TempDir()))
-	t.Cleanup(cancel)
-	ctx, cancelTab := chromedp.NewContext(actx)
-	t.Cleanup(cancelTab)
-	if _, err := chromedp.Run(ctx, chromedp.Navigate("about:blank")); err != nil {
-		t.Fatalf("starting %s: %v", exe, err)
-	}
-	return ctx
 }

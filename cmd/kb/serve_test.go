@@ -11,7 +11,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -22,6 +21,7 @@ import (
 	"golang.org/x/tools/txtar"
 
 	"kb/internal/bench/corpus"
+	"kb/internal/browsertest"
 	"kb/internal/build"
 	"kb/themes"
 )
@@ -249,38 +249,6 @@ func TestServe(t *testing.T) {
 	}
 }
 
-// newBrowser starts headless Debian chromium, or skips when it is missing
-// and KB_REQUIRE_BROWSER is unset.
-func newBrowser(t *testing.T) context.Context {
-	t.Helper()
-	exe := os.Getenv("KB_CHROMIUM")
-	if exe == "" {
-		exe, _ = exec.LookPath("chromium")
-	}
-	if exe == "" {
-		if os.Getenv("KB_REQUIRE_BROWSER") != "" {
-			t.Fatal("chromium is not installed and KB_REQUIRE_BROWSER is set (apt-get install chromium)")
-		}
-		t.Skip("chromium is not installed (apt-get install chromium); set KB_REQUIRE_BROWSER to make this a failure")
-	}
-	actx, cancel := chromedp.NewExecAllocator(context.Background(),
-		chromedp.ExecPath(exe), chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU, chromedp.NoFirstRun,
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.Flag("disable-dev-shm-usage", true),
-		chromedp.WindowSize(1000, 700),
-		chromedp.UserDataDir(t.TempDir()))
-	t.Cleanup(cancel)
-	ctx, cancelTab := chromedp.NewContext(actx)
-	t.Cleanup(cancelTab)
-	// The first run starts the browser; it must not have a timeout.
-	if err := chromedp.Do(ctx, chromedp.Navigate("about:blank")); err != nil {
-		t.Fatalf("starting %s: %v", exe, err)
-	}
-	return ctx
-}
-
 // js evaluates an expression in the page.
 func js[T any](t *testing.T, ctx context.Context, expr string) T {
 	t.Helper()
@@ -314,7 +282,7 @@ func waitJS(t *testing.T, ctx context.Context, what, expr string) {
 // overlay until fixed.
 func TestServeBrowser(t *testing.T) {
 	t.Parallel()
-	ctx := newBrowser(t)
+	ctx := browsertest.Start(t, 1000, 700)
 	dir := t.TempDir()
 	long := strings.Repeat("Filler paragraph to make the page scroll.\n\n", 200)
 	site := strings.Replace(serveSite, "{#p2} A second paragraph.", "{#p2} A second paragraph.\n\n"+long, 1)
