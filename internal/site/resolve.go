@@ -1,6 +1,7 @@
 package site
 
 import (
+	"maps"
 	"fmt"
 	"net/url"
 	"path"
@@ -186,25 +187,21 @@ func (s *Site) ResolveLink(from *Page, dest string) (t Target, ok bool, err erro
 }
 
 func (s *Site) suggestFile(file string) string {
-	files := make([]string, 0, len(s.byFile))
-	for f := range s.byFile {
-		files = append(files, f)
-	}
-	slices.Sort(files)
-	if near := Nearest(file, files); near != "" {
+	if near := nearestKey(file, s.byFile); near != "" {
 		return fmt.Sprintf("did you mean content/%s?", near)
 	}
 	return "paths are relative to the linking file"
 }
 
 func (s *Site) suggestURL(u string) string {
-	urls := make([]string, 0, len(s.byURL))
-	for k := range s.byURL {
-		urls = append(urls, k)
-	}
-	slices.Sort(urls)
-	if near := Nearest(u, urls); near != "" {
+	if near := nearestKey(u, s.byURL); near != "" {
 		return fmt.Sprintf("did you mean %s?", near)
 	}
 	return "site paths look like /section/page/"
+}
+
+// nearestKey is Nearest over a map's keys, taken in sorted order so that
+// ties break the same way every run.
+func nearestKey(s string, m map[string]*Page) string {
+	return Nearest(s, slices.Sorted(maps.Keys(m)))
 }
