@@ -1,8 +1,8 @@
 package site
 
 import (
-	"maps"
 	"fmt"
+	"maps"
 	"net/url"
 	"path"
 	"slices"
