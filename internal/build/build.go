@@ -13,6 +13,7 @@ import (
 	"fmt"
 	"io/fs"
 	"log/slog"
+	"maps"
 	"os"
 	"path"
 	"path/filepath"
@@ -179,7 +180,7 @@ func withGenerated(pages []*site.Page) []*site.Page {
 	add(site.Generated("tags", "Tags", "/tags/", "tags"))
 	add(site.Generated("matrix", "Scenario matrix", "/matrix/", "matrix"))
 	add(site.Generated("search", "Search", "/search/", "search"))
-	for _, t := range sortedKeys(tags) {
+	for _, t := range slices.Sorted(maps.Keys(tags)) {
 		add(site.Generated("tag-"+t, "Tag: "+t, "/tags/"+t+"/", "tag"))
 	}
 	return out
@@ -277,13 +278,18 @@ func (g *generation) write(ctx context.Context, sink Sink) ([]string, error) {
 	var mu sync.Mutex
 	var files []string
 	var firstErr error
+	fail := func(err error) {
+		mu.Lock()
+		defer mu.Unlock()
+		firstErr = cmpErr(firstErr, err)
+	}
 	emit := func(name string, data []byte) {
 		err := sink.WriteFile(name, data)
 		mu.Lock()
-		defer mu.Unlock()
 		files = append(files, name)
-		if err != nil && firstErr == nil {
-			firstErr = err
+		mu.Unlock()
+		if err != nil {
+			fail(err)
 		}
 	}
 	generated := sync.OnceValue(g.generatedPages)
@@ -299,9 +305,7 @@ func (g *generation) write(ctx context.Context, sink Sink) ([]string, error) {
 			if data := generated()[name]; data != nil {
 				out, err := g.cache.renderPage(g.theme, name, data)
 				if err != nil {
-					mu.Lock()
-					firstErr = cmpErr(firstErr, err)
-					mu.Unlock()
+					fail(err)
 					return
 				}
 				emit(name, out)
@@ -313,9 +317,7 @@ func (g *generation) write(ctx context.Context, sink Sink) ([]string, error) {
 			g.fillPins(pp)
 			html, err := g.cache.renderBody(g.md, pp)
 			if err != nil {
-				mu.Lock()
-				firstErr = cmpErr(firstErr, fmt.Errorf("%s: %w", contentPath(p.File), err))
-				mu.Unlock()
+				fail(fmt.Errorf("%s: %w", contentPath(p.File), err))
 				return
 			}
 			content = html
@@ -328,9 +330,7 @@ func (g *generation) write(ctx context.Context, sink Sink) ([]string, error) {
 		g.plan.rendered(p, deps)
 		out, err := g.cache.renderPage(g.theme, name, d)
 		if err != nil {
-			mu.Lock()
-			firstErr = cmpErr(firstErr, err)
-			mu.Unlock()
+			fail(err)
 			return
 		}
 		emit(name, out)
@@ -362,6 +362,9 @@ func (g *generation) write(ctx context.Context, sink Sink) ([]string, error) {
 	}
 	for name, data := range published {
 		emit(name, data)
+	}
+	if firstErr != nil {
+		return nil, firstErr
 	}
 	slices.Sort(files)
 	return files, nil

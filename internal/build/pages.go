@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"fmt"
 	"html/template"
+	"maps"
 	"slices"
 	"strings"
 	"unicode"
@@ -147,7 +148,7 @@ func (g *generation) generatedPages() map[string]*render.Page {
 
 	ti := g.base("Tags", "/tags/")
 	ti.Layout = "tags"
-	for _, tag := range sortedKeys(g.tags) {
+	for _, tag := range slices.Sorted(maps.Keys(g.tags)) {
 		pages := g.tags[tag]
 		url := "/tags/" + tag + "/"
 		ti.Groups = append(ti.Groups, render.Group{Title: tag, ID: tag, Links: []render.Link{{URL: g.href(url), Count: len(pages)}}})
@@ -190,19 +191,10 @@ func (g *generation) matrix() *render.Matrix {
 		}
 		rows[trigger][col] = append(rows[trigger][col], g.link(p))
 	}
-	for _, t := range sortedKeys(rows) {
+	for _, t := range slices.Sorted(maps.Keys(rows)) {
 		m.Rows = append(m.Rows, render.MatrixRow{Trigger: t, Cells: rows[t]})
 	}
 	return m
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	return keys
 }
 
 // navigation resolves the site's menu and about page for the theme. Menu

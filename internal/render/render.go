@@ -13,6 +13,7 @@ import (
 	"html/template"
 	"io"
 	"io/fs"
+	"maps"
 	"path"
 	"slices"
 	"strings"
@@ -57,7 +58,7 @@ func Load(defaultTheme, siteTheme fs.FS, extra map[string][]byte) (*Theme, error
 	for name, data := range extra {
 		files[name] = data
 	}
-	for _, name := range sortedKeys(files) {
+	for _, name := range slices.Sorted(maps.Keys(files)) {
 		a := Asset{Name: name, Path: "assets/" + fingerprint(name, files[name]), Data: files[name]}
 		t.assets = append(t.assets, a)
 		t.urls[name] = a.Path
@@ -126,13 +127,4 @@ func funcs() template.FuncMap {
 			return many
 		},
 	}
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	return keys
 }
