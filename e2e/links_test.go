@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"bytes"
+	"compress/gzip"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -47,12 +48,21 @@ func testLinks(t *testing.T, s *published) {
 		}
 	}
 	for _, file := range s.files {
-		if !strings.HasSuffix(file, ".json") {
+		if !strings.HasSuffix(file, ".json") && !strings.HasSuffix(file, ".kbz") {
 			continue
 		}
 		data, err := os.ReadFile(filepath.Join(s.dir, file))
 		if err != nil {
 			t.Fatal(err)
+		}
+		if strings.HasSuffix(file, ".kbz") { // the search's gzip-compressed document chunks
+			zr, err := gzip.NewReader(bytes.NewReader(data))
+			if err != nil {
+				t.Fatalf("%s: %v", file, err)
+			}
+			if data, err = io.ReadAll(zr); err != nil {
+				t.Fatalf("%s: %v", file, err)
+			}
 		}
 		var v any
 		if err := json.Unmarshal(data, &v); err != nil {

@@ -295,7 +295,7 @@ func fetchBytes(b *testing.B, idx *search.Index, ids map[string]int, files map[s
 	need := []string{"search/meta.json"}
 	for l := min(len(word), 6); l > 0; l-- {
 		if i := slices.Index(m.Keys, word[:l]); i >= 0 {
-			need = append(need, fmt.Sprintf("search/w/%d.json", i))
+			need = append(need, fmt.Sprintf("search/w/%d.kbz", i))
 			break
 		}
 	}
@@ -316,7 +316,7 @@ func fetchBytes(b *testing.B, idx *search.Index, ids map[string]int, files map[s
 		if !found {
 			c--
 		}
-		need = append(need, fmt.Sprintf("search/d/%d.json", c))
+		need = append(need, fmt.Sprintf("search/d/%d.kbz", c))
 	}
 	for _, name := range need {
 		if fetched[name] {

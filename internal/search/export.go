@@ -2,6 +2,7 @@ package search
 
 import (
 	"bytes"
+	"compress/gzip"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -21,13 +22,17 @@ import (
 //	meta.json    the document count, each page's kind and number of
 //	             sections, the first document of each chunk, the shard
 //	             keys, the stop words and a content hash
-//	w/N.json     shard N of the vocabulary: {"w": {surface: term}, "t":
+//	w/N.kbz      shard N of the vocabulary (gzip-compressed JSON): {"w": {surface: term}, "t":
 //	             {term: [Δdoc, impact, Δdoc, impact, …]}} for every word
 //	             whose longest shard key is keys[N]; surfaces equal to their
 //	             term are left out of "w"
-//	d/N.json     chunk N of the documents (in ID order, from chunks[N]):
-//	             [{url, anchor, title, kind, text}, …], fetched only for the
-//	             hits shown
+//	d/N.kbz      chunk N of the documents (in ID order, from chunks[N]):
+//	             [{url, anchor, title, kind, text}, …] as gzip-compressed
+//	             JSON, fetched only for the hits shown. The client
+//	             decompresses it (DecompressionStream), as Pagefind does
+//	             its fragments, so a query's bytes do not depend on whether
+//	             the host compresses; the extension is one no host marks
+//	             with a Content-Encoding of its own.
 //
 // A one-word query fetches meta.json, one shard and the chunks of the
 // shown hits. Chunks of about ChunkBytes keep the file count low (a build
@@ -74,8 +79,8 @@ type meta struct {
 	Kinds    []string    `json:"kinds"`
 	PageKind []int       `json:"pageKind"` // per page, in doc order: index into Kinds
 	PageDocs []int       `json:"pageDocs"` // per page: its number of consecutive docs
-	Chunks   []int       `json:"chunks"`   // per chunk: its first doc; d/N.json holds docs chunks[N]…
-	Keys     []string    `json:"keys"`     // shard keys: w/N.json holds keys[N]
+	Chunks   []int       `json:"chunks"`   // per chunk: its first doc; d/N.kbz holds docs chunks[N]…
+	Keys     []string    `json:"keys"`     // shard keys: w/N.kbz holds keys[N]
 	Stop     []string    `json:"stop"`
 	Infl     [][2]string `json:"infl"` // [drop, add]: the word is the term without drop, plus add
 }
@@ -172,10 +177,13 @@ func (x *Index) Export(ctx context.Context, write func(name string, data []byte)
 			sf.Terms[t] = postings[t]
 		}
 		data, err := json.Marshal(sf)
+		if err == nil {
+			data, err = gzipped(data)
+		}
 		if err != nil {
 			return e.stats, err
 		}
-		if err := e.emit(fmt.Sprintf("w/%d.json", i), data); err != nil {
+		if err := e.emit(fmt.Sprintf("w/%d.kbz", i), data); err != nil {
 			return e.stats, err
 		}
 	}
@@ -221,9 +229,12 @@ func (e *exporter) writeDocs(r index.IndexReader, tok analysis.Tokenizer, m *met
 			return nil
 		}
 		chunk.WriteByte(']')
-		err := e.emit(fmt.Sprintf("d/%d.json", len(m.Chunks)-1), chunk.Bytes())
+		data, err := gzipped(chunk.Bytes())
+		if err != nil {
+			return err
+		}
 		chunk.Reset()
-		return err
+		return e.emit(fmt.Sprintf("d/%d.kbz", len(m.Chunks)-1), data)
 	}
 	fail := func(err error) (map[string]int, map[string]struct{}, error) {
 		close(texts)
@@ -377,4 +388,20 @@ func (x *Index) storedDocs(ctx context.Context) ([]Document, error) {
 		out = append(out, d)
 	}
 	return out, nil
+}
+
+// gzipped compresses data deterministically (no name, no time in the header).
+func gzipped(data []byte) ([]byte, error) {
+	var b bytes.Buffer
+	w, err := gzip.NewWriterLevel(&b, gzip.BestCompression)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := w.Write(data); err != nil {
+		return nil, err
+	}
+	if err := w.Close(); err != nil {
+		return nil, err
+	}
+	return b.Bytes(), nil
 }

@@ -2,8 +2,10 @@ package search
 
 import (
 	"bytes"
+	"compress/gzip"
 	"context"
 	"encoding/json"
+	"io"
 	"math"
 	"path/filepath"
 	"slices"
@@ -260,7 +262,7 @@ func TestImpactsAreBleveScores(t *testing.T) {
 	terms := map[string][]int{}
 	for i := range m.Keys {
 		var s shardFile
-		if err := json.Unmarshal(files["search/w/"+itoa(i)+".json"], &s); err != nil {
+		if err := json.Unmarshal(gunzip(t, files["search/w/"+itoa(i)+".kbz"]), &s); err != nil {
 			t.Fatal(err)
 		}
 		for term, p := range s.Terms {
@@ -308,3 +310,17 @@ func TestImpactsAreBleveScores(t *testing.T) {
 }
 
 func itoa(i int) string { return strconv.Itoa(i) }
+
+// gunzip decompresses a .kbz file of the export.
+func gunzip(t *testing.T, data []byte) []byte {
+	t.Helper()
+	zr, err := gzip.NewReader(bytes.NewReader(data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := io.ReadAll(zr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}

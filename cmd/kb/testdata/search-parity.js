@@ -4,13 +4,16 @@
 "use strict";
 const fs = require("fs");
 const path = require("path");
+const zlib = require("zlib");
 const [searchJS, publicDir, limit] = process.argv.slice(2);
 const kb = require(path.resolve(searchJS));
 let bytes = 0;
 const engine = new kb.Engine(function (p) {
   const data = fs.readFileSync(path.join(publicDir, p.replace(/\?.*$/, "")));
   bytes += data.length;
-  return Promise.resolve(JSON.parse(data));
+  // Document chunks are gzip-compressed JSON, as the browser client expects.
+  const text = data[0] === 0x1f && data[1] === 0x8b ? zlib.gunzipSync(data) : data;
+  return Promise.resolve(JSON.parse(text));
 });
 (async function () {
   const queries = JSON.parse(fs.readFileSync(0, "utf8"));

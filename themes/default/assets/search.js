@@ -107,7 +107,7 @@
   };
 
   Engine.prototype.shard = function (i) {
-    if (!this.shards[i]) this.shards[i] = this.load("search/w/" + i + ".json?v=" + this.meta.hash);
+    if (!this.shards[i]) this.shards[i] = this.load("search/w/" + i + ".kbz?v=" + this.meta.hash);
     return this.shards[i];
   };
 
@@ -279,7 +279,7 @@
       var mid = (lo + hi + 1) >> 1;
       if (starts[mid] <= n) lo = mid; else hi = mid - 1;
     }
-    if (!this.chunks[lo]) this.chunks[lo] = this.load("search/d/" + lo + ".json?v=" + this.meta.hash);
+    if (!this.chunks[lo]) this.chunks[lo] = this.load("search/d/" + lo + ".kbz?v=" + this.meta.hash);
     return this.chunks[lo].then(function (c) { return c[n - starts[lo]]; });
   };
 
@@ -333,10 +333,18 @@
   // ---- the page ----
 
   var base = (document.body && document.body.getAttribute("data-base")) || "/";
+  // Vocabulary shards and document chunks (.kbz) are gzip-compressed JSON,
+  // unpacked here unless the host already did (then they arrive as JSON).
   var engine = new Engine(function (path) {
     return fetch(base + path).then(function (r) {
       if (!r.ok) throw new Error(path + ": " + r.status);
-      return r.json();
+      if (!/\.kbz(\?|$)/.test(path)) return r.json();
+      return r.arrayBuffer().then(function (buf) {
+        var b = new Uint8Array(buf);
+        if (b[0] !== 0x1f || b[1] !== 0x8b) return JSON.parse(new TextDecoder().decode(b));
+        var plain = new Blob([b]).stream().pipeThrough(new DecompressionStream("gzip"));
+        return new Response(plain).json();
+      });
     });
   });
 
