@@ -331,6 +331,21 @@ func TestServeBrowser(t *testing.T) {
 		t.Errorf("a stylesheet edit reloaded the page")
 	}
 
+	// The search page answers from the preview server: a preview has no
+	// static index.
+	eventually(t, "the preview's search index is ready", func() bool {
+		code, _ := fetch(t, ts.URL+"/_kb/search?q=licence")
+		return code == 200
+	})
+	if err := chromedp.Do(ctx, chromedp.Navigate(ts.URL+"/search/?q=licence")); err != nil {
+		t.Fatal(err)
+	}
+	waitJS(t, ctx, "the search page lists the note", `Array.from(document.querySelectorAll("#search-page-results a.search-hit")).some(a => a.getAttribute("href") === "/notes/note/")`)
+	if err := chromedp.Do(ctx, chromedp.Navigate(ts.URL+"/law/rule/")); err != nil {
+		t.Fatal(err)
+	}
+	waitJS(t, ctx, "the event stream opens once more", `document.documentElement.dataset.kbLive === "connected"`)
+
 	// A broken file: the overlay names it; the fix removes it.
 	writeSource(t, dir, "content/notes/broken.md", "---\ntitle: [oops\n---\nbody\n")
 	waitJS(t, ctx, "the overlay shows", `document.getElementById("kb-error-overlay") !== null`)

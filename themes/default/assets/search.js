@@ -350,6 +350,50 @@
 
   function hitURL(d) { return base + d.u.replace(/^\//, "") + (d.a ? "#" + d.a : ""); }
 
+  // Under kb serve (its live-reload script is in the page) there is no
+  // static index: the preview server answers the same queries at
+  // /_kb/search, ranked by the same Bleve index the static one comes from.
+  var preview = !!document.querySelector('script[src="/_kb/live.js"]');
+
+  function previewSearch(q, opts) {
+    var u = "/_kb/search?q=" + encodeURIComponent(q) + "&limit=" + (opts.limit || 20) +
+      (opts.kind ? "&kind=" + encodeURIComponent(opts.kind) : "");
+    return fetch(u).then(function (r) {
+      if (!r.ok) return r.text().then(function (t) { throw new Error(t || String(r.status)); });
+      return r.json();
+    });
+  }
+
+  // hitLink draws one result: title, kind and a snippet that is already
+  // escaped HTML with <mark>s.
+  function hitLink(href, title, kind, snippetHTML) {
+    var a = document.createElement("a");
+    a.className = "search-hit";
+    a.href = href;
+    a.setAttribute("role", "option");
+    a.setAttribute("aria-selected", "false");
+    a.innerHTML = '<span class="hit-title">' + escapeHTML(title) + '</span> <span class="hit-kind">' +
+      escapeHTML(kind) + '</span><span class="hit-snippet">' + snippetHTML + "</span>";
+    return a;
+  }
+
+  function noResults(list, q) {
+    var p = document.createElement("p");
+    p.className = "search-none";
+    p.textContent = "No results for “" + q + "”.";
+    list.appendChild(p);
+  }
+
+  // renderPreview draws the preview server's answer.
+  function renderPreview(res, list, q) {
+    list.textContent = "";
+    res.hits.forEach(function (h) {
+      list.appendChild(hitLink(base + h.url.replace(/^\//, "") + (h.anchor ? "#" + h.anchor : ""), h.title, h.kind, h.snippet || ""));
+    });
+    if (!res.hits.length && q.trim()) noResults(list, q);
+    return Promise.resolve();
+  }
+
   // render draws res's hits into list as links, fetching each hit's text.
   function render(res, list, q) {
     return Promise.all([engine.surfaces(res.terms)].concat(res.hits.map(function (h) { return engine.doc(h.doc); })))
@@ -357,22 +401,9 @@
         var surfaces = all[0], docs = all.slice(1);
         list.textContent = "";
         docs.forEach(function (d) {
-          var a = document.createElement("a");
-          a.className = "search-hit";
-          a.href = hitURL(d);
-          a.setAttribute("role", "option");
-          a.setAttribute("aria-selected", "false");
-          var text = d.b || d.s || "";
-          a.innerHTML = '<span class="hit-title">' + escapeHTML(d.t) + '</span> <span class="hit-kind">' +
-            escapeHTML(d.k) + '</span><span class="hit-snippet">' + snippet(text, surfaces) + "</span>";
-          list.appendChild(a);
+          list.appendChild(hitLink(hitURL(d), d.t, d.k, snippet(d.b || d.s || "", surfaces)));
         });
-        if (!docs.length && q.trim()) {
-          var p = document.createElement("p");
-          p.className = "search-none";
-          p.textContent = "No results for “" + q + "”.";
-          list.appendChild(p);
-        }
+        if (!docs.length && q.trim()) noResults(list, q);
       });
   }
 
@@ -400,9 +431,9 @@
     function run() {
       var q = input.value, my = ++seq;
       if (!q.trim()) { list.textContent = ""; after(null, q); return; }
-      engine.search(q, opts()).then(function (res) {
+      (preview ? previewSearch(q, opts()) : engine.search(q, opts())).then(function (res) {
         if (my !== seq) return;
-        return render(res, list, q).then(function () { if (my === seq) after(res, q); });
+        return (preview ? renderPreview : render)(res, list, q).then(function () { if (my === seq) after(res, q); });
       }).catch(function (err) {
         list.textContent = "Search is unavailable: " + err.message;
       });
@@ -420,7 +451,7 @@
     live(input, popup, function () { return { limit: 8 }; }, function (res, q) {
       popup.hidden = !q.trim();
     });
-    input.addEventListener("focus", function () { engine.init(); });
+    input.addEventListener("focus", function () { if (!preview) engine.init(); });
     input.addEventListener("keydown", function (e) {
       if (e.key === "Escape") { popup.hidden = true; input.blur(); }
     });
@@ -452,7 +483,7 @@
       if (!facets) return;
       facets.textContent = "";
       if (!res) return;
-      var names = Object.keys(res.kinds).sort();
+      var names = Object.keys(res.kinds || {}).sort();
       if (!names.length) return;
       var all = 0;
       names.forEach(function (k) { all += res.kinds[k]; });
