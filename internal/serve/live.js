@@ -2,6 +2,14 @@
 // never part of a built site.
 (() => {
   "use strict";
+
+  // A preview has no static search index: the theme's search client asks
+  // the preview server instead (see kbSearchBackend in search.js).
+  window.kbSearchBackend = (q, opts) => {
+    let u = "/_kb/search?q=" + encodeURIComponent(q) + "&limit=" + (opts.limit || 20);
+    if (opts.kind) u += "&kind=" + encodeURIComponent(opts.kind);
+    return fetch(u).then((r) => (r.ok ? r.json() : r.text().then((t) => { throw new Error(t || String(r.status)); })));
+  };
   const scrollKey = "kb-scroll:" + location.pathname;
   const saved = sessionStorage.getItem(scrollKey);
   if (saved !== null) {

@@ -350,19 +350,9 @@
 
   function hitURL(d) { return base + d.u.replace(/^\//, "") + (d.a ? "#" + d.a : ""); }
 
-  // Under kb serve (its live-reload script is in the page) there is no
-  // static index: the preview server answers the same queries at
-  // /_kb/search, ranked by the same Bleve index the static one comes from.
-  var preview = !!document.querySelector('script[src="/_kb/live.js"]');
-
-  function previewSearch(q, opts) {
-    var u = "/_kb/search?q=" + encodeURIComponent(q) + "&limit=" + (opts.limit || 20) +
-      (opts.kind ? "&kind=" + encodeURIComponent(opts.kind) : "");
-    return fetch(u).then(function (r) {
-      if (!r.ok) return r.text().then(function (t) { throw new Error(t || String(r.status)); });
-      return r.json();
-    });
-  }
+  // A page may bring its own search backend, answering with hits ready to
+  // draw (kb serve's preview does, having no static index).
+  function backend() { return window.kbSearchBackend; }
 
   // hitLink draws one result: title, kind and a snippet that is already
   // escaped HTML with <mark>s.
@@ -384,8 +374,8 @@
     list.appendChild(p);
   }
 
-  // renderPreview draws the preview server's answer.
-  function renderPreview(res, list, q) {
+  // renderReady draws a backend's answer: hits with their snippets.
+  function renderReady(res, list, q) {
     list.textContent = "";
     res.hits.forEach(function (h) {
       list.appendChild(hitLink(base + h.url.replace(/^\//, "") + (h.anchor ? "#" + h.anchor : ""), h.title, h.kind, h.snippet || ""));
@@ -431,9 +421,10 @@
     function run() {
       var q = input.value, my = ++seq;
       if (!q.trim()) { list.textContent = ""; after(null, q); return; }
-      (preview ? previewSearch(q, opts()) : engine.search(q, opts())).then(function (res) {
+      var own = backend();
+      (own ? own(q, opts()) : engine.search(q, opts())).then(function (res) {
         if (my !== seq) return;
-        return (preview ? renderPreview : render)(res, list, q).then(function () { if (my === seq) after(res, q); });
+        return (own ? renderReady : render)(res, list, q).then(function () { if (my === seq) after(res, q); });
       }).catch(function (err) {
         list.textContent = "Search is unavailable: " + err.message;
       });
@@ -451,7 +442,7 @@
     live(input, popup, function () { return { limit: 8 }; }, function (res, q) {
       popup.hidden = !q.trim();
     });
-    input.addEventListener("focus", function () { if (!preview) engine.init(); });
+    input.addEventListener("focus", function () { if (!backend()) engine.init(); });
     input.addEventListener("keydown", function (e) {
       if (e.key === "Escape") { popup.hidden = true; input.blur(); }
     });
@@ -510,10 +501,18 @@
     if (q) { e.preventDefault(); q.focus(); q.select(); }
   });
 
-  if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", function () { setupBox(); setupPage(); });
-  } else {
+  // Set up once the document is parsed and every deferred script has run
+  // (a search backend may come from one of them).
+  var ready = false;
+  function setup() {
+    if (ready) return;
+    ready = true;
     setupBox();
     setupPage();
+  }
+  if (document.readyState === "complete") setup();
+  else {
+    document.addEventListener("DOMContentLoaded", setup);
+    window.addEventListener("load", setup);
   }
 })(this);
