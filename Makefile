@@ -4,7 +4,7 @@ SOURCE  ?= .
 ADDR    ?= 127.0.0.1:1313
 BENCHTIME ?= 3x
 
-.PHONY: build serve test check bench bench-compare fuzz stress vet fmt kb clean
+.PHONY: build serve test check bench bench-go bench-compare fuzz stress vet fmt kb clean
 
 kb:
 	$(GO) build -o bin/kb ./cmd/kb
@@ -33,7 +33,10 @@ fmt:
 	gofmt -w cmd internal themes e2e
 
 ## bench: benchmarks (see README for the figures and how to read them)
-bench:
+## (the Go benchmarks, then the comparison table; about 10 minutes on 2 cores)
+bench: bench-go bench-compare
+
+bench-go:
 	$(GO) test -run '^$$' -bench . -benchmem -benchtime $(BENCHTIME) ./...
 
 ## bench-compare: kb vs Hugo + Pagefind on 1k and 10k synthetic pages; prints a table
