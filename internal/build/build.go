@@ -10,6 +10,7 @@ package build
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io/fs"
 	"log/slog"
@@ -221,7 +222,14 @@ func (g *generation) parse(ctx context.Context) error {
 			opts.Terms = matcher
 		}
 		pp := g.cache.parseBody(g.md, p, opts)
+		pp.opts = opts
 		p.Anchors = anchorsOf(pp)
+		if g.cache == nil {
+			// Every page's syntax tree at once is most of a full build's
+			// memory; it keeps the outline and parses again (cheaply) where
+			// it needs the tree (see tree).
+			pp.doc = pp.doc.Outline()
+		}
 		out[i] = pp
 	})
 	for _, pp := range out {
@@ -242,10 +250,14 @@ func (g *generation) resolveAll(ctx context.Context) ([]site.Edge, diag.List, er
 	}); err != nil {
 		return nil, nil, err
 	}
+	errs := make([]error, len(list))
 	if err := parallel(ctx, len(list), func(i int) {
-		g.cache.refresh(list[i])
+		errs[i] = g.refresh(list[i])
 		list[i].page.Anchors = anchorsOf(list[i])
 	}); err != nil {
+		return nil, nil, err
+	}
+	if err := errors.Join(errs...); err != nil {
 		return nil, nil, err
 	}
 	edges := make([][]site.Edge, len(list))
@@ -259,6 +271,41 @@ func (g *generation) resolveAll(ctx context.Context) ([]site.Edge, diag.List, er
 		allProbs = append(allProbs, probs[i]...)
 	}
 	return all, allProbs, err
+}
+
+// refresh recomputes a page's texts once its references are resolved.
+func (g *generation) refresh(pp *parsed) error {
+	if g.cache != nil {
+		g.cache.refresh(pp)
+		return nil
+	}
+	doc, err := g.tree(pp)
+	if err != nil {
+		return err
+	}
+	doc.RefreshText()
+	pp.doc = doc.Outline()
+	return nil
+}
+
+// tree returns pp's document with its syntax tree, holding what linking
+// wrote into it. A full build keeps only outlines, so it parses the body
+// again: the same source and options give the same references and links,
+// in the same order.
+func (g *generation) tree(pp *parsed) (*markup.Document, error) {
+	if pp.doc.Root != nil {
+		return pp.doc, nil
+	}
+	doc := g.md.Parse(pp.page.Body, pp.opts)
+	if err := doc.Restore(pp.doc); err != nil {
+		return nil, fmt.Errorf("%s: %w", contentPath(pp.page.File), err)
+	}
+	for i, lk := range doc.Links {
+		if t := pp.linkTargets[i]; t.Page != nil {
+			lk.Node.Destination = []byte(g.linker.url(t))
+		}
+	}
+	return doc, nil
 }
 
 // parsedList returns the parsed pages in URL order.
@@ -314,8 +361,13 @@ func (g *generation) write(ctx context.Context, sink Sink) ([]string, error) {
 		}
 		var content string
 		if pp := g.parsed[p]; pp != nil {
-			g.fillPins(pp)
-			html, err := g.cache.renderBody(g.md, pp)
+			doc, err := g.tree(pp)
+			if err != nil {
+				fail(err)
+				return
+			}
+			g.fillPins(p, doc)
+			html, err := g.cache.renderBody(g.md, pp, doc)
 			if err != nil {
 				fail(fmt.Errorf("%s: %w", contentPath(p.File), err))
 				return
@@ -378,11 +430,11 @@ func cmpErr(first, err error) error {
 }
 
 // fillPins gives each permalink its citation and its number of citers.
-func (g *generation) fillPins(pp *parsed) {
-	for _, a := range pp.doc.Anchors {
+func (g *generation) fillPins(p *site.Page, doc *markup.Document) {
+	for _, a := range doc.Anchors {
 		if a.Pin != nil {
-			a.Pin.Cite = pp.page.CiteFor(a.ID)
-			a.Pin.Citers = g.graph.Citers(pp.page, a.ID)
+			a.Pin.Cite = p.CiteFor(a.ID)
+			a.Pin.Citers = g.graph.Citers(p, a.ID)
 		}
 	}
 }

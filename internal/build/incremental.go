@@ -314,11 +314,12 @@ func (c *cache) refresh(pp *parsed) {
 	c.mu.Unlock()
 }
 
-// renderBody renders a page's Markdown, reusing the HTML when neither the
-// document nor anything linking wrote into it changed.
-func (c *cache) renderBody(md *markup.Markdown, pp *parsed) (string, error) {
+// renderBody renders doc, page pp's document with its syntax tree (see
+// generation.tree), reusing the HTML when neither the document nor
+// anything linking wrote into it changed.
+func (c *cache) renderBody(md *markup.Markdown, pp *parsed, doc *markup.Document) (string, error) {
 	if c == nil {
-		return md.RenderString(pp.doc)
+		return md.RenderString(doc)
 	}
 	sum := c.resolvedSum(pp.doc)
 	c.mu.Lock()

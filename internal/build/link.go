@@ -13,7 +13,8 @@ import (
 // parsed is a page's parsed body.
 type parsed struct {
 	page  *site.Page
-	doc   *markup.Document
+	doc   *markup.Document // an outline, without its syntax tree, in a full build
+	opts  markup.ParseOptions
 	lines diag.Lines
 
 	refTargets  []site.Target // per doc.Refs; zero where unresolved
@@ -75,7 +76,9 @@ func (l *linker) resolve(pp *parsed) diag.List {
 	}
 	pp.linkTargets = make([]site.Target, len(pp.doc.Links))
 	for i, lk := range pp.doc.Links {
-		lk.Node.Destination = []byte(lk.Dest) // undo an earlier build's rewrite of a cached document
+		if lk.Node != nil { // nil in an outline, which tree rewrites from linkTargets
+			lk.Node.Destination = []byte(lk.Dest) // undo an earlier build's rewrite of a cached document
+		}
 		t, internal, err := l.site.ResolveLink(pp.page, lk.Dest)
 		if err != nil {
 			probs = append(probs, pp.problem(lk.Offset, err.Error(), hintOf(err)))
@@ -83,7 +86,9 @@ func (l *linker) resolve(pp *parsed) diag.List {
 		}
 		if internal {
 			pp.linkTargets[i] = t
-			lk.Node.Destination = []byte(l.url(t))
+			if lk.Node != nil {
+				lk.Node.Destination = []byte(l.url(t))
+			}
 		}
 	}
 	for _, a := range pp.page.Applies {

@@ -1,6 +1,7 @@
 package markup
 
 import (
+	"errors"
 	"html"
 	"strconv"
 	"strings"
@@ -304,3 +305,39 @@ func inlineOffset(n ast.Node) int {
 }
 
 func itoa(i int) string { return strconv.Itoa(i) }
+
+// Outline returns the document without its syntax tree: what linking, the
+// link graph and search read of it, at a fraction of the memory. It cannot
+// be rendered; to render, parse the source again with the same options and
+// Restore what the caller wrote into the outline's references.
+func (d *Document) Outline() *Document {
+	o := &Document{Source: d.Source, TOC: d.TOC, Sections: d.Sections, Problems: d.Problems,
+		Refs: make([]*Ref, len(d.Refs)), Links: make([]*Link, len(d.Links)), Anchors: make([]Anchor, len(d.Anchors))}
+	for i, r := range d.Refs {
+		o.Refs[i] = &Ref{Target: r.Target, Label: r.Label, Term: r.Term, Offset: r.Offset,
+			FromAnchor: r.FromAnchor, Context: r.Context, Resolved: r.Resolved}
+	}
+	for i, l := range d.Links {
+		c := *l
+		c.Node = nil
+		o.Links[i] = &c
+	}
+	for i, a := range d.Anchors {
+		a.Pin = nil
+		o.Anchors[i] = a
+	}
+	return o
+}
+
+// Restore gives d's references the resolutions written into outline, an
+// outline of a document parsed from the same source with the same options:
+// parsing is deterministic, so their references match one for one.
+func (d *Document) Restore(outline *Document) error {
+	if len(d.Refs) != len(outline.Refs) || len(d.Links) != len(outline.Links) || len(d.Anchors) != len(outline.Anchors) {
+		return errors.New("markup: the document does not match its outline")
+	}
+	for i, r := range d.Refs {
+		r.Resolved = outline.Refs[i].Resolved
+	}
+	return nil
+}

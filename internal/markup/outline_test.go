@@ -1,0 +1,74 @@
+package markup
+
+import (
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"golang.org/x/tools/txtar"
+)
+
+// TestOutlineRestore checks the full build's way of rendering: resolving an
+// outline, then restoring it into a fresh parse of the same source, renders
+// what resolving the parsed document itself does, for every golden case.
+func TestOutlineRestore(t *testing.T) {
+	t.Parallel()
+	files, err := filepath.Glob("testdata/render/*.txtar")
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no golden cases: %v", err)
+	}
+	md := New(Options{})
+	opts := ParseOptions{Terms: NewTerms([]Term{{ID: "term-cl", Phrases: []string{"close links"}}}), SelfID: "self"}
+	resolve := func(d *Document) {
+		for _, r := range d.Refs {
+			r.Resolved = Resolved{URL: "/ref/" + r.Target + "/", Title: "Title of " + r.Target, Preview: "Preview of " + r.Target}
+		}
+	}
+	for _, file := range files {
+		t.Run(strings.TrimSuffix(filepath.Base(file), ".txtar"), func(t *testing.T) {
+			t.Parallel()
+			ar, err := txtar.ParseFile(file)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var in []byte
+			for _, f := range ar.Files {
+				if f.Name == "in.md" {
+					in = f.Data
+				}
+			}
+			doc := md.Parse(in, opts)
+			resolve(doc)
+			want, err := md.RenderString(doc)
+			if err != nil {
+				t.Fatal(err)
+			}
+
+			outline := md.Parse(in, opts).Outline()
+			if outline.Root != nil {
+				t.Fatal("outline keeps the syntax tree")
+			}
+			resolve(outline)
+			again := md.Parse(in, opts)
+			if err := again.Restore(outline); err != nil {
+				t.Fatal(err)
+			}
+			got, err := md.RenderString(again)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got != want {
+				t.Errorf("restored render differs:\n got %q\nwant %q", got, want)
+			}
+		})
+	}
+}
+
+func TestRestoreMismatch(t *testing.T) {
+	t.Parallel()
+	md := New(Options{})
+	outline := md.Parse([]byte("See [[a]] and [[b]]."), ParseOptions{}).Outline()
+	if err := md.Parse([]byte("See [[a]]."), ParseOptions{}).Restore(outline); err == nil {
+		t.Error("Restore of a different document's outline: no error")
+	}
+}
