@@ -24,12 +24,10 @@ import (
 	"github.com/fsnotify/fsnotify"
 )
 
-// Trees are the folders of a site that are watched recursively; Files are
-// the files at its top that are watched.
-var (
-	Trees = []string{"content", "themes", "static"}
-	Files = []string{"kb.yaml"}
-)
+// watchedTrees are the folders of a site that are watched recursively;
+// watchedFiles are the files at its top that are watched.
+func watchedTrees() []string { return []string{"content", "themes", "static"} }
+func watchedFiles() []string { return []string{"kb.yaml"} }
 
 // Batch is a set of changed paths, slash-separated and relative to the
 // site directory, sorted. Overflow means events were lost (the kernel's
@@ -86,7 +84,7 @@ func New(root string, opts Options) (*Watcher, error) {
 		fsw.Close()
 		return nil, err
 	}
-	for _, t := range Trees {
+	for _, t := range watchedTrees() {
 		if err := w.addTree(filepath.Join(root, t)); err != nil {
 			fsw.Close()
 			return nil, err
@@ -251,9 +249,9 @@ func (w *Watcher) relevant(name string) (string, bool) {
 	rel = filepath.ToSlash(rel)
 	top, _, nested := strings.Cut(rel, "/")
 	if !nested {
-		return rel, slices.Contains(Files, rel) || slices.Contains(Trees, rel)
+		return rel, slices.Contains(watchedFiles(), rel) || slices.Contains(watchedTrees(), rel)
 	}
-	if !slices.Contains(Trees, top) {
+	if !slices.Contains(watchedTrees(), top) {
 		return "", false
 	}
 	for part := range strings.SplitSeq(rel, "/") {
