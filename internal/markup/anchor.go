@@ -7,7 +7,6 @@ import (
 
 	"github.com/yuin/goldmark/ast"
 	"github.com/yuin/goldmark/parser"
-	"github.com/yuin/goldmark/renderer"
 	"github.com/yuin/goldmark/text"
 	"github.com/yuin/goldmark/util"
 )
@@ -84,12 +83,6 @@ func (pinTransformer) Transform(doc *ast.Document, reader text.Reader, _ parser.
 		}
 		return ast.WalkContinue, nil
 	})
-}
-
-type pinRenderer struct{}
-
-func (pinRenderer) RegisterFuncs(reg renderer.NodeRendererFuncRegisterer) {
-	reg.Register(KindPin, renderPin)
 }
 
 func renderPin(w util.BufWriter, _ []byte, node ast.Node, entering bool) (ast.WalkStatus, error) {

@@ -42,9 +42,7 @@ type Markdown struct {
 func New(opts Options) *Markdown {
 	rendererOpts := []renderer.Option{
 		renderer.WithNodeRenderers(
-			util.Prioritized(refRenderer{}, 100),
-			util.Prioritized(calloutRenderer{}, 100),
-			util.Prioritized(pinRenderer{}, 100),
+			util.Prioritized(nodeRenderers{}, 100),
 		),
 	}
 	if opts.RawHTML {
@@ -74,6 +72,15 @@ func New(opts Options) *Markdown {
 		goldmark.WithRendererOptions(rendererOpts...),
 	)
 	return &Markdown{md: md}
+}
+
+// nodeRenderers draws kb's own nodes: references, callouts and permalinks.
+type nodeRenderers struct{}
+
+func (nodeRenderers) RegisterFuncs(reg renderer.NodeRendererFuncRegisterer) {
+	reg.Register(KindRef, renderRef)
+	reg.Register(KindCallout, renderCallout)
+	reg.Register(KindPin, renderPin)
 }
 
 // ParseOptions are per-document inputs to parsing.

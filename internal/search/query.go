@@ -134,7 +134,7 @@ func scanWord(s string) (text string, n int) {
 		}
 		if r == '\\' && i+1 < len(s) {
 			i++
-			r, size = utf8.DecodeRuneInString(s[i:])
+			_, size = utf8.DecodeRuneInString(s[i:])
 		}
 		b.WriteString(s[i : i+size])
 		i += size

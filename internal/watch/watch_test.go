@@ -99,7 +99,6 @@ func TestDebounce(t *testing.T) {
 		}
 
 		// A stream with no quiet moment is cut at maxLag.
-		start = time.Now()
 		var got []Batch
 		for i := range 30 {
 			in <- change{path: fmt.Sprintf("content/%d.md", i)}
