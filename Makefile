@@ -26,8 +26,11 @@ test: vet
 	@test -z "$$(gofmt -l cmd internal themes e2e)" || { echo "gofmt needed:"; gofmt -l cmd internal themes e2e; exit 1; }
 	$(GO) test -count=1 ./...
 
+STATICCHECK ?= honnef.co/go/tools/cmd/staticcheck@v0.8.2
+
 vet:
 	$(GO) vet ./...
+	$(GO) run $(STATICCHECK) ./...
 
 fmt:
 	gofmt -w cmd internal themes e2e
