@@ -74,8 +74,9 @@ type generation struct {
 	renderSite *render.Site
 	theme      *render.Theme
 	md         *markup.Markdown
-	cache      *cache // nil outside a Builder
-	plan       *plan  // what to render again; nil outside a Builder
+	cache      *cache    // nil outside a Builder
+	plan       *plan     // what to render again; nil outside a Builder
+	relinked   *relinked // what linking made again; nil: everything
 }
 
 // Generate builds the site from fsys (the site directory) into sink. It
@@ -135,12 +136,12 @@ func generate(ctx context.Context, fsys fs.FS, opts Options, sink Sink, c *cache
 	if err := g.parse(ctx); err != nil {
 		return nil, err
 	}
-	edges, probs, err := g.resolveAll(ctx)
+	graph, probs, err := g.linkPages(ctx)
 	if err != nil {
 		return nil, err
 	}
 	res.Problems = append(res.Problems, probs...)
-	g.graph = site.NewGraph(edges)
+	g.graph = graph
 	g.related = sync.OnceValue(func() *site.Relatedness { return site.NewRelatedness(g.graph, g.tags) })
 	res.Problems = res.Problems.Sort()
 	if len(res.Problems) > 0 {
@@ -223,7 +224,9 @@ func (g *generation) parse(ctx context.Context) error {
 		}
 		pp := g.cache.parseBody(g.md, p, opts)
 		pp.opts = opts
-		p.Anchors = anchorsOf(pp)
+		if !pp.kept {
+			p.Anchors = anchorsOf(pp)
+		}
 		if g.cache == nil {
 			// Every page's syntax tree at once is most of a full build's
 			// memory; it keeps the outline and parses again (cheaply) where
@@ -240,37 +243,57 @@ func (g *generation) parse(ctx context.Context) error {
 	return err
 }
 
-// resolveAll resolves every page's references, then, with every title
-// known, refreshes the pages' texts and collects the link graph's edges.
-func (g *generation) resolveAll(ctx context.Context) ([]site.Edge, diag.List, error) {
+// linkPages resolves every page's references and makes the link graph; a
+// Builder's cache does only what changed (see relink.go).
+func (g *generation) linkPages(ctx context.Context) (*site.Graph, diag.List, error) {
+	if g.cache != nil {
+		return g.cache.link(ctx, g)
+	}
 	list := g.parsedList()
-	probs := make([]diag.List, len(list))
-	if err := parallel(ctx, len(list), func(i int) {
-		probs[i] = g.linker.resolve(list[i])
-	}); err != nil {
+	probs, err := g.resolvePages(ctx, list)
+	if err != nil || len(probs) > 0 {
+		return nil, probs, err
+	}
+	if err := g.refreshPages(ctx, list); err != nil {
 		return nil, nil, err
 	}
+	edges, err := g.edgesOf(ctx, list)
+	if err != nil {
+		return nil, nil, err
+	}
+	return site.NewGraph(slices.Concat(edges...)), nil, nil
+}
+
+// resolvePages resolves the references and links of pages.
+func (g *generation) resolvePages(ctx context.Context, list []*parsed) (diag.List, error) {
+	probs := make([]diag.List, len(list))
+	err := parallel(ctx, len(list), func(i int) {
+		probs[i] = g.linker.resolve(list[i])
+	})
+	return slices.Concat(probs...), err
+}
+
+// refreshPages recomputes the texts of pages whose references are
+// resolved, and their anchors, which are made of those texts.
+func (g *generation) refreshPages(ctx context.Context, list []*parsed) error {
 	errs := make([]error, len(list))
 	if err := parallel(ctx, len(list), func(i int) {
 		errs[i] = g.refresh(list[i])
 		list[i].page.Anchors = anchorsOf(list[i])
 	}); err != nil {
-		return nil, nil, err
+		return err
 	}
-	if err := errors.Join(errs...); err != nil {
-		return nil, nil, err
-	}
+	return errors.Join(errs...)
+}
+
+// edgesOf returns the graph edges of pages, once every page's texts are
+// final.
+func (g *generation) edgesOf(ctx context.Context, list []*parsed) ([][]site.Edge, error) {
 	edges := make([][]site.Edge, len(list))
 	err := parallel(ctx, len(list), func(i int) {
 		edges[i] = g.linker.edges(list[i])
 	})
-	var all []site.Edge
-	var allProbs diag.List
-	for i := range list {
-		all = append(all, edges[i]...)
-		allProbs = append(allProbs, probs[i]...)
-	}
-	return all, allProbs, err
+	return edges, err
 }
 
 // refresh recomputes a page's texts once its references are resolved.

@@ -263,4 +263,8 @@ func (c *cache) commit(files map[string][]byte) {
 		c.global, c.states, c.fronts, c.published = pl.global, pl.pages, pl.fronts, pl.published
 	}
 	c.next = nil
+	if c.nextLinks != nil {
+		c.links, c.nextLinks = c.nextLinks, nil
+		clear(c.unsettled)
+	}
 }

@@ -23,9 +23,9 @@ import (
 // Builder rebuilds one site again and again for the preview server, doing
 // only the work an edit calls for: files whose bytes did not change are not
 // parsed again, pages whose inputs did not change are not rendered again,
-// and only output files whose bytes changed are reported. Linking runs in
-// full every time (it is cheap, and it is what makes a term page, a title
-// or an anchor changed in one file show in every page that depends on it).
+// and only output files whose bytes changed are reported. Linking, too,
+// redoes only the pages whose references can land differently (see
+// relink.go).
 //
 // Its output always equals Generate's for the same tree, byte for byte.
 // A Builder is safe for concurrent use; builds run one at a time.
@@ -129,6 +129,12 @@ type cache struct {
 	fronts    map[*site.Page]uint64
 	published map[string][]byte
 	next      *plan // the current build's, until it succeeds
+
+	// The last good build's linking (see relink.go), the current build's
+	// until it succeeds, and the pages linked since the last good build,
+	// whose documents may hold a newer state than it.
+	links, nextLinks *linkState
+	unsettled        map[string]bool
 }
 
 type cachedPage struct {
@@ -174,7 +180,8 @@ type cachedOut struct {
 
 func newCache() *cache {
 	return &cache{seed: maphash.MakeSeed(), pages: map[string]cachedPage{}, bodies: map[string]cachedBody{},
-		html: map[string]cachedHTML{}, texts: map[string]cachedText{}, output: map[string]cachedOut{}, sources: map[string]cachedSource{}, docs: map[string]cachedDocs{}}
+		html: map[string]cachedHTML{}, texts: map[string]cachedText{}, output: map[string]cachedOut{}, sources: map[string]cachedSource{}, docs: map[string]cachedDocs{},
+		unsettled: map[string]bool{}}
 }
 
 // parsePage is site.ParsePage, skipped when the file's bytes are unchanged.
@@ -237,7 +244,8 @@ func (c *cache) parseBody(md *markup.Markdown, p *site.Page, opts markup.ParseOp
 	e, ok := c.bodies[p.File]
 	c.mu.Unlock()
 	// The same page (same file bytes) needs no comparing of bodies.
-	if !ok || e.noTerms != noTerms || e.page != p && (e.id != p.ID || !bytes.Equal(e.body, p.Body)) {
+	kept := ok && e.noTerms == noTerms && e.page == p
+	if !kept && (!ok || e.noTerms != noTerms || e.id != p.ID || !bytes.Equal(e.body, p.Body)) {
 		c.parsed.Add(1)
 		e = cachedBody{id: p.ID, body: p.Body, noTerms: noTerms, doc: md.Parse(p.Body, opts), line: diag.NewLines(p.Body)}
 	}
@@ -245,7 +253,7 @@ func (c *cache) parseBody(md *markup.Markdown, p *site.Page, opts markup.ParseOp
 	c.mu.Lock()
 	c.bodies[p.File] = e
 	c.mu.Unlock()
-	return &parsed{page: p, doc: e.doc, lines: e.line}
+	return &parsed{page: p, doc: e.doc, lines: e.line, kept: kept}
 }
 
 // loadTheme loads the theme again only when its files changed.
@@ -406,6 +414,7 @@ func (c *cache) begin() {
 	c.rendered.Store(0)
 	c.seen = map[string]bool{}
 	c.next = nil
+	c.nextLinks = nil
 }
 
 // sweep forgets the files and outputs a successful build no longer has.

@@ -17,9 +17,11 @@ import (
 )
 
 // propertySite is the starting tree of the incremental property test: a
-// provision with paragraph anchors, a term, a scenario applying the
-// provision (whose preview of that provision shows only in the scenario
-// box, not in its body), sections, tags and a theme override.
+// provision with paragraph anchors, one of whose paragraphs names the
+// term page (so its title shows in the previews of that paragraph's
+// citers), a term, a scenario applying the provision (whose
+// preview of that provision shows only in the scenario box, not in its
+// body), sections, tags and a theme override.
 const propertySite = `
 -- kb.yaml --
 title: Property site
@@ -41,6 +43,8 @@ summary: "The first provision."
 {#p1} A firm needs a licence.
 
 {#p2} A widget is not a licence.
+
+{#p3} As [[term-widget]] shows, the rule has a scope.
 -- content/law/prov-b.md --
 ---
 id: prov-b
@@ -52,7 +56,7 @@ summary: "The second provision, citing [[PS Art. A(1)]]."
 ---
 ## Scope {#scope}
 
-See [[PS Art. A(2)]] and [the first](prov-a.md).
+See [[PS Art. A(2)]], [[PS Art. A(3)]] and [the first](prov-a.md).
 -- content/terms/widget.md --
 ---
 id: term-widget

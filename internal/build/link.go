@@ -16,6 +16,9 @@ type parsed struct {
 	doc   *markup.Document // an outline, without its syntax tree, in a full build
 	opts  markup.ParseOptions
 	lines diag.Lines
+	// kept is set when the page and its document are those of the last
+	// parse, whose anchors the page still holds.
+	kept bool
 
 	refTargets  []site.Target // per doc.Refs; zero where unresolved
 	linkTargets []site.Target // per doc.Links; zero where external or unresolved

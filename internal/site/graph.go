@@ -223,3 +223,59 @@ func (r *Relatedness) Related(p *Page, n int) []*Page {
 	r.scratch.Put(sc)
 	return out
 }
+
+// Update returns the graph with the out-edges of some pages replaced,
+// equal to NewGraph of the edges that remain and the new ones, and the
+// pages whose in-edges changed. from lists the pages whose edges go, as
+// g knows them; edges are their new out-edges, in any order, and may name
+// a page by a new pointer (an edited file makes a new page), provided
+// every page with an edge to or from such a page is in from. g is left as
+// it was: the lists that do not change are shared.
+func (g *Graph) Update(from []*Page, edges []Edge) (*Graph, []*Page) {
+	ng := &Graph{in: maps.Clone(g.in), out: maps.Clone(g.out)}
+	gone := make(map[*Page]bool, len(from))
+	touched := map[*Page]bool{}
+	for _, p := range from {
+		gone[p] = true
+		for _, e := range g.out[p] {
+			touched[e.To] = true
+		}
+		delete(ng.out, p)
+	}
+	bySource := map[*Page][]Edge{}
+	for _, e := range edges {
+		bySource[e.From] = append(bySource[e.From], e)
+	}
+	added := map[*Page][]Edge{}
+	for p, es := range bySource {
+		// Repeated edges come from one page: keep the first, as NewGraph does.
+		slices.SortStableFunc(es, compareEdges)
+		es = slices.CompactFunc(es, func(a, b Edge) bool { return compareEdges(a, b) == 0 })
+		es = slices.DeleteFunc(es, func(e Edge) bool { return e.From == e.To })
+		if len(es) > 0 {
+			ng.out[p] = es
+		}
+		for _, e := range es {
+			added[e.To] = append(added[e.To], e)
+			touched[e.To] = true
+		}
+	}
+	changed := make([]*Page, 0, len(touched))
+	for t := range touched {
+		var in []Edge
+		for _, e := range g.in[t] {
+			if !gone[e.From] {
+				in = append(in, e)
+			}
+		}
+		in = append(in, added[t]...)
+		slices.SortFunc(in, compareEdges)
+		if len(in) == 0 {
+			delete(ng.in, t)
+		} else {
+			ng.in[t] = in
+		}
+		changed = append(changed, t)
+	}
+	return ng, changed
+}

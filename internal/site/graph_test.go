@@ -100,3 +100,78 @@ func urls(pages []*Page) []string {
 	}
 	return out
 }
+
+// TestGraphUpdateEqualsNewGraph checks Update against its definition:
+// NewGraph of the edges kept and the new ones, on random graphs, with
+// repeated edges, self-edges and pages replaced by new pointers.
+func TestGraphUpdateEqualsNewGraph(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 9))
+	anchors := []string{"", "p1", "p2"}
+	for round := range 300 {
+		pages := make([]*Page, 2+rng.IntN(8))
+		for i := range pages {
+			pages[i] = &Page{URL: fmt.Sprintf("/p%d/", i)}
+		}
+		edge := func(from, to *Page) Edge {
+			return Edge{From: from, FromAnchor: anchors[rng.IntN(3)], To: to, ToAnchor: anchors[rng.IntN(3)], Context: fmt.Sprint(rng.IntN(3))}
+		}
+		var before []Edge
+		for range rng.IntN(30) {
+			before = append(before, edge(pages[rng.IntN(len(pages))], pages[rng.IntN(len(pages))]))
+		}
+		g := NewGraph(before)
+		// Replace some pages by new pointers; every page linked with one
+		// must then be among those whose edges are redone.
+		now := slices.Clone(pages)
+		redo := map[*Page]bool{}
+		for i, p := range pages {
+			if rng.IntN(4) == 0 {
+				now[i] = &Page{URL: p.URL}
+				redo[p] = true
+				for _, e := range before {
+					if e.To == p {
+						redo[e.From] = true
+					}
+				}
+			}
+			if rng.IntN(3) == 0 {
+				redo[p] = true
+			}
+		}
+		newOf := map[*Page]*Page{}
+		for i, p := range pages {
+			newOf[p] = now[i]
+		}
+		var from []*Page
+		var kept, fresh []Edge
+		for _, e := range before {
+			if !redo[e.From] {
+				kept = append(kept, e)
+			}
+		}
+		for _, p := range pages {
+			if !redo[p] {
+				continue
+			}
+			from = append(from, p)
+			for range rng.IntN(6) {
+				fresh = append(fresh, edge(newOf[p], now[rng.IntN(len(now))]))
+			}
+		}
+		got, changed := g.Update(from, slices.Clone(fresh))
+		want := NewGraph(append(kept, fresh...))
+		for _, p := range append(slices.Clone(pages), now...) {
+			if !slices.Equal(got.In(p), want.In(p)) || !slices.Equal(got.Out(p), want.Out(p)) {
+				t.Fatalf("round %d: %s: Update gives in %v out %v; NewGraph gives in %v out %v", round, p.URL, got.In(p), got.Out(p), want.In(p), want.Out(p))
+			}
+			if !slices.Equal(g.In(p), NewGraph(before).In(p)) {
+				t.Fatalf("round %d: Update changed the graph it was called on", round)
+			}
+		}
+		for _, p := range now {
+			if !slices.Equal(want.In(p), NewGraph(before).In(p)) && !slices.Contains(changed, p) {
+				t.Fatalf("round %d: %s's in-edges changed but it is not reported", round, p.URL)
+			}
+		}
+	}
+}

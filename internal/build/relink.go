@@ -1,0 +1,322 @@
+package build
+
+import (
+	"context"
+	"hash/maphash"
+	"maps"
+	"slices"
+	"strings"
+	"unsafe"
+
+	"kb/internal/diag"
+	"kb/internal/markup"
+	"kb/internal/site"
+)
+
+// A Builder links incrementally too. Resolving a reference reads, of the
+// page it lands on, only its address, front matter and anchors: its facts.
+// So a page is resolved again only when its page or body is new, or the
+// facts of a page it refers to changed; its graph edges (and the previews
+// they carry) are made again, in addition, when a target's facts changed
+// once texts were refreshed, or a target is a new page object. What
+// changes which page a reference finds — a page added, removed or moved,
+// an id or cite key changed, the base path — links everything again.
+
+// linkState is what linking made of the last good build.
+type linkState struct {
+	structure  uint64
+	site       *site.Site
+	facts      map[string]pageFacts   // by URL
+	records    map[string]*linkRecord // by URL, of pages with a body
+	dependents map[string][]string    // by URL: the pages referring to it
+	graph      *site.Graph
+}
+
+// pageFacts identifies what a reference to a page reads of it.
+type pageFacts struct {
+	anchors []site.Anchor // the anchors summed, to know them unchanged
+	sum     uint64
+}
+
+// linkRecord is what linking made of one page.
+type linkRecord struct {
+	page        *site.Page
+	doc         *markup.Document
+	refTargets  []site.Target
+	linkTargets []site.Target
+	edges       []site.Edge
+	targets     []string // URLs of the pages it refers to, "applies" included
+}
+
+// relinked says which pages a build linked again; a nil *relinked: all.
+type relinked struct {
+	pages map[*site.Page]bool // pages whose edges, and texts, were made again
+	cited map[string]bool     // URLs of the pages whose citers changed
+}
+
+// body reports whether p's rendered body may differ from the last good
+// build's: its references, links or the citer counts of its pins changed.
+func (r *relinked) body(p *site.Page) bool {
+	return r == nil || r.pages[p] || r.cited[p.URL]
+}
+
+// edges reports whether p's edges may differ from the last good build's.
+func (r *relinked) edges(p *site.Page) bool {
+	return r == nil || r.pages[p]
+}
+
+// link resolves references and makes the graph, for the pages an edit
+// calls for.
+func (c *cache) link(ctx context.Context, g *generation) (*site.Graph, diag.List, error) {
+	list := g.parsedList()
+	old := c.links
+	next := &linkState{structure: c.structureSum(g), site: g.site}
+	if old == nil || old.structure != next.structure {
+		return c.linkAll(ctx, g, list, next)
+	}
+	next.facts = maps.Clone(old.facts)
+	next.records = maps.Clone(old.records)
+	next.dependents = old.dependents
+
+	at := func(url string) *parsed {
+		if p := g.site.ByURL(url); p != nil {
+			return g.parsed[p]
+		}
+		return nil
+	}
+	resolve := map[*parsed]bool{}
+	for u := range c.unsettled {
+		if pp := at(u); pp != nil {
+			resolve[pp] = true
+		}
+	}
+	for _, pp := range list {
+		if r := old.records[pp.page.URL]; r == nil || r.page != pp.page || r.doc != pp.doc {
+			resolve[pp] = true
+		}
+	}
+	var replaced []string
+	for _, p := range g.site.Pages {
+		isNew := old.site.ByURL(p.URL) != p
+		if isNew {
+			replaced = append(replaced, p.URL)
+		}
+		if f, ok := old.facts[p.URL]; !ok || isNew || !sameAnchors(f.anchors, p.Anchors) {
+			nf := c.factsOf(p)
+			next.facts[p.URL] = nf
+			if !ok || nf.sum != f.sum {
+				for _, d := range old.dependents[p.URL] {
+					if pp := at(d); pp != nil {
+						resolve[pp] = true
+					}
+				}
+			}
+		}
+	}
+
+	relist := sortedParsed(resolve)
+	for _, pp := range relist {
+		c.unsettled[pp.page.URL] = true
+	}
+	probs, err := g.resolvePages(ctx, relist)
+	if err != nil || len(probs) > 0 {
+		return nil, probs, err
+	}
+	if err := g.refreshPages(ctx, relist); err != nil {
+		return nil, nil, err
+	}
+
+	// Pages whose edges are made again: those resolved, and those
+	// referring to a page whose facts changed with its texts, or that is
+	// a new object.
+	redo := maps.Clone(resolve)
+	for _, pp := range relist {
+		nf := c.factsOf(pp.page)
+		next.facts[pp.page.URL] = nf
+		if nf.sum != old.facts[pp.page.URL].sum {
+			for _, d := range old.dependents[pp.page.URL] {
+				if dp := at(d); dp != nil {
+					redo[dp] = true
+				}
+			}
+		}
+	}
+	for _, u := range replaced {
+		for _, d := range old.dependents[u] {
+			if dp := at(d); dp != nil {
+				redo[dp] = true
+			}
+		}
+	}
+	for _, pp := range list {
+		if !redo[pp] {
+			r := old.records[pp.page.URL]
+			pp.refTargets, pp.linkTargets = r.refTargets, r.linkTargets
+		} else if !resolve[pp] {
+			r := old.records[pp.page.URL]
+			pp.refTargets, pp.linkTargets = retarget(g.site, r.refTargets), retarget(g.site, r.linkTargets)
+		}
+	}
+	edgeList := sortedParsed(redo)
+	for _, pp := range edgeList {
+		c.unsettled[pp.page.URL] = true
+	}
+	edges, err := g.edgesOf(ctx, edgeList)
+	if err != nil {
+		return nil, nil, err
+	}
+
+	var from []*site.Page
+	changedDeps := false
+	for i, pp := range edgeList {
+		u := pp.page.URL
+		rec := c.record(g, pp, edges[i])
+		if o := old.records[u]; o != nil {
+			from = append(from, o.page)
+			changedDeps = changedDeps || !slices.Equal(o.targets, rec.targets)
+		} else {
+			changedDeps = true
+		}
+		next.records[u] = rec
+	}
+	if changedDeps {
+		next.dependents = dependentsOf(next.records)
+	}
+	graph, cited := old.graph.Update(from, slices.Concat(edges...))
+	next.graph = graph
+	c.nextLinks = next
+
+	g.relinked = &relinked{pages: make(map[*site.Page]bool, len(edgeList)), cited: make(map[string]bool, len(cited))}
+	for _, pp := range edgeList {
+		g.relinked.pages[pp.page] = true
+	}
+	for _, p := range cited {
+		g.relinked.cited[p.URL] = true
+	}
+	return graph, nil, nil
+}
+
+// linkAll links every page, and records it all for the next build.
+func (c *cache) linkAll(ctx context.Context, g *generation, list []*parsed, next *linkState) (*site.Graph, diag.List, error) {
+	for _, pp := range list {
+		c.unsettled[pp.page.URL] = true
+	}
+	probs, err := g.resolvePages(ctx, list)
+	if err != nil || len(probs) > 0 {
+		return nil, probs, err
+	}
+	if err := g.refreshPages(ctx, list); err != nil {
+		return nil, nil, err
+	}
+	edges, err := g.edgesOf(ctx, list)
+	if err != nil {
+		return nil, nil, err
+	}
+	next.facts = make(map[string]pageFacts, len(g.site.Pages))
+	for _, p := range g.site.Pages {
+		next.facts[p.URL] = c.factsOf(p)
+	}
+	next.records = make(map[string]*linkRecord, len(list))
+	for i, pp := range list {
+		next.records[pp.page.URL] = c.record(g, pp, edges[i])
+	}
+	next.dependents = dependentsOf(next.records)
+	next.graph = site.NewGraph(slices.Concat(edges...))
+	c.nextLinks = next
+	return next.graph, nil, nil
+}
+
+// record keeps what linking made of page pp.
+func (c *cache) record(g *generation, pp *parsed, edges []site.Edge) *linkRecord {
+	r := &linkRecord{page: pp.page, doc: pp.doc, refTargets: pp.refTargets, linkTargets: pp.linkTargets, edges: edges}
+	add := func(t site.Target) {
+		if t.Page != nil && !slices.Contains(r.targets, t.Page.URL) {
+			r.targets = append(r.targets, t.Page.URL)
+		}
+	}
+	for _, t := range pp.refTargets {
+		add(t)
+	}
+	for _, t := range pp.linkTargets {
+		add(t)
+	}
+	for _, a := range pp.page.Applies {
+		if t, _, err := g.linker.resolveApplies(a); err == nil {
+			add(t)
+		}
+	}
+	slices.Sort(r.targets)
+	return r
+}
+
+// dependentsOf indexes records by the pages they refer to.
+func dependentsOf(records map[string]*linkRecord) map[string][]string {
+	out := map[string][]string{}
+	for u, r := range records {
+		for _, t := range r.targets {
+			out[t] = append(out[t], u)
+		}
+	}
+	return out
+}
+
+// retarget points targets at the site's page objects of the same URLs.
+func retarget(s *site.Site, targets []site.Target) []site.Target {
+	out := make([]site.Target, len(targets))
+	for i, t := range targets {
+		out[i] = t
+		if t.Page != nil {
+			out[i].Page = s.ByURL(t.Page.URL)
+		}
+	}
+	return out
+}
+
+// factsOf sums what resolving a reference to p reads of it.
+func (c *cache) factsOf(p *site.Page) pageFacts {
+	var h maphash.Hash
+	h.SetSeed(c.seed)
+	for _, s := range [...]string{p.URL, p.Title, p.Kind, p.Summary, p.Cite} {
+		h.WriteString(s)
+		h.WriteByte(0)
+	}
+	for _, a := range p.Anchors {
+		h.WriteString(a.ID)
+		h.WriteByte(0)
+		h.WriteString(a.Label)
+		h.WriteByte(0)
+		h.WriteString(a.Text)
+		h.WriteByte(1)
+	}
+	return pageFacts{anchors: p.Anchors, sum: h.Sum64()}
+}
+
+// structureSum sums what decides which page a reference finds: every
+// page's address, file, id and cite key, and the base path.
+func (c *cache) structureSum(g *generation) uint64 {
+	var h maphash.Hash
+	h.SetSeed(c.seed)
+	h.WriteString(g.basePath)
+	for _, p := range g.site.Pages {
+		for _, s := range [...]string{p.URL, p.File, p.ID, p.Cite} {
+			h.WriteByte(0)
+			h.WriteString(s)
+		}
+	}
+	return h.Sum64()
+}
+
+// sameAnchors reports whether a and b are the same slice.
+func sameAnchors(a, b []site.Anchor) bool {
+	return len(a) == len(b) && unsafe.SliceData(a) == unsafe.SliceData(b)
+}
+
+// sortedParsed lists a set of pages in URL order.
+func sortedParsed(set map[*parsed]bool) []*parsed {
+	list := make([]*parsed, 0, len(set))
+	for pp := range set {
+		list = append(list, pp)
+	}
+	slices.SortFunc(list, func(a, b *parsed) int { return strings.Compare(a.page.URL, b.page.URL) })
+	return list
+}
