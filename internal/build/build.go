@@ -384,16 +384,13 @@ func (g *generation) write(ctx context.Context, sink Sink) ([]string, error) {
 		}
 		var content string
 		if pp := g.parsed[p]; pp != nil {
-			doc, err := g.tree(pp)
-			if err != nil {
-				fail(err)
-				return
-			}
-			g.fillPins(p, doc)
-			html, err := g.cache.renderBody(g.md, pp, doc)
-			if err != nil {
-				fail(fmt.Errorf("%s: %w", contentPath(p.File), err))
-				return
+			html, ok := g.plan.body(g.cache, g, p, pp)
+			if !ok {
+				var err error
+				if html, err = g.renderContent(p, pp); err != nil {
+					fail(err)
+					return
+				}
 			}
 			content = html
 		}
@@ -445,6 +442,20 @@ func (g *generation) write(ctx context.Context, sink Sink) ([]string, error) {
 	return files, nil
 }
 
+// renderContent renders page p's body, pp.
+func (g *generation) renderContent(p *site.Page, pp *parsed) (string, error) {
+	doc, err := g.tree(pp)
+	if err != nil {
+		return "", err
+	}
+	g.fillPins(p, doc)
+	html, err := g.cache.renderBody(g.md, pp, doc)
+	if err != nil {
+		return "", fmt.Errorf("%s: %w", contentPath(p.File), err)
+	}
+	return html, nil
+}
+
 func cmpErr(first, err error) error {
 	if first != nil {
 		return first
@@ -469,31 +480,39 @@ func outputPath(url string) string {
 
 // docs returns the search documents: one per section of every page.
 func (g *generation) docs() []Doc {
+	list := g.parsedList()
+	each := make([][]Doc, len(list))
+	for i, pp := range list {
+		each[i] = g.pageDocs(pp)
+	}
+	return slices.Concat(each...)
+}
+
+// pageDocs returns the search documents of one page, reused from the last
+// build when neither the page nor its document's texts changed.
+func (g *generation) pageDocs(pp *parsed) []Doc {
+	p := pp.page
+	c := g.cache
+	if c != nil {
+		if e, ok := c.docs[p.File]; ok && e.page == p && e.doc == pp.doc && e.textSum == pp.textSum {
+			return e.docs
+		}
+	}
 	var out []Doc
-	for _, pp := range g.parsedList() {
-		p := pp.page
-		if c := g.cache; c != nil {
-			if e, ok := c.docs[p.File]; ok && e.page == p && e.doc == pp.doc && e.textSum == pp.textSum {
-				out = append(out, e.docs...)
-				continue
-			}
+	for _, s := range pp.doc.Sections {
+		d := Doc{ID: p.URL, URL: p.URL, Anchor: s.Anchor, Title: p.Title, Kind: p.Kind, Tags: p.Tags,
+			Cite: p.CiteFor(s.Anchor), AsOf: p.AsOf, Summary: p.Summary, Body: s.Text}
+		if s.Anchor != "" {
+			d.ID += "#" + s.Anchor
+			d.Title += " › " + s.Title
 		}
-		start := len(out)
-		for _, s := range pp.doc.Sections {
-			d := Doc{ID: p.URL, URL: p.URL, Anchor: s.Anchor, Title: p.Title, Kind: p.Kind, Tags: p.Tags,
-				Cite: p.CiteFor(s.Anchor), AsOf: p.AsOf, Summary: p.Summary, Body: s.Text}
-			if s.Anchor != "" {
-				d.ID += "#" + s.Anchor
-				d.Title += " › " + s.Title
-			}
-			out = append(out, d)
-		}
-		if len(pp.doc.Sections) == 0 {
-			out = append(out, Doc{ID: p.URL, URL: p.URL, Title: p.Title, Kind: p.Kind, Tags: p.Tags, Cite: p.Cite, AsOf: p.AsOf, Summary: p.Summary})
-		}
-		if c := g.cache; c != nil {
-			c.docs[p.File] = cachedDocs{page: p, doc: pp.doc, textSum: pp.textSum, docs: slices.Clone(out[start:])}
-		}
+		out = append(out, d)
+	}
+	if len(pp.doc.Sections) == 0 {
+		out = append(out, Doc{ID: p.URL, URL: p.URL, Title: p.Title, Kind: p.Kind, Tags: p.Tags, Cite: p.Cite, AsOf: p.AsOf, Summary: p.Summary})
+	}
+	if c != nil {
+		c.docs[p.File] = cachedDocs{page: p, doc: pp.doc, textSum: pp.textSum, docs: out}
 	}
 	return out
 }

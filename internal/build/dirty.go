@@ -27,6 +27,7 @@ const anchorDep = "#"
 // pageState is what the dirty check knows of one page (by URL) after a
 // build.
 type pageState struct {
+	page      *site.Page
 	front     uint64 // front matter, URL, section, kind of page
 	anchors   uint64 // ids, labels and texts of its anchors
 	out       uint64 // its outgoing edges and resolved "applies"
@@ -70,9 +71,14 @@ func (c *cache) planFor(g *generation) *plan {
 	pl.global = h.Sum64()
 	pl.all = err1 != nil || err2 != nil || c.last == nil || pl.global != c.global
 	for _, p := range g.site.Pages {
-		st := &pageState{front: c.frontSum(pl, p), tags: p.Tags, section: p.Section, isSection: p.IsSection}
+		st := &pageState{page: p, front: c.frontSum(pl, p), tags: p.Tags, section: p.Section, isSection: p.IsSection}
 		if pp := g.parsed[p]; pp != nil {
 			st.doc, st.textSum = pp.doc, pp.textSum
+		}
+		if old, ok := c.states[p.URL]; ok && old.page == p && old.doc == st.doc && old.textSum == st.textSum && !g.relinked.edges(p) {
+			*st = *old // nothing it is made of changed
+			pl.pages[p.URL] = st
+			continue
 		}
 		if old, ok := c.states[p.URL]; ok && st.doc != nil && old.doc == st.doc && old.textSum == st.textSum {
 			st.anchors = old.anchors // anchors come from the document's texts
@@ -190,6 +196,20 @@ func (c *cache) frontSum(pl *plan, p *site.Page) uint64 {
 	sum := h.Sum64()
 	pl.fronts[p] = sum
 	return sum
+}
+
+// body returns page p's rendered body from the last good build when
+// nothing it is made of changed: the same page and document, and nothing
+// that linking writes into the document.
+func (pl *plan) body(c *cache, g *generation, p *site.Page, pp *parsed) (string, bool) {
+	if pl == nil || g.relinked.body(p) {
+		return "", false
+	}
+	old, ok := c.states[p.URL]
+	if !ok || old.page != p || old.doc != pp.doc || old.textSum != pp.textSum {
+		return "", false
+	}
+	return old.content, true
 }
 
 // reuse returns the last good output of page p when its data cannot have

@@ -64,6 +64,20 @@ func (b *Builder) Build(ctx context.Context) (*Rebuild, error) {
 	return b.build(ctx, nil)
 }
 
+// BuildChanged is Build for a caller that knows which files changed since
+// the last Build (slash paths relative to the site directory, files or
+// folders, as package watch reports them): only those content files are
+// read again, and the symbolic links among the others whose target
+// changed. Build walks every folder, and reads again the files whose size
+// or modification time changed.
+func (b *Builder) BuildChanged(ctx context.Context, paths []string) (*Rebuild, error) {
+	fresh := make(map[string]bool, len(paths))
+	for _, p := range paths {
+		fresh[path.Clean(p)] = true
+	}
+	return b.build(ctx, fresh)
+}
+
 // build is Build; fresh holds the paths known to have changed (nil: all
 // of them may have).
 func (b *Builder) build(ctx context.Context, fresh map[string]bool) (*Rebuild, error) {
@@ -115,9 +129,9 @@ type cache struct {
 	themeKey [32]byte
 	theme    *render.Theme
 
-	sources map[string]cachedSource // by content file
-	docs    map[string]cachedDocs   // by content file
-	fresh   map[string]bool         // paths changed since the last build; nil: any may have
+	listing *listing              // the content files last read
+	docs    map[string]cachedDocs // by content file
+	fresh   map[string]bool       // paths changed since the last build; nil: any may have
 
 	seen             map[string]bool // content files read by the current build
 	parsed, rendered atomic.Int64
@@ -180,7 +194,7 @@ type cachedOut struct {
 
 func newCache() *cache {
 	return &cache{seed: maphash.MakeSeed(), pages: map[string]cachedPage{}, bodies: map[string]cachedBody{},
-		html: map[string]cachedHTML{}, texts: map[string]cachedText{}, output: map[string]cachedOut{}, sources: map[string]cachedSource{}, docs: map[string]cachedDocs{},
+		html: map[string]cachedHTML{}, texts: map[string]cachedText{}, output: map[string]cachedOut{}, docs: map[string]cachedDocs{},
 		unsettled: map[string]bool{}}
 }
 
@@ -431,11 +445,6 @@ func (c *cache) sweep(files map[string][]byte) {
 			delete(c.html, file)
 			delete(c.texts, file)
 			delete(c.docs, file)
-		}
-	}
-	for file := range c.sources {
-		if !c.seen[file] {
-			delete(c.sources, file)
 		}
 	}
 }

@@ -199,8 +199,12 @@ var edits = map[string]edit{
 			s += fmt.Sprintf("\nMore text %d about a widget.\n", rng.IntN(100))
 		case 1: // title
 			s = strings.Replace(s, "title: \"", fmt.Sprintf("title: \"T%d ", rng.IntN(10)), 1)
-		case 2: // a reference
-			s += fmt.Sprintf("\nSee [[%s]].\n", existingIDs(t, dir, rng))
+		case 2: // a reference, to a page or to a paragraph (whose citer count shows by it)
+			if rng.IntN(2) == 0 {
+				s += fmt.Sprintf("\nSee [[PS Art. A(%d)]].\n", 1+rng.IntN(3))
+			} else {
+				s += fmt.Sprintf("\nSee [[%s]].\n", existingIDs(t, dir, rng))
+			}
 		case 3: // summary and tags
 			s = strings.Replace(s, "summary: \"", fmt.Sprintf("summary: \"S%d ", rng.IntN(10)), 1)
 			//lint:ignore S1017 the condition keeps rng's draws, and so each seed's edit sequence, as they were

@@ -5,10 +5,13 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"maps"
 	"path"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
+	"time"
 	"unicode/utf8"
 
 	"kb/internal/diag"
@@ -18,23 +21,69 @@ import (
 // maxFileSize bounds a content file: larger ones are rejected, not read.
 const maxFileSize = 8 << 20
 
-// readSources reads every content/**/*.md file of fsys, sorted by path,
-// taking the bytes of files c (nil for none) says are unchanged from it.
-// Unreadable, oversized or non-UTF-8 files are problems, not failures.
+// readSources reads every content/**/*.md file of fsys, sorted by path.
+// Unreadable, oversized or non-UTF-8 files are problems, not failures. A
+// cache that knows which paths changed since its last read (see
+// Builder.BuildChanged) reads only those again.
 func readSources(fsys fs.FS, c *cache) ([]site.Source, diag.List) {
-	var srcs []site.Source
-	var probs diag.List
-	err := fs.WalkDir(fsys, "content", func(p string, d fs.DirEntry, err error) error {
+	if c == nil {
+		l := &listing{files: map[string]listed{}}
+		l.walk(fsys, "content", nil)
+		return l.sources()
+	}
+	if c.listing == nil || c.fresh == nil || c.fresh["."] || c.fresh["content"] {
+		l := &listing{files: map[string]listed{}}
+		l.walk(fsys, "content", c.listing)
+		c.listing = l
+		return l.sources()
+	}
+	l := c.listing
+	for _, p := range slices.Sorted(maps.Keys(c.fresh)) {
+		if strings.HasPrefix(p, "content/") {
+			l.forget(p)
+			if !hiddenDirIn(p) {
+				l.walk(fsys, p, nil)
+			}
+		}
+	}
+	l.recheckLinks(fsys)
+	return l.sources()
+}
+
+// listing is what a read of content/ found: every Markdown file's bytes,
+// or the problem with it, by path.
+type listing struct {
+	files map[string]listed
+	order []string // the paths, sorted; nil when files changed
+}
+
+type listed struct {
+	data []byte
+	prob *diag.Problem
+	size int64
+	mod  time.Time
+	link bool // a symbolic link, whose target changes unseen by the watcher
+}
+
+// walk reads the files under root (a file or a folder), taking the bytes
+// of files prev (nil for none) read with the same size and modification
+// time from it.
+func (l *listing) walk(fsys fs.FS, root string, prev *listing) {
+	l.order = nil
+	problem := func(p, msg, hint string) {
+		l.files[p] = listed{prob: &diag.Problem{File: p, Message: msg, Hint: hint}}
+	}
+	err := fs.WalkDir(fsys, root, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
-			if errors.Is(err, fs.ErrNotExist) && p == "content" {
+			if errors.Is(err, fs.ErrNotExist) && p == root {
 				return fs.SkipAll
 			}
-			probs = append(probs, diag.Problem{File: p, Message: "cannot read: " + unwrapPath(err), Hint: "check the file's permissions"})
+			problem(p, "cannot read: "+unwrapPath(err), "check the file's permissions")
 			return nil
 		}
 		name := d.Name()
 		if d.IsDir() {
-			if p != "content" && (strings.HasPrefix(name, ".") || strings.HasPrefix(name, "_")) && name != "_index.md" {
+			if p != "content" && hiddenDir(name) && name != "_index.md" {
 				return fs.SkipDir
 			}
 			return nil
@@ -42,42 +91,97 @@ func readSources(fsys fs.FS, c *cache) ([]site.Source, diag.List) {
 		if !strings.HasSuffix(name, ".md") || strings.HasPrefix(name, ".") || ignoredName(name) {
 			return nil
 		}
-		if !d.Type().IsRegular() && d.Type()&fs.ModeSymlink == 0 {
+		link := d.Type()&fs.ModeSymlink != 0
+		if !d.Type().IsRegular() && !link {
 			return nil
 		}
 		info, err := fs.Stat(fsys, p)
 		if err != nil {
-			probs = append(probs, diag.Problem{File: p, Message: "cannot read: " + unwrapPath(err), Hint: "a symbolic link that points nowhere, or in a loop?"})
+			problem(p, "cannot read: "+unwrapPath(err), "a symbolic link that points nowhere, or in a loop?")
 			return nil
 		}
 		if info.IsDir() {
 			return nil
 		}
 		if info.Size() > maxFileSize {
-			probs = append(probs, diag.Problem{File: p, Message: fmt.Sprintf("file is too large (%d MB; the limit is %d MB)", info.Size()>>20, maxFileSize>>20), Hint: "split it into several pages"})
+			problem(p, fmt.Sprintf("file is too large (%d MB; the limit is %d MB)", info.Size()>>20, maxFileSize>>20), "split it into several pages")
 			return nil
 		}
-		if data, ok := c.source(p, info); ok {
-			srcs = append(srcs, site.Source{File: strings.TrimPrefix(p, "content/"), Data: data})
-			return nil
+		if prev != nil {
+			if e, ok := prev.files[p]; ok && e.prob == nil && e.size == info.Size() && e.mod.Equal(info.ModTime()) {
+				l.files[p] = e
+				return nil
+			}
 		}
 		data, err := fs.ReadFile(fsys, p)
 		if err != nil {
-			probs = append(probs, diag.Problem{File: p, Message: "cannot read: " + unwrapPath(err), Hint: "check the file's permissions"})
+			problem(p, "cannot read: "+unwrapPath(err), "check the file's permissions")
 			return nil
 		}
 		if prob, bad := checkText(p, data); bad {
-			probs = append(probs, prob)
+			l.files[p] = listed{prob: &prob}
 			return nil
 		}
-		c.keepSource(p, info, data)
-		srcs = append(srcs, site.Source{File: strings.TrimPrefix(p, "content/"), Data: data})
+		l.files[p] = listed{data: data, size: info.Size(), mod: info.ModTime(), link: link}
 		return nil
 	})
 	if err != nil {
-		probs = append(probs, diag.Problem{File: "content", Message: err.Error()})
+		problem(root, err.Error(), "")
+	}
+}
+
+// forget drops p, a file or a folder, and everything under it.
+func (l *listing) forget(p string) {
+	l.order = nil
+	for name := range l.files {
+		if name == p || strings.HasPrefix(name, p+"/") {
+			delete(l.files, name)
+		}
+	}
+}
+
+// recheckLinks reads again the symbolic links whose target changed.
+func (l *listing) recheckLinks(fsys fs.FS) {
+	for p, e := range l.files {
+		if !e.link {
+			continue
+		}
+		if info, err := fs.Stat(fsys, p); err != nil || info.Size() != e.size || !info.ModTime().Equal(e.mod) {
+			delete(l.files, p)
+			l.walk(fsys, p, nil)
+		}
+	}
+}
+
+// sources returns the files read, sorted by path, and the problems.
+func (l *listing) sources() ([]site.Source, diag.List) {
+	if l.order == nil {
+		l.order = slices.Sorted(maps.Keys(l.files))
+	}
+	srcs := make([]site.Source, 0, len(l.order))
+	var probs diag.List
+	for _, p := range l.order {
+		e := l.files[p]
+		if e.prob != nil {
+			probs = append(probs, *e.prob)
+			continue
+		}
+		srcs = append(srcs, site.Source{File: strings.TrimPrefix(p, "content/"), Data: e.data})
 	}
 	return srcs, probs
+}
+
+// hiddenDir reports a folder whose pages are not published: its name
+// starts with "." or "_".
+func hiddenDir(name string) bool {
+	return strings.HasPrefix(name, ".") || strings.HasPrefix(name, "_")
+}
+
+// hiddenDirIn reports whether a path under content/ lies in a hidden
+// folder.
+func hiddenDirIn(p string) bool {
+	dirs := strings.Split(path.Dir(strings.TrimPrefix(p, "content/")), "/")
+	return slices.ContainsFunc(dirs, func(d string) bool { return d != "." && hiddenDir(d) })
 }
 
 // ignoredName reports editor swap and backup files.

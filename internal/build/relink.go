@@ -42,6 +42,7 @@ type pageFacts struct {
 type linkRecord struct {
 	page        *site.Page
 	doc         *markup.Document
+	textSum     uint64
 	refTargets  []site.Target
 	linkTargets []site.Target
 	edges       []site.Edge
@@ -149,12 +150,15 @@ func (c *cache) link(ctx context.Context, g *generation) (*site.Graph, diag.List
 		}
 	}
 	for _, pp := range list {
-		if !redo[pp] {
-			r := old.records[pp.page.URL]
-			pp.refTargets, pp.linkTargets = r.refTargets, r.linkTargets
-		} else if !resolve[pp] {
-			r := old.records[pp.page.URL]
+		if resolve[pp] {
+			continue
+		}
+		r := old.records[pp.page.URL]
+		pp.textSum = r.textSum
+		if redo[pp] {
 			pp.refTargets, pp.linkTargets = retarget(g.site, r.refTargets), retarget(g.site, r.linkTargets)
+		} else {
+			pp.refTargets, pp.linkTargets = r.refTargets, r.linkTargets
 		}
 	}
 	edgeList := sortedParsed(redo)
@@ -228,7 +232,7 @@ func (c *cache) linkAll(ctx context.Context, g *generation, list []*parsed, next
 
 // record keeps what linking made of page pp.
 func (c *cache) record(g *generation, pp *parsed, edges []site.Edge) *linkRecord {
-	r := &linkRecord{page: pp.page, doc: pp.doc, refTargets: pp.refTargets, linkTargets: pp.linkTargets, edges: edges}
+	r := &linkRecord{page: pp.page, doc: pp.doc, textSum: pp.textSum, refTargets: pp.refTargets, linkTargets: pp.linkTargets, edges: edges}
 	add := func(t site.Target) {
 		if t.Page != nil && !slices.Contains(r.targets, t.Page.URL) {
 			r.targets = append(r.targets, t.Page.URL)

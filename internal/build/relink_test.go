@@ -9,38 +9,60 @@ import (
 	"testing"
 )
 
-// TestBuilderRelinksTransitively edits a page whose title shows in another
-// page's paragraph, and so in the previews of that paragraph's citers,
-// which refer neither to the edited page nor to anything else that
-// changed.
-func TestBuilderRelinksTransitively(t *testing.T) {
-	dir := t.TempDir()
-	writeTxtar(t, dir, propertySite)
-	b := NewBuilder(os.DirFS(dir), Options{})
-	if rb, err := b.Build(context.Background()); err != nil || len(rb.Problems) > 0 {
-		t.Fatal(err, rb.Problems)
-	}
-	name := filepath.Join(dir, "content/terms/widget.md")
-	data, err := os.ReadFile(name)
-	if err != nil {
-		t.Fatal(err)
-	}
-	write(t, dir, "content/terms/widget.md", strings.Replace(string(data), `title: "Widget"`, `title: "Widgetry"`, 1))
-	got, err := b.BuildChanged(context.Background(), []string{"content/terms/widget.md"})
-	if err != nil || len(got.Problems) > 0 {
-		t.Fatal(err, got.Problems)
-	}
-	want := NewMemSink()
-	if _, err := Generate(context.Background(), os.DirFS(dir), Options{}, want); err != nil {
-		t.Fatal(err)
-	}
-	citer := "law/prov-b/index.html"
-	if !bytes.Contains(want.Files[citer], []byte("As Widgetry shows")) {
-		t.Fatalf("prov-b's preview of prov-a#p3 does not name the new title:\n%s", want.Files[citer])
-	}
-	for name, data := range want.Files {
-		if !bytes.Equal(got.Output[name], data) {
-			t.Errorf("%s differs from a clean build", name)
-		}
+// TestBuilderRelinks makes edits whose effects reach pages that neither
+// changed nor refer to a page that did, which a Builder must still render
+// again, as a clean build does.
+func TestBuilderRelinks(t *testing.T) {
+	for _, tc := range []struct {
+		name      string
+		file      string
+		old, new  string
+		page      string // a page the edit reaches only through others
+		wantThere string
+	}{{
+		// The term's title shows in prov-a's paragraph p3, and so in the
+		// preview prov-b has of it.
+		name: "a title in a cited paragraph", file: "content/terms/widget.md",
+		old: `title: "Widget"`, new: `title: "Widgetry"`,
+		page: "law/prov-b/index.html", wantThere: `data-preview="As Widgetry shows`,
+	}, {
+		// prov-a's paragraph p1 gains a second citer, and its count shows
+		// by the paragraph.
+		name: "a new citer of a paragraph", file: "content/_index.md",
+		old: `Start at [[prov-a]].`, new: `Start at [[prov-a]] and [[PS Art. A(1)]].`,
+		page: "law/prov-a/index.html", wantThere: `title="2 pages cite this">2</a>`,
+	}} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := t.TempDir()
+			writeTxtar(t, dir, propertySite)
+			b := NewBuilder(os.DirFS(dir), Options{})
+			if rb, err := b.Build(context.Background()); err != nil || len(rb.Problems) > 0 {
+				t.Fatal(err, rb.Problems)
+			}
+			data, err := os.ReadFile(filepath.Join(dir, tc.file))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !strings.Contains(string(data), tc.old) {
+				t.Fatalf("%s does not hold %q", tc.file, tc.old)
+			}
+			write(t, dir, tc.file, strings.Replace(string(data), tc.old, tc.new, 1))
+			got, err := b.BuildChanged(context.Background(), []string{tc.file})
+			if err != nil || len(got.Problems) > 0 {
+				t.Fatal(err, got.Problems)
+			}
+			want := NewMemSink()
+			if _, err := Generate(context.Background(), os.DirFS(dir), Options{}, want); err != nil {
+				t.Fatal(err)
+			}
+			if !bytes.Contains(want.Files[tc.page], []byte(tc.wantThere)) {
+				t.Fatalf("a clean build's %s does not show the edit (%s):\n%s", tc.page, tc.wantThere, want.Files[tc.page])
+			}
+			for name, data := range want.Files {
+				if !bytes.Equal(got.Output[name], data) {
+					t.Errorf("%s differs from a clean build", name)
+				}
+			}
+		})
 	}
 }
