@@ -321,11 +321,16 @@ func TestBuilderEqualsGenerate(t *testing.T) {
 				if step > 0 {
 					history = append(history, edits[names[rng.IntN(len(names))]](t, dir, rng))
 				}
-				// Half the builds are told what changed, as kb serve's are.
+				// Half the builds are told what changed, as kb serve's are,
+				// by file or by folder.
 				var got *Rebuild
 				var err error
 				if after := snapshot(t, dir); step%2 == 1 {
-					got, err = b.BuildChanged(context.Background(), changedPaths(before, after))
+					changed := changedPaths(before, after)
+					if step%4 == 3 {
+						changed = folders(changed) // as the watcher reports a folder moved or removed
+					}
+					got, err = b.BuildChanged(context.Background(), changed)
 					before = after
 				} else {
 					got, err = b.Build(context.Background())
@@ -415,6 +420,26 @@ func changedPaths(before, after map[string]string) []string {
 		}
 	}
 	slices.Sort(out)
+	return out
+}
+
+// folders reports each changed path under content/ by its first folder
+// there ("content/notes" for "content/notes/deep/n2.md"), or by content/
+// itself for a file at its top.
+func folders(paths []string) []string {
+	var out []string
+	for _, p := range paths {
+		if rest, ok := strings.CutPrefix(p, "content/"); ok {
+			if dir, _, nested := strings.Cut(rest, "/"); nested {
+				p = "content/" + dir
+			} else {
+				p = "content"
+			}
+		}
+		if !slices.Contains(out, p) {
+			out = append(out, p)
+		}
+	}
 	return out
 }
 

@@ -3,8 +3,10 @@ package build
 import (
 	"bytes"
 	"context"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -64,5 +66,71 @@ func TestBuilderRelinks(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestBuilderReadsReportedPaths checks what a Builder told which paths
+// changed reads: files in hidden folders stay unpublished whichever way
+// they are reported, a folder reported gone takes its pages with it, and
+// a symbolic link whose target changed is read again unreported.
+func TestBuilderReadsReportedPaths(t *testing.T) {
+	dir := t.TempDir()
+	writeTxtar(t, dir, propertySite)
+	write(t, dir, "outside.md", "---\ntitle: Linked\n---\nFirst text.\n")
+	if err := os.Symlink(filepath.Join(dir, "outside.md"), filepath.Join(dir, "content/linked.md")); err != nil {
+		t.Skip("no symbolic links here:", err)
+	}
+	b := NewBuilder(os.DirFS(dir), Options{})
+	if rb, err := b.Build(context.Background()); err != nil || len(rb.Problems) > 0 {
+		t.Fatal(err, rb.Problems)
+	}
+	page := "---\ntitle: Hidden\n---\nNot published.\n"
+	for _, step := range []struct {
+		name    string
+		do      func()
+		changed []string
+	}{
+		{"files in hidden folders", func() {
+			write(t, dir, "content/_drafts/a.md", page)
+			write(t, dir, "content/.git/b.md", page)
+			write(t, dir, "content/notes/_private/c.md", page)
+			write(t, dir, "content/notes/d.md", "---\ntitle: D\n---\nPublished.\n")
+		}, []string{"content/_drafts/a.md", "content/.git/b.md", "content/notes/_private/c.md", "content/notes/d.md"}},
+		{"hidden folders reported whole", func() {
+			write(t, dir, "content/_drafts/e.md", page)
+		}, []string{"content/_drafts", "content/notes/_private"}},
+		{"a folder removed", func() {
+			if err := os.RemoveAll(filepath.Join(dir, "content/notes")); err != nil {
+				t.Fatal(err)
+			}
+		}, []string{"content/notes"}},
+		{"a link's target edited", func() {
+			write(t, dir, "outside.md", "---\ntitle: Linked\n---\nSecond text, longer.\n")
+		}, nil},
+	} {
+		step.do()
+		got, err := b.BuildChanged(context.Background(), step.changed)
+		if err != nil || len(got.Problems) > 0 {
+			t.Fatal(step.name, err, got.Problems)
+		}
+		want := NewMemSink()
+		if _, err := Generate(context.Background(), os.DirFS(dir), Options{}, want); err != nil {
+			t.Fatal(err)
+		}
+		if !sameFiles(got.Output, want.Files) {
+			t.Errorf("%s: the Builder's site differs from a clean build: %v vs %v", step.name, got.Files, slices.Sorted(maps.Keys(want.Files)))
+		}
+	}
+	want := NewMemSink()
+	if _, err := Generate(context.Background(), os.DirFS(dir), Options{}, want); err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Contains(want.Files["linked/index.html"], []byte("Second text")) {
+		t.Error("the clean build does not show the link's new target")
+	}
+	for name := range want.Files {
+		if strings.Contains(name, "drafts") || strings.Contains(name, "private") || strings.Contains(name, "git") {
+			t.Errorf("%s is published", name)
+		}
 	}
 }

@@ -155,9 +155,10 @@ func (s *Site) Children(section *Page) []*Page {
 	return out
 }
 
-// SortPages orders pages by weight, then title, then URL.
+// SortPages orders pages by weight, then title, then URL. URLs are
+// unique, so the order is total and needs no stable sort.
 func SortPages(pages []*Page) {
-	slices.SortStableFunc(pages, func(a, b *Page) int {
+	slices.SortFunc(pages, func(a, b *Page) int {
 		return cmp.Or(cmp.Compare(a.Weight, b.Weight), cmp.Compare(a.Title, b.Title), cmp.Compare(a.URL, b.URL))
 	})
 }
