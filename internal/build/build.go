@@ -164,10 +164,13 @@ func generate(ctx context.Context, fsys fs.FS, opts Options, sink Sink, c *cache
 // tag pages, scenario matrix, search — unless content already has a page at
 // that address, so references and links to them resolve like any other.
 func withGenerated(pages []*site.Page) []*site.Page {
-	taken := make(map[string]bool, len(pages))
+	taken := map[string]bool{} // of the addresses generated pages would take
 	tags := map[string]bool{}
 	for _, p := range pages {
-		taken[p.URL] = true
+		switch {
+		case p.URL == "/glossary/", p.URL == "/matrix/", p.URL == "/search/", strings.HasPrefix(p.URL, "/tags/"):
+			taken[p.URL] = true
+		}
 		for _, t := range p.Tags {
 			tags[t] = true
 		}
