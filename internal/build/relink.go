@@ -70,51 +70,16 @@ func (r *relinked) edges(p *site.Page) bool {
 // calls for.
 func (c *cache) link(ctx context.Context, g *generation) (*site.Graph, diag.List, error) {
 	list := g.parsedList()
-	old := c.links
 	next := &linkState{structure: c.structureSum(g), site: g.site}
-	if old == nil || old.structure != next.structure {
+	if c.links == nil || c.links.structure != next.structure {
 		return c.linkAll(ctx, g, list, next)
 	}
-	next.facts = maps.Clone(old.facts)
-	next.records = maps.Clone(old.records)
-	next.dependents = old.dependents
+	rl := &relinking{cache: c, g: g, old: c.links, next: next}
+	next.facts = maps.Clone(rl.old.facts)
+	next.records = maps.Clone(rl.old.records)
+	next.dependents = rl.old.dependents
 
-	at := func(url string) *parsed {
-		if p := g.site.ByURL(url); p != nil {
-			return g.parsed[p]
-		}
-		return nil
-	}
-	resolve := map[*parsed]bool{}
-	for u := range c.unsettled {
-		if pp := at(u); pp != nil {
-			resolve[pp] = true
-		}
-	}
-	for _, pp := range list {
-		if r := old.records[pp.page.URL]; r == nil || r.page != pp.page || r.doc != pp.doc {
-			resolve[pp] = true
-		}
-	}
-	var replaced []string
-	for _, p := range g.site.Pages {
-		isNew := old.site.ByURL(p.URL) != p
-		if isNew {
-			replaced = append(replaced, p.URL)
-		}
-		if f, ok := old.facts[p.URL]; !ok || isNew || !sameAnchors(f.anchors, p.Anchors) {
-			nf := c.factsOf(p)
-			next.facts[p.URL] = nf
-			if !ok || nf.sum != f.sum {
-				for _, d := range old.dependents[p.URL] {
-					if pp := at(d); pp != nil {
-						resolve[pp] = true
-					}
-				}
-			}
-		}
-	}
-
+	resolve, replaced := rl.toResolve(list)
 	relist := sortedParsed(resolve)
 	for _, pp := range relist {
 		c.unsettled[pp.page.URL] = true
@@ -127,38 +92,10 @@ func (c *cache) link(ctx context.Context, g *generation) (*site.Graph, diag.List
 		return nil, nil, err
 	}
 
-	// Pages whose edges are made again: those resolved, and those
-	// referring to a page whose facts changed with its texts, or that is
-	// a new object.
-	redo := maps.Clone(resolve)
-	for _, pp := range relist {
-		nf := c.factsOf(pp.page)
-		next.facts[pp.page.URL] = nf
-		if nf.sum != old.facts[pp.page.URL].sum {
-			for _, d := range old.dependents[pp.page.URL] {
-				if dp := at(d); dp != nil {
-					redo[dp] = true
-				}
-			}
-		}
-	}
-	for _, u := range replaced {
-		for _, d := range old.dependents[u] {
-			if dp := at(d); dp != nil {
-				redo[dp] = true
-			}
-		}
-	}
+	redo := rl.toRedo(resolve, relist, replaced)
 	for _, pp := range list {
-		if resolve[pp] {
-			continue
-		}
-		r := old.records[pp.page.URL]
-		pp.textSum = r.textSum
-		if redo[pp] {
-			pp.refTargets, pp.linkTargets = retarget(g.site, r.refTargets), retarget(g.site, r.linkTargets)
-		} else {
-			pp.refTargets, pp.linkTargets = r.refTargets, r.linkTargets
+		if !resolve[pp] {
+			rl.reuse(pp, redo[pp])
 		}
 	}
 	edgeList := sortedParsed(redo)
@@ -169,25 +106,7 @@ func (c *cache) link(ctx context.Context, g *generation) (*site.Graph, diag.List
 	if err != nil {
 		return nil, nil, err
 	}
-
-	var from []*site.Page
-	changedDeps := false
-	for i, pp := range edgeList {
-		u := pp.page.URL
-		rec := c.record(g, pp, edges[i])
-		if o := old.records[u]; o != nil {
-			from = append(from, o.page)
-			changedDeps = changedDeps || !slices.Equal(o.targets, rec.targets)
-		} else {
-			changedDeps = true
-		}
-		next.records[u] = rec
-	}
-	if changedDeps {
-		next.dependents = dependentsOf(next.records)
-	}
-	graph, cited := old.graph.Update(from, slices.Concat(edges...))
-	next.graph = graph
+	graph, cited := rl.record(edgeList, edges)
 	c.nextLinks = next
 
 	g.relinked = &relinked{pages: make(map[*site.Page]bool, len(edgeList)), cited: make(map[string]bool, len(cited))}
@@ -198,6 +117,117 @@ func (c *cache) link(ctx context.Context, g *generation) (*site.Graph, diag.List
 		g.relinked.cited[p.URL] = true
 	}
 	return graph, nil, nil
+}
+
+// relinking is one incremental link.
+type relinking struct {
+	*cache
+	g         *generation
+	old, next *linkState
+}
+
+// at returns the parsed page at url, if it has a body.
+func (rl *relinking) at(url string) *parsed {
+	if p := rl.g.site.ByURL(url); p != nil {
+		return rl.g.parsed[p]
+	}
+	return nil
+}
+
+// mark adds the pages referring to url to set.
+func (rl *relinking) mark(set map[*parsed]bool, url string) {
+	for _, d := range rl.old.dependents[url] {
+		if pp := rl.at(d); pp != nil {
+			set[pp] = true
+		}
+	}
+}
+
+// toResolve returns the pages to resolve again: those new or with a new
+// body, those a failed or cancelled build left half linked, and those
+// referring to a page whose facts changed. It also returns the URLs of
+// the pages that are new objects.
+func (rl *relinking) toResolve(list []*parsed) (resolve map[*parsed]bool, replaced []string) {
+	resolve = map[*parsed]bool{}
+	for u := range rl.unsettled {
+		if pp := rl.at(u); pp != nil {
+			resolve[pp] = true
+		}
+	}
+	for _, pp := range list {
+		if r := rl.old.records[pp.page.URL]; r == nil || r.page != pp.page || r.doc != pp.doc {
+			resolve[pp] = true
+		}
+	}
+	for _, p := range rl.g.site.Pages {
+		isNew := rl.old.site.ByURL(p.URL) != p
+		if isNew {
+			replaced = append(replaced, p.URL)
+		}
+		if f, ok := rl.old.facts[p.URL]; !ok || isNew || !sameAnchors(f.anchors, p.Anchors) {
+			nf := rl.factsOf(p)
+			rl.next.facts[p.URL] = nf
+			if !ok || nf.sum != f.sum {
+				rl.mark(resolve, p.URL)
+			}
+		}
+	}
+	return resolve, replaced
+}
+
+// toRedo returns the pages whose edges are made again: those resolved,
+// and those referring to a page whose facts changed with its texts, or
+// that is a new object.
+func (rl *relinking) toRedo(resolve map[*parsed]bool, relist []*parsed, replaced []string) map[*parsed]bool {
+	redo := maps.Clone(resolve)
+	for _, pp := range relist {
+		nf := rl.factsOf(pp.page)
+		rl.next.facts[pp.page.URL] = nf
+		if nf.sum != rl.old.facts[pp.page.URL].sum {
+			rl.mark(redo, pp.page.URL)
+		}
+	}
+	for _, u := range replaced {
+		rl.mark(redo, u)
+	}
+	return redo
+}
+
+// reuse gives a page not resolved again its last good resolution, its
+// targets pointed at this build's pages when its edges are made again.
+func (rl *relinking) reuse(pp *parsed, redo bool) {
+	r := rl.old.records[pp.page.URL]
+	pp.textSum = r.textSum
+	if redo {
+		pp.refTargets, pp.linkTargets = retarget(rl.g.site, r.refTargets), retarget(rl.g.site, r.linkTargets)
+	} else {
+		pp.refTargets, pp.linkTargets = r.refTargets, r.linkTargets
+	}
+}
+
+// record keeps the links of the pages whose edges were made again, and
+// returns the graph updated with those edges and the pages whose citers
+// changed.
+func (rl *relinking) record(list []*parsed, edges [][]site.Edge) (*site.Graph, []*site.Page) {
+	var from []*site.Page
+	targetsChanged := false
+	for i, pp := range list {
+		u := pp.page.URL
+		rec := rl.newRecord(rl.g, pp, edges[i])
+		if o := rl.old.records[u]; o != nil {
+			from = append(from, o.page)
+			targetsChanged = targetsChanged || !slices.Equal(o.targets, rec.targets)
+		} else {
+			targetsChanged = true
+		}
+		rl.next.records[u] = rec
+	}
+	if targetsChanged {
+		rl.next.dependents = dependentsOf(rl.next.records)
+	}
+	graph, cited := rl.old.graph.Update(from, slices.Concat(edges...))
+	rl.next.graph = graph
+	return graph, cited
 }
 
 // linkAll links every page, and records it all for the next build.
@@ -222,7 +252,7 @@ func (c *cache) linkAll(ctx context.Context, g *generation, list []*parsed, next
 	}
 	next.records = make(map[string]*linkRecord, len(list))
 	for i, pp := range list {
-		next.records[pp.page.URL] = c.record(g, pp, edges[i])
+		next.records[pp.page.URL] = c.newRecord(g, pp, edges[i])
 	}
 	next.dependents = dependentsOf(next.records)
 	next.graph = site.NewGraph(slices.Concat(edges...))
@@ -230,8 +260,8 @@ func (c *cache) linkAll(ctx context.Context, g *generation, list []*parsed, next
 	return next.graph, nil, nil
 }
 
-// record keeps what linking made of page pp.
-func (c *cache) record(g *generation, pp *parsed, edges []site.Edge) *linkRecord {
+// newRecord keeps what linking made of page pp.
+func (c *cache) newRecord(g *generation, pp *parsed, edges []site.Edge) *linkRecord {
 	r := &linkRecord{page: pp.page, doc: pp.doc, textSum: pp.textSum, refTargets: pp.refTargets, linkTargets: pp.linkTargets, edges: edges}
 	add := func(t site.Target) {
 		if t.Page != nil && !slices.Contains(r.targets, t.Page.URL) {

@@ -33,10 +33,17 @@ func TestBuilderRelinks(t *testing.T) {
 		name: "a new citer of a paragraph", file: "content/_index.md",
 		old: `Start at [[prov-a]].`, new: `Start at [[prov-a]] and [[PS Art. A(1)]].`,
 		page: "law/prov-a/index.html", wantThere: `title="2 pages cite this">2</a>`,
+	}, {
+		// The term is named in case-one's heading, which prov-b cites.
+		name: "a title in a cited heading", file: "content/terms/widget.md",
+		old: `title: "Widget"`, new: `title: "Widgetry"`,
+		page: "law/prov-b/index.html", wantThere: `href="/cases/one/#about"`,
 	}} {
 		t.Run(tc.name, func(t *testing.T) {
 			dir := t.TempDir()
 			writeTxtar(t, dir, propertySite)
+			write(t, dir, "content/cases/one.md", strings.Replace(read(t, dir, "content/cases/one.md"), "## Analysis", "## About [[term-widget]] {#about}\n\nThe case.\n\n## Analysis", 1))
+			write(t, dir, "content/law/prov-b.md", read(t, dir, "content/law/prov-b.md")+"\nCompare [[case-one#about]].\n")
 			b := NewBuilder(os.DirFS(dir), Options{})
 			if rb, err := b.Build(context.Background()); err != nil || len(rb.Problems) > 0 {
 				t.Fatal(err, rb.Problems)
@@ -133,4 +140,13 @@ func TestBuilderReadsReportedPaths(t *testing.T) {
 			t.Errorf("%s is published", name)
 		}
 	}
+}
+
+func read(t *testing.T, dir, name string) string {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join(dir, name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(data)
 }
