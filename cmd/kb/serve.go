@@ -185,6 +185,7 @@ func (p *preview) buildLoop(ctx context.Context) {
 
 // rebuild builds and publishes the site; it returns false when cancelled.
 func (p *preview) rebuild(ctx context.Context, paths []string, all bool) bool {
+	defer p.search.yield.rebuilding()()
 	start := time.Now()
 	var rb *build.Rebuild
 	var err error

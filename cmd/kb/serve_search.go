@@ -5,6 +5,7 @@ import (
 	"errors"
 	"hash/maphash"
 	"log/slog"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -24,6 +25,11 @@ type previewSearch struct {
 	mu  sync.RWMutex
 	idx *search.Index // nil until the first good build is indexed
 
+	// Indexing waits while a rebuild runs, and stops when the server does.
+	yield  *yielding
+	ctx    context.Context
+	cancel context.CancelFunc
+
 	// Used by run only: the hash of each indexed page's docs, by URL.
 	seed maphash.Seed
 	sums map[string]uint64
@@ -39,7 +45,8 @@ type indexJob struct {
 var _ serve.Searcher = (*previewSearch)(nil)
 
 func newPreviewSearch(logger *slog.Logger) *previewSearch {
-	s := &previewSearch{logger: logger, jobs: make(chan indexJob, 64), seed: maphash.MakeSeed(), sums: map[string]uint64{}}
+	s := &previewSearch{logger: logger, jobs: make(chan indexJob, 64), seed: maphash.MakeSeed(), sums: map[string]uint64{}, yield: newYielding()}
+	s.ctx, s.cancel = context.WithCancel(context.Background())
 	s.wg.Go(s.run)
 	return s
 }
@@ -55,6 +62,7 @@ func (s *previewSearch) update(docs []build.Doc, changed []string) {
 }
 
 func (s *previewSearch) close() {
+	s.cancel()
 	close(s.jobs)
 	s.wg.Wait()
 	if s.idx != nil {
@@ -63,7 +71,7 @@ func (s *previewSearch) close() {
 }
 
 func (s *previewSearch) run() {
-	ctx := context.Background()
+	ctx := s.ctx
 	for job := range s.jobs {
 		start := time.Now()
 		s.mu.RLock()
@@ -110,6 +118,9 @@ func (s *previewSearch) run() {
 		if len(urls) == 0 {
 			continue
 		}
+		if s.yield.wait(ctx) != nil {
+			continue
+		}
 		if err := idx.Update(ctx, urls, build.SearchDocuments(docs)); err != nil {
 			s.logger.Error("search index; re-indexing everything", "err", err)
 			s.reindex(ctx, job.docs, start)
@@ -119,12 +130,28 @@ func (s *previewSearch) run() {
 	}
 }
 
+// indexChunk is how many sections reindex adds at a time, between which
+// it steps aside for rebuilds: about 20 ms of work on one core.
+const indexChunk = 100
+
 // reindex replaces the index with a fresh one of docs.
 func (s *previewSearch) reindex(ctx context.Context, docs []build.Doc, start time.Time) {
-	fresh, err := search.NewMemory(ctx, build.SearchDocuments(docs))
+	fresh, err := search.NewMemory(ctx, nil)
 	if err != nil {
 		s.logger.Error("search index", "err", err)
 		return
+	}
+	for chunk := range slices.Chunk(build.SearchDocuments(docs), indexChunk) {
+		if err = s.yield.wait(ctx); err == nil {
+			err = fresh.Add(ctx, chunk)
+		}
+		if err != nil {
+			fresh.Close()
+			if ctx.Err() == nil {
+				s.logger.Error("search index", "err", err)
+			}
+			return
+		}
 	}
 	s.mu.Lock()
 	old := s.idx
@@ -170,4 +197,40 @@ func (s *previewSearch) Search(ctx context.Context, q, kind string, limit int) (
 		return nil, errors.New("the search index is still being built; try again in a moment")
 	}
 	return s.idx.Search(ctx, search.Request{Query: q, Kind: kind, Limit: limit})
+}
+
+// yielding lets background indexing step aside while a rebuild runs: a
+// writer's save must not wait on the search index.
+type yielding struct {
+	mu   sync.Mutex
+	idle chan struct{} // closed while no rebuild runs
+}
+
+func newYielding() *yielding {
+	idle := make(chan struct{})
+	close(idle)
+	return &yielding{idle: idle}
+}
+
+// rebuilding marks a rebuild as running until done is called. Rebuilds
+// run one at a time.
+func (y *yielding) rebuilding() (done func()) {
+	busy := make(chan struct{})
+	y.mu.Lock()
+	y.idle = busy
+	y.mu.Unlock()
+	return sync.OnceFunc(func() { close(busy) })
+}
+
+// wait returns once no rebuild runs, or ctx is done.
+func (y *yielding) wait(ctx context.Context) error {
+	y.mu.Lock()
+	idle := y.idle
+	y.mu.Unlock()
+	select {
+	case <-idle:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
 }

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"io/fs"
@@ -458,4 +459,38 @@ func median(ds []time.Duration) float64 {
 	s := slices.Clone(ds)
 	slices.Sort(s)
 	return float64(s[len(s)/2]) / float64(time.Millisecond)
+}
+
+// TestIndexingYieldsToRebuilds checks the gate between kb serve's
+// background indexing and its rebuilds: indexing waits while a rebuild
+// runs, goes on after it, and gives up when the server stops.
+func TestIndexingYieldsToRebuilds(t *testing.T) {
+	y := newYielding()
+	if err := y.wait(context.Background()); err != nil {
+		t.Fatalf("wait with no rebuild running: %v", err)
+	}
+	done := y.rebuilding()
+	waited := make(chan error, 1)
+	go func() { waited <- y.wait(context.Background()) }()
+	select {
+	case err := <-waited:
+		t.Fatalf("wait returned (%v) while a rebuild runs", err)
+	case <-time.After(50 * time.Millisecond):
+	}
+	done()
+	done() // harmless twice
+	select {
+	case err := <-waited:
+		if err != nil {
+			t.Fatal(err)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("wait did not return once the rebuild was done")
+	}
+	y.rebuilding()
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if err := y.wait(ctx); !errors.Is(err, context.Canceled) {
+		t.Fatalf("wait on a stopped server = %v, want context.Canceled", err)
+	}
 }

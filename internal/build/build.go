@@ -387,7 +387,7 @@ func (g *generation) write(ctx context.Context, sink Sink) ([]string, error) {
 		}
 		var content string
 		if pp := g.parsed[p]; pp != nil {
-			html, ok := g.plan.body(g.cache, g, p, pp)
+			html, ok := g.plan.body(g.cache, g.relinked, p, pp)
 			if !ok {
 				var err error
 				if html, err = g.renderContent(p, pp); err != nil {

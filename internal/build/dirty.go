@@ -75,12 +75,13 @@ func (c *cache) planFor(g *generation) *plan {
 		if pp := g.parsed[p]; pp != nil {
 			st.doc, st.textSum = pp.doc, pp.textSum
 		}
-		if old, ok := c.states[p.URL]; ok && old.page == p && old.doc == st.doc && old.textSum == st.textSum && !g.relinked.edges(p) {
+		old, had := c.states[p.URL]
+		if had && old.page == p && old.doc == st.doc && old.textSum == st.textSum && !g.relinked.edges(p) {
 			*st = *old // nothing it is made of changed
 			pl.pages[p.URL] = st
 			continue
 		}
-		if old, ok := c.states[p.URL]; ok && st.doc != nil && old.doc == st.doc && old.textSum == st.textSum {
+		if had && st.doc != nil && old.doc == st.doc && old.textSum == st.textSum {
 			st.anchors = old.anchors // anchors come from the document's texts
 		} else {
 			h.Reset()
@@ -201,8 +202,8 @@ func (c *cache) frontSum(pl *plan, p *site.Page) uint64 {
 // body returns page p's rendered body from the last good build when
 // nothing it is made of changed: the same page and document, and nothing
 // that linking writes into the document.
-func (pl *plan) body(c *cache, g *generation, p *site.Page, pp *parsed) (string, bool) {
-	if pl == nil || g.relinked.body(p) {
+func (pl *plan) body(c *cache, linked *relinked, p *site.Page, pp *parsed) (string, bool) {
+	if pl == nil || linked.body(p) {
 		return "", false
 	}
 	old, ok := c.states[p.URL]

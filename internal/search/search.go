@@ -124,6 +124,15 @@ func (x *Index) Close() error { return x.bleve.Close() }
 // Count returns the number of documents indexed.
 func (x *Index) Count() (uint64, error) { return x.bleve.DocCount() }
 
+// Add indexes more documents. Their IDs must be new to the index: Update
+// replaces pages.
+func (x *Index) Add(ctx context.Context, docs []Document) error {
+	if x.readOnly {
+		return errors.New("search: Add on a read-only index")
+	}
+	return x.add(ctx, docs)
+}
+
 // add indexes docs in batches.
 func (x *Index) add(ctx context.Context, docs []Document) error {
 	batch := x.bleve.NewBatch()
