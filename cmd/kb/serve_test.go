@@ -15,6 +15,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -24,6 +25,7 @@ import (
 	"kb/internal/bench/corpus"
 	"kb/internal/browsertest"
 	"kb/internal/build"
+	"kb/internal/search"
 	"kb/themes"
 )
 
@@ -492,5 +494,67 @@ func TestIndexingYieldsToRebuilds(t *testing.T) {
 	cancel()
 	if err := y.wait(ctx); !errors.Is(err, context.Canceled) {
 		t.Fatalf("wait on a stopped server = %v, want context.Canceled", err)
+	}
+}
+
+// countingHandler counts log records by message.
+type countingHandler struct {
+	mu     sync.Mutex
+	counts map[string]int
+}
+
+func (h *countingHandler) Enabled(context.Context, slog.Level) bool { return true }
+func (h *countingHandler) Handle(_ context.Context, r slog.Record) error {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.counts[r.Message]++
+	return nil
+}
+func (h *countingHandler) WithAttrs([]slog.Attr) slog.Handler { return h }
+func (h *countingHandler) WithGroup(string) slog.Handler      { return h }
+
+func (h *countingHandler) count(msg string) int {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return h.counts[msg]
+}
+
+// TestPreviewSearchCompacts edits a page more times than the preview's
+// index takes updates before it is made whole again: the index is built
+// afresh once, and searches find the last edit and not the ones before.
+func TestPreviewSearchCompacts(t *testing.T) {
+	h := &countingHandler{counts: map[string]int{}}
+	s := newPreviewSearch(slog.New(h))
+	defer s.close()
+	docs := func(word string) []build.Doc {
+		return []build.Doc{
+			{ID: "/a/", URL: "/a/", Title: "A", Kind: "page", Body: "about " + word},
+			{ID: "/b/", URL: "/b/", Title: "B", Kind: "page", Body: "unchanged text"},
+		}
+	}
+	found := func(word string) bool {
+		res, err := s.Search(context.Background(), word, "", 10)
+		return err == nil && len(res.(search.Result).Hits) == 1
+	}
+	s.update(docs("word0"), nil)
+	for i := 1; i <= compactAfter+5; i++ {
+		// One at a time, as edits come: a queue that overflows starts over.
+		word := fmt.Sprintf("word%d", i)
+		s.update(docs(word), []string{"a/index.html"})
+		eventually(t, word+" is searchable", func() bool { return found(word) })
+	}
+	if res, err := s.Search(context.Background(), "word3", "", 10); err != nil || len(res.(search.Result).Hits) != 0 {
+		t.Errorf("an old edit is still found: %v %v", res, err)
+	}
+	if n := h.count("search indexed"); n != 2 {
+		t.Errorf("the index was built %d times, want 2: once at first and once after %d updates", n, compactAfter)
+	}
+	// Builds faster than indexing are merged, never queued without end.
+	for i := range 1000 {
+		s.update(docs(fmt.Sprintf("burst%d", i)), []string{"a/index.html", "b/index.html"})
+	}
+	eventually(t, "the last of a burst is searchable", func() bool { return found("burst999") })
+	if found("burst998") {
+		t.Error("an edit overwritten in the burst is still found")
 	}
 }

@@ -138,23 +138,6 @@ func BenchmarkMemory(b *testing.B) {
 				idx.Close()
 			}
 		})
-		// kb serve indexes in small chunks, stepping aside between them
-		// while it rebuilds: what do the chunks cost?
-		b.Run(fmt.Sprintf("pages=%d/chunked", pages), func(b *testing.B) {
-			b.ReportAllocs()
-			for b.Loop() {
-				idx, err := search.NewMemory(ctx, nil)
-				if err != nil {
-					b.Fatal(err)
-				}
-				for chunk := range slices.Chunk(docs, 100) {
-					if err := idx.Add(ctx, chunk); err != nil {
-						b.Fatal(err)
-					}
-				}
-				idx.Close()
-			}
-		})
 		b.Run(fmt.Sprintf("pages=%d/update", pages), func(b *testing.B) {
 			idx, err := search.NewMemory(ctx, docs)
 			if err != nil {
