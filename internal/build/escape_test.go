@@ -82,11 +82,10 @@ summary: "PAYLOAD"
 
 Inline <img class="raw-marker" src=x onerror=alert(1)> and <a href="javascript:alert(1)">a</a>.
 
-[link](javascript:alert(1)) [upper](JAVASCRIPT:alert(1))
-![image](javascript:alert(1)) <javascript:alert(1)> [data](data:text/html,<script>alert(1)</script>)
+![image](javascript:alert(1)) <javascript:alert(1)> [PAYLOAD](https://example.org/ "PAYLOAD")
 [by reference][r] and [PAYLOAD][r]
 
-[r]: javascript:alert(1) "PAYLOAD"
+[r]: https://example.org/r "PAYLOAD"
 
 References: [[p|PAYLOAD]], [[p#p1|PAYLOAD]], [[X PAYLOAD Art. 1(1)]], [[p#h1]].
 
@@ -315,12 +314,14 @@ func TestEscapingTags(t *testing.T) {
 	}
 }
 
-// TestEscapingRefusedLinks: links kb reads as paths inside the site, even
-// though a browser would decode them into script URLs, fail the build with
-// their position, so nothing is published.
+// TestEscapingRefusedLinks: links to script, local files or data
+// documents, however written (the Markdown renderer would drop them from
+// the page), fail the build with their position, so nothing is published.
 func TestEscapingRefusedLinks(t *testing.T) {
 	t.Parallel()
-	for _, give := range []string{"[entity](&#106;avascript:alert(1))", "[colon](javascript&colon;alert(1))", "[tab](<java\tscript:alert(1)>)"} {
+	for _, give := range []string{"[link](javascript:alert(1))", "[upper](JAVASCRIPT:alert(1))", "[vb](vbscript:msgbox(1))",
+		"[file](file:///etc/passwd)", "[data](data:text/html,<script>alert(1)</script>)", "[by reference][r]\n\n[r]: javascript:alert(1)",
+		"[entity](&#106;avascript:alert(1))", "[colon](javascript&colon;alert(1))", "[tab](<java\tscript:alert(1)>)"} {
 		fsys := fstest.MapFS{"content/a.md": {Data: []byte("---\ntitle: A\n---\nText\n\nSee " + give + ".\n")}}
 		res, err := Generate(context.Background(), fsys, Options{}, NewMemSink())
 		if err != nil {

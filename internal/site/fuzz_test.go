@@ -2,6 +2,8 @@ package site
 
 import (
 	"bytes"
+	"html"
+	"net/url"
 	"regexp"
 	"strings"
 	"testing"
@@ -194,4 +196,40 @@ func FuzzCutTrailingGroup(f *testing.F) {
 			t.Fatalf("cutTrailingGroup(%q) = %q, %q, %v; the rule says %v", s, rest, group, ok, m)
 		}
 	})
+}
+
+// FuzzResolveLink checks that any link address resolves without panicking,
+// to a page when it is internal, and that refusals say why.
+func FuzzResolveLink(f *testing.F) {
+	for _, s := range []string{"../provisions/art-61.md#p2", "/provisions/art-61/", "#p1", "https://example.org/a?b=1&amp;c",
+		"&#106;avascript:alert(1)", "JAVASCRIPT:x", "data:image/png;base64,AA", "data:text/html,x", "//host/p", "%zz", "&#x2F;provisions/art-3/", ""} {
+		f.Add(s)
+	}
+	s := testSite(f)
+	from := s.ByID("scenario-sponsorship")
+	f.Fuzz(func(t *testing.T, dest string) {
+		target, internal, err := s.ResolveLink(from, dest)
+		switch {
+		case err != nil:
+			if err.Error() == "" {
+				t.Fatalf("ResolveLink(%q): an error without a message", dest)
+			}
+		case internal && target.Page == nil:
+			t.Fatalf("ResolveLink(%q): internal, but no page", dest)
+		case !internal && target.Page != nil:
+			t.Fatalf("ResolveLink(%q): external, but page %s", dest, target.Page.URL)
+		}
+		if err == nil && unsafeScheme(mustParse(html.UnescapeString(dest))) {
+			t.Fatalf("ResolveLink(%q) accepts an address the page would drop", dest)
+		}
+	})
+}
+
+// mustParse parses a URL, or returns an empty one.
+func mustParse(s string) *url.URL {
+	u, err := url.Parse(s)
+	if err != nil {
+		return &url.URL{}
+	}
+	return u
 }

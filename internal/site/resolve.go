@@ -2,6 +2,7 @@ package site
 
 import (
 	"fmt"
+	"html"
 	"maps"
 	"net/url"
 	"path"
@@ -141,11 +142,17 @@ func (s *Site) suggestKey(key string) string {
 
 // ResolveLink resolves the destination of a plain Markdown link written on
 // page from. External links (with a scheme, or protocol-relative) give
-// ok=false and no error: they are never checked.
+// ok=false and no error: they are never checked, but for schemes that run
+// code or embed a document, which the page would drop.
 func (s *Site) ResolveLink(from *Page, dest string) (t Target, ok bool, err error) {
+	dest = html.UnescapeString(dest) // Markdown decodes "&#106;" and the like in addresses
 	u, perr := url.Parse(dest)
 	if perr != nil {
 		return Target{}, true, &ResolveError{Message: fmt.Sprintf("malformed link %q", dest), Hint: perr.Error()}
+	}
+	if unsafeScheme(u) {
+		return Target{}, true, &ResolveError{Message: fmt.Sprintf("link to a %s: address", strings.ToLower(u.Scheme)),
+			Hint: "such links are removed from the page; link to a page, a file or an https address"}
 	}
 	if u.Scheme != "" || u.Host != "" || strings.HasPrefix(dest, "//") {
 		return Target{}, false, nil
@@ -204,4 +211,21 @@ func (s *Site) suggestURL(u string) string {
 // ties break the same way every run.
 func nearestKey(s string, m map[string]*Page) string {
 	return Nearest(s, slices.Sorted(maps.Keys(m)))
+}
+
+// unsafeScheme reports the schemes the Markdown renderer drops from links:
+// those that run code, local files, and data other than images.
+func unsafeScheme(u *url.URL) bool {
+	switch strings.ToLower(u.Scheme) {
+	case "javascript", "vbscript", "file":
+		return true
+	case "data":
+		for _, image := range []string{"image/png", "image/gif", "image/jpeg", "image/webp"} {
+			if strings.HasPrefix(strings.ToLower(u.Opaque), image) {
+				return false
+			}
+		}
+		return true
+	}
+	return false
 }

@@ -7,7 +7,7 @@ import (
 
 // testSite is a small site: Article 61 with paragraph anchors, Article 3
 // whose anchor is a point of a paragraph, and a scenario.
-func testSite(t *testing.T) *Site {
+func testSite(t testing.TB) *Site {
 	t.Helper()
 	art61 := &Page{FrontMatter: FrontMatter{ID: "mica-art-61", Title: "Article 61", Kind: "provision", Cite: "MiCA Art. 61"},
 		File: "provisions/art-61.md", URL: "/provisions/art-61/", Section: "/provisions/",
@@ -101,6 +101,15 @@ func TestResolveLink(t *testing.T) {
 		{desc: "missing file", give: "../provisions/art-16.md", wantErr: `link to missing file "../provisions/art-16.md"`},
 		{desc: "missing page", give: "/provisions/art-99/", wantErr: `link to missing page "/provisions/art-99/"`},
 		{desc: "bad anchor", give: "/provisions/art-61/#p9", wantErr: "provisions/art-61.md has no anchor #p9"},
+		{desc: "script", give: "javascript:alert(1)", wantErr: "link to a javascript: address"},
+		{desc: "script in capitals", give: "JavaScript:alert(1)", wantErr: "link to a javascript: address"},
+		{desc: "script behind character references", give: "&#106;avascript:alert(1)", wantErr: "link to a javascript: address"},
+		{desc: "vbscript", give: "vbscript:x", wantErr: "link to a vbscript: address"},
+		{desc: "local file", give: "file:///etc/passwd", wantErr: "link to a file: address"},
+		{desc: "data document", give: "data:text/html,<b>x</b>", wantErr: "link to a data: address"},
+		{desc: "data image", give: "data:image/png;base64,iVBORw0KGgo=", wantExternal: true},
+		{desc: "character references in a site path", give: "/provisions/art&#45;61/", wantID: "mica-art-61"},
+		{desc: "ampersand in a query", give: "https://example.org/?a=1&amp;b=2", wantExternal: true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.desc, func(t *testing.T) {
