@@ -42,7 +42,7 @@ func readSources(fsys fs.FS, c *cache) ([]site.Source, diag.List) {
 		if strings.HasPrefix(p, "content/") {
 			l.forget(p)
 			if !hiddenDirIn(p) {
-				l.walk(fsys, p, nil)
+				l.walkPath(fsys, p)
 			}
 		}
 	}
@@ -65,69 +65,99 @@ type listed struct {
 	link bool // a symbolic link, whose target changes unseen by the watcher
 }
 
-// walk reads the files under root (a file or a folder), taking the bytes
-// of files prev (nil for none) read with the same size and modification
-// time from it.
+// walk reads the files under root, a folder, taking the bytes of files
+// prev (nil for none) read with the same size and modification time from
+// it.
 func (l *listing) walk(fsys fs.FS, root string, prev *listing) {
 	l.order = nil
-	problem := func(p, msg, hint string) {
-		l.files[p] = listed{prob: &diag.Problem{File: p, Message: msg, Hint: hint}}
-	}
 	err := fs.WalkDir(fsys, root, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			if errors.Is(err, fs.ErrNotExist) && p == root {
 				return fs.SkipAll
 			}
-			problem(p, "cannot read: "+unwrapPath(err), "check the file's permissions")
+			l.problem(p, "cannot read: "+unwrapPath(err), "check the file's permissions")
 			return nil
 		}
-		name := d.Name()
-		if d.IsDir() {
-			if p != "content" && hiddenDir(name) && name != "_index.md" {
-				return fs.SkipDir
-			}
-			return nil
-		}
-		if !strings.HasSuffix(name, ".md") || strings.HasPrefix(name, ".") || ignoredName(name) {
-			return nil
-		}
-		link := d.Type()&fs.ModeSymlink != 0
-		if !d.Type().IsRegular() && !link {
-			return nil
-		}
-		info, err := fs.Stat(fsys, p)
-		if err != nil {
-			problem(p, "cannot read: "+unwrapPath(err), "a symbolic link that points nowhere, or in a loop?")
-			return nil
-		}
-		if info.IsDir() {
-			return nil
-		}
-		if info.Size() > maxFileSize {
-			problem(p, fmt.Sprintf("file is too large (%d MB; the limit is %d MB)", info.Size()>>20, maxFileSize>>20), "split it into several pages")
-			return nil
-		}
-		if prev != nil {
-			if e, ok := prev.files[p]; ok && e.prob == nil && e.size == info.Size() && e.mod.Equal(info.ModTime()) {
-				l.files[p] = e
-				return nil
-			}
-		}
-		data, err := fs.ReadFile(fsys, p)
-		if err != nil {
-			problem(p, "cannot read: "+unwrapPath(err), "check the file's permissions")
-			return nil
-		}
-		if prob, bad := checkText(p, data); bad {
-			l.files[p] = listed{prob: &prob}
-			return nil
-		}
-		l.files[p] = listed{data: data, size: info.Size(), mod: info.ModTime(), link: link}
-		return nil
+		return l.visit(fsys, p, d, prev)
 	})
 	if err != nil {
-		problem(root, err.Error(), "")
+		l.problem(root, err.Error(), "")
 	}
+}
+
+// walkPath reads p, a file or a folder, as a walk of its folder meets it:
+// a symbolic link that points nowhere is then a problem, not nothing.
+func (l *listing) walkPath(fsys fs.FS, p string) {
+	l.order = nil
+	entries, err := fs.ReadDir(fsys, path.Dir(p))
+	if err != nil {
+		return // the folder is gone, or its own walk reports it
+	}
+	for _, d := range entries {
+		switch {
+		case d.Name() != path.Base(p):
+		case d.IsDir():
+			l.walk(fsys, p, nil)
+		default:
+			_ = l.visit(fsys, p, d, nil)
+		}
+	}
+}
+
+func (l *listing) problem(p, msg, hint string) {
+	l.files[p] = listed{prob: &diag.Problem{File: p, Message: msg, Hint: hint}}
+}
+
+// visit reads one entry of a walk.
+func (l *listing) visit(fsys fs.FS, p string, d fs.DirEntry, prev *listing) error {
+	name := d.Name()
+	if d.IsDir() {
+		if p != "content" && hiddenDir(name) && name != "_index.md" {
+			return fs.SkipDir
+		}
+		return nil
+	}
+	if !strings.HasSuffix(name, ".md") || strings.HasPrefix(name, ".") || ignoredName(name) {
+		return nil
+	}
+	link := d.Type()&fs.ModeSymlink != 0
+	if !d.Type().IsRegular() && !link {
+		return nil
+	}
+	info, err := fs.Stat(fsys, p)
+	if err != nil {
+		l.problem(p, "cannot read: "+unwrapPath(err), "a symbolic link that points nowhere, or in a loop?")
+		if link { // read again when its target appears
+			e := l.files[p]
+			e.link = true
+			l.files[p] = e
+		}
+		return nil
+	}
+	if info.IsDir() {
+		return nil
+	}
+	if info.Size() > maxFileSize {
+		l.problem(p, fmt.Sprintf("file is too large (%d MB; the limit is %d MB)", info.Size()>>20, maxFileSize>>20), "split it into several pages")
+		return nil
+	}
+	if prev != nil {
+		if e, ok := prev.files[p]; ok && e.prob == nil && e.size == info.Size() && e.mod.Equal(info.ModTime()) {
+			l.files[p] = e
+			return nil
+		}
+	}
+	data, err := fs.ReadFile(fsys, p)
+	if err != nil {
+		l.problem(p, "cannot read: "+unwrapPath(err), "check the file's permissions")
+		return nil
+	}
+	if prob, bad := checkText(p, data); bad {
+		l.files[p] = listed{prob: &prob}
+		return nil
+	}
+	l.files[p] = listed{data: data, size: info.Size(), mod: info.ModTime(), link: link}
+	return nil
 }
 
 // forget drops p, a file or a folder, and everything under it.
@@ -142,14 +172,18 @@ func (l *listing) forget(p string) {
 
 // recheckLinks reads again the symbolic links whose target changed.
 func (l *listing) recheckLinks(fsys fs.FS) {
+	var stale []string
 	for p, e := range l.files {
 		if !e.link {
 			continue
 		}
 		if info, err := fs.Stat(fsys, p); err != nil || info.Size() != e.size || !info.ModTime().Equal(e.mod) {
-			delete(l.files, p)
-			l.walk(fsys, p, nil)
+			stale = append(stale, p)
 		}
+	}
+	for _, p := range stale {
+		delete(l.files, p)
+		l.walkPath(fsys, p)
 	}
 }
 
