@@ -252,7 +252,16 @@ func (g *generation) linkPages(ctx context.Context) (*site.Graph, diag.List, err
 	if g.cache != nil {
 		return g.cache.link(ctx, g)
 	}
-	list := g.parsedList()
+	edges, probs, err := g.linkList(ctx, g.parsedList())
+	if err != nil || len(probs) > 0 {
+		return nil, probs, err
+	}
+	return site.NewGraph(slices.Concat(edges...)), nil, nil
+}
+
+// linkList resolves the references of the pages in list, refreshes their
+// texts and returns their edges, or the problems found resolving.
+func (g *generation) linkList(ctx context.Context, list []*parsed) ([][]site.Edge, diag.List, error) {
 	probs, err := g.resolvePages(ctx, list)
 	if err != nil || len(probs) > 0 {
 		return nil, probs, err
@@ -261,10 +270,7 @@ func (g *generation) linkPages(ctx context.Context) (*site.Graph, diag.List, err
 		return nil, nil, err
 	}
 	edges, err := g.edgesOf(ctx, list)
-	if err != nil {
-		return nil, nil, err
-	}
-	return site.NewGraph(slices.Concat(edges...)), nil, nil
+	return edges, nil, err
 }
 
 // resolvePages resolves the references and links of pages.

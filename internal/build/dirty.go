@@ -85,14 +85,7 @@ func (c *cache) planFor(g *generation) *plan {
 			st.anchors = old.anchors // anchors come from the document's texts
 		} else {
 			h.Reset()
-			for _, a := range p.Anchors {
-				h.WriteString(a.ID)
-				h.WriteByte(0)
-				h.WriteString(a.Label)
-				h.WriteByte(0)
-				h.WriteString(a.Text)
-				h.WriteByte(1)
-			}
+			writeAnchors(&h, p.Anchors)
 			st.anchors = h.Sum64()
 		}
 		h.Reset()

@@ -235,16 +235,9 @@ func (c *cache) linkAll(ctx context.Context, g *generation, list []*parsed, next
 	for _, pp := range list {
 		c.unsettled[pp.page.URL] = true
 	}
-	probs, err := g.resolvePages(ctx, list)
+	edges, probs, err := g.linkList(ctx, list)
 	if err != nil || len(probs) > 0 {
 		return nil, probs, err
-	}
-	if err := g.refreshPages(ctx, list); err != nil {
-		return nil, nil, err
-	}
-	edges, err := g.edgesOf(ctx, list)
-	if err != nil {
-		return nil, nil, err
 	}
 	next.facts = make(map[string]pageFacts, len(g.site.Pages))
 	for _, p := range g.site.Pages {
@@ -314,7 +307,13 @@ func (c *cache) factsOf(p *site.Page) pageFacts {
 		h.WriteString(s)
 		h.WriteByte(0)
 	}
-	for _, a := range p.Anchors {
+	writeAnchors(&h, p.Anchors)
+	return pageFacts{anchors: p.Anchors, sum: h.Sum64()}
+}
+
+// writeAnchors hashes what a page's anchors show of it.
+func writeAnchors(h *maphash.Hash, anchors []site.Anchor) {
+	for _, a := range anchors {
 		h.WriteString(a.ID)
 		h.WriteByte(0)
 		h.WriteString(a.Label)
@@ -322,7 +321,6 @@ func (c *cache) factsOf(p *site.Page) pageFacts {
 		h.WriteString(a.Text)
 		h.WriteByte(1)
 	}
-	return pageFacts{anchors: p.Anchors, sum: h.Sum64()}
 }
 
 // structureSum sums what decides which page a reference finds: every
