@@ -86,9 +86,9 @@ func collect(doc *Document) {
 }
 
 // RefreshText recomputes the document's texts — anchor previews, reference
-// and link contexts, search sections — after the caller has resolved its
-// references, so that a reference written [[id]] reads as its target's
-// title rather than its id.
+// and link contexts, search sections, the table of contents — after the
+// caller has resolved its references, so that a reference written [[id]]
+// reads as its target's title rather than its id.
 func (d *Document) RefreshText() {
 	fresh := &Document{Source: d.Source, Root: d.Root}
 	collect(fresh)
@@ -99,6 +99,7 @@ func (d *Document) RefreshText() {
 		d.Links[i].Context = fresh.Links[i].Context
 	}
 	d.Sections = fresh.Sections
+	d.TOC = fresh.TOC
 }
 
 func pinOf(n ast.Node) *Pin {

@@ -163,3 +163,21 @@ func TestSectionsAndContext(t *testing.T) {
 		t.Errorf("ref offset points at %q", got)
 	}
 }
+
+// TestRefreshTextTOC: a heading with a reference lists in the table of
+// contents, and names its section, with the reference's resolved title.
+func TestRefreshTextTOC(t *testing.T) {
+	md := New(Options{})
+	doc := md.Parse([]byte("Intro.\n\n## About [[term-x]] {#about}\n\nText.\n"), ParseOptions{})
+	if len(doc.TOC) != 1 || doc.TOC[0].Text != "About term-x" {
+		t.Fatalf("before resolving: TOC %+v", doc.TOC)
+	}
+	doc.Refs[0].Resolved = Resolved{URL: "/terms/x/", Title: "Term X"}
+	doc.RefreshText()
+	if len(doc.TOC) != 1 || doc.TOC[0].Text != "About Term X" || doc.TOC[0].ID != "about" {
+		t.Errorf("after resolving: TOC %+v, want one entry \"About Term X\"", doc.TOC)
+	}
+	if s := doc.Sections[len(doc.Sections)-1]; s.Title != "About Term X" {
+		t.Errorf("after resolving: section title %q", s.Title)
+	}
+}
