@@ -54,7 +54,7 @@ func readSources(fsys fs.FS, c *cache) ([]site.Source, diag.List) {
 // or the problem with it, by path.
 type listing struct {
 	files map[string]listed
-	order []string // the paths, sorted; nil when files changed
+	order []string // the paths, sorted, and perhaps some forgotten; nil when files were added
 }
 
 type listed struct {
@@ -69,7 +69,6 @@ type listed struct {
 // prev (nil for none) read with the same size and modification time from
 // it.
 func (l *listing) walk(fsys fs.FS, root string, prev *listing) {
-	l.order = nil
 	err := fs.WalkDir(fsys, root, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			if errors.Is(err, fs.ErrNotExist) && p == root {
@@ -88,7 +87,6 @@ func (l *listing) walk(fsys fs.FS, root string, prev *listing) {
 // walkPath reads p, a file or a folder, as a walk of its folder meets it:
 // a symbolic link that points nowhere is then a problem, not nothing.
 func (l *listing) walkPath(fsys fs.FS, p string) {
-	l.order = nil
 	entries, err := fs.ReadDir(fsys, path.Dir(p))
 	if err != nil {
 		return // the folder is gone, or its own walk reports it
@@ -105,7 +103,7 @@ func (l *listing) walkPath(fsys fs.FS, p string) {
 }
 
 func (l *listing) problem(p, msg, hint string) {
-	l.files[p] = listed{prob: &diag.Problem{File: p, Message: msg, Hint: hint}}
+	l.set(p, listed{prob: &diag.Problem{File: p, Message: msg, Hint: hint}})
 }
 
 // visit reads one entry of a walk.
@@ -130,7 +128,7 @@ func (l *listing) visit(fsys fs.FS, p string, d fs.DirEntry, prev *listing) erro
 		if link { // read again when its target appears
 			e := l.files[p]
 			e.link = true
-			l.files[p] = e
+			l.set(p, e)
 		}
 		return nil
 	}
@@ -143,7 +141,7 @@ func (l *listing) visit(fsys fs.FS, p string, d fs.DirEntry, prev *listing) erro
 	}
 	if prev != nil {
 		if e, ok := prev.files[p]; ok && e.prob == nil && e.size == info.Size() && e.mod.Equal(info.ModTime()) {
-			l.files[p] = e
+			l.set(p, e)
 			return nil
 		}
 	}
@@ -153,18 +151,30 @@ func (l *listing) visit(fsys fs.FS, p string, d fs.DirEntry, prev *listing) erro
 		return nil
 	}
 	if prob, bad := checkText(p, data); bad {
-		l.files[p] = listed{prob: &prob}
+		l.set(p, listed{prob: &prob})
 		return nil
 	}
-	l.files[p] = listed{data: data, size: info.Size(), mod: info.ModTime(), link: link}
+	l.set(p, listed{data: data, size: info.Size(), mod: info.ModTime(), link: link})
 	return nil
 }
 
-// forget drops p, a file or a folder, and everything under it.
+// set records what was read at p.
+func (l *listing) set(p string, e listed) {
+	if _, known := slices.BinarySearch(l.order, p); !known {
+		l.order = nil // sorted again when next needed
+	}
+	l.files[p] = e
+}
+
+// forget drops p, a file or a folder, and everything under it. The order
+// keeps their paths, which sources skips.
 func (l *listing) forget(p string) {
-	l.order = nil
+	if _, ok := l.files[p]; ok {
+		delete(l.files, p) // a file: nothing is under it
+		return
+	}
 	for name := range l.files {
-		if name == p || strings.HasPrefix(name, p+"/") {
+		if strings.HasPrefix(name, p+"/") {
 			delete(l.files, name)
 		}
 	}
@@ -182,7 +192,7 @@ func (l *listing) recheckLinks(fsys fs.FS) {
 		}
 	}
 	for _, p := range stale {
-		delete(l.files, p)
+		l.forget(p)
 		l.walkPath(fsys, p)
 	}
 }
@@ -195,7 +205,10 @@ func (l *listing) sources() ([]site.Source, diag.List) {
 	srcs := make([]site.Source, 0, len(l.order))
 	var probs diag.List
 	for _, p := range l.order {
-		e := l.files[p]
+		e, ok := l.files[p]
+		if !ok {
+			continue
+		}
 		if e.prob != nil {
 			probs = append(probs, *e.prob)
 			continue

@@ -45,7 +45,6 @@ type linkRecord struct {
 	textSum     uint64
 	refTargets  []site.Target
 	linkTargets []site.Target
-	edges       []site.Edge
 	targets     []string // URLs of the pages it refers to, "applies" included
 }
 
@@ -211,9 +210,9 @@ func (rl *relinking) reuse(pp *parsed, redo bool) {
 func (rl *relinking) record(list []*parsed, edges [][]site.Edge) (*site.Graph, []*site.Page) {
 	var from []*site.Page
 	targetsChanged := false
-	for i, pp := range list {
+	for _, pp := range list {
 		u := pp.page.URL
-		rec := rl.newRecord(rl.g, pp, edges[i])
+		rec := newRecord(rl.g, pp)
 		if o := rl.old.records[u]; o != nil {
 			from = append(from, o.page)
 			targetsChanged = targetsChanged || !slices.Equal(o.targets, rec.targets)
@@ -244,8 +243,8 @@ func (c *cache) linkAll(ctx context.Context, g *generation, list []*parsed, next
 		next.facts[p.URL] = c.factsOf(p)
 	}
 	next.records = make(map[string]*linkRecord, len(list))
-	for i, pp := range list {
-		next.records[pp.page.URL] = c.newRecord(g, pp, edges[i])
+	for _, pp := range list {
+		next.records[pp.page.URL] = newRecord(g, pp)
 	}
 	next.dependents = dependentsOf(next.records)
 	next.graph = site.NewGraph(slices.Concat(edges...))
@@ -254,8 +253,8 @@ func (c *cache) linkAll(ctx context.Context, g *generation, list []*parsed, next
 }
 
 // newRecord keeps what linking made of page pp.
-func (c *cache) newRecord(g *generation, pp *parsed, edges []site.Edge) *linkRecord {
-	r := &linkRecord{page: pp.page, doc: pp.doc, textSum: pp.textSum, refTargets: pp.refTargets, linkTargets: pp.linkTargets, edges: edges}
+func newRecord(g *generation, pp *parsed) *linkRecord {
+	r := &linkRecord{page: pp.page, doc: pp.doc, textSum: pp.textSum, refTargets: pp.refTargets, linkTargets: pp.linkTargets}
 	add := func(t site.Target) {
 		if t.Page != nil && !slices.Contains(r.targets, t.Page.URL) {
 			r.targets = append(r.targets, t.Page.URL)
