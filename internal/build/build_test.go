@@ -299,8 +299,14 @@ func TestStageRemovesAbandonedStagingDirs(t *testing.T) {
 	if len(tree) != 1 || string(tree["a/index.html"]) != "new" {
 		t.Errorf("after Commit, out = %v", tree)
 	}
+	if prev := readTree(t, st.Dir); len(prev) != 1 || string(prev["old.html"]) != "old" {
+		t.Errorf("after Commit, the staging dir holds %v, want the previous output", prev)
+	}
+	if err := st.Abort(); err != nil {
+		t.Fatal(err)
+	}
 	if _, err := os.Stat(st.Dir); !os.IsNotExist(err) {
-		t.Errorf("the previous output was not removed after the swap: %v", err)
+		t.Errorf("the previous output was not removed by Abort after the swap: %v", err)
 	}
 }
 

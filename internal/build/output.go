@@ -115,12 +115,15 @@ func (s *Staged) mkdir(dir string) error {
 
 var _ Sink = (*Staged)(nil)
 
-// Commit replaces Final with the staged directory. Where the system can
-// exchange two paths in one step (Linux), readers see the old output or the
-// new one, never none; elsewhere the old output is moved aside first.
+// Commit replaces Final with the staged directory, and leaves the previous
+// output in Dir for Abort to remove: a build that swaps in a site and its
+// index swaps both first, so that a kill between the two is all but
+// impossible, and removes the old ones after. Where the system can
+// exchange two paths in one step (Linux), readers see the old output or
+// the new one, never none; elsewhere the old output is moved aside first.
 func (s *Staged) Commit() error {
 	if err := exchange(s.Dir, s.Final); err == nil {
-		return os.RemoveAll(s.Dir) // it now holds the previous output
+		return nil // Dir now holds the previous output
 	}
 	old := s.Dir + ".old"
 	hadOld := true
@@ -137,10 +140,11 @@ func (s *Staged) Commit() error {
 		return fmt.Errorf("replacing %s: %w", s.Final, err)
 	}
 	if hadOld {
-		return os.RemoveAll(old)
+		return os.Rename(old, s.Dir)
 	}
 	return nil
 }
 
-// Abort removes the staged directory.
+// Abort removes Dir: the staged output before Commit, the previous one
+// after.
 func (s *Staged) Abort() error { return os.RemoveAll(s.Dir) }
