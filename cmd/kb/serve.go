@@ -218,7 +218,8 @@ func (p *preview) rebuild(ctx context.Context, paths []string, all bool) bool {
 			"took", time.Since(start).Round(time.Millisecond))
 		return true
 	}
-	changed := slices.Concat([]string{}, rb.Changed, rb.Removed) // never nil: nil means "everything"
+	// Never nil, even when nothing changed: nil means "everything".
+	changed := append(append(make([]string, 0, len(rb.Changed)+len(rb.Removed)), rb.Changed...), rb.Removed...)
 	cssOnly := !all && len(paths) > 0                            // the old fingerprinted stylesheet goes; pages swap to the new one
 	for _, f := range paths {
 		cssOnly = cssOnly && strings.HasSuffix(f, ".css")

@@ -558,3 +558,54 @@ func TestPreviewSearchCompacts(t *testing.T) {
 		t.Error("an edit overwritten in the burst is still found")
 	}
 }
+
+// TestServeUnchangedRebuild saves a page without changing it: the rebuild
+// changes no file, so no open page reloads and the search index is not
+// built again.
+func TestServeUnchangedRebuild(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	writeTree(t, dir, serveSite)
+	h := &countingHandler{counts: map[string]int{}}
+	ctx, cancel := context.WithCancel(context.Background())
+	p, err := startPreview(ctx, build.Options{Source: dir}, slog.New(h))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := httptest.NewServer(p.server)
+	t.Cleanup(func() {
+		cancel()
+		p.close()
+		ts.Close()
+	})
+	eventually(t, "the first build is indexed", func() bool { return h.count("search indexed") == 1 })
+	ev := events(t, ts.URL)
+	waitEvent(t, ev, "errors []")
+	quiet := func(d time.Duration) []string {
+		var got []string
+		for end := time.After(d); ; {
+			select {
+			case e := <-ev:
+				got = append(got, e)
+			case <-end:
+				return got
+			}
+		}
+	}
+	quiet(300 * time.Millisecond) // the first build's own events
+
+	data, err := os.ReadFile(filepath.Join(dir, "content/law/rule.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	writeSource(t, dir, "content/law/rule.md", string(data))
+	eventually(t, "the save is rebuilt", func() bool { return h.count("rebuilt") == 2 })
+	for _, e := range quiet(300 * time.Millisecond) {
+		if strings.HasPrefix(e, "reload") || strings.HasPrefix(e, "css") {
+			t.Errorf("a rebuild that changed nothing sent %q", e)
+		}
+	}
+	if n := h.count("search indexed"); n != 1 {
+		t.Errorf("the search index was built %d times, want once", n)
+	}
+}
