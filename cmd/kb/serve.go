@@ -220,7 +220,7 @@ func (p *preview) rebuild(ctx context.Context, paths []string, all bool) bool {
 	}
 	// Never nil, even when nothing changed: nil means "everything".
 	changed := append(append(make([]string, 0, len(rb.Changed)+len(rb.Removed)), rb.Changed...), rb.Removed...)
-	cssOnly := !all && len(paths) > 0                            // the old fingerprinted stylesheet goes; pages swap to the new one
+	cssOnly := !all && len(paths) > 0 // the old fingerprinted stylesheet goes; pages swap to the new one
 	for _, f := range paths {
 		cssOnly = cssOnly && strings.HasSuffix(f, ".css")
 	}
