@@ -81,12 +81,17 @@ func writeSource(t testing.TB, dir, name, data string) {
 // startTestPreview runs kb serve's machinery on dir behind a real HTTP
 // server.
 func startTestPreview(t testing.TB, dir string) (*preview, *httptest.Server) {
-	t.Helper()
-	ctx, cancel := context.WithCancel(context.Background())
 	logger := slog.New(slog.DiscardHandler)
 	if testing.Verbose() {
 		logger = slog.New(slog.NewTextHandler(os.Stderr, nil))
 	}
+	return startLoggedPreview(t, dir, logger)
+}
+
+// startLoggedPreview is startTestPreview, logging to logger.
+func startLoggedPreview(t testing.TB, dir string, logger *slog.Logger) (*preview, *httptest.Server) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
 	p, err := startPreview(ctx, build.Options{Source: dir}, logger)
 	if err != nil {
 		t.Fatal(err)
@@ -567,17 +572,7 @@ func TestServeUnchangedRebuild(t *testing.T) {
 	dir := t.TempDir()
 	writeTree(t, dir, serveSite)
 	h := &countingHandler{counts: map[string]int{}}
-	ctx, cancel := context.WithCancel(context.Background())
-	p, err := startPreview(ctx, build.Options{Source: dir}, slog.New(h))
-	if err != nil {
-		t.Fatal(err)
-	}
-	ts := httptest.NewServer(p.server)
-	t.Cleanup(func() {
-		cancel()
-		p.close()
-		ts.Close()
-	})
+	_, ts := startLoggedPreview(t, dir, slog.New(h))
 	eventually(t, "the first build is indexed", func() bool { return h.count("search indexed") == 1 })
 	ev := events(t, ts.URL)
 	waitEvent(t, ev, "errors []")
