@@ -48,30 +48,40 @@ func New(opts Options) *Markdown {
 	if opts.RawHTML {
 		rendererOpts = append(rendererOpts, html.WithUnsafe())
 	}
+	parserOpts := append(baseParserOptions(),
+		parser.WithInlineParsers(util.Prioritized(refParser{}, 199)),
+		parser.WithASTTransformers(
+			util.Prioritized(calloutTransformer{}, 100),
+			util.Prioritized(pinTransformer{}, 200),
+			util.Prioritized(termTransformer{}, 300),
+		),
+	)
 	md := goldmark.New(
-		goldmark.WithExtensions(
-			extension.GFM,
-			extension.Footnote,
-			extension.DefinitionList,
-			extension.Typographer,
-			highlighting.NewHighlighting(
-				highlighting.WithFormatOptions(chromahtml.WithClasses(true)),
-				highlighting.WithGuessLanguage(false),
-			),
-		),
-		goldmark.WithParserOptions(
-			parser.WithAutoHeadingID(),
-			parser.WithAttribute(),
-			parser.WithInlineParsers(util.Prioritized(refParser{}, 199)),
-			parser.WithASTTransformers(
-				util.Prioritized(calloutTransformer{}, 100),
-				util.Prioritized(pinTransformer{}, 200),
-				util.Prioritized(termTransformer{}, 300),
-			),
-		),
+		goldmark.WithExtensions(baseExtensions()...),
+		goldmark.WithParserOptions(parserOpts...),
 		goldmark.WithRendererOptions(rendererOpts...),
 	)
 	return &Markdown{md: md}
+}
+
+// baseExtensions are the goldmark extensions kb builds on, before its own.
+// The spec suite runs goldmark with these alone as its reference.
+func baseExtensions() []goldmark.Extender {
+	return []goldmark.Extender{
+		extension.GFM,
+		extension.Footnote,
+		extension.DefinitionList,
+		extension.Typographer,
+		highlighting.NewHighlighting(
+			highlighting.WithFormatOptions(chromahtml.WithClasses(true)),
+			highlighting.WithGuessLanguage(false),
+		),
+	}
+}
+
+// baseParserOptions are goldmark's own parser options that kb turns on.
+func baseParserOptions() []parser.Option {
+	return []parser.Option{parser.WithAutoHeadingID(), parser.WithAttribute()}
 }
 
 // nodeRenderers draws kb's own nodes: references, callouts and permalinks.
