@@ -51,6 +51,7 @@ func New(opts Options) *Markdown {
 	parserOpts := append(baseParserOptions(),
 		parser.WithInlineParsers(util.Prioritized(refParser{}, 199)),
 		parser.WithASTTransformers(
+			util.Prioritized(refInLinkTransformer{}, 50),
 			util.Prioritized(calloutTransformer{}, 100),
 			util.Prioritized(pinTransformer{}, 200),
 			util.Prioritized(termTransformer{}, 300),

@@ -23,6 +23,7 @@ type Ref struct {
 	Label  string // as written after "|", or "" for the default label
 	Term   bool   // made by term linking, not written by the author
 	Offset int    // byte offset of "[[" (or of the term) in the parsed source
+	stop   int    // byte offset just after "]]"
 
 	FromAnchor string // the anchor of the enclosing section or paragraph
 	Context    string // the sentence around the reference
@@ -69,14 +70,15 @@ func looksLikeCitation(target string) bool { return strings.ContainsAny(target, 
 
 // ParseRef splits the inside of [[…]] into target and label. ok is false
 // when the text cannot be a reference (empty, or containing brackets or a
-// line break).
+// line break). The label is read like a link's text: backslash escapes and
+// character references are decoded ("R\&D", "&amp;" give "R&D", "&").
 func ParseRef(inner string) (target, label string, ok bool) {
 	if strings.ContainsAny(inner, "[]\n\r") {
 		return "", "", false
 	}
 	inner = strings.ReplaceAll(inner, `\|`, "|") // escaped inside a table cell
 	target, label, _ = strings.Cut(inner, "|")
-	target, label = strings.TrimSpace(target), strings.TrimSpace(label)
+	target, label = strings.TrimSpace(target), strings.TrimSpace(decodeText(label))
 	if target == "" || strings.HasPrefix(target, "#") && len(target) == 1 {
 		return "", "", false
 	}
@@ -103,7 +105,58 @@ func (refParser) Parse(_ ast.Node, block text.Reader, _ parser.Context) ast.Node
 		return nil
 	}
 	block.Advance(2 + end + 2)
-	return &Ref{Target: target, Label: label, Offset: seg.Start}
+	return &Ref{Target: target, Label: label, Offset: seg.Start, stop: seg.Start + 2 + end + 2}
+}
+
+// decodeText decodes backslash escapes and character references as
+// CommonMark does in text.
+func decodeText(s string) string {
+	if !strings.ContainsAny(s, `\&`) {
+		return s
+	}
+	b := util.UnescapePunctuations([]byte(s))
+	b = util.ResolveNumericReferences(b)
+	return string(util.ResolveEntityNames(b))
+}
+
+// refInLinkTransformer keeps references out of links' text and images'
+// alternative text: a link cannot hold another link, and alternative text
+// is plain. Such a reference is a problem, and stays the text it was.
+type refInLinkTransformer struct{}
+
+func (refInLinkTransformer) Transform(doc *ast.Document, reader text.Reader, pc parser.Context) {
+	src := reader.Source()
+	var nested []*Ref
+	depth := 0 // of links and images around the node
+	_ = ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
+		switch n := n.(type) {
+		case *ast.Link, *ast.Image:
+			if entering {
+				depth++
+			} else {
+				depth--
+			}
+		case *Ref:
+			if entering && depth > 0 {
+				nested = append(nested, n)
+			}
+		}
+		return ast.WalkContinue, nil
+	})
+	for _, r := range nested {
+		where := "a link's text"
+		for p := r.Parent(); p != nil; p = p.Parent() {
+			if _, ok := p.(*ast.Image); ok {
+				where = "an image's description"
+				break
+			}
+		}
+		addProblem(pc, r.Offset, "cross-reference inside "+where+": a link cannot hold another link",
+			`move [[…]] out of the brackets, or write \[[ for literal brackets`)
+		literal := ast.NewString(src[r.Offset:r.stop])
+		literal.SetRaw(true) // as written, escaped for HTML
+		r.Parent().ReplaceChild(r.Parent(), r, literal)
+	}
 }
 
 func renderRef(w util.BufWriter, _ []byte, node ast.Node, entering bool) (ast.WalkStatus, error) {

@@ -1,6 +1,7 @@
 package markup
 
 import (
+	"bytes"
 	"regexp"
 	"slices"
 	"strings"
@@ -71,15 +72,23 @@ func (termTransformer) Transform(doc *ast.Document, reader text.Reader, pc parse
 	}
 	src := reader.Source()
 	var texts []*ast.Text
+	var inRaw rawElements // raw HTML elements open around the text
 	_ = ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
 		if !entering {
 			return ast.WalkContinue, nil
 		}
+		if n.Type() == ast.TypeBlock {
+			inRaw = rawElements{} // inline raw HTML does not reach past its block
+		}
 		switch n := n.(type) {
 		case *ast.Heading, *ast.Link, *ast.AutoLink, *ast.CodeSpan, *ast.Image, *Ref, *ast.FencedCodeBlock, *ast.CodeBlock, *ast.HTMLBlock:
 			return ast.WalkSkipChildren, nil
+		case *ast.RawHTML:
+			inRaw.read(n, src)
 		case *ast.Text:
-			texts = append(texts, n)
+			if !inRaw.any() {
+				texts = append(texts, n)
+			}
 		}
 		return ast.WalkContinue, nil
 	})
@@ -89,6 +98,46 @@ func (termTransformer) Transform(doc *ast.Document, reader text.Reader, pc parse
 			t = linkFirstTerm(t, src, tc.terms, linked)
 		}
 	}
+}
+
+// rawElements counts the raw HTML elements open at a point of a block
+// whose text must not get links: links and code of all kinds (a link in a
+// link or in code is broken HTML or shows as markup), scripts and styles.
+type rawElements map[string]int
+
+var rawTag = regexp.MustCompile(`^<(/?)([A-Za-z][A-Za-z0-9-]*)`)
+
+// read notes the start or end tag a raw HTML node holds.
+func (e rawElements) read(n *ast.RawHTML, src []byte) {
+	var tag []byte
+	for i := 0; i < n.Segments.Len() && len(tag) < 64; i++ {
+		seg := n.Segments.At(i)
+		tag = append(tag, seg.Value(src)...)
+	}
+	m := rawTag.FindSubmatch(tag)
+	if m == nil || bytes.HasSuffix(bytes.TrimSpace(tag), []byte("/>")) {
+		return
+	}
+	name := strings.ToLower(string(m[2]))
+	switch name {
+	case "a", "code", "pre", "kbd", "samp", "script", "style", "textarea", "title", "svg", "math":
+	default:
+		return
+	}
+	if len(m[1]) == 0 {
+		e[name]++
+	} else if e[name] > 0 {
+		e[name]--
+	}
+}
+
+func (e rawElements) any() bool {
+	for _, n := range e {
+		if n > 0 {
+			return true
+		}
+	}
+	return false
 }
 
 // linkFirstTerm splits t around the first term not yet linked, returning the

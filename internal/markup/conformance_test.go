@@ -1,0 +1,106 @@
+package markup
+
+import (
+	"strings"
+	"testing"
+)
+
+// TestNoLostWords renders each input issue 18 found losing or mangling a
+// writer's text and checks the exact HTML and problems. References resolve
+// to /TARGET/ titled TARGET; "foo", "bar" and "baz" are defined terms.
+func TestNoLostWords(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		desc, give string
+		rawHTML    bool
+		want       string   // the HTML, without trailing space
+		problems   []string // "offset: message"
+	}{
+		{
+			desc:     "reference in link text",
+			give:     "[see [[foo]]](/url)",
+			want:     `<p><a href="/url">see [[foo]]</a></p>`,
+			problems: []string{"5: cross-reference inside a link's text: a link cannot hold another link"},
+		},
+		{
+			desc:     "reference in image description",
+			give:     "![[[foo]]](/i.png)",
+			want:     `<p><img src="/i.png" alt="[[foo]]"></p>`,
+			problems: []string{"2: cross-reference inside an image's description: a link cannot hold another link"},
+		},
+		{
+			desc:     "reference with label in link text stays as written",
+			give:     "[a [[foo|&amp; <b>]] b](/url)",
+			want:     `<p><a href="/url">a [[foo|&amp;amp; &lt;b&gt;]] b</a></p>`,
+			problems: []string{"3: cross-reference inside a link's text: a link cannot hold another link"},
+		},
+		{
+			desc: "label with a character reference",
+			give: "[[foo|&amp; x]]",
+			want: `<p><a class="xref" href="/foo/" data-title="foo">&amp; x</a></p>`,
+		},
+		{
+			desc: "label with a backslash escape",
+			give: `[[foo|R\&D]]`,
+			want: `<p><a class="xref" href="/foo/" data-title="foo">R&amp;D</a></p>`,
+		},
+		{
+			desc: "label with a numeric reference",
+			give: `[[foo|ESMA&#39;s reading]]`,
+			want: `<p><a class="xref" href="/foo/" data-title="foo">ESMA's reading</a></p>`,
+		},
+		{
+			desc: "escaped brackets are literal",
+			give: `\[[x]]`,
+			want: `<p>[[x]]</p>`,
+		},
+		{
+			desc:    "term inside a raw link",
+			give:    `<a href="/x">foo</a> then foo`,
+			rawHTML: true,
+			want:    `<p><a href="/x">foo</a> then <a class="term" href="/foo/" data-title="foo">foo</a></p>`,
+		},
+		{
+			desc:    "term inside raw code, kbd, script and style",
+			give:    `<code>foo</code> <kbd>bar</kbd> <script>baz</script> <style>foo</style> <pre>bar</pre>`,
+			rawHTML: true,
+			want:    `<p><code>foo</code> <kbd>bar</kbd> <script>baz</script> <style>foo</style> <pre>bar</pre></p>`,
+		},
+		{
+			desc:    "term after a closed raw element, nested elements",
+			give:    "<code><code>x</code> foo</code> <A HREF=\"/y\">bar</A> baz",
+			rawHTML: true,
+			want:    `<p><code><code>x</code> foo</code> <A HREF="/y">bar</A> <a class="term" href="/baz/" data-title="baz">baz</a></p>`,
+		},
+		{
+			desc:    "raw element left open does not reach the next paragraph",
+			give:    "<code>foo\n\nfoo",
+			rawHTML: true,
+			want:    "<p><code>foo</p>\n<p><a class=\"term\" href=\"/foo/\" data-title=\"foo\">foo</a></p>",
+		},
+		{
+			desc: "raw HTML off: terms in text around dropped tags",
+			give: `<code>foo</code> foo`,
+			want: `<p><!-- raw HTML omitted -->foo<!-- raw HTML omitted --> <a class="term" href="/foo/" data-title="foo">foo</a></p>`,
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.desc, func(t *testing.T) {
+			t.Parallel()
+			out, doc, err := renderKB(New(Options{RawHTML: tt.rawHTML}), []byte(tt.give))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := strings.TrimSpace(out); got != tt.want {
+				t.Errorf("render(%q)\n got: %s\nwant: %s", tt.give, got, tt.want)
+			}
+			var problems []string
+			for _, p := range doc.Problems {
+				problems = append(problems, itoa(p.Offset)+": "+p.Message)
+			}
+			if strings.Join(problems, "\n") != strings.Join(tt.problems, "\n") {
+				t.Errorf("problems of %q\n got: %q\nwant: %q", tt.give, problems, tt.problems)
+			}
+		})
+	}
+}
