@@ -15,6 +15,7 @@ import (
 
 	"kb/internal/build"
 	"kb/internal/diag"
+	"kb/internal/sitefs"
 )
 
 // Exit codes.
@@ -127,7 +128,13 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	if code, ok := checkSource(opts.Source, stderr); !ok {
 		return code
 	}
-	res, err := build.Generate(ctx, os.DirFS(opts.Source), opts, discard{})
+	src, err := sitefs.Open(opts.Source)
+	if err != nil {
+		fmt.Fprintf(stderr, "kb: %v\n", err)
+		return exitUsage
+	}
+	defer src.Close()
+	res, err := build.Generate(ctx, src, opts, discard{})
 	code := report(res, err, format, stdout, stderr)
 	if code == exitOK && format == "text" {
 		fmt.Fprintf(stdout, "kb check: %d pages, no problems\n", res.Pages)

@@ -28,8 +28,12 @@ func writeSite(t *testing.T, files map[string]string) string {
 
 func kb(t *testing.T, args ...string) (code int, stdout, stderr string) {
 	t.Helper()
+	return kbContext(context.Background(), args...)
+}
+
+func kbContext(ctx context.Context, args ...string) (code int, stdout, stderr string) {
 	var out, errOut bytes.Buffer
-	code = run(context.Background(), args, &out, &errOut)
+	code = run(ctx, args, &out, &errOut)
 	return code, out.String(), errOut.String()
 }
 

@@ -8,7 +8,6 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
-	"os"
 	"os/exec"
 	"runtime"
 	"slices"
@@ -18,6 +17,7 @@ import (
 
 	"kb/internal/build"
 	"kb/internal/serve"
+	"kb/internal/sitefs"
 	"kb/internal/watch"
 )
 
@@ -76,6 +76,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer, logg
 type preview struct {
 	server  *serve.Server
 	search  *previewSearch
+	source  *sitefs.FS
 	builder *build.Builder
 	watcher *watch.Watcher
 	logger  *slog.Logger
@@ -94,15 +95,21 @@ type preview struct {
 func startPreview(ctx context.Context, opts build.Options, logger *slog.Logger) (*preview, error) {
 	opts.BaseURL = "/" // served at the root, whatever base_url the site is published at
 	opts.Logger = logger
+	src, err := sitefs.Open(opts.Source)
+	if err != nil {
+		return nil, err
+	}
 	w, err := watch.New(opts.Source, watch.Options{Logger: logger})
 	if err != nil {
+		src.Close()
 		return nil, err
 	}
 	ps := newPreviewSearch(logger)
 	p := &preview{
 		server:  serve.New(serve.Options{Logger: logger, Searcher: ps}),
 		search:  ps,
-		builder: build.NewBuilder(os.DirFS(opts.Source), opts),
+		source:  src,
+		builder: build.NewBuilder(src, opts),
 		watcher: w,
 		logger:  logger,
 		trigger: make(chan struct{}, 1),
@@ -126,6 +133,7 @@ func (p *preview) close() {
 	p.stopped.Wait()
 	p.server.Close()
 	p.search.close()
+	p.source.Close()
 }
 
 // watchLoop turns batches of changes into rebuilds, cancelling a rebuild

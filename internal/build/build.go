@@ -15,7 +15,6 @@ import (
 	"io/fs"
 	"log/slog"
 	"maps"
-	"os"
 	"path"
 	"path/filepath"
 	"slices"
@@ -27,6 +26,7 @@ import (
 	"kb/internal/markup"
 	"kb/internal/render"
 	"kb/internal/site"
+	"kb/internal/sitefs"
 	"kb/themes"
 )
 
@@ -128,7 +128,7 @@ func generate(ctx context.Context, fsys fs.FS, opts Options, sink Sink, c *cache
 
 	theme, err := c.loadTheme(g, fsys)
 	if err != nil {
-		res.Problems = append(res.Problems, diag.Problem{File: path.Join("themes", cfg.Theme), Message: err.Error(), Hint: "fix the template; the default theme's layouts show the expected shape"})
+		res.Problems = append(res.Problems, themeProblem(cfg.Theme, err))
 		return res, nil
 	}
 	g.theme = theme
@@ -158,6 +158,17 @@ func generate(ctx context.Context, fsys fs.FS, opts Options, sink Sink, c *cache
 	res.Docs = g.docs()
 	res.Duration = time.Since(start)
 	return res, nil
+}
+
+// themeProblem reports a theme that did not load: at the file the source
+// gate refused, or else at the theme.
+func themeProblem(theme string, err error) diag.Problem {
+	dir := path.Join("themes", theme)
+	var pe *fs.PathError
+	if errors.As(err, &pe) && (errors.Is(err, sitefs.ErrOutside) || errors.Is(err, sitefs.ErrNotRegular) || errors.Is(err, sitefs.ErrTooLarge)) {
+		return diag.Problem{File: path.Join(dir, pe.Path), Message: "cannot read: " + pe.Err.Error(), Hint: readHint(err, "")}
+	}
+	return diag.Problem{File: dir, Message: err.Error(), Hint: "fix the template; the default theme's layouts show the expected shape"}
 }
 
 // withGenerated adds the pages the build makes — glossary, tag index and
@@ -540,7 +551,12 @@ func Run(ctx context.Context, opts Options, out string) (*Result, error) {
 		return nil, err
 	}
 	defer staged.Abort()
-	res, err := Generate(ctx, os.DirFS(opts.Source), opts, staged)
+	src, err := sitefs.Open(opts.Source)
+	if err != nil {
+		return nil, err
+	}
+	defer src.Close()
+	res, err := Generate(ctx, src, opts, staged)
 	if err != nil || len(res.Problems) > 0 {
 		return res, err
 	}

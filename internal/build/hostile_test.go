@@ -11,6 +11,7 @@ import (
 	"runtime/debug"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -29,6 +30,7 @@ import (
 //	    nest FILE N        append N-deep lists, quotes, brackets and emphasis
 //	    longline FILE MB   append one line of MB megabytes
 //	    symlink LINK DEST  make LINK a symbolic link to DEST
+//	    fifo FILE          make FILE a named pipe (FIFO)
 //	    chmod000 FILE      make FILE unreadable (skipped when running as root)
 //
 // In file contents {{FF}} and {{NUL}} stand for the bytes 0xff and 0x00.
@@ -170,6 +172,10 @@ func applySetup(t *testing.T, dir string, s []string) {
 	case "symlink":
 		if err := os.Symlink(arg(2), file(1)); err != nil {
 			t.Fatal(err)
+		}
+	case "fifo":
+		if err := syscall.Mkfifo(file(1), 0o644); err != nil {
+			t.Skipf("no FIFO here: %v", err)
 		}
 	case "chmod000":
 		if os.Geteuid() == 0 {

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"kb/internal/search"
+	"kb/internal/sitefs"
 )
 
 // RunWithIndex is Run, plus the search index: the Bleve index is built into
@@ -32,7 +33,12 @@ func RunWithIndex(ctx context.Context, opts Options, out, indexDir string) (*Res
 		return nil, err
 	}
 	defer site.Abort()
-	res, err := Generate(ctx, os.DirFS(opts.Source), opts, site)
+	src, err := sitefs.Open(opts.Source)
+	if err != nil {
+		return nil, err
+	}
+	defer src.Close()
+	res, err := Generate(ctx, src, opts, site)
 	if err != nil || len(res.Problems) > 0 {
 		return res, err
 	}

@@ -16,10 +16,11 @@ import (
 
 	"kb/internal/diag"
 	"kb/internal/site"
+	"kb/internal/sitefs"
 )
 
 // maxFileSize bounds a content file: larger ones are rejected, not read.
-const maxFileSize = 8 << 20
+const maxFileSize = sitefs.ContentLimit
 
 // readSources reads every content/**/*.md file of fsys, sorted by path.
 // Unreadable, oversized or non-UTF-8 files are problems, not failures. A
@@ -120,11 +121,12 @@ func (l *listing) visit(fsys fs.FS, p string, d fs.DirEntry, prev *listing) erro
 	}
 	link := d.Type()&fs.ModeSymlink != 0
 	if !d.Type().IsRegular() && !link {
+		l.problem(p, "cannot read: "+sitefs.ErrNotRegular.Error(), readHint(sitefs.ErrNotRegular, ""))
 		return nil
 	}
 	info, err := fs.Stat(fsys, p)
 	if err != nil {
-		l.problem(p, "cannot read: "+unwrapPath(err), "a symbolic link that points nowhere, or in a loop?")
+		l.problem(p, "cannot read: "+unwrapPath(err), readHint(err, "a symbolic link that points nowhere, or in a loop?"))
 		if link { // read again when its target appears
 			e := l.files[p]
 			e.link = true
@@ -147,7 +149,7 @@ func (l *listing) visit(fsys fs.FS, p string, d fs.DirEntry, prev *listing) erro
 	}
 	data, err := fs.ReadFile(fsys, p)
 	if err != nil {
-		l.problem(p, "cannot read: "+unwrapPath(err), "check the file's permissions")
+		l.problem(p, "cannot read: "+unwrapPath(err), readHint(err, "check the file's permissions"))
 		return nil
 	}
 	if prob, bad := checkText(p, data); bad {
@@ -234,6 +236,20 @@ func hiddenDirIn(p string) bool {
 // ignoredName reports editor swap and backup files.
 func ignoredName(name string) bool {
 	return strings.HasSuffix(name, "~") || strings.HasPrefix(name, ".#") || strings.HasPrefix(name, "#")
+}
+
+// readHint says what to do about a file the source gate refused, or else
+// gives fallback.
+func readHint(err error, fallback string) string {
+	switch {
+	case errors.Is(err, sitefs.ErrOutside):
+		return "kb reads only files inside the source folder: copy the file in, or point the link inside"
+	case errors.Is(err, sitefs.ErrNotRegular):
+		return "kb reads regular files only; remove this one"
+	case errors.Is(err, sitefs.ErrTooLarge):
+		return "split it, or keep it outside the site; the README lists the size limits"
+	}
+	return fallback
 }
 
 func unwrapPath(err error) string {

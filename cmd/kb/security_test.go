@@ -1,0 +1,98 @@
+package main
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// kbWithin runs kb and fails the test when it has not finished in limit:
+// nothing kb reads may make it wait.
+func kbWithin(t *testing.T, limit time.Duration, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
+	type result struct {
+		code           int
+		stdout, stderr string
+	}
+	done := make(chan result, 1)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go func() {
+		var r result
+		r.code, r.stdout, r.stderr = kbContext(ctx, args...)
+		done <- r
+	}()
+	select {
+	case r := <-done:
+		return r.code, r.stdout, r.stderr
+	case <-time.After(limit):
+		cancel()
+		t.Fatalf("kb %v still running after %v", args, limit)
+		return 0, "", ""
+	}
+}
+
+// TestSourceGate: a site whose files link out of it, to a device or to a
+// FIFO is reported file by file, in time, and nothing of the targets is
+// published (security review F1, F2).
+func TestSourceGate(t *testing.T) {
+	t.Parallel()
+	dir := writeSite(t, map[string]string{
+		"content/_index.md":              "---\ntitle: Home\n---\nHi\n",
+		"themes/default/assets/site.css": "body{}",
+		"themes/default/layouts/.keep":   "",
+	})
+	secret := filepath.Join(t.TempDir(), "notes.md")
+	if err := os.WriteFile(secret, []byte("---\ntitle: Secret\n---\nFAKE_SECRET=hunter2\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	links := map[string]string{
+		"content/leak.md":               secret,
+		"content/zero.md":               "/dev/zero",
+		"themes/default/assets/env.txt": "/proc/self/environ",
+		"content/to-pipe.md":            "pipe.md",
+	}
+	for name, target := range links {
+		if err := os.Symlink(target, filepath.Join(dir, name)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := syscall.Mkfifo(filepath.Join(dir, "content/pipe.md"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(t.TempDir(), "public")
+	for _, args := range [][]string{
+		{"check", "--source", dir},
+		{"build", "--source", dir, "--out", out, "--index", filepath.Join(t.TempDir(), "index")},
+	} {
+		code, _, stderr := kbWithin(t, 30*time.Second, args...)
+		if code != exitProblems {
+			t.Errorf("kb %s = %d, want %d\n%s", args[0], code, exitProblems, stderr)
+		}
+		for _, want := range []string{
+			"content/leak.md:1:1: cannot read: a symbolic link to outside the source folder",
+			"content/zero.md:1:1: cannot read: a symbolic link to outside the source folder",
+			"content/pipe.md:1:1: cannot read: not a regular file",
+			"content/to-pipe.md:1:1: cannot read: not a regular file",
+		} {
+			if !strings.Contains(stderr, want) {
+				t.Errorf("kb %s: no %q in\n%s", args[0], want, stderr)
+			}
+		}
+	}
+	if _, err := os.Stat(out); !os.IsNotExist(err) {
+		t.Errorf("a failed build wrote %s", out)
+	}
+	// Without the pages, the theme's link is what stops the build.
+	for _, name := range []string{"content/leak.md", "content/zero.md", "content/to-pipe.md", "content/pipe.md"} {
+		os.Remove(filepath.Join(dir, name))
+	}
+	code, _, stderr := kbWithin(t, 30*time.Second, "build", "--source", dir, "--out", out, "--index", filepath.Join(t.TempDir(), "index"))
+	if code != exitProblems || !strings.Contains(stderr, "themes/default/assets/env.txt:1:1: cannot read: a symbolic link to outside the source folder") {
+		t.Errorf("kb build with a theme asset linked to /proc/self/environ = %d\n%s", code, stderr)
+	}
+}
