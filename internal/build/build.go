@@ -485,10 +485,14 @@ func cmpErr(first, err error) error {
 
 // fillPins gives each permalink its citation and its number of citers.
 func (g *generation) fillPins(p *site.Page, doc *markup.Document) {
+	official, _ := g.site.Official(p)
 	for _, a := range doc.Anchors {
 		if a.Pin != nil {
 			a.Pin.Cite = p.CiteFor(a.ID)
 			a.Pin.Citers = g.graph.Citers(p, a.ID)
+			if official.URL != "" && site.IsPinpoint(a.ID) {
+				a.Pin.Official = official.URL
+			}
 		}
 	}
 }

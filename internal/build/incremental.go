@@ -378,6 +378,8 @@ func (c *cache) resolvedSum(doc *markup.Document) uint64 {
 	for _, a := range doc.Anchors {
 		if a.Pin != nil {
 			h.WriteString(a.Pin.Cite)
+			h.WriteByte(0)
+			h.WriteString(a.Pin.Official)
 			h.WriteByte(byte(a.Pin.Citers))
 			h.WriteByte(byte(a.Pin.Citers >> 8))
 			h.WriteByte(0)

@@ -39,6 +39,7 @@ kind: provision
 cite: "PS Art. A"
 tags: [alpha, law]
 summary: "The first provision."
+official: {source: src-a}
 ---
 {#p1} A firm needs a licence.
 
@@ -83,6 +84,18 @@ applies: ["PS Art. A(2)"]
 ## Analysis
 
 Under [[prov-a#p1|the rule]] a widget seller needs a licence.
+-- content/sources/src-a.md --
+---
+id: src-a
+title: "Source A"
+kind: source
+publisher: "Publisher A"
+published: 2024-01-01
+url: "https://a.example/"
+reliability: primary
+reference: "REF-A"
+---
+The source of Article A.
 -- themes/default/assets/extra.css --
 body { color: black; }
 `
@@ -240,6 +253,13 @@ var edits = map[string]edit{
 		write(t, dir, "content/terms/widget.md", fmt.Sprintf("---\nid: term-widget\ntitle: \"%s\"\nkind: term\nterm: %s\nsummary: \"Defined.\"\n---\nA %s is a thing.\n", term, term, term))
 		return "term " + term
 	},
+	"source": func(t *testing.T, dir string, rng *rand.Rand) string {
+		// What its citers and the official-text links show of it.
+		n := rng.IntN(4)
+		write(t, dir, "content/sources/src-a.md", fmt.Sprintf("---\nid: src-a\ntitle: \"Source A%d\"\nkind: source\npublisher: \"Publisher %d\"\npublished: 2024-01-0%d\nurl: \"https://a.example/%d\"\nreliability: %s\nreference: \"REF-%d\"\n---\nThe source.\n",
+			n, rng.IntN(3), 1+rng.IntN(3), rng.IntN(3), []string{"primary", "secondary"}[rng.IntN(2)], rng.IntN(3)))
+		return fmt.Sprintf("source %d", n)
+	},
 	"config": func(t *testing.T, dir string, rng *rand.Rand) string {
 		write(t, dir, "kb.yaml", fmt.Sprintf("title: Site %d\n", rng.IntN(4)))
 		return "config"
@@ -298,7 +318,7 @@ func TestBuilderEqualsGenerate(t *testing.T) {
 	// its citers until "restore" puts it back.
 	var names []string
 	for name, weight := range map[string]int{"create": 3, "edit": 5, "delete": 1, "rename": 1, "restore": 2,
-		"term": 1, "config": 1, "theme": 1, "broken": 1, "fix": 2} {
+		"term": 1, "config": 1, "theme": 1, "broken": 1, "fix": 2, "source": 2} {
 		for range weight {
 			names = append(names, name)
 		}

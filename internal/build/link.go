@@ -130,6 +130,10 @@ func (l *linker) edges(pp *parsed) []site.Edge {
 			edges = append(edges, site.Edge{From: pp.page, To: t.Page, ToAnchor: t.Anchor, Context: pp.page.Question})
 		}
 	}
+	if src := l.site.OfficialSource(pp.page); src != nil {
+		// The page's official wording is in the source: it cites it as a whole.
+		edges = append(edges, site.Edge{From: pp.page, To: src, Context: "Official text of " + pp.page.Title})
+	}
 	return edges
 }
 

@@ -45,6 +45,16 @@ func (g *generation) pageData(p *site.Page, content string) (*render.Page, []str
 		children := g.site.Children(p)
 		d.Children = g.links(children)
 		deps = appendURLs(deps, children)
+		if groups := g.sourceGroups(children); groups != nil {
+			d.Layout, d.Groups = "sources", groups
+		}
+	}
+	if o, ok := g.site.Official(p); ok {
+		d.Official = &render.Official{Source: g.sourceOf(o.Source), URL: o.URL}
+		deps = append(deps, o.Source.URL)
+	}
+	if p.IsSource() {
+		d.Source = g.sourceOf(p)
 	}
 	d.CitedBy = g.citedBy(p)
 	for _, e := range g.graph.In(p) {
@@ -98,7 +108,46 @@ func (g *generation) links(pages []*site.Page) []render.Link {
 }
 
 func (g *generation) link(p *site.Page) render.Link {
-	return render.Link{Title: p.Title, URL: g.href(p.URL), Kind: p.Kind, Summary: p.Summary, Cite: p.Cite, AsOf: p.AsOf, Risk: p.Risk}
+	l := render.Link{Title: p.Title, URL: g.href(p.URL), Kind: p.Kind, Summary: p.Summary, Cite: p.Cite, AsOf: p.AsOf, Risk: p.Risk}
+	if p.IsSource() {
+		l.Source = g.sourceOf(p)
+	}
+	return l
+}
+
+// sourceOf is what the theme shows of a source.
+func (g *generation) sourceOf(p *site.Page) *render.Source {
+	return &render.Source{Title: p.Title, Publisher: p.Publisher, Author: p.Author, Published: p.Published, URL: p.Address,
+		Reliability: p.Reliability, Reference: p.Reference, Page: g.href(p.URL)}
+}
+
+// sourceGroups groups a section's pages by reliability, primary first,
+// when they are all sources: the sources index. It is nil otherwise.
+func (g *generation) sourceGroups(children []*site.Page) []render.Group {
+	var groups []render.Group
+	for _, rel := range site.Reliabilities() {
+		grp := render.Group{Title: label(rel) + " sources", ID: rel}
+		for _, c := range children {
+			if !c.IsSource() {
+				return nil
+			}
+			if c.Reliability == rel {
+				grp.Links = append(grp.Links, g.link(c))
+			}
+		}
+		if len(grp.Links) > 0 {
+			groups = append(groups, grp)
+		}
+	}
+	return groups
+}
+
+// label capitalises a lower-case word: "primary" → "Primary".
+func label(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
 }
 
 // citedBy groups p's citers by the place they cite.

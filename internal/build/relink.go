@@ -271,6 +271,9 @@ func newRecord(g *generation, pp *parsed) *linkRecord {
 			add(t)
 		}
 	}
+	if src := g.site.OfficialSource(pp.page); src != nil {
+		add(site.Target{Page: src})
+	}
 	slices.Sort(r.targets)
 	return r
 }
@@ -302,7 +305,8 @@ func retarget(s *site.Site, targets []site.Target) []site.Target {
 func (c *cache) factsOf(p *site.Page) pageFacts {
 	var h maphash.Hash
 	h.SetSeed(c.seed)
-	for _, s := range [...]string{p.URL, p.Title, p.Kind, p.Summary, p.Cite} {
+	for _, s := range [...]string{p.URL, p.Title, p.Kind, p.Summary, p.Cite,
+		p.Publisher, p.Author, p.Published, p.Address, p.Reliability, p.Reference} {
 		h.WriteString(s)
 		h.WriteByte(0)
 	}

@@ -22,6 +22,8 @@ type Pin struct {
 	// Filled in by the caller before rendering.
 	Cite   string // e.g. "MiCA Art. 61(2)", offered by "copy citation"
 	Citers int    // how many pages cite this place
+	// Official is the address of the place's official text, "" for none.
+	Official string
 }
 
 // Kind implements ast.Node.
@@ -107,6 +109,7 @@ func renderPin(w util.BufWriter, _ []byte, node ast.Node, entering bool) (ast.Wa
 		}
 		fmt.Fprintf(w, `<a class="citers" href="#citedby-%s" title="%d %s this">%d</a>`, escape(n.ID), n.Citers, noun, n.Citers)
 	}
+	renderOfficialLink(w, n)
 	w.WriteString(`</span>`)
 	return ast.WalkSkipChildren, nil
 }
@@ -120,4 +123,16 @@ func headingText(h *ast.Heading, src []byte) string {
 		}
 	}
 	return strings.TrimSpace(b.String())
+}
+
+// renderOfficialLink writes the link from a pinpoint to its official text.
+func renderOfficialLink(w util.BufWriter, n *Pin) {
+	if n.Official == "" {
+		return
+	}
+	label := "Official text"
+	if n.Cite != "" {
+		label = "Official text of " + n.Cite
+	}
+	w.WriteString(` <a class="official-link" href="` + escape(n.Official) + `" rel="external" aria-label="` + escape(label) + `">Official text</a>`)
 }

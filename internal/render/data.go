@@ -25,8 +25,28 @@ type Link struct {
 	Summary string
 	Cite    string
 	AsOf    string
-	Count   int    // e.g. the number of pages with a tag
-	Risk    string // a scenario's risk level
+	Count   int     // e.g. the number of pages with a tag
+	Risk    string  // a scenario's risk level
+	Source  *Source // a source's details, in a sources list
+}
+
+// Source is what a page of kind: source says of its document.
+type Source struct {
+	Title       string
+	Publisher   string
+	Author      string
+	Published   string // YYYY-MM-DD
+	URL         string // the document's own address (outbound)
+	Reliability string // primary | secondary
+	Reference   string // CELEX number, ESMA reference; "" for most secondary sources
+	Page        string // base-prefixed URL of the source's page on this site
+}
+
+// Official is where the official wording of a provision or guideline page
+// is published.
+type Official struct {
+	Source *Source
+	URL    string // the page's own official address, or the source's
 }
 
 // Page is everything a layout needs to draw one page.
@@ -51,9 +71,11 @@ type Page struct {
 	CitedBy     []CitedGroup
 	Related     []Link
 	Scenario    *Scenario
-	Groups      []Group // glossary terms, tag pages, …
-	Matrix      *Matrix // the scenario matrix
-	Search      bool    // the search page
+	Official    *Official // provisions and guidelines naming their official text
+	Source      *Source   // the details of a source page
+	Groups      []Group   // glossary terms, tag pages, …
+	Matrix      *Matrix   // the scenario matrix
+	Search      bool      // the search page
 
 	theme *Theme
 }

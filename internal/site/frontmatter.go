@@ -14,7 +14,7 @@ import (
 )
 
 // Kinds a page may declare.
-var kinds = []string{"provision", "guideline", "scenario", "commentary", "term", "page"}
+var kinds = []string{"provision", "guideline", "scenario", "commentary", "term", "source", "page"}
 
 // Scenario outcomes and risk levels.
 var (
@@ -50,6 +50,18 @@ type FrontMatter struct {
 	Risk     string   `yaml:"risk"`
 	Trigger  string   `yaml:"trigger"`
 	Applies  []string `yaml:"applies"`
+
+	// Source fields (kind: source), see source.go.
+	Publisher   string `yaml:"publisher"`
+	Author      string `yaml:"author"`
+	Published   string `yaml:"published"`
+	Address     string `yaml:"url"` // the document's own address; Page.URL is the site path
+	Reliability string `yaml:"reliability"`
+	Reference   string `yaml:"reference"`
+
+	// Official names where the official wording of a provision or
+	// guideline page is published.
+	Official Official `yaml:"official"`
 
 	// Params holds a site's own fields, unchecked.
 	Params map[string]any `yaml:"params"`
@@ -130,6 +142,12 @@ func yamlProblem(file string, yamlLine int, err error) diag.Problem {
 			if near := Nearest(pe.Unknown, fieldNames()); near != "" {
 				p.Hint = fmt.Sprintf("did you mean %q? A site's own fields go under params:", near)
 			}
+			if pe.Col > 1 && file != ConfigFile { // nested: only official: has fields of its own
+				p.Hint = "official: takes source: and url:"
+				if near := Nearest(pe.Unknown, []string{"source", "url"}); near != "" {
+					p.Hint = fmt.Sprintf("did you mean %q? official: takes source: and url:", near)
+				}
+			}
 		}
 	}
 	return p
@@ -138,7 +156,8 @@ func yamlProblem(file string, yamlLine int, err error) diag.Problem {
 func fieldNames() []string {
 	return []string{"id", "title", "kind", "cite", "as_of", "date", "tags", "summary", "draft",
 		"weight", "aliases", "term", "no_term_links", "facts", "question", "outcome", "risk",
-		"trigger", "applies", "params"}
+		"trigger", "applies", "publisher", "author", "published", "url", "reliability", "reference",
+		"official", "params"}
 }
 
 // validate checks the schema rules YAML decoding cannot express.
@@ -201,6 +220,7 @@ func (d *Document) validate(file string) diag.List {
 			}
 		}
 	}
+	probs = append(probs, d.validateSource(file)...)
 	return probs.Sort()
 }
 

@@ -76,8 +76,8 @@ func TestParseProblems(t *testing.T) {
 		},
 		{
 			desc: "unknown field points into the .md file",
-			give: "---\ntitle: A\n\nauthr: me\n---\n",
-			want: []string{`content/p.md:4:1: front matter: unknown field "authr" (put a site's own fields under params:)`},
+			give: "---\ntitle: A\n\ncolour: red\n---\n",
+			want: []string{`content/p.md:4:1: front matter: unknown field "colour" (put a site's own fields under params:)`},
 		},
 		{
 			desc: "misspelt known field gets a suggestion",

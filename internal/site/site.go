@@ -46,6 +46,9 @@ func ParsePage(src Source) (*Page, diag.List) {
 	p.Section = sectionOf(p.URL)
 	if p.ID == "" {
 		p.ID = defaultID(src.File)
+		if p.IsSource() {
+			p.ID = strings.ToLower(strings.TrimSuffix(path.Base(src.File), ".md")) // cited as [@id]: short
+		}
 	}
 	return p, probs
 }
@@ -101,6 +104,7 @@ func New(cfg Config, pages []*Page) (*Site, diag.List) {
 			s.byCite[p.Cite] = p
 		}
 	}
+	probs = append(probs, s.checkSources()...)
 	return s, probs.Sort()
 }
 
