@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"fmt"
 	"io/fs"
@@ -9,6 +10,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -152,7 +154,7 @@ func TestInterruptedBuildStress(t *testing.T) {
 		t.Fatalf("first build: %v\n%s", err, msg)
 	}
 	current := 0 // which site out holds
-	rng := rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), 1))
+	rng := rand.New(rand.NewPCG(testSeed(t), 1))
 	var interrupted, finished int
 	for k := range kills {
 		next := 1 - current
@@ -163,6 +165,8 @@ func TestInterruptedBuildStress(t *testing.T) {
 			sig = syscall.SIGKILL
 		}
 		cmd := kbBuild(bin, sites[next], out)
+		var stderr bytes.Buffer
+		cmd.Stderr = &stderr
 		if err := cmd.Start(); err != nil {
 			t.Fatal(err)
 		}
@@ -193,7 +197,7 @@ func TestInterruptedBuildStress(t *testing.T) {
 		if sig == syscall.SIGINT && err != nil {
 			// Interrupted in time: exit 1, and its staging removed on the way out.
 			if code := cmd.ProcessState.ExitCode(); code != exitProblems && cmd.ProcessState.Sys().(syscall.WaitStatus).Signal() != syscall.SIGINT {
-				t.Errorf("kill %d: SIGINT gave exit %d", k, code)
+				t.Errorf("kill %d: SIGINT after %v gave exit %d:\n%s", k, delay, code, stderr.Bytes())
 			}
 			if stale := leftovers(t, out); len(stale) > staleBefore {
 				t.Errorf("kill %d: SIGINT after %v left staging behind: %v", k, delay, stale)
@@ -222,4 +226,20 @@ func TestInterruptedBuildStress(t *testing.T) {
 	if len(after) > 0 {
 		t.Logf("stale staging dirs are ignored, not removed: %v", after)
 	}
+}
+
+// testSeed is a random test's seed: KB_SEED when set, else the clock. It
+// is logged, so that a failure can be replayed.
+func testSeed(t *testing.T) uint64 {
+	t.Helper()
+	seed := uint64(time.Now().UnixNano())
+	if s := os.Getenv("KB_SEED"); s != "" {
+		n, err := strconv.ParseUint(s, 10, 64)
+		if err != nil {
+			t.Fatalf("KB_SEED=%q: %v", s, err)
+		}
+		seed = n
+	}
+	t.Logf("seed %d (KB_SEED=%d replays it)", seed, seed)
+	return seed
 }

@@ -96,3 +96,44 @@ func TestSourceGate(t *testing.T) {
 		t.Errorf("kb build with a theme asset linked to /proc/self/environ = %d\n%s", code, stderr)
 	}
 }
+
+// TestPreviewSurvivesHeadingID: "## Heading {id=5}" made goldmark panic in
+// a build worker and took kb serve down (code review, issue 1). It is a
+// problem at its position, and the last good site stays served.
+func TestPreviewSurvivesHeadingID(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	writeTree(t, dir, serveSite)
+	_, ts := startTestPreview(t, dir)
+	eventually(t, "the first build is served", func() bool {
+		code, body := fetch(t, ts.URL+"/law/rule/")
+		return code == 200 && strings.Contains(body, "ORIGINAL TEXT")
+	})
+	ev := events(t, ts.URL)
+	waitEvent(t, ev, "errors []")
+	writeSource(t, dir, "content/notes/heading.md", "---\ntitle: Heading\n---\n## Heading {id=5}\n")
+	e := waitEvent(t, ev, "errors [{")
+	if !strings.Contains(e, `"file":"content/notes/heading.md","line":4,"col":12`) || !strings.Contains(e, "heading id 5 is not a name") {
+		t.Errorf("errors event %s lacks the problem at its position", e)
+	}
+	if code, body := fetch(t, ts.URL+"/law/rule/"); code != 200 || !strings.Contains(body, "ORIGINAL TEXT") {
+		t.Error("the last good site is not served")
+	}
+}
+
+// TestEmptySiteBuilds: a site with no content panicked in Bleve's offline
+// builder (code review, issue 2). It builds, with an empty index that
+// kb search reads.
+func TestEmptySiteBuilds(t *testing.T) {
+	t.Parallel()
+	for _, files := range []map[string]string{{"kb.yaml": "title: Empty\n"}, {"content/_index.md": "---\ntitle: Home\ndraft: true\n---\n"}} {
+		dir := writeSite(t, files)
+		out, index := filepath.Join(dir, "out"), filepath.Join(dir, "idx")
+		if code, _, stderr := kb(t, "build", "--source", dir, "--out", out, "--index", index); code != exitOK {
+			t.Fatalf("kb build of %v = %d\n%s", files, code, stderr)
+		}
+		if code, stdout, stderr := kb(t, "search", "--index", index, "anything"); code != exitOK {
+			t.Errorf("kb search on the empty index = %d\n%s%s", code, stdout, stderr)
+		}
+	}
+}

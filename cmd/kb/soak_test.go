@@ -78,7 +78,7 @@ func TestSoak(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	rng := rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), 2))
+	rng := rand.New(rand.NewPCG(testSeed(t), 2))
 	var gone []string // pages deleted or renamed away
 	next := 20
 	for op := range ops {

@@ -8,9 +8,11 @@ import (
 	"maps"
 	"path"
 	"runtime"
+	"runtime/debug"
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 	"unicode/utf8"
 
@@ -279,14 +281,21 @@ func checkText(file string, data []byte) (diag.Problem, bool) {
 
 // parallel runs fn(i) for i in [0, n) on all cores; it stops early when ctx
 // is done.
+//
+// A panic in fn, which is a bug in kb, becomes the error (the first, with
+// its stack), so that a worker cannot take the process down: kb serve
+// keeps the last good site.
 func parallel(ctx context.Context, n int, fn func(i int)) error {
 	workers := min(runtime.GOMAXPROCS(0), n)
 	var wg sync.WaitGroup
 	next := make(chan int)
+	var panicked atomic.Pointer[error]
 	for range workers {
 		wg.Go(func() {
 			for i := range next {
-				fn(i)
+				if err := guard(i, fn); err != nil {
+					panicked.CompareAndSwap(nil, &err)
+				}
 			}
 		})
 	}
@@ -302,7 +311,21 @@ feed:
 	}
 	close(next)
 	wg.Wait()
+	if p := panicked.Load(); p != nil {
+		return *p
+	}
 	return err
+}
+
+// guard runs fn(i), turning a panic into an error.
+func guard(i int, fn func(int)) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("internal error (a bug in kb) at item %d: %v\n%s", i, r, debug.Stack())
+		}
+	}()
+	fn(i)
+	return nil
 }
 
 // contentPath is how problems name a content file.

@@ -59,7 +59,9 @@ func (pinTransformer) Transform(doc *ast.Document, reader text.Reader, _ parser.
 		switch n := n.(type) {
 		case *ast.Heading:
 			if id, ok := n.AttributeString("id"); ok {
-				n.AppendChild(n, &Pin{ID: string(id.([]byte))})
+				if b, ok := id.([]byte); ok {
+					n.AppendChild(n, &Pin{ID: string(b)})
+				}
 			}
 			return ast.WalkSkipChildren, nil
 		case *ast.Paragraph, *ast.TextBlock:

@@ -59,7 +59,8 @@ func collect(doc *Document) {
 		switch n := n.(type) {
 		case *ast.Heading:
 			if id, ok := n.AttributeString("id"); ok {
-				current = string(id.([]byte))
+				b, _ := id.([]byte)
+				current = string(b)
 				title := headingText(n, src)
 				addAnchor(Anchor{ID: current, Label: title, Text: followingText(n, textOf), Offset: blockOffset(n), Pin: pinOf(n)})
 				if n.Level == 2 || n.Level == 3 {

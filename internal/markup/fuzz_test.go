@@ -110,6 +110,12 @@ func FuzzRender(f *testing.F) {
 		"```html\n<script>alert(1)</script>\n```\n\n| a | b |\n|---|---|\n| [[x\\|y]] | <i>z</i> |\n",
 		"- [ ] task\n- {#p2} item\n\nterm\n: definition\n",
 		"<!-- c --><a href=\"javascript:alert(1)\">x</a>&lt;script&gt;",
+		// Heading attributes: an id that is not text made goldmark panic;
+		// anything but an id must not reach the page.
+		"## Heading {id=5}\n\nHeading {id=5.5}\n===\n",
+		"## T {style=\"position:fixed;inset:0\" class=\"xref\" data-x=\"1\" hidden}\n",
+		"## H {class=5 class=x}\n\n## G {.a .b #g}\n\n## F ## {#f}\n",
+		"# {#}\n\n## {id=true}\n\n## x {id=[1]}\n",
 	} {
 		f.Add([]byte(s), false)
 	}
@@ -155,6 +161,9 @@ func FuzzRender(f *testing.F) {
 		if bad := unsafeHTML(out); bad != "" {
 			t.Fatalf("rendered %s from %q:\n%s", bad, src, out)
 		}
+		if bad := headingAttribute(out); bad != "" {
+			t.Fatalf("rendered a heading with %s from %q:\n%s", bad, src, out)
+		}
 	})
 }
 
@@ -168,6 +177,36 @@ func unsafeHTML(out string) string {
 	}
 	for _, n := range nodes {
 		if bad := unsafeNode(n); bad != "" {
+			return bad
+		}
+	}
+	return ""
+}
+
+// headingAttribute names the first attribute other than id on a heading
+// of out, or returns "".
+func headingAttribute(out string) string {
+	body := &html.Node{Type: html.ElementNode, Data: "body", DataAtom: atom.Body}
+	nodes, _ := html.ParseFragment(strings.NewReader(out), body)
+	var find func(n *html.Node) string
+	find = func(n *html.Node) string {
+		switch n.DataAtom {
+		case atom.H1, atom.H2, atom.H3, atom.H4, atom.H5, atom.H6:
+			for _, a := range n.Attr {
+				if a.Key != "id" {
+					return a.Key + "=" + a.Val
+				}
+			}
+		}
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			if bad := find(c); bad != "" {
+				return bad
+			}
+		}
+		return ""
+	}
+	for _, n := range nodes {
+		if bad := find(n); bad != "" {
 			return bad
 		}
 	}

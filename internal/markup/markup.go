@@ -13,6 +13,7 @@ package markup
 
 import (
 	"bytes"
+	"fmt"
 	"io"
 
 	chromahtml "github.com/alecthomas/chroma/v2/formatters/html"
@@ -80,9 +81,11 @@ func baseExtensions() []goldmark.Extender {
 	}
 }
 
-// baseParserOptions are goldmark's own parser options that kb turns on.
+// baseParserOptions are the parser options kb's Markdown starts from:
+// headings with automatic ids and {#anchor} attributes, read by kb's own
+// wrapper of goldmark's heading parsers (see headingParser).
 func baseParserOptions() []parser.Option {
-	return []parser.Option{parser.WithAutoHeadingID(), parser.WithAttribute()}
+	return []parser.Option{parser.WithBlockParsers(headingParsers()...)}
 }
 
 // nodeRenderers draws kb's own nodes: references, callouts and permalinks.
@@ -158,21 +161,38 @@ func addProblem(pc parser.Context, offset int, msg, hint string) {
 	pc.Set(problemsKey, append(probs, Problem{Offset: offset, Message: msg, Hint: hint}))
 }
 
-// Parse parses src. The returned Document keeps src; do not modify it.
-func (m *Markdown) Parse(src []byte, opts ParseOptions) *Document {
+// Parse parses src. The returned Document keeps src; do not modify it. A
+// panic in a parser becomes a problem of the document, which is then empty:
+// one page must not take down a build or the preview.
+func (m *Markdown) Parse(src []byte, opts ParseOptions) (doc *Document) {
+	defer func() {
+		if r := recover(); r != nil {
+			doc = &Document{Source: src, Root: ast.NewDocument(), Problems: []Problem{{
+				Message: fmt.Sprintf("the Markdown parser failed: %v", r),
+				Hint:    "remove parts of the page until it builds, and report the part that fails",
+			}}}
+			collect(doc)
+		}
+	}()
 	pc := parser.NewContext()
 	if opts.Terms != nil {
 		pc.Set(termsKey, &termContext{terms: opts.Terms, self: opts.SelfID})
 	}
 	root := m.md.Parser().Parse(text.NewReader(src), parser.WithContext(pc))
-	doc := &Document{Source: src, Root: root}
+	doc = &Document{Source: src, Root: root}
 	doc.Problems, _ = pc.Get(problemsKey).([]Problem)
 	collect(doc)
 	return doc
 }
 
-// Render writes the document's HTML to w.
-func (m *Markdown) Render(w io.Writer, doc *Document) error {
+// Render writes the document's HTML to w. A panic in a renderer is an
+// error.
+func (m *Markdown) Render(w io.Writer, doc *Document) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("the Markdown renderer failed: %v", r)
+		}
+	}()
 	return m.md.Renderer().Render(w, doc.Source, doc.Root)
 }
 

@@ -31,6 +31,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
 	"slices"
 
 	"github.com/blevesearch/bleve/v2"
@@ -67,20 +68,51 @@ const batchSize = 1000
 // Bleve's offline builder: segments of batchSize documents, merged once at
 // the end, with no per-batch persistence (several times faster than
 // batches into a live index).
-func Build(ctx context.Context, dir string, docs []Document) error {
-	b, err := bleve.NewBuilder(dir, newMapping(), map[string]any{"batchSize": batchSize})
+//
+// The builder works in a temporary folder beside dir, removed on the way
+// out. A cancelled or failed build leaves the builder unclosed (closing
+// merges and writes the index, and panics when it holds no segment) and
+// dir removed. No documents make an empty index.
+func Build(ctx context.Context, dir string, docs []Document) (err error) {
+	if len(docs) == 0 {
+		return buildEmpty(dir)
+	}
+	if _, err := os.Lstat(dir); err == nil {
+		return fmt.Errorf("creating index %s: it exists", dir)
+	}
+	work, err := os.MkdirTemp(filepath.Dir(dir), "."+filepath.Base(dir)+".build-*")
+	if err != nil {
+		return fmt.Errorf("creating index %s: %w", dir, err)
+	}
+	defer os.RemoveAll(work)
+	defer func() {
+		if err != nil {
+			os.RemoveAll(dir)
+		}
+	}()
+	b, err := bleve.NewBuilder(dir, newMapping(), map[string]any{"batchSize": batchSize, "buildPathPrefix": work})
 	if err != nil {
 		return fmt.Errorf("creating index %s: %w", dir, err)
 	}
 	for _, d := range docs {
 		if err := ctx.Err(); err != nil {
-			_ = b.Close()
 			return err
 		}
 		if err := b.Index(d.ID, fields(d)); err != nil {
-			_ = b.Close()
 			return fmt.Errorf("indexing %s: %w", d.ID, err)
 		}
+	}
+	if err := b.Close(); err != nil {
+		return fmt.Errorf("writing index %s: %w", dir, err)
+	}
+	return nil
+}
+
+// buildEmpty creates an index in dir that holds no document.
+func buildEmpty(dir string) error {
+	b, err := bleve.NewUsing(dir, newMapping(), scorch.Name, scorch.Name, nil)
+	if err != nil {
+		return fmt.Errorf("creating index %s: %w", dir, err)
 	}
 	if err := b.Close(); err != nil {
 		return fmt.Errorf("writing index %s: %w", dir, err)

@@ -1,0 +1,60 @@
+package markup
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestHeadingAttributes(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		desc, give string
+		wantHTML   string // a part of the rendered HTML
+		wantProbs  []string
+		wantAt     int // the first problem's offset
+	}{
+		{desc: "an anchor", give: "## One {#p1}\n", wantHTML: `<h2 id="p1">One`},
+		{desc: "an id as text", give: "## One {id=\"p1\"}\n", wantHTML: `<h2 id="p1">One`},
+		{desc: "an automatic id", give: "## Scope and aim\n", wantHTML: `<h2 id="scope-and-aim">Scope and aim`},
+		{desc: "a closing sequence", give: "## Title ## {#t}\n", wantHTML: `<h2 id="t">Title<`},
+		{desc: "a setext heading", give: "Title {#t}\n=====\n", wantHTML: `<h1 id="t">Title<`},
+		{desc: "an id that is a number (code review: goldmark panicked)", give: "## Heading {id=5}\n",
+			wantHTML: `<h2 id="heading">Heading<`, wantProbs: []string{"heading id 5 is not a name"}, wantAt: 11},
+		{desc: "a setext id that is a number", give: "Heading {id=5}\n===\n",
+			wantHTML: `<h1 id="heading">Heading<`, wantProbs: []string{"heading id 5 is not a name"}, wantAt: 8},
+		{desc: "a style, a class and data (security review F7)", give: "## T {style=\"position:fixed;inset:0;z-index:99999;background:red\" class=\"xref\" data-x=\"1\"}\n",
+			wantHTML: `<h2 id="t">T<`, wantProbs: []string{`heading attribute "style" is not allowed`, `heading attribute "class" is not allowed`, `heading attribute "data-x" is not allowed`}, wantAt: 5},
+		{desc: "classes that are not text", give: "## H {class=5 class=x}\n", wantHTML: `<h2 id="h-class5-classx">H {class=5 class=x}<`},
+		{desc: "an event handler", give: "## H {#h onclick=alert(1)}\n", wantHTML: `<h2 id="h-h-onclickalert1">`},
+		{desc: "a bare class", give: "## H {.warning #w}\n", wantHTML: `<h2 id="w">H<`, wantProbs: []string{`heading attribute "class" is not allowed`}, wantAt: 5},
+		{desc: "braces inside", give: "## Set {a} of things\n", wantHTML: `<h2 id="set-a-of-things">Set {a} of things<`},
+	}
+	md := New(Options{})
+	for _, tt := range tests {
+		t.Run(tt.desc, func(t *testing.T) {
+			t.Parallel()
+			doc := md.Parse([]byte(tt.give), ParseOptions{})
+			out, err := md.RenderString(doc)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !strings.Contains(out, tt.wantHTML) {
+				t.Errorf("HTML %q, want it to contain %q", out, tt.wantHTML)
+			}
+			if strings.Contains(out, "style=") || strings.Contains(out, "data-x") || strings.Contains(out, "xref") {
+				t.Errorf("an attribute other than id survived: %s", out)
+			}
+			if len(doc.Problems) != len(tt.wantProbs) {
+				t.Fatalf("problems %+v, want %q", doc.Problems, tt.wantProbs)
+			}
+			for i, p := range doc.Problems {
+				if !strings.Contains(p.Message, tt.wantProbs[i]) {
+					t.Errorf("problem %d %q, want %q", i, p.Message, tt.wantProbs[i])
+				}
+				if p.Offset != tt.wantAt {
+					t.Errorf("problem %d at offset %d, want %d", i, p.Offset, tt.wantAt)
+				}
+			}
+		})
+	}
+}
