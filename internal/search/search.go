@@ -32,6 +32,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"slices"
 
 	"github.com/blevesearch/bleve/v2"
@@ -80,7 +81,7 @@ func Build(ctx context.Context, dir string, docs []Document) (err error) {
 	if _, err := os.Lstat(dir); err == nil {
 		return fmt.Errorf("creating index %s: it exists", dir)
 	}
-	work, err := os.MkdirTemp(filepath.Dir(dir), "."+filepath.Base(dir)+".build-*")
+	work, err := os.MkdirTemp(filepath.Dir(dir), "."+strings.TrimPrefix(filepath.Base(dir), ".")+".build-*")
 	if err != nil {
 		return fmt.Errorf("creating index %s: %w", dir, err)
 	}
