@@ -41,7 +41,7 @@ aliases: ["PAYLOAD alias"]
 ---
 ## PAYLOAD heading {#h1}
 
-## Attributes {#h2 onclick="alert(1)" class="x"}
+## Attributes {#h2}
 
 {#p1} 1. PAYLOAD paragraph.
 
