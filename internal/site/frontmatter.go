@@ -77,6 +77,10 @@ type Document struct {
 
 var errNoFrontMatter = errors.New("no front matter")
 
+// MaxFrontMatter bounds a page's front matter: larger is a problem, not
+// parsed (a page's fields fit in a few KB; kb.yaml has yamlpos.MaxSize).
+const MaxFrontMatter = yamlpos.MaxSize
+
 // Split separates the YAML front matter (between "---" lines) from the body.
 // It accepts a UTF-8 BOM and CRLF line endings. yamlLine is the file line
 // of the first YAML line, bodyLine that of the body's first line.
@@ -122,6 +126,11 @@ func Parse(file string, src []byte) (*Document, diag.List) {
 			hint = `end the front matter with a line containing only "---"`
 		}
 		return nil, diag.List{{File: file, Line: 1, Col: 1, Message: err.Error(), Hint: hint}}
+	}
+	if len(yml) > MaxFrontMatter {
+		return nil, diag.List{{File: file, Line: yamlLine, Col: 1,
+			Message: fmt.Sprintf("front matter is too large (%d KB; the limit is %d KB)", (len(yml)+1023)>>10, MaxFrontMatter>>10),
+			Hint:    "keep long text in the page's body, below the front matter"}}
 	}
 	doc := &Document{Body: body, BodyLine: bodyLine}
 	keys, err := yamlpos.Decode(yml, &doc.Front)

@@ -28,12 +28,12 @@ var (
 
 // Size caps by kind of file, in bytes. The README states them.
 const (
-	ContentLimit = 8 << 20   // content/**: a Markdown page
-	ConfigLimit  = 256 << 10 // kb.yaml
-	LayoutLimit  = 1 << 20   // themes/*/layouts/**: a template
-	AssetLimit   = 16 << 20  // themes/*/assets/**: CSS, scripts, fonts, images
-	StaticLimit  = 64 << 20  // static/**: files published as they are
-	OtherLimit   = 8 << 20   // anything else kb reads
+	ContentLimit = 8 << 20  // content/**: a Markdown page
+	ConfigLimit  = 32 << 10 // kb.yaml (its YAML is parsed within a budget)
+	LayoutLimit  = 1 << 20  // themes/*/layouts/**: a template
+	AssetLimit   = 16 << 20 // themes/*/assets/**: CSS, scripts, fonts, images
+	StaticLimit  = 64 << 20 // static/**: files published as they are
+	OtherLimit   = 8 << 20  // anything else kb reads
 )
 
 // Limit is the size cap of the file at name, a slash-separated path

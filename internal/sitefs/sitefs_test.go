@@ -124,7 +124,7 @@ func TestSizeCaps(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	if _, err := f.ReadFile("kb.yaml"); !errors.Is(err, ErrTooLarge) || !strings.Contains(err.Error(), "the limit is 256 KB") {
+	if _, err := f.ReadFile("kb.yaml"); !errors.Is(err, ErrTooLarge) || !strings.Contains(err.Error(), "the limit is 32 KB") {
 		t.Errorf("kb.yaml over its cap: %v", err)
 	}
 	if data, err := f.ReadFile("content/a.md"); err != nil || len(data) != ConfigLimit+1 {

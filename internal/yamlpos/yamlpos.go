@@ -57,7 +57,8 @@ func (k Keys) Shift(n int) Keys {
 }
 
 // Decode decodes data into v, rejecting unknown fields and duplicate keys.
-// Empty input decodes to the zero value.
+// Empty input decodes to the zero value. Input over MaxSize or nested
+// deeper than MaxDepth is refused before it is parsed.
 func Decode(data []byte, v any) (_ Keys, err error) {
 	// go-yaml panics on some inputs (found by fuzzing); a writer's typo must
 	// be a problem, never a crash.
@@ -70,6 +71,9 @@ func Decode(data []byte, v any) (_ Keys, err error) {
 	// go-yaml miscounts lines after a comment ended by "\r\n"; YAML reads
 	// every line break as "\n" anyway, so give it only those.
 	data = bytes.ReplaceAll(bytes.ReplaceAll(data, []byte("\r\n"), []byte("\n")), []byte("\r"), []byte("\n"))
+	if err := checkBudget(data); err != nil {
+		return nil, err
+	}
 	if strings.TrimSpace(string(data)) == "" {
 		return keys, nil
 	}
