@@ -101,6 +101,10 @@ func runBuild(ctx context.Context, args []string, stdout, stderr io.Writer, logg
 	if index == "" {
 		index = filepath.Join(opts.Source, "index")
 	}
+	if err := build.CheckOutputs(opts.Source, out, index); err != nil {
+		fmt.Fprintf(stderr, "kb build: %v\n", err)
+		return exitUsage
+	}
 	if os.Getenv("GOGC") == "" {
 		// A build's heap is mostly short-lived parse and render garbage:
 		// collecting a little earlier than Go's default keeps a 10k-page

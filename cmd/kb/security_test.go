@@ -137,3 +137,24 @@ func TestEmptySiteBuilds(t *testing.T) {
 		}
 	}
 }
+
+// TestOutputsNeverTouchSources: "kb build --source site --out
+// site/content" swapped the content folder out and deleted it (security
+// review F11). It is a usage error, and content/ stays.
+func TestOutputsNeverTouchSources(t *testing.T) {
+	t.Parallel()
+	dir := writeSite(t, goodSite)
+	for _, args := range [][]string{
+		{"--out", filepath.Join(dir, "content")},
+		{"--index", filepath.Join(dir, "themes")},
+		{"--out", filepath.Join(dir, "x"), "--index", filepath.Join(dir, "x", "index")},
+	} {
+		code, _, stderr := kb(t, append([]string{"build", "--source", dir}, args...)...)
+		if code != exitUsage || !strings.Contains(stderr, "a build replaces") && !strings.Contains(stderr, "overlap") {
+			t.Errorf("kb build %v = %d, want %d with the reason\n%s", args, code, exitUsage, stderr)
+		}
+	}
+	if data, err := os.ReadFile(filepath.Join(dir, "content/a.md")); err != nil || string(data) != goodSite["content/a.md"] {
+		t.Errorf("content/a.md after the refused builds: %q, %v", data, err)
+	}
+}
