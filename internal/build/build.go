@@ -59,6 +59,8 @@ type Doc struct {
 	AsOf    string
 	Summary string
 	Body    string
+	// Official is the part of Body quoted as official wording ([!TEXT]).
+	Official string
 }
 
 // generation is the state of one build.
@@ -525,7 +527,7 @@ func (g *generation) pageDocs(pp *parsed) []Doc {
 	var out []Doc
 	for _, s := range pp.doc.Sections {
 		d := Doc{ID: p.URL, URL: p.URL, Anchor: s.Anchor, Title: p.Title, Kind: p.Kind, Tags: p.Tags,
-			Cite: p.CiteFor(s.Anchor), AsOf: p.AsOf, Summary: p.Summary, Body: s.Text}
+			Cite: p.CiteFor(s.Anchor), AsOf: p.AsOf, Summary: p.Summary, Body: s.Text, Official: s.Official}
 		if s.Anchor != "" {
 			d.ID += "#" + s.Anchor
 			d.Title += " › " + s.Title

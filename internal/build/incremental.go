@@ -322,6 +322,10 @@ func (c *cache) refresh(pp *parsed) {
 		h.WriteString(r.DisplayText())
 		h.WriteByte(0)
 	}
+	for _, c := range pp.doc.Cites {
+		h.WriteString(c.Label()) // how a citation reads in the page's texts
+		h.WriteByte(0)
+	}
 	sum := h.Sum64()
 	pp.textSum = sum
 	c.mu.Lock()
@@ -374,6 +378,13 @@ func (c *cache) resolvedSum(doc *markup.Document) uint64 {
 	for _, l := range doc.Links {
 		h.Write(l.Node.Destination)
 		h.WriteByte(0)
+	}
+	for _, c := range doc.Cites {
+		s := c.Source
+		for _, f := range [...]string{s.Page, s.Title, s.Short, s.Publisher, s.Author, s.Published, s.Reference, s.Address} {
+			h.WriteString(f)
+			h.WriteByte(0)
+		}
 	}
 	for _, a := range doc.Anchors {
 		if a.Pin != nil {

@@ -57,7 +57,10 @@ summary: "The second provision, citing [[PS Art. A(1)]]."
 ---
 ## Scope {#scope}
 
-See [[PS Art. A(2)]], [[PS Art. A(3)]] and [the first](prov-a.md).
+See [[PS Art. A(2)]], [[PS Art. A(3)]] and [the first](prov-a.md), as the source says [@src-a, p. 2].
+
+> [!TEXT] [@src-a, p. 3]
+> The words of the source.
 -- content/terms/widget.md --
 ---
 id: term-widget

@@ -1,6 +1,7 @@
 package build
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"strings"
@@ -22,6 +23,7 @@ type parsed struct {
 
 	refTargets  []site.Target // per doc.Refs; zero where unresolved
 	linkTargets []site.Target // per doc.Links; zero where external or unresolved
+	citeTargets []site.Target // per doc.Cites: the source; zero where unknown
 
 	// textSum identifies, with doc, the state of the document's texts
 	// (see cache.refresh); 0 outside a Builder.
@@ -34,7 +36,7 @@ type parsed struct {
 // the trees.
 func (p *parsed) release() {
 	p.doc = &markup.Document{Sections: p.doc.Sections}
-	p.refTargets, p.linkTargets = nil, nil
+	p.refTargets, p.linkTargets, p.citeTargets = nil, nil, nil
 }
 
 // pos converts a byte offset of the body into a problem position in the file.
@@ -94,6 +96,24 @@ func (l *linker) resolve(pp *parsed) diag.List {
 			}
 		}
 	}
+	pp.citeTargets = make([]site.Target, len(pp.doc.Cites))
+	official := l.site.OfficialSource(pp.page)
+	for i, c := range pp.doc.Cites {
+		src, err := l.site.Source(c.SourceID)
+		if err != nil {
+			c.Source = markup.CitedSource{}
+			probs = append(probs, pp.problem(c.Offset, err.Error(), hintOf(err)))
+			continue
+		}
+		pp.citeTargets[i] = site.Target{Page: src}
+		c.Source = l.citedSource(src)
+		if src == official {
+			c.Source.Address = pp.page.Official.URL // the page's own part of it, if named
+			if c.Source.Address == "" {
+				c.Source.Address = src.Address
+			}
+		}
+	}
 	for _, a := range pp.page.Applies {
 		if _, _, err := l.resolveApplies(a); err != nil {
 			line, col := pp.page.Pos.At("applies")
@@ -130,6 +150,11 @@ func (l *linker) edges(pp *parsed) []site.Edge {
 			edges = append(edges, site.Edge{From: pp.page, To: t.Page, ToAnchor: t.Anchor, Context: pp.page.Question})
 		}
 	}
+	for i, c := range pp.doc.Cites {
+		if t := pp.citeTargets[i]; t.Page != nil {
+			edges = append(edges, site.Edge{From: pp.page, FromAnchor: c.FromAnchor, To: t.Page, Context: c.Context})
+		}
+	}
 	if src := l.site.OfficialSource(pp.page); src != nil {
 		// The page's official wording is in the source: it cites it as a whole.
 		edges = append(edges, site.Edge{From: pp.page, To: src, Context: "Official text of " + pp.page.Title})
@@ -158,6 +183,12 @@ func (l *linker) describe(t site.Target) markup.Resolved {
 		}
 	}
 	return r
+}
+
+// citedSource is what a citing page shows of a source.
+func (l *linker) citedSource(src *site.Page) markup.CitedSource {
+	return markup.CitedSource{Page: l.url(site.Target{Page: src}), Title: src.Title, Short: cmp.Or(src.Cite, src.Title),
+		Publisher: src.Publisher, Author: src.Author, Published: src.Published, Reference: src.Reference, Address: src.Address}
 }
 
 // url is the base-prefixed URL of a target.

@@ -45,6 +45,7 @@ type linkRecord struct {
 	textSum     uint64
 	refTargets  []site.Target
 	linkTargets []site.Target
+	citeTargets []site.Target
 	targets     []string // URLs of the pages it refers to, "applies" included
 }
 
@@ -199,8 +200,9 @@ func (rl *relinking) reuse(pp *parsed, redo bool) {
 	pp.textSum = r.textSum
 	if redo {
 		pp.refTargets, pp.linkTargets = retarget(rl.g.site, r.refTargets), retarget(rl.g.site, r.linkTargets)
+		pp.citeTargets = retarget(rl.g.site, r.citeTargets)
 	} else {
-		pp.refTargets, pp.linkTargets = r.refTargets, r.linkTargets
+		pp.refTargets, pp.linkTargets, pp.citeTargets = r.refTargets, r.linkTargets, r.citeTargets
 	}
 }
 
@@ -254,7 +256,7 @@ func (c *cache) linkAll(ctx context.Context, g *generation, list []*parsed, next
 
 // newRecord keeps what linking made of page pp.
 func newRecord(g *generation, pp *parsed) *linkRecord {
-	r := &linkRecord{page: pp.page, doc: pp.doc, textSum: pp.textSum, refTargets: pp.refTargets, linkTargets: pp.linkTargets}
+	r := &linkRecord{page: pp.page, doc: pp.doc, textSum: pp.textSum, refTargets: pp.refTargets, linkTargets: pp.linkTargets, citeTargets: pp.citeTargets}
 	add := func(t site.Target) {
 		if t.Page != nil && !slices.Contains(r.targets, t.Page.URL) {
 			r.targets = append(r.targets, t.Page.URL)
@@ -264,6 +266,9 @@ func newRecord(g *generation, pp *parsed) *linkRecord {
 		add(t)
 	}
 	for _, t := range pp.linkTargets {
+		add(t)
+	}
+	for _, t := range pp.citeTargets {
 		add(t)
 	}
 	for _, a := range pp.page.Applies {

@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"testing/fstest"
 )
 
 // TestSourcesGolden compares the pages that show sources — a source page,
@@ -59,7 +60,12 @@ func TestSourcesFeatures(t *testing.T) {
 		{"a source page shows its reference", "sources/mica/index.html", `<dt>Reference</dt><dd class="reference">CELEX 32023R1114</dd>`},
 		{"a source page links its document", "sources/mica/index.html", `<a href="http://data.europa.eu/eli/reg/2023/1114/oj" rel="external">`},
 		{"a source page lists the pages citing it", "sources/mica/index.html", `<a href="/provisions/art-61/">Article 61 — Exclusive initiative</a>`},
-		{"a source nobody cites says so", "sources/firm-note/index.html", `No page cites this source yet.`},
+		{"a source nobody cites says so", "sources/press/index.html", `No page cites this source yet.`},
+		{"a source page shows where it is cited", "sources/firm-note/index.html", `<a href="/provisions/art-61/#annotations">Article 61 — Exclusive initiative</a>`},
+		{"a citation is a numbered note", "provisions/art-61/index.html", `<sup class="source-note"><a href="#source-3" title="Reverse solicitation under MiCA: a note, p. 4" aria-label="Source 3: Reverse solicitation under MiCA: a note, p. 4">3</a></sup>`},
+		{"a source cited twice is one entry, with both pinpoints", "provisions/art-61/index.html", `<span class="pinpoints">Cited at para. 23; para. 24.</span>`},
+		{"the list links the document", "provisions/art-61/index.html", `<a class="source-out" href="https://law.example/notes/mica-61" rel="external"`},
+		{"a quotation names its source and pinpoint", "provisions/art-61/index.html", `<figcaption>Quoted from <cite><a href="/sources/mica/">MiCA</a></cite>, Art. 61(1)`},
 		{"the provision header links its official text", "provisions/art-61/index.html", `<span class="official-label">Official text:</span> <a href="https://eur-lex.europa.eu/eli/reg/2023/1114/oj#art_61" rel="external">`},
 		{"each pinpoint links its official text", "provisions/art-61/index.html", `<a class="official-link" href="https://eur-lex.europa.eu/eli/reg/2023/1114/oj#art_61" rel="external" aria-label="Official text of MiCA Art. 61(1), first subparagraph">Official text</a>`},
 		{"a guideline shows its ESMA reference", "esma/solicitation/index.html", `<span class="reference">ESMA35-1872330276-2030</span>`},
@@ -70,7 +76,35 @@ func TestSourcesFeatures(t *testing.T) {
 			t.Errorf("%s: %s lacks %s", tt.desc, tt.page, tt.want)
 		}
 	}
-	if art := string(sink.Files["provisions/art-61/index.html"]); strings.Contains(art, `href="#annotations"`) && strings.Count(art, `class="official-link"`) != 2 {
-		t.Errorf("official-text links: %d, want 2 (p1 and p1-sub1, not the annotations heading)", strings.Count(art, `class="official-link"`))
+	if art := string(sink.Files["provisions/art-61/index.html"]); strings.Count(art, `aria-label="Official text of`) != 2 {
+		t.Errorf("official-text links on pinpoints: %d, want 2 (p1 and p1-sub1, not the annotations heading)", strings.Count(art, `aria-label="Official text of`))
+	}
+	sources := string(sink.Files["sources/index.html"])
+	if p, s := strings.Index(sources, "Primary sources"), strings.Index(sources, "Secondary sources"); p < 0 || s < p || !strings.Contains(sources[s:], "A press article") {
+		t.Error("the sources index does not list primary sources, then secondary ones")
+	}
+}
+
+// TestCitationProblems checks that a citation of an unknown source, a
+// quotation without its source and an official: naming no source are
+// problems at their place, with a suggestion.
+func TestCitationProblems(t *testing.T) {
+	t.Parallel()
+	fsys := archiveFS(t, "testdata/sources.txtar")
+	fsys["content/commentary/bad.md"] = &fstest.MapFile{Data: []byte("---\ntitle: Bad\nkind: commentary\n---\nIt is narrow [@mika, p. 1].\n\n> [!TEXT]\n> Words.\n\nA page is no source [@mica-art-61].\n")}
+	fsys["content/provisions/art-62.md"] = &fstest.MapFile{Data: []byte("---\ntitle: Art. 62\nkind: provision\nofficial: {source: esma-guideline}\n---\nText.\n")}
+	res, _ := generateMem(t, fsys, Options{})
+	want := []string{
+		`content/commentary/bad.md:5:14: unknown source "mika" (did you mean "mica"?)`,
+		`content/commentary/bad.md:7:3: a quotation needs its source: > [!TEXT] [@source, pinpoint] (quote only official wording, and say whose and where: > [!TEXT] [@mica, Art. 61(2)])`,
+		`content/commentary/bad.md:10:21: "mica-art-61" is a page, not a source (did you mean "mica"?)`,
+		`content/provisions/art-62.md:4:1: official: unknown source "esma-guideline" (did you mean "esma-guidelines"?)`,
+	}
+	var got []string
+	for _, p := range res.Problems {
+		got = append(got, p.String())
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("problems:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 }

@@ -1,6 +1,7 @@
 package markup
 
 import (
+	"fmt"
 	"regexp"
 	"strings"
 
@@ -22,11 +23,16 @@ var calloutTitles = map[string]string{
 	"ESMA":      "ESMA's reading",
 	"PRACTICE":  "Practice point",
 	"OPEN":      "Open point",
+	"TEXT":      "Official wording",
 }
+
+// quotationType is the callout type of a quotation of official wording:
+// > [!TEXT] [@mica, Art. 61(2)], then the exact words.
+const quotationType = "TEXT"
 
 // CalloutTypes lists the callout types writers may use.
 func CalloutTypes() []string {
-	return []string{"NOTE", "TIP", "IMPORTANT", "WARNING", "CAUTION", "ESMA", "PRACTICE", "OPEN"}
+	return []string{"NOTE", "TIP", "IMPORTANT", "WARNING", "CAUTION", "ESMA", "PRACTICE", "OPEN", "TEXT"}
 }
 
 // KindCallout is the AST kind of a callout block.
@@ -37,6 +43,7 @@ type Callout struct {
 	ast.BaseBlock
 	CalloutType string // upper case, e.g. "ESMA"
 	Title       string
+	Cite        *Citation // a quotation's source and pinpoint; nil for other callouts
 }
 
 // Kind implements ast.Node.
@@ -93,6 +100,10 @@ func (calloutTransformer) Transform(doc *ast.Document, reader text.Reader, pc pa
 			continue
 		}
 		c := &Callout{CalloutType: typ, Title: title}
+		if typ == quotationType {
+			c.Title = calloutTitles[typ]
+			c.Cite = quotationSource(pc, para, first)
+		}
 		// Drop the marker line: its inline nodes are those on line one.
 		dropFirstLine(para, first)
 		if para.ChildCount() == 0 {
@@ -143,8 +154,37 @@ func inLine(n ast.Node, line text.Segment) bool {
 	return true
 }
 
-func renderCallout(w util.BufWriter, _ []byte, node ast.Node, entering bool) (ast.WalkStatus, error) {
+// quotationSource returns the citation on a quotation's marker line, or
+// reports that it lacks one or its pinpoint.
+func quotationSource(pc parser.Context, para *ast.Paragraph, first text.Segment) *Citation {
+	for c := para.FirstChild(); c != nil; c = c.NextSibling() {
+		if cite, ok := c.(*Citation); ok && cite.Offset < first.Stop {
+			if cite.Pinpoint == "" {
+				addProblem(pc, cite.Offset, "a quotation needs a pinpoint: [@"+cite.SourceID+", …]",
+					"say where the words are: > [!TEXT] [@"+cite.SourceID+", Art. 61(2)]")
+			}
+			return cite
+		}
+	}
+	addProblem(pc, first.Start, "a quotation needs its source: > [!TEXT] [@source, pinpoint]",
+		"quote only official wording, and say whose and where: > [!TEXT] [@mica, Art. 61(2)]")
+	return nil
+}
+
+// quotedText is the text of a quotation, without its source.
+func quotedText(c *Callout, src []byte) string {
+	var b strings.Builder
+	for n := c.FirstChild(); n != nil; n = n.NextSibling() {
+		writeText(&b, n, src)
+	}
+	return strings.Join(strings.Fields(b.String()), " ")
+}
+
+func renderCallout(w util.BufWriter, src []byte, node ast.Node, entering bool) (ast.WalkStatus, error) {
 	n := node.(*Callout)
+	if n.CalloutType == quotationType {
+		return renderQuotation(w, n, entering)
+	}
 	if entering {
 		typ := strings.ToLower(n.CalloutType)
 		w.WriteString(`<aside class="callout callout-` + typ + `" aria-label="` + escape(n.Title) + `">` + "\n")
@@ -152,5 +192,38 @@ func renderCallout(w util.BufWriter, _ []byte, node ast.Node, entering bool) (as
 	} else {
 		w.WriteString("</aside>\n")
 	}
+	return ast.WalkContinue, nil
+}
+
+// renderQuotation draws official wording apart from commentary, with its
+// source and pinpoint under it.
+func renderQuotation(w util.BufWriter, n *Callout, entering bool) (ast.WalkStatus, error) {
+	c := n.Cite
+	if entering {
+		w.WriteString(`<figure class="quotation">` + "\n<blockquote class=\"official-wording\"")
+		if c != nil && c.Source.Address != "" {
+			w.WriteString(` cite="` + escape(c.Source.Address) + `"`)
+		}
+		w.WriteString(">\n")
+		return ast.WalkContinue, nil
+	}
+	w.WriteString("</blockquote>\n")
+	if c != nil {
+		w.WriteString(`<figcaption>Quoted from `)
+		if c.Source.Page == "" {
+			w.WriteString(`<span class="xref-broken">` + escape(c.Label()) + `</span>`)
+		} else {
+			w.WriteString(`<cite><a href="` + escape(c.Source.Page) + `">` + escape(c.Source.Short) + `</a></cite>`)
+			if c.Pinpoint != "" {
+				w.WriteString(", " + escape(c.Pinpoint))
+			}
+			fmt.Fprintf(w, `<sup class="source-note"><a href="#source-%d" aria-label="Source %d">%d</a></sup>`, c.Note, c.Note, c.Note)
+			if c.Source.Address != "" {
+				w.WriteString(` <a class="official-link" href="` + escape(c.Source.Address) + `" rel="external">Official text</a>`)
+			}
+		}
+		w.WriteString("</figcaption>\n")
+	}
+	w.WriteString("</figure>\n")
 	return ast.WalkContinue, nil
 }

@@ -5,6 +5,7 @@ import (
 	"html"
 	"strconv"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/yuin/goldmark/ast"
@@ -54,6 +55,9 @@ func collect(doc *Document) {
 			} else if t := textOf(n); t != "" {
 				s := &doc.Sections[len(doc.Sections)-1]
 				s.Text = joinNonEmpty(s.Text, t, "\n")
+				if c, ok := n.(*Callout); ok && c.CalloutType == quotationType {
+					s.Official = joinNonEmpty(s.Official, quotedText(c, src), "\n")
+				}
 			}
 		}
 		switch n := n.(type) {
@@ -68,10 +72,22 @@ func collect(doc *Document) {
 				}
 			}
 		case *ast.Paragraph, *ast.TextBlock:
+			para := paragraphOf(n, src)
 			if pin, ok := n.FirstChild().(*Pin); ok {
 				current = pin.ID
+				para.Anchor = pin.ID
 				addAnchor(Anchor{ID: pin.ID, Text: clip(textOf(n)), Offset: blockOffset(n), Pin: pin})
 			}
+			doc.Paragraphs = append(doc.Paragraphs, para)
+		case *Callout:
+			if c := n.Cite; c != nil {
+				c.FromAnchor, c.Context = current, clip(quotedText(n, src))
+				doc.Cites = append(doc.Cites, c)
+			}
+		case *Citation:
+			n.FromAnchor, n.Context = current, ctx.contextOf(n, src)
+			doc.Cites = append(doc.Cites, n)
+			return ast.WalkSkipChildren, nil
 		case *Ref:
 			n.FromAnchor, n.Context = current, ctx.contextOf(n, src)
 			doc.Refs = append(doc.Refs, n)
@@ -98,6 +114,9 @@ func (d *Document) RefreshText() {
 	}
 	for i := range min(len(d.Links), len(fresh.Links)) {
 		d.Links[i].Context = fresh.Links[i].Context
+	}
+	for i := range min(len(d.Cites), len(fresh.Cites)) {
+		d.Cites[i].Context = fresh.Cites[i].Context
 	}
 	d.Sections = fresh.Sections
 	d.TOC = fresh.TOC
@@ -136,6 +155,9 @@ func writeText(b *strings.Builder, n ast.Node, src []byte) {
 		return
 	case *Ref:
 		b.WriteString(n.DisplayText())
+		return
+	case *Citation:
+		b.WriteString("[" + n.Label() + "]")
 		return
 	case *ast.Text:
 		b.Write(n.Segment.Value(src))
@@ -313,8 +335,13 @@ func itoa(i int) string { return strconv.Itoa(i) }
 // be rendered; to render, parse the source again with the same options and
 // Restore what the caller wrote into the outline's references.
 func (d *Document) Outline() *Document {
-	o := &Document{Source: d.Source, TOC: d.TOC, Sections: d.Sections, Problems: d.Problems,
-		Refs: make([]*Ref, len(d.Refs)), Links: make([]*Link, len(d.Links)), Anchors: make([]Anchor, len(d.Anchors))}
+	o := &Document{Source: d.Source, TOC: d.TOC, Sections: d.Sections, Problems: d.Problems, Paragraphs: d.Paragraphs,
+		Refs: make([]*Ref, len(d.Refs)), Links: make([]*Link, len(d.Links)), Anchors: make([]Anchor, len(d.Anchors)),
+		Cites: make([]*Citation, len(d.Cites))}
+	for i, c := range d.Cites {
+		o.Cites[i] = &Citation{SourceID: c.SourceID, Pinpoint: c.Pinpoint, Offset: c.Offset, Note: c.Note,
+			FromAnchor: c.FromAnchor, Context: c.Context, Source: c.Source}
+	}
 	for i, r := range d.Refs {
 		o.Refs[i] = &Ref{Target: r.Target, Label: r.Label, Term: r.Term, Offset: r.Offset,
 			FromAnchor: r.FromAnchor, Context: r.Context, Resolved: r.Resolved}
@@ -335,11 +362,56 @@ func (d *Document) Outline() *Document {
 // outline of a document parsed from the same source with the same options:
 // parsing is deterministic, so their references match one for one.
 func (d *Document) Restore(outline *Document) error {
-	if len(d.Refs) != len(outline.Refs) || len(d.Links) != len(outline.Links) || len(d.Anchors) != len(outline.Anchors) {
+	if len(d.Refs) != len(outline.Refs) || len(d.Links) != len(outline.Links) || len(d.Anchors) != len(outline.Anchors) ||
+		len(d.Cites) != len(outline.Cites) {
 		return errors.New("markup: the document does not match its outline")
 	}
 	for i, r := range d.Refs {
 		r.Resolved = outline.Refs[i].Resolved
 	}
+	for i, c := range d.Cites {
+		c.Source = outline.Cites[i].Source
+	}
 	return nil
+}
+
+// paragraphOf describes a paragraph for citation coverage.
+func paragraphOf(n ast.Node, src []byte) Paragraph {
+	p := Paragraph{Offset: blockOffset(n)}
+	for a := n.Parent(); a != nil; a = a.Parent() {
+		if c, ok := a.(*Callout); ok {
+			p.Open = p.Open || c.CalloutType == "OPEN"
+			p.Quoted = p.Quoted || c.CalloutType == quotationType
+		}
+	}
+	var prose strings.Builder
+	var walk func(ast.Node)
+	walk = func(c ast.Node) {
+		switch c := c.(type) {
+		case *Ref:
+			p.Cited = p.Cited || !c.Term
+			if c.Term {
+				prose.WriteString(" " + c.DisplayText() + " ")
+			}
+			return
+		case *Citation:
+			p.Cited = true
+			return
+		case *ast.Link, *ast.AutoLink, *Pin:
+			return
+		case *ast.Text, *ast.String, *ast.CodeSpan:
+			writeText(&prose, c, src)
+			return
+		}
+		for cc := c.FirstChild(); cc != nil; cc = cc.NextSibling() {
+			walk(cc)
+		}
+	}
+	walk(n)
+	for _, f := range strings.Fields(prose.String()) {
+		if strings.IndexFunc(f, func(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }) >= 0 {
+			p.Words++
+		}
+	}
+	return p
 }

@@ -50,12 +50,13 @@ func New(opts Options) *Markdown {
 		rendererOpts = append(rendererOpts, html.WithUnsafe())
 	}
 	parserOpts := append(baseParserOptions(),
-		parser.WithInlineParsers(util.Prioritized(refParser{}, 199)),
+		parser.WithInlineParsers(util.Prioritized(refParser{}, 199), util.Prioritized(citeParser{}, 198)),
 		parser.WithASTTransformers(
 			util.Prioritized(refInLinkTransformer{}, 50),
 			util.Prioritized(calloutTransformer{}, 100),
 			util.Prioritized(pinTransformer{}, 200),
 			util.Prioritized(termTransformer{}, 300),
+			util.Prioritized(sourceListTransformer{}, 400),
 		),
 	)
 	md := goldmark.New(
@@ -95,6 +96,8 @@ func (nodeRenderers) RegisterFuncs(reg renderer.NodeRendererFuncRegisterer) {
 	reg.Register(KindRef, renderRef)
 	reg.Register(KindCallout, renderCallout)
 	reg.Register(KindPin, renderPin)
+	reg.Register(KindCitation, renderCitation)
+	reg.Register(KindSourceList, renderSourceList)
 }
 
 // ParseOptions are per-document inputs to parsing.
@@ -107,12 +110,26 @@ type ParseOptions struct {
 type Document struct {
 	Source   []byte
 	Root     ast.Node
-	Refs     []*Ref    // [[…]] references and term links, in document order
-	Links    []*Link   // plain Markdown links, in document order
-	Anchors  []Anchor  // headings with ids and marked paragraphs, in order
-	TOC      []Heading // level 2 and 3 headings
-	Sections []Section // the text split at headings, for search
-	Problems []Problem // syntax problems found while parsing
+	Refs     []*Ref      // [[…]] references and term links, in document order
+	Cites    []*Citation // [@source, pinpoint] citations, quotations' included, in document order
+	Links    []*Link     // plain Markdown links, in document order
+	Anchors  []Anchor    // headings with ids and marked paragraphs, in order
+	TOC      []Heading   // level 2 and 3 headings
+	Sections []Section   // the text split at headings, for search
+	Problems []Problem   // syntax problems found while parsing
+	// Paragraphs are the document's paragraphs, with what citation
+	// coverage needs to know of each.
+	Paragraphs []Paragraph
+}
+
+// Paragraph is what citation coverage needs to know of a paragraph.
+type Paragraph struct {
+	Offset int
+	Words  int    // words of its own prose: not in references, links or citations
+	Cited  bool   // it holds a reference ([[…]]) or a citation ([@…])
+	Anchor string // its own pinpoint anchor ({#p1}), if any
+	Open   bool   // inside an open point: > [!OPEN]
+	Quoted bool   // inside a quotation of official wording: > [!TEXT]
 }
 
 // Link is a plain Markdown link; the caller may rewrite Node.Destination.
@@ -145,6 +162,9 @@ type Section struct {
 	Anchor string // "" for the text before the first heading
 	Title  string
 	Text   string
+	// Official is the part of Text quoted as official wording (> [!TEXT]
+	// blocks), for search to tell the law's words from commentary.
+	Official string
 }
 
 // Problem is a syntax problem at a byte offset of the source.

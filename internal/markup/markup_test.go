@@ -40,6 +40,12 @@ func TestRenderGolden(t *testing.T) {
 			for _, r := range doc.Refs {
 				r.Resolved = Resolved{URL: "/ref/" + r.Target + "/", Title: "Title of " + r.Target, TargetKind: "provision", Preview: "Preview of " + r.Target}
 			}
+			for _, c := range doc.Cites {
+				if c.SourceID != "unknown" {
+					c.Source = CitedSource{Page: "/sources/" + c.SourceID + "/", Title: "Title of " + c.SourceID, Short: "Short " + c.SourceID,
+						Publisher: "Publisher", Published: "2025-02-26", Reference: "REF-1", Address: "https://example.org/" + c.SourceID}
+				}
+			}
 			for _, a := range doc.Anchors {
 				if a.Pin != nil && strings.HasPrefix(a.ID, "p") {
 					a.Pin.Cite, a.Pin.Citers = "Art. X "+a.ID, len(a.ID)%3

@@ -127,6 +127,7 @@ type refInLinkTransformer struct{}
 func (refInLinkTransformer) Transform(doc *ast.Document, reader text.Reader, pc parser.Context) {
 	src := reader.Source()
 	var nested []*Ref
+	var cites []*Citation
 	depth := 0 // of links and images around the node
 	_ = ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
 		switch n := n.(type) {
@@ -139,6 +140,10 @@ func (refInLinkTransformer) Transform(doc *ast.Document, reader text.Reader, pc 
 		case *Ref:
 			if entering && depth > 0 {
 				nested = append(nested, n)
+			}
+		case *Citation:
+			if entering && depth > 0 {
+				cites = append(cites, n)
 			}
 		}
 		return ast.WalkContinue, nil
@@ -156,6 +161,13 @@ func (refInLinkTransformer) Transform(doc *ast.Document, reader text.Reader, pc 
 		literal := ast.NewString(src[r.Offset:r.stop])
 		literal.SetRaw(true) // as written, escaped for HTML
 		r.Parent().ReplaceChild(r.Parent(), r, literal)
+	}
+	for _, c := range cites {
+		addProblem(pc, c.Offset, "citation inside a link's text: a link cannot hold a note",
+			`move [@…] out of the brackets, or write \[@ for literal brackets`)
+		literal := ast.NewString(src[c.Offset:c.stop])
+		literal.SetRaw(true)
+		c.Parent().ReplaceChild(c.Parent(), c, literal)
 	}
 }
 

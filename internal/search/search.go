@@ -53,6 +53,9 @@ type Document struct {
 	AsOf    string
 	Summary string
 	Body    string
+	// Official is the part of Body quoted as official wording (the law's
+	// or the guidelines' own words, > [!TEXT] blocks), "" for none.
+	Official string
 }
 
 // Index is an open Bleve index of Documents.
