@@ -29,7 +29,7 @@ const usage = `kb — a static-site generator for legal knowledge bases
 
 Usage:
   kb build  [--source DIR] [--out DIR] [--index DIR] [--base-url URL] [--drafts]
-  kb check  [--source DIR] [--format text|json|github] [--drafts]
+  kb check  [--source DIR] [--format text|json|github] [--drafts] [--citations]
   kb serve  [--source DIR] [--addr 127.0.0.1:1313] [--drafts] [--open]
   kb search [--index DIR] [--json] [--limit N] [--kind K] QUERY
 
@@ -122,6 +122,7 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	fs.StringVar(&opts.Source, "source", ".", "the site `directory`")
 	fs.StringVar(&format, "format", "text", "output `format`: text, json or github")
 	fs.BoolVar(&opts.Drafts, "drafts", false, "include draft pages")
+	citations := fs.Bool("citations", false, "list every uncited paragraph and print the citation coverage")
 	if !parseFlags(fs, args) {
 		return exitUsage
 	}
@@ -139,11 +140,36 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	}
 	defer src.Close()
 	res, err := build.Generate(ctx, src, opts, discard{})
+	if err == nil && len(res.Problems) == 0 && res.Coverage.Shortfall != nil {
+		// Below kb.yaml's citations: {min_percent}: a problem like any other.
+		res.Problems = append(res.Problems, *res.Coverage.Shortfall)
+	}
+	if err == nil && *citations {
+		reportCoverage(res.Coverage, format, stdout)
+	}
 	code := report(res, err, format, stdout, stderr)
 	if code == exitOK && format == "text" {
 		fmt.Fprintf(stdout, "kb check: %d pages, no problems\n", res.Pages)
 	}
 	return code
+}
+
+// reportCoverage prints every uncited paragraph and the coverage line.
+func reportCoverage(c build.Coverage, format string, stdout io.Writer) {
+	switch format {
+	case "json":
+		return // the problems report carries no coverage; use text or github
+	case "github":
+		for _, p := range c.Uncited {
+			fmt.Fprintf(stdout, "::warning file=%s,line=%d,col=%d::%s\n", p.File, max(p.Line, 1), max(p.Col, 1), githubEscape(p.Message))
+		}
+		fmt.Fprintf(stdout, "::notice::%s\n", githubEscape(c.Line()))
+	default:
+		for _, p := range c.Uncited {
+			fmt.Fprintln(stdout, p.String())
+		}
+		fmt.Fprintln(stdout, c.Line())
+	}
 }
 
 // checkSource rejects a source directory that does not exist.

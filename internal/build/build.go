@@ -44,6 +44,7 @@ type Result struct {
 	Pages    int      // pages rendered from content
 	Files    []string // every file written, sorted
 	Docs     []Doc    // the text of every page section, for the search index
+	Coverage Coverage // how much of the prose cites (see coverage)
 	Duration time.Duration
 }
 
@@ -144,6 +145,9 @@ func generate(ctx context.Context, fsys fs.FS, opts Options, sink Sink, c *cache
 	}
 	res.Problems = append(res.Problems, probs...)
 	g.graph = graph
+	if len(res.Problems) == 0 {
+		res.Coverage = g.coverage()
+	}
 	g.related = sync.OnceValue(func() *site.Relatedness { return site.NewRelatedness(g.graph, g.tags) })
 	res.Problems = res.Problems.Sort()
 	if len(res.Problems) > 0 {

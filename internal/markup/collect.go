@@ -78,6 +78,7 @@ func collect(doc *Document) {
 				para.Anchor = pin.ID
 				addAnchor(Anchor{ID: pin.ID, Text: clip(textOf(n)), Offset: blockOffset(n), Pin: pin})
 			}
+			para.Within = current
 			doc.Paragraphs = append(doc.Paragraphs, para)
 		case *Callout:
 			if c := n.Cite; c != nil {

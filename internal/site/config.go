@@ -33,9 +33,23 @@ type Config struct {
 	Menu []string `yaml:"menu"`
 	// About is the id of the page about the site, linked from every footer
 	// (default "about", if such a page exists).
-	About  string         `yaml:"about"`
-	Params map[string]any `yaml:"params"`
+	About string `yaml:"about"`
+	// Citations sets the citation coverage kb check requires.
+	Citations CitationRules  `yaml:"citations"`
+	Params    map[string]any `yaml:"params"`
+
+	pos yamlpos.Keys // where each key sits in kb.yaml
 }
+
+// CitationRules is kb.yaml's citations: setting.
+type CitationRules struct {
+	// MinPercent is the share of substantive paragraphs that must carry a
+	// reference or a source note; below it, kb check fails. 0: no minimum.
+	MinPercent float64 `yaml:"min_percent"`
+}
+
+// At returns where a top-level key of kb.yaml sits (line 1 if absent).
+func (c Config) At(key string) (line, col int) { return c.pos.At(key) }
 
 // DefaultConfig is what a site without kb.yaml gets.
 func DefaultConfig() Config {
@@ -62,8 +76,14 @@ func ParseConfig(data []byte) (Config, diag.List) {
 	if err != nil {
 		return DefaultConfig(), diag.List{yamlProblem(ConfigFile, 1, err)}
 	}
+	cfg.pos = keys
 	if cfg.BaseURL == "" {
 		cfg.BaseURL = "/"
+	}
+	if m := cfg.Citations.MinPercent; m < 0 || m > 100 {
+		line, col := keys.At("citations")
+		return cfg, diag.List{{File: ConfigFile, Line: line, Col: col, Message: fmt.Sprintf("citations: min_percent %g is not between 0 and 100", m),
+			Hint: "e.g. citations: {min_percent: 95}"}}
 	}
 	if err := cfg.SetBaseURL(cfg.BaseURL); err != nil {
 		line, col := keys.At("base_url")

@@ -151,10 +151,14 @@ func yamlProblem(file string, yamlLine int, err error) diag.Problem {
 			if near := Nearest(pe.Unknown, fieldNames()); near != "" {
 				p.Hint = fmt.Sprintf("did you mean %q? A site's own fields go under params:", near)
 			}
-			if pe.Col > 1 && file != ConfigFile { // nested: only official: has fields of its own
-				p.Hint = "official: takes source: and url:"
-				if near := Nearest(pe.Unknown, []string{"source", "url"}); near != "" {
-					p.Hint = fmt.Sprintf("did you mean %q? official: takes source: and url:", near)
+			if pe.Col > 1 { // nested: official: in a page, citations: in kb.yaml
+				parent, fields := "official", []string{"source", "url"}
+				if file == ConfigFile {
+					parent, fields = "citations", []string{"min_percent"}
+				}
+				p.Hint = parent + ": takes " + strings.Join(fields, ": and ") + ":"
+				if near := Nearest(pe.Unknown, fields); near != "" {
+					p.Hint = fmt.Sprintf("did you mean %q? %s", near, p.Hint)
 				}
 			}
 		}
