@@ -94,7 +94,7 @@ type citeParser struct{}
 
 func (citeParser) Trigger() []byte { return []byte{'['} }
 
-func (citeParser) Parse(_ ast.Node, block text.Reader, pc parser.Context) ast.Node {
+func (citeParser) Parse(parent ast.Node, block text.Reader, pc parser.Context) ast.Node {
 	line, seg := block.PeekLine()
 	if !bytes.HasPrefix(line, []byte("[@")) {
 		return nil
@@ -119,6 +119,13 @@ func (citeParser) Parse(_ ast.Node, block text.Reader, pc parser.Context) ast.No
 		addProblem(pc, seg.Start, "one source per citation", "write [@a, p. 1][@b, p. 2], one note each")
 	}
 	block.Advance(2 + end + 1)
+	// A note sits against the word it follows: "narrow [@x]" reads "narrow¹".
+	if t, ok := parent.LastChild().(*ast.Text); ok && !t.SoftLineBreak() && !t.HardLineBreak() {
+		src := block.Source()
+		for t.Segment.Len() > 0 && (src[t.Segment.Stop-1] == ' ' || src[t.Segment.Stop-1] == '\t') {
+			t.Segment = t.Segment.WithStop(t.Segment.Stop - 1)
+		}
+	}
 	return &Citation{SourceID: id, Pinpoint: pinpoint, Offset: seg.Start, stop: seg.Start + 2 + end + 1}
 }
 

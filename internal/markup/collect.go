@@ -158,7 +158,7 @@ func writeText(b *strings.Builder, n ast.Node, src []byte) {
 		b.WriteString(n.DisplayText())
 		return
 	case *Citation:
-		b.WriteString("[" + n.Label() + "]")
+		b.WriteString(" [" + n.Label() + "]")
 		return
 	case *ast.Text:
 		b.Write(n.Segment.Value(src))

@@ -116,6 +116,8 @@ func FuzzRender(f *testing.F) {
 		"## T {style=\"position:fixed;inset:0\" class=\"xref\" data-x=\"1\" hidden}\n",
 		"## H {class=5 class=x}\n\n## G {.a .b #g}\n\n## F ## {#f}\n",
 		"# {#}\n\n## {id=true}\n\n## x {id=[1]}\n",
+		"Narrow [@mica, Art. 61(1)] and [@esma, para. <b>13</b>][@mica].\n\n> [!TEXT] [@mica, Art. 61(2)]\n> Words.\n\n> [!TEXT]\n> none\n",
+		"[see [@a] x](/u) [@b](/v) [@c]\n\n[@c]: /w\n",
 	} {
 		f.Add([]byte(s), false)
 	}
@@ -143,6 +145,14 @@ func FuzzRender(f *testing.F) {
 			}
 			if a.Pin != nil {
 				a.Pin.Cite, a.Pin.Citers = a.Label, 2
+			}
+		}
+		for i, c := range doc.Cites {
+			if c.Offset < 0 || c.Offset > len(src) || c.Note < 1 {
+				t.Fatalf("citation %q at offset %d of %d bytes, note %d", c.SourceID, c.Offset, len(src), c.Note)
+			}
+			if i%2 == 0 {
+				c.Source = CitedSource{Page: "/s/", Title: c.Context, Short: c.Pinpoint, Publisher: "<script>", Address: "https://x.example/\"><script>"}
 			}
 		}
 		for _, p := range doc.Problems {
