@@ -36,7 +36,7 @@ type axeViolation struct {
 }
 
 // keyPages are the pages the accessibility scan and the screenshots cover:
-// the five, and the writer's guide for what they lack.
+// the five, the writer's guide for what they lack, and the sources.
 func keyPages() []struct{ name, path string } {
 	return []struct{ name, path string }{
 		{"home", ""},
@@ -44,7 +44,9 @@ func keyPages() []struct{ name, path string } {
 		{"scenario", "scenarios/influencers/"},
 		{"matrix", "matrix/"},
 		{"search", "search/?q=influencer"},
-		{"guide", "guide/writing/"}, // code, callouts and tables
+		{"guide", "guide/writing/"}, // code, callouts, tables, source notes and a quotation
+		{"sources", "sources/"},     // the source registry, by reliability
+		{"source", "sources/mica/"}, // a source with its citers
 	}
 }
 
