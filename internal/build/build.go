@@ -9,6 +9,7 @@
 package build
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -489,18 +490,42 @@ func cmpErr(first, err error) error {
 	return err
 }
 
-// fillPins gives each permalink its citation and its number of citers.
+// fillPins gives each place of page p its number, what "copy citation"
+// copies, and its number of citers: the rows of its "Cited by" list.
 func (g *generation) fillPins(p *site.Page, doc *markup.Document) {
+	citers := map[string]int{}
+	for _, grp := range g.graph.CitedBy(p) {
+		citers[grp.Anchor.ID] = len(grp.Citers)
+	}
+	scheme := g.site.SchemeOf(p)
 	official, _ := g.site.Official(p)
+	heading := "" // the last heading, which names a marked paragraph below it
 	for _, a := range doc.Anchors {
-		if a.Pin != nil {
-			a.Pin.Cite = p.CiteFor(a.ID)
-			a.Pin.Citers = g.graph.Citers(p, a.ID)
-			if official.URL != "" && site.IsPinpoint(a.ID) {
-				a.Pin.Official = official.URL
-			}
+		if a.Label != "" {
+			heading = a.Label
+		}
+		if a.Pin == nil {
+			continue
+		}
+		pp := scheme.Pinpoint(a.ID)
+		a.Pin.Label = pp.Label
+		// A place that is no legal pinpoint is copied by page and heading,
+		// never by its slug.
+		a.Pin.Copy = cmp.Or(pp.Citation, joinNonEmpty(p.Title, heading, " — "))
+		a.Pin.URL = g.address(p.URL) + "#" + a.ID
+		a.Pin.Ref = "[[" + p.ID + "#" + a.ID + "]]"
+		a.Pin.Citers = citers[a.ID]
+		if pp.Label != "" {
+			a.Pin.Official = official.URL // a numbered place links to its official text
 		}
 	}
+}
+
+func joinNonEmpty(a, b, sep string) string {
+	if a == "" || b == "" {
+		return a + b
+	}
+	return a + sep + b
 }
 
 // outputPath maps a page URL to its file: "/a/b/" → "a/b/index.html".
@@ -531,7 +556,7 @@ func (g *generation) pageDocs(pp *parsed) []Doc {
 	var out []Doc
 	for _, s := range pp.doc.Sections {
 		d := Doc{ID: p.URL, URL: p.URL, Anchor: s.Anchor, Title: p.Title, Kind: p.Kind, Tags: p.Tags,
-			Cite: p.CiteFor(s.Anchor), AsOf: p.AsOf, Summary: p.Summary, Body: s.Text, Official: s.Official}
+			Cite: g.site.Pinpoint(p, s.Anchor).Citation, AsOf: p.AsOf, Summary: p.Summary, Body: s.Text, Official: s.Official}
 		if s.Anchor != "" {
 			d.ID += "#" + s.Anchor
 			d.Title += " › " + s.Title

@@ -60,7 +60,7 @@ func TestGenerateGolden(t *testing.T) {
 	if len(res.Problems) > 0 {
 		t.Fatal(res.Problems)
 	}
-	for _, page := range []string{"provisions/art-61/index.html", "scenarios/sponsorship/index.html", "glossary/index.html", "matrix/index.html", "provisions/index.html"} {
+	for _, page := range []string{"provisions/art-61/index.html", "esma/solicitation/index.html", "scenarios/sponsorship/index.html", "glossary/index.html", "matrix/index.html", "provisions/index.html"} {
 		got, ok := sink.Files[page]
 		if !ok {
 			t.Errorf("%s was not written", page)
@@ -110,7 +110,7 @@ func TestGenerateSiteFeatures(t *testing.T) {
 		`<a href="/sub/scenarios/sponsorship/#analysis">Sponsorship of an event</a>`, // … from its analysis
 		`The firm cannot rely on MiCA Art. 61(1); a follow-up offer breaches paragraph 2.`,
 		`<a class="citers" href="#citedby-p1-sub1"`, // art 59 cites (1), first subparagraph
-		`data-citation="MiCA Art. 61(1), second subparagraph"`,
+		`data-cite="MiCA Art. 61(1), second subparagraph"`,
 		`<a class="term" href="/sub/terms/close-links/"`,
 		`<link rel="canonical" href="https://kb.example/sub/provisions/art-61/">`,
 	} {

@@ -64,12 +64,13 @@ func (g *generation) coverage() Coverage {
 			continue
 		}
 		_, official := g.site.Official(p)
+		scheme := g.site.SchemeOf(p)
 		for _, para := range pp.doc.Paragraphs {
 			if para.Open || para.Quoted || para.Words < minWords {
 				continue
 			}
 			c.Paragraphs++
-			if para.Cited || official && site.IsPinpoint(para.Within) {
+			if para.Cited || official && scheme.Pinpoint(para.Within).Label != "" {
 				c.Cited++
 				continue
 			}

@@ -1,10 +1,12 @@
 package build
 
 import (
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"hash/maphash"
 	"slices"
+	"strconv"
 	"strings"
 
 	"kb/internal/markup"
@@ -89,8 +91,16 @@ func (c *cache) planFor(g *generation) *plan {
 			st.anchors = h.Sum64()
 		}
 		h.Reset()
-		for _, e := range g.graph.Out(p) {
-			for _, f := range [...]string{e.To.URL, e.ToAnchor, e.FromAnchor, e.Context} {
+		// What a cited page shows of p: per place, the references in the
+		// order they come in p (the first one gives the row its sentence),
+		// and how many each stands for; not where they are, which every
+		// edit above them moves.
+		out := slices.Clone(g.graph.Out(p))
+		slices.SortStableFunc(out, func(a, b site.Edge) int {
+			return cmp.Or(strings.Compare(a.To.URL, b.To.URL), strings.Compare(a.ToAnchor, b.ToAnchor), cmp.Compare(a.Offset, b.Offset))
+		})
+		for _, e := range out {
+			for _, f := range [...]string{e.To.URL, e.ToAnchor, e.FromAnchor, e.Context, strconv.Itoa(e.Count)} {
 				h.WriteString(f)
 				h.WriteByte(0)
 			}

@@ -9,6 +9,7 @@ import (
 	"io/fs"
 	"path"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -388,11 +389,11 @@ func (c *cache) resolvedSum(doc *markup.Document) uint64 {
 	}
 	for _, a := range doc.Anchors {
 		if a.Pin != nil {
-			h.WriteString(a.Pin.Cite)
-			h.WriteByte(0)
-			h.WriteString(a.Pin.Official)
-			h.WriteByte(byte(a.Pin.Citers))
-			h.WriteByte(byte(a.Pin.Citers >> 8))
+			for _, s := range [...]string{a.Pin.Label, a.Pin.Copy, a.Pin.URL, a.Pin.Ref, a.Pin.Official} {
+				h.WriteString(s)
+				h.WriteByte(0)
+			}
+			h.WriteString(strconv.Itoa(a.Pin.Citers))
 			h.WriteByte(0)
 		}
 	}

@@ -137,17 +137,17 @@ func (l *linker) edges(pp *parsed) []site.Edge {
 		}
 		r.Preview = l.describe(t).Preview
 		if !r.Term {
-			edges = append(edges, site.Edge{From: pp.page, FromAnchor: r.FromAnchor, To: t.Page, ToAnchor: t.Anchor, Context: r.Context})
+			edges = append(edges, site.Edge{From: pp.page, FromAnchor: r.FromAnchor, To: t.Page, ToAnchor: t.Anchor, Context: r.Context, Offset: r.Offset})
 		}
 	}
 	for i, lk := range pp.doc.Links {
 		if t := pp.linkTargets[i]; t.Page != nil && t.Page != pp.page {
-			edges = append(edges, site.Edge{From: pp.page, FromAnchor: lk.FromAnchor, To: t.Page, ToAnchor: t.Anchor, Context: lk.Context})
+			edges = append(edges, site.Edge{From: pp.page, FromAnchor: lk.FromAnchor, To: t.Page, ToAnchor: t.Anchor, Context: lk.Context, Offset: lk.Offset})
 		}
 	}
 	for _, a := range pp.page.Applies {
 		if t, _, err := l.resolveApplies(a); err == nil {
-			edges = append(edges, site.Edge{From: pp.page, To: t.Page, ToAnchor: t.Anchor, Context: pp.page.Question})
+			edges = append(edges, site.Edge{From: pp.page, To: t.Page, ToAnchor: t.Anchor, Context: pp.page.Question, Offset: -1})
 		}
 	}
 	for i, c := range pp.doc.Cites {
@@ -175,7 +175,7 @@ func (l *linker) resolveApplies(entry string) (site.Target, string, error) {
 
 // describe is what a rendered reference shows of its target.
 func (l *linker) describe(t site.Target) markup.Resolved {
-	r := markup.Resolved{URL: l.url(t), Title: t.Page.Title, TargetKind: t.Page.Kind, Preview: t.Page.Summary, Cite: t.Page.CiteFor(t.Anchor)}
+	r := markup.Resolved{URL: l.url(t), Title: t.Page.Title, TargetKind: t.Page.Kind, Preview: t.Page.Summary, Cite: l.site.Pinpoint(t.Page, t.Anchor).Citation}
 	if a, ok := t.Page.Anchor(t.Anchor); ok {
 		r.Preview = a.Text
 		if a.Label != "" && r.Cite == "" {

@@ -94,6 +94,15 @@ func (g *generation) base(title, url string) *render.Page {
 	return d
 }
 
+// address is the address a reader copies for a site path: absolute when
+// the site's base URL is, base-prefixed otherwise.
+func (g *generation) address(url string) string {
+	if strings.Contains(g.site.Config.BaseURL, "://") {
+		return g.site.Config.Absolute(url)
+	}
+	return g.href(url)
+}
+
 // href prefixes a site path with the base path.
 func (g *generation) href(url string) string {
 	return g.basePath + strings.TrimPrefix(url, "/")
@@ -150,21 +159,45 @@ func label(s string) string {
 	return strings.ToUpper(s[:1]) + s[1:]
 }
 
-// citedBy groups p's citers by the place they cite.
+// citerKinds orders the rows of "Cited by": what the regulator says, then
+// where the rule is applied, then the rest.
+var citerKinds = []struct{ kind, title string }{
+	{"guideline", "Guidelines"},
+	{"scenario", "Scenarios"},
+	{"commentary", "Commentary"},
+	{"provision", "Provisions"},
+	{"term", "Defined terms"},
+	{"", "Other pages"},
+}
+
+// citedBy lists p's citers by the place they cite, and within it by kind:
+// one row per citing page, with how often it cites the place and where
+// it does so first.
 func (g *generation) citedBy(p *site.Page) []render.CitedGroup {
 	var out []render.CitedGroup
+	scheme := g.site.SchemeOf(p)
 	for _, grp := range g.graph.CitedBy(p) {
-		cg := render.CitedGroup{ID: "citedby", Anchor: grp.Anchor.ID}
+		cg := render.CitedGroup{ID: "citedby", Anchor: grp.Anchor.ID, Count: len(grp.Citers)}
 		if grp.Anchor.ID != "" {
 			cg.ID = "citedby-" + grp.Anchor.ID
-			cg.Label = cmp.Or(p.CiteFor(grp.Anchor.ID), grp.Anchor.Label, "#"+grp.Anchor.ID)
+			cg.Label = cmp.Or(scheme.Pinpoint(grp.Anchor.ID).Citation, grp.Anchor.Label, "#"+grp.Anchor.ID)
 		}
-		for _, e := range grp.Edges {
-			url := e.From.URL
-			if e.FromAnchor != "" {
-				url += "#" + e.FromAnchor
+		rows := make([][]render.Citer, len(citerKinds))
+		for _, c := range grp.Citers {
+			url := c.Page.URL
+			if c.First.FromAnchor != "" {
+				url += "#" + c.First.FromAnchor
 			}
-			cg.Citers = append(cg.Citers, render.Citer{Title: e.From.Title, URL: g.href(url), Kind: e.From.Kind, Context: e.Context})
+			k := slices.IndexFunc(citerKinds, func(k struct{ kind, title string }) bool { return k.kind == c.Page.Kind })
+			if k < 0 {
+				k = len(citerKinds) - 1
+			}
+			rows[k] = append(rows[k], render.Citer{Title: c.Page.Title, URL: g.href(url), Kind: c.Page.Kind, Context: c.First.Context, Mentions: c.Mentions})
+		}
+		for k, rs := range rows {
+			if len(rs) > 0 {
+				cg.Kinds = append(cg.Kinds, render.CiterKind{Title: citerKinds[k].title, Citers: rs})
+			}
 		}
 		out = append(out, cg)
 	}

@@ -33,7 +33,7 @@ func TestBuilderRelinks(t *testing.T) {
 		// by the paragraph.
 		name: "a new citer of a paragraph", file: "content/_index.md",
 		old: `Start at [[prov-a]].`, new: `Start at [[prov-a]] and [[PS Art. A(1)]].`,
-		page: "law/prov-a/index.html", wantThere: `title="2 pages cite this">2</a>`,
+		page: "law/prov-a/index.html", wantThere: `>cited by 2 pages</a>`,
 	}, {
 		// The term is named in case-one's heading, which prov-b cites, and
 		// in case-one's table of contents.

@@ -14,14 +14,18 @@ import (
 // KindPin is the AST kind of a permalink marker.
 var KindPin = ast.NewNodeKind("Pin")
 
-// Pin is the permalink shown on an anchored heading or paragraph.
+// Pin is what an anchored heading or paragraph shows of its place: its
+// number as a permalink, "copy citation", and how many pages cite it.
 type Pin struct {
 	ast.BaseInline
 	ID string
 
 	// Filled in by the caller before rendering.
-	Cite   string // e.g. "MiCA Art. 61(2)", offered by "copy citation"
-	Citers int    // how many pages cite this place
+	Label  string // the place's own number, e.g. "1(b)"; "" shows "¶"
+	Copy   string // what "copy citation" copies before the address, e.g. "MiCA Art. 61(2)"; "" for no button
+	URL    string // the place's address, e.g. "https://example.org/provisions/art-61/#p2"
+	Ref    string // how a writer references the place, e.g. "[[mica-art-61#p2]]"
+	Citers int    // how many pages cite this place: the rows of its "Cited by" list
 	// Official is the address of the place's official text, "" for none.
 	Official string
 }
@@ -60,7 +64,8 @@ func (pinTransformer) Transform(doc *ast.Document, reader text.Reader, _ parser.
 		case *ast.Heading:
 			if id, ok := n.AttributeString("id"); ok {
 				if b, ok := id.([]byte); ok {
-					n.AppendChild(n, &Pin{ID: string(b)})
+					// First, like a paragraph's: the number comes before the text.
+					n.InsertBefore(n, n.FirstChild(), &Pin{ID: string(b)})
 				}
 			}
 			return ast.WalkSkipChildren, nil
@@ -94,22 +99,28 @@ func renderPin(w util.BufWriter, _ []byte, node ast.Node, entering bool) (ast.Wa
 		return ast.WalkContinue, nil
 	}
 	n := node.(*Pin)
-	label := "Link to this place"
-	if n.Cite != "" {
-		label = "Link to " + n.Cite
+	place := "this place"
+	if n.Copy != "" {
+		place = n.Copy
 	}
-	w.WriteString(`<span class="pin">`)
-	w.WriteString(`<a class="permalink" href="#` + escape(n.ID) + `" aria-label="` + escape(label) + `"`)
-	if n.Cite != "" {
-		w.WriteString(` data-citation="` + escape(n.Cite) + `"`)
+	if n.Label != "" {
+		w.WriteString(`<span class="pin">`)
+		fmt.Fprintf(w, `<a class="permalink pinpoint" href="#%s" title="Link to %s">%s</a>`, escape(n.ID), escape(place), escape(n.Label))
+	} else {
+		w.WriteString(`<span class="pin pin-plain">`)
+		fmt.Fprintf(w, `<a class="permalink" href="#%s" aria-label="Link to %s" title="Link to %s">¶</a>`, escape(n.ID), escape(place), escape(place))
 	}
-	w.WriteString(`>¶</a>`)
+	if n.Copy != "" {
+		// Hidden until the script that copies is there to make it work.
+		fmt.Fprintf(w, `<button type="button" class="copy-cite" data-cite="%s" data-url="%s" data-ref="%s" hidden>copy citation</button>`,
+			escape(n.Copy), escape(n.URL), escape(n.Ref))
+	}
 	if n.Citers > 0 {
-		noun := "pages cite"
+		noun := "pages"
 		if n.Citers == 1 {
-			noun = "page cites"
+			noun = "page"
 		}
-		fmt.Fprintf(w, `<a class="citers" href="#citedby-%s" title="%d %s this">%d</a>`, escape(n.ID), n.Citers, noun, n.Citers)
+		fmt.Fprintf(w, `<a class="citers" href="#citedby-%s">cited by %d %s</a>`, escape(n.ID), n.Citers, noun)
 	}
 	renderOfficialLink(w, n)
 	w.WriteString(`</span>`)
@@ -133,8 +144,8 @@ func renderOfficialLink(w util.BufWriter, n *Pin) {
 		return
 	}
 	label := "Official text"
-	if n.Cite != "" {
-		label = "Official text of " + n.Cite
+	if n.Copy != "" {
+		label = "Official text of " + n.Copy
 	}
 	w.WriteString(` <a class="official-link" href="` + escape(n.Official) + `" rel="external" aria-label="` + escape(label) + `">Official text</a>`)
 }

@@ -144,7 +144,7 @@ func FuzzRender(f *testing.F) {
 				t.Fatalf("anchor %q at offset %d of %d bytes", a.ID, a.Offset, len(src))
 			}
 			if a.Pin != nil {
-				a.Pin.Cite, a.Pin.Citers = a.Label, 2
+				a.Pin.Label, a.Pin.Copy, a.Pin.URL, a.Pin.Ref, a.Pin.Citers = a.Label, a.Label, a.ID, a.ID, 2
 			}
 		}
 		for i, c := range doc.Cites {

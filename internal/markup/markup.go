@@ -148,7 +148,7 @@ type Anchor struct {
 	Label  string // heading text, or "" for a marked paragraph
 	Text   string // the place's text, for previews
 	Offset int
-	Pin    *Pin // its permalink, for the caller to fill in Cite and Citers
+	Pin    *Pin // its permalink, for the caller to fill in (see Pin)
 }
 
 // Heading is an entry of the table of contents.

@@ -48,7 +48,7 @@ func TestRenderGolden(t *testing.T) {
 			}
 			for _, a := range doc.Anchors {
 				if a.Pin != nil && strings.HasPrefix(a.ID, "p") {
-					a.Pin.Cite, a.Pin.Citers = "Art. X "+a.ID, len(a.ID)%3
+					a.Pin.Label, a.Pin.Copy, a.Pin.URL, a.Pin.Ref, a.Pin.Citers = a.ID[1:], "Art. X "+a.ID, "/x/#"+a.ID, "[[x#"+a.ID+"]]", len(a.ID)%3
 				}
 			}
 			got, err := md.RenderString(doc)

@@ -98,15 +98,23 @@ type CitedGroup struct {
 	ID     string // element id of the group, "citedby-<anchor>" ("citedby" for the page)
 	Anchor string // the cited anchor ("" for the page as a whole)
 	Label  string // how the cited place reads: "MiCA Art. 61(2)" or a heading
+	Count  int    // how many pages cite the place: the rows of Kinds
+	Kinds  []CiterKind
+}
+
+// CiterKind is the pages of one kind citing a place.
+type CiterKind struct {
+	Title  string // "Guidelines", "Scenarios", …
 	Citers []Citer
 }
 
-// Citer is one citing place.
+// Citer is one page citing a place.
 type Citer struct {
-	Title   string
-	URL     string // to the citing section
-	Kind    string
-	Context string // the sentence around the citation
+	Title    string
+	URL      string // to the section where it first cites the place
+	Kind     string
+	Context  string // the sentence around that first citation
+	Mentions int    // how many times the page cites the place
 }
 
 // Scenario is a scenario's structured fields.

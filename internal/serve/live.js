@@ -3,6 +3,10 @@
 (() => {
   "use strict";
 
+  // Writers get writer's tools in the theme, such as copying a place's
+  // [[id#anchor]] form (see kb.js).
+  window.kbPreview = true;
+
   // A preview has no static search index: the theme's search client asks
   // the preview server instead (see kbSearchBackend in search.js).
   window.kbSearchBackend = (q, opts) => {

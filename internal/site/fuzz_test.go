@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"html"
 	"net/url"
-	"regexp"
 	"strings"
 	"testing"
 
@@ -180,22 +179,6 @@ func TestParseConfigBaseURL(t *testing.T) {
 			}
 		})
 	}
-}
-
-// FuzzCutTrailingGroup checks the hand-written citation group matcher
-// against the rule written as a regular expression.
-func FuzzCutTrailingGroup(f *testing.F) {
-	for _, s := range []string{"MiCA Art. 61(1)(b)", "x(12a)", "x(abcd)", "x(abcde)", "()", "x(1ab)"} {
-		f.Add(s)
-	}
-	oracle := regexp.MustCompile(`\(([0-9]+[a-z]?|[a-z]{1,4})\)$`)
-	f.Fuzz(func(t *testing.T, s string) {
-		rest, group, ok := cutTrailingGroup(s)
-		m := oracle.FindStringSubmatchIndex(s)
-		if ok != (m != nil) || ok && (rest != s[:m[0]] || group != s[m[2]:m[3]]) {
-			t.Fatalf("cutTrailingGroup(%q) = %q, %q, %v; the rule says %v", s, rest, group, ok, m)
-		}
-	})
 }
 
 // FuzzResolveLink checks that any link address resolves without panicking,

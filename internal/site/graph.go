@@ -14,6 +14,37 @@ type Edge struct {
 	To         *Page
 	ToAnchor   string // "" when the reference targets the page as a whole
 	Context    string // the sentence around the reference, plain text
+	Offset     int    // where the reference is in From's body; -1 for its front matter
+
+	// Count is how many references the edge stands for: the graph keeps
+	// one edge per pair of places, with the first one's context.
+	Count int
+}
+
+// mentions is how many references e stands for: 1 before the graph
+// merged it with repeats.
+func (e Edge) mentions() int { return max(e.Count, 1) }
+
+// mergeRepeats merges edges between the same places, which
+// compareEdges sorted next to each other: one edge with the context of the
+// first reference in the page and the count of them all.
+func mergeRepeats(es []Edge) []Edge {
+	out := es[:0]
+	for _, e := range es {
+		if n := len(out); n > 0 && compareEdges(out[n-1], e) == 0 {
+			first := &out[n-1]
+			count := first.mentions() + e.mentions()
+			if e.Offset < first.Offset {
+				*first = e
+			}
+			first.Count = count
+			continue
+		}
+		e.Count = e.mentions()
+		out = append(out, e)
+	}
+	clear(es[len(out):])
+	return out
 }
 
 // Graph is the site's link graph.
@@ -23,7 +54,7 @@ type Graph struct {
 }
 
 // NewGraph indexes edges both ways. Repeated edges (same places) are kept
-// once; order is deterministic whatever order edges come in.
+// once, counted; order is deterministic whatever order edges come in.
 func NewGraph(edges []Edge) *Graph {
 	// Edges are sorted by target page, then within each target: the same
 	// order as one sort of them all, without comparing URLs across targets
@@ -41,7 +72,7 @@ func NewGraph(edges []Edge) *Graph {
 	for _, to := range targets {
 		es := byTo[to]
 		slices.SortStableFunc(es, compareEdges)
-		es = slices.CompactFunc(es, func(a, b Edge) bool { return compareEdges(a, b) == 0 })
+		es = mergeRepeats(es)
 		for _, e := range es {
 			if e.From == e.To {
 				continue // a page citing itself is navigation, not a citer
@@ -66,6 +97,16 @@ func compareEdges(a, b Edge) int {
 type CiterGroup struct {
 	Anchor Anchor // zero for references to the page as a whole
 	Edges  []Edge
+	// Citers has one row per citing page, in SortPages order: its length
+	// is the number of pages citing the place, wherever it is shown.
+	Citers []Citer
+}
+
+// Citer is one page citing a place: how often, and where first.
+type Citer struct {
+	Page     *Page
+	Mentions int  // references to the place in the page
+	First    Edge // the reference that comes first in the page
 }
 
 // CitedBy groups the references into p by cited anchor, in the order the
@@ -77,14 +118,35 @@ func (g *Graph) CitedBy(p *Page) []CiterGroup {
 	}
 	var groups []CiterGroup
 	if es := byAnchor[""]; len(es) > 0 {
-		groups = append(groups, CiterGroup{Edges: es})
+		groups = append(groups, CiterGroup{Edges: es, Citers: citersOf(es)})
 	}
 	for _, a := range p.Anchors {
 		if es := byAnchor[a.ID]; len(es) > 0 {
-			groups = append(groups, CiterGroup{Anchor: a, Edges: es})
+			groups = append(groups, CiterGroup{Anchor: a, Edges: es, Citers: citersOf(es)})
 		}
 	}
 	return groups
+}
+
+// citersOf folds the edges into one place into one row per citing page.
+func citersOf(es []Edge) []Citer {
+	var out []Citer
+	row := map[*Page]int{}
+	for _, e := range es {
+		i, ok := row[e.From]
+		if !ok {
+			row[e.From] = len(out)
+			out = append(out, Citer{Page: e.From, First: e})
+			i = len(out) - 1
+		}
+		c := &out[i]
+		c.Mentions += e.mentions()
+		if e.Offset < c.First.Offset {
+			c.First = e
+		}
+	}
+	slices.SortFunc(out, func(a, b Citer) int { return comparePages(a.Page, b.Page) })
+	return out
 }
 
 // Citers counts the distinct pages citing anchor on p.
@@ -248,9 +310,9 @@ func (g *Graph) Update(from []*Page, edges []Edge) (*Graph, []*Page) {
 	}
 	added := map[*Page][]Edge{}
 	for p, es := range bySource {
-		// Repeated edges come from one page: keep the first, as NewGraph does.
+		// Repeated edges come from one page: merge them, as NewGraph does.
 		slices.SortStableFunc(es, compareEdges)
-		es = slices.CompactFunc(es, func(a, b Edge) bool { return compareEdges(a, b) == 0 })
+		es = mergeRepeats(es)
 		es = slices.DeleteFunc(es, func(e Edge) bool { return e.From == e.To })
 		if len(es) > 0 {
 			ng.out[p] = es

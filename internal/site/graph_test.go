@@ -93,6 +93,52 @@ func TestCitersCountsDistinctPages(t *testing.T) {
 	}
 }
 
+// TestCitedByRows checks the rows of "Cited by": one per citing page,
+// with how often it cites the place and its first reference, in page
+// order; and that their number is the count shown beside the place.
+func TestCitedByRows(t *testing.T) {
+	t.Parallel()
+	target := &Page{URL: "/provisions/art-61/", Anchors: []Anchor{{ID: "p1"}, {ID: "p2"}}}
+	guide := &Page{URL: "/esma/guide/", FrontMatter: FrontMatter{Title: "Guide", Weight: 10}}
+	beta := &Page{URL: "/scenarios/beta/", FrontMatter: FrontMatter{Title: "Beta"}}
+	alpha := &Page{URL: "/scenarios/alpha/", FrontMatter: FrontMatter{Title: "Alpha"}}
+	g := NewGraph([]Edge{
+		{From: beta, FromAnchor: "facts", To: target, ToAnchor: "p1", Offset: 300, Context: "later in beta"},
+		{From: beta, FromAnchor: "facts", To: target, ToAnchor: "p1", Offset: 200, Context: "earlier in beta, same section"},
+		{From: beta, FromAnchor: "analysis", To: target, ToAnchor: "p1", Offset: 900, Context: "another section of beta"},
+		{From: beta, To: target, ToAnchor: "p1", Offset: -1, Context: "the question of beta"},
+		{From: alpha, FromAnchor: "x", To: target, ToAnchor: "p1", Offset: 50, Context: "alpha"},
+		{From: guide, FromAnchor: "y", To: target, ToAnchor: "p1", Offset: 70, Context: "guide"},
+		{From: guide, FromAnchor: "y", To: target, ToAnchor: "p2", Offset: 80, Context: "guide on p2"},
+	})
+	groups := g.CitedBy(target)
+	if len(groups) != 2 || groups[0].Anchor.ID != "p1" || groups[1].Anchor.ID != "p2" {
+		t.Fatalf("CitedBy groups = %+v, want p1 and p2", groups)
+	}
+	type row struct {
+		url      string
+		mentions int
+		context  string
+	}
+	var got []row
+	for _, c := range groups[0].Citers {
+		got = append(got, row{c.Page.URL, c.Mentions, c.First.Context})
+	}
+	want := []row{ // weight, then title
+		{"/scenarios/alpha/", 1, "alpha"},
+		{"/scenarios/beta/", 4, "the question of beta"},
+		{"/esma/guide/", 1, "guide"},
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("rows of p1 = %v, want %v", got, want)
+	}
+	for _, grp := range groups {
+		if n := g.Citers(target, grp.Anchor.ID); n != len(grp.Citers) {
+			t.Errorf("Citers(%s) = %d, but the list has %d rows", grp.Anchor.ID, n, len(grp.Citers))
+		}
+	}
+}
+
 func urls(pages []*Page) []string {
 	var out []string
 	for _, p := range pages {
@@ -113,7 +159,7 @@ func TestGraphUpdateEqualsNewGraph(t *testing.T) {
 			pages[i] = &Page{URL: fmt.Sprintf("/p%d/", i)}
 		}
 		edge := func(from, to *Page) Edge {
-			return Edge{From: from, FromAnchor: anchors[rng.IntN(3)], To: to, ToAnchor: anchors[rng.IntN(3)], Context: fmt.Sprint(rng.IntN(3))}
+			return Edge{From: from, FromAnchor: anchors[rng.IntN(3)], To: to, ToAnchor: anchors[rng.IntN(3)], Context: fmt.Sprint(rng.IntN(3)), Offset: rng.IntN(40) - 1}
 		}
 		var before []Edge
 		for range rng.IntN(30) {

@@ -34,7 +34,7 @@ type Page struct {
 // a marked paragraph.
 type Anchor struct {
 	ID    string // the fragment, e.g. "p1-b"
-	Label string // how it reads in a citation, e.g. "(1)(b)", or the heading text
+	Label string // the heading text; "" for a marked paragraph
 	Text  string // plain text of the paragraph or section start, for previews
 	Line  int    // line in the content file
 }
@@ -48,49 +48,6 @@ func (p *Page) Anchor(id string) (Anchor, bool) {
 	}
 	return Anchor{}, false
 }
-
-// CiteFor returns how a citation of anchor reads, e.g. "MiCA Art. 61(1)(b)"
-// for "p1-b" on the page cited as "MiCA Art. 61". It is "" for pages
-// without a cite key.
-func (p *Page) CiteFor(anchor string) string {
-	if p.Cite == "" {
-		return ""
-	}
-	if anchor == "" {
-		return p.Cite
-	}
-	if groups, ok := anchorGroups(anchor); ok {
-		return p.Cite + groups
-	}
-	return p.Cite + ", " + anchor
-}
-
-// anchorGroups turns "p1-b" into "(1)(b)"; ok is false for anchors that do
-// not follow the paragraph convention.
-func anchorGroups(anchor string) (string, bool) {
-	rest, ok := strings.CutPrefix(anchor, "p")
-	if !ok || rest == "" || rest[0] < '0' || rest[0] > '9' {
-		return "", false
-	}
-	var b strings.Builder
-	for part := range strings.SplitSeq(rest, "-") {
-		if n, ok := strings.CutPrefix(part, "sub"); ok {
-			ord, known := ordinals[n]
-			if !known {
-				return "", false
-			}
-			b.WriteString(", " + ord + " subparagraph")
-			continue
-		}
-		if part == "" {
-			return "", false
-		}
-		b.WriteString("(" + part + ")")
-	}
-	return b.String(), true
-}
-
-var ordinals = map[string]string{"1": "first", "2": "second", "3": "third", "4": "fourth", "5": "fifth", "6": "sixth"}
 
 // Generated returns a page the build makes from the site rather than from a
 // file (a glossary, a tag page), so that references to it resolve.

@@ -24,31 +24,10 @@ type ResolveError struct {
 
 func (e *ResolveError) Error() string { return e.Message }
 
-// cutTrailingGroup cuts a final "(2)", "(2a)" or "(b)" (up to four
-// letters) off a citation, returning what is before it and the group.
-func cutTrailingGroup(s string) (rest, group string, ok bool) {
-	body, found := strings.CutSuffix(s, ")")
-	open := strings.LastIndexByte(body, '(')
-	if !found || open < 0 {
-		return "", "", false
-	}
-	group = body[open+1:]
-	digits := len(group) - len(strings.TrimLeft(group, "0123456789"))
-	letters := group[digits:]
-	for _, c := range []byte(letters) {
-		if c < 'a' || c > 'z' {
-			return "", "", false
-		}
-	}
-	if digits > 0 && len(letters) > 1 || digits == 0 && (len(letters) == 0 || len(letters) > 4) {
-		return "", "", false
-	}
-	return body[:open], group, true
-}
-
 // Resolve finds the target of a reference as written inside [[…]], without
 // its label: "id", "id#anchor", a cite key ("MiCA Art. 61") or a cite key
-// with paragraph and point numbers ("MiCA Art. 61(1)(b)" → anchor "p1-b").
+// with a pinpoint ("MiCA Art. 61(1)(b)" → anchor "p1-b", "MiCA Art. 61(1),
+// second subparagraph" → "p1-sub2"; see Scheme.Pinpoint for the reverse).
 func (s *Site) Resolve(ref string) (Target, error) {
 	ref = strings.TrimSpace(ref)
 	key, anchor, hasAnchor := strings.Cut(ref, "#")
@@ -79,21 +58,18 @@ func (s *Site) lookup(key string, hasAnchor bool) (Target, bool) {
 	if hasAnchor {
 		return Target{}, false
 	}
-	// Strip trailing groups until a cite key matches: "MiCA Art. 61(1)(b)"
-	// tries "MiCA Art. 61(1)", then "MiCA Art. 61" with anchor p1-b.
-	var groups []string
-	rest := key
-	for {
-		before, group, ok := cutTrailingGroup(rest)
-		if !ok {
-			return Target{}, false
+	// A cite key and a pinpoint: "MiCA Art. 61(1)(b)" tries "MiCA Art.
+	// 61(1)" with "(b)", then "MiCA Art. 61" with "(1)(b)", anchor p1-b.
+	for open := strings.LastIndexByte(key, '('); open > 0; open = strings.LastIndexByte(key[:open], '(') {
+		p := s.byCite[strings.TrimSpace(key[:open])]
+		if p == nil {
+			continue
 		}
-		groups = append([]string{group}, groups...)
-		rest = strings.TrimSpace(before)
-		if p := s.byCite[rest]; p != nil {
-			return Target{Page: p, Anchor: "p" + strings.Join(groups, "-")}, true
+		if anchor, ok := parseCiteSuffix(key[open:]); ok {
+			return Target{Page: p, Anchor: anchor}, true
 		}
 	}
+	return Target{}, false
 }
 
 func (s *Site) checkAnchor(t Target) error {
@@ -124,15 +100,24 @@ func firstN(s []string, n int) []string {
 	return s
 }
 
+// nextIndex is the index of the next c in s after i, or -1.
+func nextIndex(s string, i int, c byte) int {
+	if j := strings.IndexByte(s[i+1:], c); j >= 0 {
+		return i + 1 + j
+	}
+	return -1
+}
+
 func (s *Site) suggestKey(key string) string {
 	options := append(s.IDs(), s.CiteKeys()...)
 	base := strings.TrimSpace(key)
-	for {
-		before, _, ok := cutTrailingGroup(base)
-		if !ok {
+	// The cite key without its pinpoint: cut at the first bracket that
+	// starts one.
+	for open := strings.IndexByte(base, '('); open > 0; open = nextIndex(base, open, '(') {
+		if _, ok := parseCiteSuffix(base[open:]); ok {
+			base = strings.TrimSpace(base[:open])
 			break
 		}
-		base = strings.TrimSpace(before)
 	}
 	if near := Nearest(base, options); near != "" {
 		return fmt.Sprintf("did you mean %q?", near)

@@ -1,7 +1,6 @@
 package site
 
 import (
-	"regexp"
 	"testing"
 )
 
@@ -134,25 +133,6 @@ func TestResolveLink(t *testing.T) {
 	}
 }
 
-func TestCiteFor(t *testing.T) {
-	t.Parallel()
-	p := &Page{FrontMatter: FrontMatter{Cite: "MiCA Art. 61"}}
-	for give, want := range map[string]string{
-		"":        "MiCA Art. 61",
-		"p2":      "MiCA Art. 61(2)",
-		"p1-b":    "MiCA Art. 61(1)(b)",
-		"p1-sub2": "MiCA Art. 61(1), second subparagraph",
-		"annex":   "MiCA Art. 61, annex",
-	} {
-		if got := p.CiteFor(give); got != want {
-			t.Errorf("CiteFor(%q) = %q, want %q", give, got, want)
-		}
-	}
-	if got := (&Page{}).CiteFor("p2"); got != "" {
-		t.Errorf("CiteFor on a page without cite = %q", got)
-	}
-}
-
 func TestNewDuplicates(t *testing.T) {
 	t.Parallel()
 	a := &Page{FrontMatter: FrontMatter{ID: "x", Title: "A", Cite: "C"}, File: "a.md", URL: "/a/", Section: "/"}
@@ -201,25 +181,5 @@ func TestGraphCitedBy(t *testing.T) {
 	}
 	if n := g.Citers(art61, "p2"); n != 1 {
 		t.Errorf("Citers(p2) = %d, want 1", n)
-	}
-}
-
-func TestCutTrailingGroup(t *testing.T) {
-	t.Parallel()
-	// The rule as it was first written, as a regular expression.
-	oracle := regexp.MustCompile(`\(([0-9]+[a-z]?|[a-z]{1,4})\)$`)
-	for _, give := range []string{"", "()", "(1)", "Art. 61(1)", "Art. 61(12b)", "Art. 61(1)(b)", "x(abcd)", "x(abcde)",
-		"x(1ab)", "x(A)", "x(1", "x1)", "x((1))", "x(1) ", "x(-1)", "x(é)", "(b)(c)", "a (iv)", "x()(1)"} {
-		t.Run(give, func(t *testing.T) {
-			t.Parallel()
-			rest, group, ok := cutTrailingGroup(give)
-			m := oracle.FindStringSubmatchIndex(give)
-			if ok != (m != nil) {
-				t.Fatalf("cutTrailingGroup(%q) ok = %v, want %v", give, ok, m != nil)
-			}
-			if ok && (rest != give[:m[0]] || group != give[m[2]:m[3]]) {
-				t.Errorf("cutTrailingGroup(%q) = %q, %q; want %q, %q", give, rest, group, give[:m[0]], give[m[2]:m[3]])
-			}
-		})
 	}
 }

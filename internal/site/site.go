@@ -161,10 +161,10 @@ func (s *Site) Children(section *Page) []*Page {
 
 // SortPages orders pages by weight, then title, then URL. URLs are
 // unique, so the order is total and needs no stable sort.
-func SortPages(pages []*Page) {
-	slices.SortFunc(pages, func(a, b *Page) int {
-		return cmp.Or(cmp.Compare(a.Weight, b.Weight), cmp.Compare(a.Title, b.Title), cmp.Compare(a.URL, b.URL))
-	})
+func SortPages(pages []*Page) { slices.SortFunc(pages, comparePages) }
+
+func comparePages(a, b *Page) int {
+	return cmp.Or(cmp.Compare(a.Weight, b.Weight), cmp.Compare(a.Title, b.Title), cmp.Compare(a.URL, b.URL))
 }
 
 // Ancestors returns the sections above p, from the home page down.

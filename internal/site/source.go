@@ -218,14 +218,3 @@ func (s *Site) OfficialSource(p *Page) *Page {
 	o, _ := s.Official(p)
 	return o.Source
 }
-
-// IsPinpoint reports whether an anchor names a numbered place of the
-// official text — "p2", "p1-b", "p1-sub2", "para-12" — rather than a
-// heading of the site's own: only those link to the official text.
-func IsPinpoint(anchor string) bool {
-	if _, ok := anchorGroups(anchor); ok {
-		return true
-	}
-	n, ok := strings.CutPrefix(anchor, "para-")
-	return ok && n != "" && strings.Trim(n, "0123456789") == ""
-}

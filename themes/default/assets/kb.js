@@ -1,5 +1,5 @@
 // Reading aids: hover/focus previews of cross-references, and "copy
-// citation" on every permalink. Everything comes from data attributes
+// citation" on every place. Everything comes from data attributes
 // written at build time; no server is needed.
 (function () {
   "use strict";
@@ -42,8 +42,42 @@
   document.addEventListener("focusin", function (e) { var a = xref(e.target); if (a) showPreview(a); else hidePreview(); });
   document.addEventListener("keydown", function (e) { if (e.key === "Escape") hidePreview(); });
 
-  // Copy citation: "MiCA Art. 61(2) <url>" for a provision's paragraph,
-  // the page title and URL elsewhere.
+  // Copy citation: every place's button carries what it copies, written at
+  // build time: data-cite ("MiCA Art. 61(2)", or "Page — Heading" for a
+  // place that is no legal pinpoint) and data-url. The copy is the
+  // citation and the absolute address; rich-text editors get a link.
+  function absolute(url) { return new URL(url, location.href).href; }
+
+  function copyText(button, text, html) {
+    var label = button.textContent;
+    var done = function () {
+      button.dataset.copied = text;
+      button.textContent = "copied";
+      setTimeout(function () { button.textContent = label; }, 1500);
+    };
+    var fallback = function () { window.prompt("Copy this citation:", text); button.dataset.copied = text; };
+    if (!navigator.clipboard) { fallback(); return; }
+    var write = html && window.ClipboardItem && navigator.clipboard.write
+      ? navigator.clipboard.write([new ClipboardItem({
+        "text/plain": new Blob([text], { type: "text/plain" }),
+        "text/html": new Blob([html], { type: "text/html" })
+      })])
+      : navigator.clipboard.writeText(text);
+    write.then(done, function () { navigator.clipboard.writeText(text).then(done, fallback); });
+  }
+
+  function escapeHTML(s) {
+    return s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
+  }
+
+  document.addEventListener("click", function (e) {
+    var button = e.target.closest ? e.target.closest("button.copy-cite") : null;
+    if (!button) return;
+    if (button.classList.contains("copy-ref")) { copyText(button, button.dataset.ref); return; }
+    var cite = button.dataset.cite, url = absolute(button.dataset.url);
+    copyText(button, cite + " " + url, '<a href="' + escapeHTML(url) + '">' + escapeHTML(cite) + "</a>");
+  });
+
   document.addEventListener("DOMContentLoaded", function () {
     // Print adds each reference's citation after it, except where the
     // link's own text already reads as that citation.
@@ -51,21 +85,22 @@
       var text = a.textContent.trim(), cite = a.dataset.citation;
       if (text && (cite.indexOf(text) >= 0 || text.indexOf(cite) >= 0)) a.classList.add("cites-itself");
     });
-    var pageTitle = (document.querySelector("h1") || {}).textContent || document.title;
-    document.querySelectorAll(".pin .permalink").forEach(function (a) {
-      var button = document.createElement("button");
-      button.type = "button";
-      button.className = "copy-cite";
-      button.textContent = "copy citation";
-      button.addEventListener("click", function () {
-        var url = new URL(a.getAttribute("href"), location.href).href;
-        var cite = a.dataset.citation || pageTitle;
-        var text = cite + " " + url;
-        var done = function () { button.textContent = "copied"; setTimeout(function () { button.textContent = "copy citation"; }, 1500); };
-        if (navigator.clipboard) navigator.clipboard.writeText(text).then(done, function () { window.prompt("Copy this citation:", text); });
-        else window.prompt("Copy this citation:", text);
-      });
-      a.insertAdjacentElement("afterend", button);
+    // Printed pages say where they came from.
+    document.querySelectorAll(".print-url").forEach(function (el) {
+      if (el.textContent.indexOf("://") < 0) el.textContent = absolute(el.textContent);
+    });
+    document.querySelectorAll(".pin .copy-cite").forEach(function (button) {
+      button.hidden = false;
+      // Writers previewing with kb serve also get the place's [[…]] form.
+      if (window.kbPreview && button.dataset.ref) {
+        var ref = document.createElement("button");
+        ref.type = "button";
+        ref.className = "copy-cite copy-ref";
+        ref.dataset.ref = button.dataset.ref;
+        ref.textContent = "copy " + button.dataset.ref;
+        ref.title = "Copy the reference to this place, for a kb page";
+        button.insertAdjacentElement("afterend", ref);
+      }
     });
   });
   // A paragraph's citer count expands, in place, to the list of the pages
@@ -74,7 +109,7 @@
     var count = e.target.closest ? e.target.closest("a.citers") : null;
     if (!count) return;
     var group = document.getElementById(count.getAttribute("href").slice(1));
-    var list = group ? group.querySelector("ul") : null;
+    var list = group ? group.querySelector(".citer-kinds") : null;
     if (!list) return;
     e.preventDefault();
     if (count.kbList) {

@@ -1,0 +1,202 @@
+package site
+
+import (
+	"regexp"
+	"strings"
+	"testing"
+)
+
+const esmaGuidelines = "ESMA Guidelines on reverse solicitation (ESMA35-1872330276-2030)"
+
+func TestPinpoint(t *testing.T) {
+	t.Parallel()
+	article := Scheme{Cite: "MiCA Art. 61"}
+	definitions := Scheme{Cite: "MiCA Art. 3"}
+	guideline := Scheme{Paragraphs: true, Document: esmaGuidelines}
+	unnamed := Scheme{Paragraphs: true} // a guideline page that names no document
+	commentary := Scheme{}
+	tests := []struct {
+		desc   string
+		scheme Scheme
+		give   string
+		want   Pinpoint
+	}{
+		// Every anchor form of the writer's guide.
+		{desc: "paragraph", scheme: article, give: "p2", want: Pinpoint{"2", "MiCA Art. 61(2)"}},
+		{desc: "point", scheme: article, give: "p1-b", want: Pinpoint{"1(b)", "MiCA Art. 61(1)(b)"}},
+		{desc: "subparagraph", scheme: article, give: "p1-sub2", want: Pinpoint{"1, second subparagraph", "MiCA Art. 61(1), second subparagraph"}},
+		{desc: "numbered point", scheme: definitions, give: "p1-31", want: Pinpoint{"1(31)", "MiCA Art. 3(1)(31)"}},
+		{desc: "guideline paragraph", scheme: guideline, give: "para-12", want: Pinpoint{"12", esmaGuidelines + ", para. 12"}},
+		// Forms the grammar allows beyond the guide's examples.
+		{desc: "first subparagraph", scheme: article, give: "p1-sub1", want: Pinpoint{"1, first subparagraph", "MiCA Art. 61(1), first subparagraph"}},
+		{desc: "tenth subparagraph", scheme: article, give: "p3-sub10", want: Pinpoint{"3, tenth subparagraph", "MiCA Art. 61(3), tenth subparagraph"}},
+		{desc: "twentieth subparagraph", scheme: article, give: "p3-sub20", want: Pinpoint{"3, twentieth subparagraph", "MiCA Art. 61(3), twentieth subparagraph"}},
+		{desc: "point of a subparagraph", scheme: article, give: "p1-sub2-a", want: Pinpoint{"1, second subparagraph, point (a)", "MiCA Art. 61(1), second subparagraph, point (a)"}},
+		{desc: "sub-point of a subparagraph", scheme: article, give: "p1-sub2-a-ii", want: Pinpoint{"1, second subparagraph, point (a)(ii)", "MiCA Art. 61(1), second subparagraph, point (a)(ii)"}},
+		{desc: "subparagraph of a point", scheme: article, give: "p1-b-sub2", want: Pinpoint{"1(b), second subparagraph", "MiCA Art. 61(1)(b), second subparagraph"}},
+		{desc: "inserted paragraph", scheme: article, give: "p2a", want: Pinpoint{"2a", "MiCA Art. 61(2a)"}},
+		{desc: "roman sub-point", scheme: article, give: "p1-b-iv", want: Pinpoint{"1(b)(iv)", "MiCA Art. 61(1)(b)(iv)"}},
+		{desc: "point of a guideline paragraph", scheme: guideline, give: "para-12-a", want: Pinpoint{"12(a)", esmaGuidelines + ", para. 12(a)"}},
+		{desc: "the page as a whole", scheme: article, give: "", want: Pinpoint{"", "MiCA Art. 61"}},
+		{desc: "guideline page as a whole", scheme: guideline, give: "", want: Pinpoint{}},
+		{desc: "guideline paragraph, document unnamed", scheme: unnamed, give: "para-12", want: Pinpoint{"12", ""}},
+		// Places that are no legal pinpoint: no label, no citation, never a slug.
+		{desc: "heading slug", scheme: article, give: "the-exemption-is-narrow-by-design", want: Pinpoint{}},
+		{desc: "word starting with p", scheme: article, give: "practices", want: Pinpoint{}},
+		{desc: "short word starting with p", scheme: article, give: "pro", want: Pinpoint{}},
+		{desc: "bare p", scheme: article, give: "p", want: Pinpoint{}},
+		{desc: "trailing dash", scheme: article, give: "p1-", want: Pinpoint{}},
+		{desc: "subparagraph zero", scheme: article, give: "p1-sub0", want: Pinpoint{}},
+		{desc: "subparagraph beyond the ordinals", scheme: article, give: "p1-sub21", want: Pinpoint{}},
+		{desc: "subparagraph with a leading zero", scheme: article, give: "p1-sub02", want: Pinpoint{}},
+		{desc: "two subparagraphs", scheme: article, give: "p1-sub2-sub3", want: Pinpoint{}},
+		{desc: "capital letter", scheme: article, give: "p1-B", want: Pinpoint{}},
+		{desc: "long group", scheme: article, give: "p1-abcde", want: Pinpoint{}},
+		{desc: "subparagraph first", scheme: article, give: "p-sub2", want: Pinpoint{}},
+		{desc: "guideline paragraph with a letter", scheme: guideline, give: "para-12a", want: Pinpoint{}},
+		{desc: "guideline anchor on a provision", scheme: article, give: "para-12", want: Pinpoint{}},
+		{desc: "article anchor on a guideline page", scheme: guideline, give: "p2", want: Pinpoint{}},
+		{desc: "paragraph anchor on commentary", scheme: commentary, give: "p2", want: Pinpoint{}},
+		{desc: "guideline anchor on commentary", scheme: commentary, give: "para-12", want: Pinpoint{}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.desc, func(t *testing.T) {
+			t.Parallel()
+			if got := tt.scheme.Pinpoint(tt.give); got != tt.want {
+				t.Errorf("Pinpoint(%q) = %+v, want %+v", tt.give, got, tt.want)
+			}
+		})
+	}
+}
+
+func TestParseCiteSuffix(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		desc string
+		give string
+		want string // "" when it is no pinpoint
+	}{
+		{desc: "paragraph", give: "(2)", want: "p2"},
+		{desc: "point", give: "(1)(b)", want: "p1-b"},
+		{desc: "spaced point", give: " (1) (b)", want: "p1-b"},
+		{desc: "subparagraph", give: "(1), second subparagraph", want: "p1-sub2"},
+		{desc: "subparagraph in capitals", give: "(1), Second Subparagraph", want: "p1-sub2"},
+		{desc: "point of a subparagraph", give: "(1), second subparagraph, point (a)", want: "p1-sub2-a"},
+		{desc: "sub-point of a subparagraph", give: "(1), second subparagraph, point (a)(ii)", want: "p1-sub2-a-ii"},
+		{desc: "point named as such", give: "(1), point (31)", want: "p1-31"},
+		{desc: "subparagraph of a point", give: "(1)(b), second subparagraph", want: "p1-b-sub2"},
+		{desc: "empty", give: ""},
+		{desc: "letter first", give: "(b)"},
+		{desc: "unclosed", give: "(1"},
+		{desc: "unknown ordinal", give: "(1), umpteenth subparagraph"},
+		{desc: "no ordinal", give: "(1), subparagraph"},
+		{desc: "ordinal without subparagraph", give: "(1), second"},
+		{desc: "ordinal glued to a word", give: "(1), second subparagraphs"},
+		{desc: "point after a subparagraph unnamed", give: "(1), second subparagraph(a)"},
+		{desc: "two subparagraphs", give: "(1), second subparagraph, third subparagraph"},
+		{desc: "two points named", give: "(1), point (a), point (b)"},
+		{desc: "subparagraph after a named point", give: "(1), point (a), second subparagraph"},
+		{desc: "comma first", give: ", second subparagraph"},
+		{desc: "trailing text", give: "(1) and more"},
+		{desc: "trailing comma", give: "(1),"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.desc, func(t *testing.T) {
+			t.Parallel()
+			got, ok := parseCiteSuffix(tt.give)
+			if ok != (tt.want != "") || got != tt.want {
+				t.Errorf("parseCiteSuffix(%q) = %q, %v; want %q", tt.give, got, ok, tt.want)
+			}
+		})
+	}
+}
+
+// TestPinpointResolves checks that every citation the site offers for
+// copying resolves, as a reference, to the place it was copied from.
+func TestPinpointResolves(t *testing.T) {
+	t.Parallel()
+	s := testSite(t)
+	for _, p := range s.Pages {
+		for _, a := range p.Anchors {
+			c := s.Pinpoint(p, a.ID).Citation
+			if c == "" {
+				continue
+			}
+			got, err := s.Resolve(c)
+			if err != nil || got.Page != p || got.Anchor != a.ID {
+				t.Errorf("%s#%s is cited %q, which resolves to %v#%s (%v)", p.ID, a.ID, c, got.Page, got.Anchor, err)
+			}
+		}
+	}
+}
+
+func TestResolveSubparagraph(t *testing.T) {
+	t.Parallel()
+	s := testSite(t)
+	for give, want := range map[string]string{
+		"MiCA Art. 61(1), second subparagraph": "p1-sub2",
+		"MiCA Art. 61 (1) (b)":                 "p1-b",
+	} {
+		got, err := s.Resolve(give)
+		if err != nil || got.Anchor != want {
+			t.Errorf("Resolve(%q) = #%s, %v; want #%s", give, got.Anchor, err, want)
+		}
+	}
+	_, err := s.Resolve("MiCA Art. 62(1), second subparagraph")
+	if re, ok := err.(*ResolveError); !ok || re.Hint != `did you mean "MiCA Art. 61"?` {
+		t.Errorf("an unknown cite key with a subparagraph: %#v, want a suggestion of the cite key", err)
+	}
+}
+
+func TestValidGroup(t *testing.T) {
+	t.Parallel()
+	oracle := regexp.MustCompile(`^([0-9]+[a-z]?|[a-z]{1,4})$`)
+	for _, give := range []string{"", "1", "12", "12b", "1ab", "b", "iv", "abcd", "abcde", "A", "-1", "é", "1 ", "sub2"} {
+		if got, want := validGroup(give), oracle.MatchString(give); got != want {
+			t.Errorf("validGroup(%q) = %v, want %v", give, got, want)
+		}
+	}
+}
+
+func FuzzPinpoint(f *testing.F) {
+	for _, s := range []string{"p2", "p1-b", "p1-sub2", "p1-31", "para-12", "p1-sub2-a-ii", "para-12-a", "p2a", "practices", "p1-sub0", "p-", "para-"} {
+		f.Add(s, "MiCA Art. 61")
+	}
+	f.Add("p1-b", "X (1)")
+	oracle := regexp.MustCompile(`^([0-9]+[a-z]?|[a-z]{1,4})$`)
+	f.Fuzz(func(t *testing.T, anchor, cite string) {
+		pl, ok := parseAnchor(anchor)
+		if ok && pl.anchor() != anchor {
+			t.Fatalf("parseAnchor(%q) spells back as %q", anchor, pl.anchor())
+		}
+		for _, g := range []string{anchor, cite} {
+			if validGroup(g) != oracle.MatchString(g) {
+				t.Fatalf("validGroup(%q) = %v, the rule says otherwise", g, validGroup(g))
+			}
+		}
+		// A citation resolves to the anchor it was made from.
+		art := Scheme{Cite: cite}.Pinpoint(anchor)
+		if (art.Label != "") != (ok && !pl.document && cite != "") {
+			t.Fatalf("Pinpoint(%q) label %q, though parseAnchor says %v", anchor, art.Label, ok)
+		}
+		cite = strings.TrimSpace(cite)
+		if art.Label != "" && cite != "" && !strings.ContainsAny(cite, "#|[]") {
+			p := &Page{FrontMatter: FrontMatter{ID: "the-page", Title: "T", Cite: cite}, File: "a.md", URL: "/a/", Section: "/",
+				Anchors: []Anchor{{ID: anchor}}}
+			s, probs := New(DefaultConfig(), []*Page{p})
+			if len(probs) == 0 {
+				got, err := s.Resolve(art.Citation)
+				if err != nil || got.Anchor != anchor {
+					t.Fatalf("%q cites #%s as %q, which resolves to #%s (%v)", cite, anchor, art.Citation, got.Anchor, err)
+				}
+			}
+		}
+		// A suffix that parses is one that Pinpoint writes, or close to it.
+		if a, ok := parseCiteSuffix(cite); ok {
+			again, ok := parseCiteSuffix(Scheme{Cite: "X"}.Pinpoint(a).Citation[1:])
+			if !ok || again != a {
+				t.Fatalf("parseCiteSuffix(%q) = %q, whose citation reads back as %q", cite, a, again)
+			}
+		}
+	})
+}
