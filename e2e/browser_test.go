@@ -12,7 +12,6 @@ import (
 	"testing"
 	"time"
 
-	cdpbrowser "github.com/chromedp/cdproto/browser"
 	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/cdproto/log"
 	"github.com/chromedp/cdproto/network"
@@ -172,6 +171,9 @@ func testBrowser(t *testing.T, s *published) {
 	t.Run("citation-lands-on-paragraph", func(t *testing.T) { t.Parallel(); testCitation(t, s, browser) })
 	t.Run("preview", func(t *testing.T) { t.Parallel(); testPreview(t, s, browser) })
 	t.Run("copy-citation", func(t *testing.T) { t.Parallel(); testCopyCitation(t, s, browser) })
+	t.Run("copy-citation-on-touch", func(t *testing.T) { t.Parallel(); testCopyOnTouch(t, s, browser) })
+	t.Run("cited-by-counts", func(t *testing.T) { t.Parallel(); testCitedByCounts(t, s, browser) })
+	t.Run("print-citations", func(t *testing.T) { t.Parallel(); testPrintCitations(t, s, browser) })
 	t.Run("dark-mode", func(t *testing.T) { t.Parallel(); testDarkMode(t, s, browser) })
 	t.Run("print", func(t *testing.T) { t.Parallel(); testPrint(t, s, browser) })
 	t.Run("not-found", func(t *testing.T) { t.Parallel(); testNotFound(t, s, browser) })
@@ -309,31 +311,6 @@ func testPreview(t *testing.T, s *published, browser context.Context) {
 	tb.do(t, chromedp.MouseEvent(chromedp.MouseMoved, xy[0], xy[1]))
 	if !waitFor(tb, preview, 2*time.Second) {
 		t.Fatal("hovering a cross-reference shows no .preview")
-	}
-}
-
-// testCopyCitation clicks a paragraph's "copy citation" button: the
-// clipboard must hold the paragraph's citation and its absolute URL.
-func testCopyCitation(t *testing.T, s *published, browser context.Context) {
-	tb := openTab(t, browser)
-	for _, name := range []string{"clipboard-read", "clipboard-write"} {
-		_, err := chromedp.CallBrowser(tb.ctx, cdpbrowser.SetPermission, cdpbrowser.SetPermissionParams{
-			Permission: &cdpbrowser.PermissionDescriptor{Name: name}, Setting: cdpbrowser.PermissionSettingGranted,
-			Origin: s.origin, BrowserContextID: chromedp.FromContext(tb.ctx).BrowserContextID,
-		})
-		if err != nil {
-			t.Fatalf("granting %s: %v", name, err)
-		}
-	}
-	tb.goTo(t, s.url("provisions/art-61/"))
-	// The button of paragraph 2's heading; a click is a user gesture.
-	tb.do(t, chromedp.Click(chromedp.CSS(`#p2 .copy-cite`)))
-	want := "MiCA Art. 61(2) " + s.url("provisions/art-61/#p2")
-	if !waitFor(tb, `document.querySelector("#p2 .copy-cite").textContent === "copied"`, 2*time.Second) {
-		t.Fatalf("the copy button does not confirm; it reads %q", eval[string](t, tb, `document.querySelector("#p2 .copy-cite").textContent`))
-	}
-	if got := eval[string](t, tb, `navigator.clipboard.readText()`); got != want {
-		t.Errorf("copied %q, want %q", got, want)
 	}
 }
 
