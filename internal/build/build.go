@@ -555,8 +555,10 @@ func (g *generation) pageDocs(pp *parsed) []Doc {
 	}
 	var out []Doc
 	for _, s := range pp.doc.Sections {
+		// A section is found by its pinpoint's citation, or else by its
+		// page's cite key.
 		d := Doc{ID: p.URL, URL: p.URL, Anchor: s.Anchor, Title: p.Title, Kind: p.Kind, Tags: p.Tags,
-			Cite: g.site.Pinpoint(p, s.Anchor).Citation, AsOf: p.AsOf, Summary: p.Summary, Body: s.Text, Official: s.Official}
+			Cite: cmp.Or(g.site.Pinpoint(p, s.Anchor).Citation, p.Cite), AsOf: p.AsOf, Summary: p.Summary, Body: s.Text, Official: s.Official}
 		if s.Anchor != "" {
 			d.ID += "#" + s.Anchor
 			d.Title += " › " + s.Title
