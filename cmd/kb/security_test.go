@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -156,5 +157,56 @@ func TestOutputsNeverTouchSources(t *testing.T) {
 	}
 	if data, err := os.ReadFile(filepath.Join(dir, "content/a.md")); err != nil || string(data) != goodSite["content/a.md"] {
 		t.Errorf("content/a.md after the refused builds: %q, %v", data, err)
+	}
+}
+
+// TestServeWarnsOffLoopback: --addr 0.0.0.0:1313 was accepted without a
+// word (security review F5). (The test listens on loopback only.)
+func TestServeWarnsOffLoopback(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct {
+		addr string
+		warn bool
+	}{{"127.0.0.1:1313", false}, {"[::1]:1313", false}, {"localhost:1313", false}, {"0.0.0.0:1313", true}, {"[::]:1313", true}, {"192.168.1.5:1313", true}} {
+		if got := bindWarning(tt.addr); (got != "") != tt.warn {
+			t.Errorf("bindWarning(%s) = %q, want a warning: %v", tt.addr, got, tt.warn)
+		}
+	}
+	dir := writeSite(t, goodSite)
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	code, stdout, stderr := kbContext(ctx, "serve", "--source", dir, "--addr", "127.0.0.1:0")
+	if code != exitOK || !strings.Contains(stdout, "kb serve: http://127.0.0.1:") || strings.Contains(stderr, "warning") {
+		t.Errorf("kb serve on loopback = %d\n%s%s", code, stdout, stderr)
+	}
+}
+
+// TestSearchQueryCaps: kb search and /_kb/search refuse a query over 1 KB
+// or 32 words at once: exit 2, or a 400 with the reason.
+func TestSearchQueryCaps(t *testing.T) {
+	t.Parallel()
+	dir := writeSite(t, goodSite)
+	index := filepath.Join(dir, "idx")
+	if code, _, stderr := kb(t, "build", "--source", dir, "--out", filepath.Join(dir, "out"), "--index", index); code != exitOK {
+		t.Fatalf("kb build = %d\n%s", code, stderr)
+	}
+	long := strings.Repeat("solicitation ", 120<<10/13)
+	many := strings.Repeat("a ", 33)
+	for _, q := range []string{long, many} {
+		code, _, stderr := kb(t, "search", "--index", index, q)
+		if code != exitUsage || !strings.Contains(stderr, "the limit is") {
+			t.Errorf("kb search with %d bytes = %d\n%.300s", len(q), code, stderr)
+		}
+	}
+	_, ts := startTestPreview(t, dir)
+	eventually(t, "the preview's search answers", func() bool {
+		code, _ := fetch(t, ts.URL+"/_kb/search?q=text")
+		return code == 200
+	})
+	for _, q := range []string{long, many} {
+		code, body := fetch(t, ts.URL+"/_kb/search?q="+url.QueryEscape(q))
+		if code != 400 || !strings.Contains(body, "the limit is") {
+			t.Errorf("/_kb/search with %d bytes = %d %.300s", len(q), code, body)
+		}
 	}
 }

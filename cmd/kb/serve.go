@@ -41,6 +41,9 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer, logg
 		fmt.Fprintf(stderr, "kb serve: %v\n", err)
 		return exitUsage
 	}
+	if w := bindWarning(ln.Addr().String()); w != "" {
+		fmt.Fprintln(stderr, w)
+	}
 	p, err := startPreview(ctx, opts, logger)
 	if err != nil {
 		ln.Close()
@@ -69,6 +72,16 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer, logg
 	}
 	fmt.Fprintln(stdout, "kb serve: stopped")
 	return exitOK
+}
+
+// bindWarning is what kb serve says when it listens on addr, a
+// non-loopback address ("" for loopback).
+func bindWarning(addr string) string {
+	if serve.IsLoopback(addr) {
+		return ""
+	}
+	return "kb serve: warning: " + addr + " is reachable from other machines: anyone who can reach it reads every page of the preview " +
+		"(drafts too with --drafts), its problems and its search; it answers only requests addressed to its IP address"
 }
 
 // preview is kb serve without its listener: the watcher feeding the

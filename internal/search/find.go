@@ -42,7 +42,12 @@ type Hit struct {
 const hitsPerPage = 10
 
 // Search runs req against the index.
+//
+// It stops with ctx's error once ctx is done (a client that went away).
 func (x *Index) Search(ctx context.Context, req Request) (Result, error) {
+	if err := ctx.Err(); err != nil {
+		return Result{}, err
+	}
 	clauses, err := ParseQuery(req.Query)
 	if err != nil {
 		return Result{}, err

@@ -49,7 +49,14 @@ func (e *QueryError) Error() string {
 //
 // A field name the index does not know is read as part of the word. The
 // static client (search.js) implements the same grammar.
+//
+// A query is at most MaxQueryBytes long and holds at most MaxClauses
+// clauses: each clause is a Bleve query, and a long query cost seconds of
+// CPU and hundreds of MB per request.
 func ParseQuery(q string) ([]Clause, error) {
+	if len(q) > MaxQueryBytes {
+		return nil, &QueryError{Col: MaxQueryBytes + 1, Msg: fmt.Sprintf("query is too long (%d bytes; the limit is %d)", len(q), MaxQueryBytes), Hint: "search for a few words"}
+	}
 	var out []Clause
 	i := 0
 	for i < len(q) {
@@ -86,10 +93,19 @@ func ParseQuery(q string) ([]Clause, error) {
 		if strings.TrimSpace(c.Text) == "" {
 			continue // a lone "+", "-", "" or "kind:"
 		}
+		if len(out) == MaxClauses {
+			return nil, &QueryError{Col: c.Col, Msg: fmt.Sprintf("query has too many words (the limit is %d)", MaxClauses), Hint: "search for a few words"}
+		}
 		out = append(out, c)
 	}
 	return out, nil
 }
+
+// Query limits: see ParseQuery.
+const (
+	MaxQueryBytes = 1024
+	MaxClauses    = 32
+)
 
 // fieldPrefix reports whether s starts with a known field name and a
 // colon, returning the field and what follows the colon.

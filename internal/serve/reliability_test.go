@@ -45,13 +45,19 @@ func listen(t *testing.T, s *Server) string {
 // would clean first, and returns the status and body.
 func rawGet(t *testing.T, addr, method, target string) (int, string) {
 	t.Helper()
+	return rawGetHost(t, addr, method, target, addr)
+}
+
+// rawGetHost is rawGet with the Host header given.
+func rawGetHost(t *testing.T, addr, method, target, host string) (int, string) {
+	t.Helper()
 	conn, err := net.DialTimeout("tcp", addr, 5*time.Second)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer conn.Close()
 	_ = conn.SetDeadline(time.Now().Add(10 * time.Second))
-	fmt.Fprintf(conn, "%s %s HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n", method, target)
+	fmt.Fprintf(conn, "%s %s HTTP/1.1\r\nHost: %s\r\nConnection: close\r\n\r\n", method, target, host)
 	res, err := http.ReadResponse(bufio.NewReader(conn), nil)
 	if err != nil {
 		t.Fatalf("%s %s: %v", method, target, err)

@@ -3,6 +3,10 @@
 // when to reload, when to swap stylesheets and which problems the last
 // build found.
 //
+// The preview is its owner's: a request whose Host header does not name
+// the server's own address (loopback names when it listens on loopback)
+// gets 403, so that a web page cannot read it through DNS rebinding.
+//
 // Preview-only paths live under /_kb/: /_kb/events (the event stream),
 // /_kb/errors (the current problems as JSON), /_kb/search (the search API,
 // when a Searcher is given) and /_kb/live.js (the live-reload script, which
@@ -52,6 +56,10 @@ type Searcher interface {
 type Options struct {
 	Searcher Searcher // nil: /_kb/search answers 501
 	Logger   *slog.Logger
+	// Addr is the address the server listens on, as Listener.Addr gives
+	// it: requests whose Host does not name it get 403 (see hostAllowed).
+	// "" means a loopback address, any port.
+	Addr string
 }
 
 // Server serves the current site and its event stream. Create it with New.
@@ -203,11 +211,20 @@ func contentType(name string) string {
 	return "application/octet-stream"
 }
 
-// ServeHTTP implements http.Handler.
+// ServeHTTP implements http.Handler, for a server on Options.Addr.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	s.serveFor(s.opts.Addr, w, r)
+}
+
+// serveFor answers r for a server listening on addr.
+func (s *Server) serveFor(addr string, w http.ResponseWriter, r *http.Request) {
 	if r.Method != http.MethodGet && r.Method != http.MethodHead {
 		w.Header().Set("Allow", "GET, HEAD")
 		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
+		return
+	}
+	if !hostAllowed(r.Host, addr) {
+		http.Error(w, "forbidden: the preview answers only to its own address, not to Host "+strconv.Quote(r.Host), http.StatusForbidden)
 		return
 	}
 	switch r.URL.Path {
@@ -330,8 +347,10 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 // bound slow clients, and a shutdown that ends the event streams.
 func (s *Server) HTTPServer(addr string) *http.Server {
 	srv := &http.Server{
-		Addr:              addr,
-		Handler:           s,
+		Addr: addr,
+		Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			s.serveFor(addr, w, r)
+		}),
 		ReadHeaderTimeout: 5 * time.Second,
 		ReadTimeout:       10 * time.Second,
 		WriteTimeout:      30 * time.Second, // event streams lift it for themselves
