@@ -4,8 +4,10 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"net"
 	"net/url"
 	"strings"
+	"unicode"
 
 	"kb/internal/diag"
 	"kb/internal/yamlpos"
@@ -100,18 +102,90 @@ func ParseConfig(data []byte) (Config, diag.List) {
 }
 
 // SetBaseURL validates and normalises u so that it ends with a slash.
+//
+// The base URL is in every page's script and stylesheet addresses, so it
+// must not be able to name another host: it is an absolute http(s) URL
+// with a host, or a path that begins with a single "/"; its path has no
+// empty segment ("//", which browsers read as a host), no backslash, no
+// dot segment, no query or fragment, not even percent-encoded, and only
+// letters, digits and "-._~" in its segments.
 func (c *Config) SetBaseURL(u string) error {
+	bad := func(why string) error { return fmt.Errorf("invalid base_url %q: %s", u, why) }
+	if strings.ContainsAny(u, "\\") || strings.ContainsFunc(u, unicode.IsControl) {
+		return bad("a backslash or a control character")
+	}
 	parsed, err := url.Parse(u)
-	if err != nil || parsed.RawQuery != "" || parsed.ForceQuery || parsed.Fragment != "" || parsed.Opaque != "" ||
-		(parsed.Scheme != "" && parsed.Host == "") ||
-		(parsed.Scheme != "" && parsed.Scheme != "http" && parsed.Scheme != "https") ||
-		(parsed.Scheme == "" && !strings.HasPrefix(u, "/")) {
-		return fmt.Errorf("invalid base_url %q", u)
+	switch {
+	case err != nil:
+		return bad("not a URL")
+	case parsed.RawQuery != "" || parsed.ForceQuery || parsed.Fragment != "" || strings.ContainsAny(u, "?#"):
+		return bad("a query or fragment")
+	case parsed.Opaque != "":
+		return bad("not a URL")
+	case parsed.Scheme == "" && (parsed.Host != "" || parsed.User != nil || !strings.HasPrefix(u, "/") || strings.HasPrefix(u, "//")):
+		return bad("neither an http(s) URL nor a path beginning with a single /")
+	case parsed.Scheme != "" && parsed.Scheme != "http" && parsed.Scheme != "https":
+		return bad("only http and https URLs")
+	case parsed.Scheme != "" && (parsed.Host == "" || parsed.Hostname() == "" || parsed.User != nil):
+		return bad("an http(s) URL needs a host and no user name")
+	case parsed.Scheme != "" && !validHost(parsed.Hostname(), parsed.Port()):
+		return bad("not a host name")
+	}
+	if parsed.Path == "" {
+		parsed.Path = "/"
+	}
+	if err := checkBasePath(parsed.Path); err != nil {
+		return bad(err.Error())
 	}
 	if !strings.HasSuffix(parsed.Path, "/") {
 		parsed.Path += "/"
 	}
+	parsed.RawPath = ""
 	c.BaseURL = parsed.String()
+	return nil
+}
+
+// validHost reports whether host and port are an IP address or a name of
+// letters, digits, "-" and ".", and digits.
+func validHost(host, port string) bool {
+	for _, r := range port {
+		if r < '0' || r > '9' {
+			return false
+		}
+	}
+	if net.ParseIP(host) != nil {
+		return true
+	}
+	for _, r := range host {
+		if !unicode.IsLetter(r) && !unicode.IsDigit(r) && r != '-' && r != '.' {
+			return false
+		}
+	}
+	return true
+}
+
+// checkBasePath checks the decoded path of a base URL.
+func checkBasePath(p string) error {
+	if !strings.HasPrefix(p, "/") {
+		return errors.New("the path must begin with /")
+	}
+	segs := strings.Split(strings.TrimSuffix(p[1:], "/"), "/")
+	if p == "/" {
+		return nil
+	}
+	for _, seg := range segs {
+		switch {
+		case seg == "":
+			return errors.New(`an empty path segment ("//")`)
+		case seg == "." || seg == "..":
+			return errors.New("a dot segment")
+		}
+		for _, r := range seg {
+			if !unicode.IsLetter(r) && !unicode.IsDigit(r) && !strings.ContainsRune("-._~", r) {
+				return fmt.Errorf("%q in the path (letters, digits and -._~ only)", r)
+			}
+		}
+	}
 	return nil
 }
 
