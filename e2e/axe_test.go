@@ -66,7 +66,7 @@ func testAccessibility(t *testing.T, s *published, browser context.Context) {
 			if p.name == "search" {
 				// Let the results arrive, so they are scanned too; the
 				// search checks report it if they never do.
-				waitFor(tb, `document.querySelector("#search-page-results a")`, 5*time.Second)
+				waitFor(tb, `document.querySelector("#kb-search-page-results a")`, 5*time.Second)
 			}
 			eval[chromedp.Void](t, tb, string(src))
 			for _, scheme := range []string{"light", "dark"} {

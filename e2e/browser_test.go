@@ -221,10 +221,10 @@ const influencers = basePath + "scenarios/influencers/"
 func testSearchPage(t *testing.T, s *published, browser context.Context) {
 	tb := openTab(t, browser)
 	tb.goTo(t, s.url("search/?q=influencer"))
-	hit := `#search-page-results a[href^="` + influencers + `"]`
+	hit := `#kb-search-page-results a[href^="` + influencers + `"]`
 	if !waitFor(tb, `document.querySelector('`+hit+`')`, 10*time.Second) {
 		t.Fatalf("/search/?q=influencer shows no link to %s within 10s; the results read: %q",
-			influencers, eval[string](t, tb, `(document.getElementById("search-page-results") || {}).innerText || ""`))
+			influencers, eval[string](t, tb, `(document.getElementById("kb-search-page-results") || {}).innerText || ""`))
 	}
 	tb.do(t, chromedp.Click(chromedp.CSS(hit)))
 	if !waitFor(tb, `location.pathname === "`+influencers+`"`, 5*time.Second) {
@@ -238,14 +238,14 @@ func testSearchBox(t *testing.T, s *published, browser context.Context) {
 	tb := openTab(t, browser)
 	tb.goTo(t, s.url("provisions/art-61/"))
 	tb.do(t, chromedp.KeyEvent("/"))
-	if id := eval[string](t, tb, `document.activeElement.id`); id != "q" {
-		t.Fatalf(`pressing "/" focused #%s, want the search box #q`, id)
+	if id := eval[string](t, tb, `document.activeElement.id`); id != "kb-q" {
+		t.Fatalf(`pressing "/" focused #%s, want the search box #kb-q`, id)
 	}
 	tb.do(t, chromedp.KeyEvent("influencer"))
-	hit := `#search-results a[href^="` + influencers + `"]`
+	hit := `#kb-search-results a[href^="` + influencers + `"]`
 	if !waitFor(tb, `(a => a && a.offsetParent !== null)(document.querySelector('`+hit+`'))`, 10*time.Second) {
 		t.Fatalf("typing \"influencer\" in the search box shows no visible link to %s within 10s; the box reads: %q",
-			influencers, eval[string](t, tb, `(document.getElementById("search-results") || {}).innerText || ""`))
+			influencers, eval[string](t, tb, `(document.getElementById("kb-search-results") || {}).innerText || ""`))
 	}
 }
 

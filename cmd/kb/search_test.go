@@ -193,12 +193,12 @@ func TestSearchShippedContent(t *testing.T) {
 		ctx := browsertest.Start(t, 1280, 900)
 		ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 		defer cancel()
-		link := `#search-page-results a.search-hit[href^="/kb/scenarios/influencers/"]`
+		link := `#kb-search-page-results a.search-hit[href^="/kb/scenarios/influencers/"]`
 		if _, err := chromedp.Run(ctx, chromedp.Navigate(base+"search/?q=influencer")); err != nil {
 			t.Fatal(err)
 		}
 		if _, err := chromedp.Run(ctx, chromedp.WaitVisible(link)); err != nil {
-			text, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`document.getElementById("search-page-results").innerText`))
+			text, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`document.getElementById("kb-search-page-results").innerText`))
 			t.Fatalf("/search/?q=influencer shows no link to the influencer scenario (%v); the results read %q", err, text)
 		}
 		attr, err := chromedp.Run(ctx, chromedp.AttributeValue(link, "href"))

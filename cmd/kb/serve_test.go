@@ -348,7 +348,7 @@ func TestServeBrowser(t *testing.T) {
 	if err := chromedp.Do(ctx, chromedp.Navigate(ts.URL+"/search/?q=licence")); err != nil {
 		t.Fatal(err)
 	}
-	waitJS(t, ctx, "the search page lists the note", `Array.from(document.querySelectorAll("#search-page-results a.search-hit")).some(a => a.getAttribute("href") === "/notes/note/")`)
+	waitJS(t, ctx, "the search page lists the note", `Array.from(document.querySelectorAll("#kb-search-page-results a.search-hit")).some(a => a.getAttribute("href") === "/notes/note/")`)
 	if err := chromedp.Do(ctx, chromedp.Navigate(ts.URL+"/law/rule/")); err != nil {
 		t.Fatal(err)
 	}

@@ -105,11 +105,11 @@ func TestGenerateSiteFeatures(t *testing.T) {
 	}
 	art61 := string(sink.Files["provisions/art-61/index.html"])
 	for _, want := range []string{
-		`<h2 id="cited-by">Cited by</h2>`,
-		`id="citedby-p1"`, // the scenario cites paragraph 1 …
+		`<h2 id="kb-cited-by">Cited by</h2>`,
+		`id="kb-citedby-p1"`, // the scenario cites paragraph 1 …
 		`<a href="/sub/scenarios/sponsorship/#analysis">Sponsorship of an event</a>`, // … from its analysis
 		`The firm cannot rely on MiCA Art. 61(1); a follow-up offer breaches paragraph 2.`,
-		`<a class="citers" href="#citedby-p1-sub1"`, // art 59 cites (1), first subparagraph
+		`<a class="citers" href="#kb-citedby-p1-sub1"`, // art 59 cites (1), first subparagraph
 		`data-cite="MiCA Art. 61(1), second subparagraph"`,
 		`<a class="term" href="/sub/terms/close-links/"`,
 		`<link rel="canonical" href="https://kb.example/sub/provisions/art-61/">`,

@@ -177,9 +177,9 @@ func (g *generation) citedBy(p *site.Page) []render.CitedGroup {
 	var out []render.CitedGroup
 	scheme := g.site.SchemeOf(p)
 	for _, grp := range g.graph.CitedBy(p) {
-		cg := render.CitedGroup{ID: "citedby", Anchor: grp.Anchor.ID, Count: len(grp.Citers)}
+		cg := render.CitedGroup{ID: "kb-citedby", Anchor: grp.Anchor.ID, Count: len(grp.Citers)}
 		if grp.Anchor.ID != "" {
-			cg.ID = "citedby-" + grp.Anchor.ID
+			cg.ID = "kb-citedby-" + grp.Anchor.ID
 			cg.Label = cmp.Or(scheme.Pinpoint(grp.Anchor.ID).Citation, grp.Anchor.Label, "#"+grp.Anchor.ID)
 		}
 		rows := make([][]render.Citer, len(citerKinds))

@@ -54,7 +54,7 @@ func ParsePinMarker(s string) (id string, n int, ok bool) {
 // heading and marked paragraph a permalink.
 type pinTransformer struct{}
 
-func (pinTransformer) Transform(doc *ast.Document, reader text.Reader, _ parser.Context) {
+func (pinTransformer) Transform(doc *ast.Document, reader text.Reader, pc parser.Context) {
 	src := reader.Source()
 	_ = ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
 		if !entering {
@@ -78,9 +78,14 @@ func (pinTransformer) Transform(doc *ast.Document, reader text.Reader, _ parser.
 			if !ok {
 				return ast.WalkSkipChildren, nil
 			}
+			at := first.Segment.Start
 			first.Segment = first.Segment.WithStart(first.Segment.Start + size)
 			if first.Segment.Len() == 0 && !first.SoftLineBreak() {
 				n.RemoveChild(n, first)
+			}
+			if ReservedID(id) {
+				reservedProblem(pc, at, id)
+				return ast.WalkSkipChildren, nil
 			}
 			holder := ast.Node(n)
 			if _, tight := n.(*ast.TextBlock); tight && n.Parent() != nil {
@@ -92,6 +97,17 @@ func (pinTransformer) Transform(doc *ast.Document, reader text.Reader, _ parser.
 		}
 		return ast.WalkContinue, nil
 	})
+}
+
+// ReservedID reports whether id begins with "kb", in any case: kb's own
+// element ids (kb-…) and script globals (kb…) use that prefix, and a
+// writer's anchor must not replace them (an element's id is also a global
+// of the page's scripts).
+func ReservedID(id string) bool { return len(id) >= 2 && strings.EqualFold(id[:2], "kb") }
+
+func reservedProblem(pc parser.Context, offset int, id string) {
+	addProblem(pc, offset, fmt.Sprintf("anchor %q begins with \"kb\", which kb keeps for its own page elements", id),
+		"choose another name for the anchor")
 }
 
 func renderPin(w util.BufWriter, _ []byte, node ast.Node, entering bool) (ast.WalkStatus, error) {
@@ -120,7 +136,7 @@ func renderPin(w util.BufWriter, _ []byte, node ast.Node, entering bool) (ast.Wa
 		if n.Citers == 1 {
 			noun = "page"
 		}
-		fmt.Fprintf(w, `<a class="citers" href="#citedby-%s">cited by %d %s</a>`, escape(n.ID), n.Citers, noun)
+		fmt.Fprintf(w, `<a class="citers" href="#kb-citedby-%s">cited by %d %s</a>`, escape(n.ID), n.Citers, noun)
 	}
 	renderOfficialLink(w, n)
 	w.WriteString(`</span>`)

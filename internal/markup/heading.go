@@ -48,7 +48,11 @@ func (p headingParser) Close(node ast.Node, reader text.Reader, pc parser.Contex
 		seg := h.Lines().At(n - 1)
 		last = seg.Value(reader.Source())
 	}
-	h.SetAttributeString("id", pc.IDs().Generate(last, ast.KindHeading))
+	id := pc.IDs().Generate(last, ast.KindHeading)
+	if ReservedID(string(id)) { // "## KB basics": not kb's own "kb-basics"
+		id = pc.IDs().Generate(append([]byte("h-"), id...), ast.KindHeading)
+	}
+	h.SetAttributeString("id", id)
 }
 
 // attributes reads a trailing {…} block of the heading's last line, as
@@ -116,6 +120,10 @@ func (headingParser) keepID(h *ast.Heading, attrs parser.Attributes, offset int,
 		if !ok || len(id) == 0 {
 			addProblem(pc, offset, fmt.Sprintf("heading id %v is not a name", a.Value),
 				fmt.Sprintf("write the anchor as {#%v}", a.Value))
+			continue
+		}
+		if ReservedID(string(id)) {
+			reservedProblem(pc, offset, string(id))
 			continue
 		}
 		h.SetAttribute(a.Name, id)

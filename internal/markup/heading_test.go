@@ -31,6 +31,11 @@ func TestHeadingAttributes(t *testing.T) {
 		{desc: "classes that are not text", give: "## H {class=5 class=x}\n", wantHTML: `<h2 id="h-class5-classx">H {class=5 class=x}<`},
 		{desc: "an event handler", give: "## H {#h onclick=alert(1)}\n", wantHTML: `<h2 id="h-h-onclickalert1">`},
 		{desc: "a bare class", give: "## H {.warning #w}\n", wantHTML: `<h2 id="w">H<`, wantProbs: []string{`heading attribute "class" is not allowed`}, wantAt: 5},
+		{desc: "a heading that reads like kb's own id", give: "## KB basics\n", wantHTML: `<h2 id="h-kb-basics">KB basics<`},
+		{desc: "an anchor that clobbers the search script's global (security review F7)", give: "## Search {#kbSearchBackend}\n",
+			wantHTML: `<h2 id="search">Search<`, wantProbs: []string{`anchor "kbSearchBackend" begins with "kb"`}, wantAt: 10},
+		{desc: "an anchor of kb's own", give: "## Q {#kb-q}\n", wantHTML: `<h2 id="q">Q<`, wantProbs: []string{`anchor "kb-q" begins with "kb"`}, wantAt: 5},
+		{desc: "a paragraph anchor of kb's own", give: "{#KBSearchBackend} Text.\n", wantHTML: `<p>Text.</p>`, wantProbs: []string{`anchor "KBSearchBackend" begins with "kb"`}, wantAt: 0},
 		{desc: "braces inside", give: "## Set {a} of things\n", wantHTML: `<h2 id="set-a-of-things">Set {a} of things<`},
 	}
 	md := New(Options{})

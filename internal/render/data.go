@@ -95,7 +95,7 @@ type TOCEntry struct {
 
 // CitedGroup lists the pages citing one place of this page.
 type CitedGroup struct {
-	ID     string // element id of the group, "citedby-<anchor>" ("citedby" for the page)
+	ID     string // element id of the group, "kb-citedby-<anchor>" ("kb-citedby" for the page)
 	Anchor string // the cited anchor ("" for the page as a whole)
 	Label  string // how the cited place reads: "MiCA Art. 61(2)" or a heading
 	Count  int    // how many pages cite the place: the rows of Kinds

@@ -352,7 +352,9 @@
 
   // A page may bring its own search backend, answering with hits ready to
   // draw (kb serve's preview does, having no static index).
-  function backend() { return window.kbSearchBackend; }
+  // The preview's search backend, when there is one: checked for being a
+  // function, as an element with that id would also be a global.
+  function backend() { return typeof window.kbSearchBackend === "function" ? window.kbSearchBackend : undefined; }
 
   // hitLink draws one result: title, kind and a snippet that is already
   // escaped HTML with <mark>s.
@@ -435,8 +437,8 @@
   }
 
   function setupBox() {
-    var input = document.getElementById("q"), popup = document.getElementById("search-results");
-    if (!input || !popup || document.getElementById("search-page-q")) return;
+    var input = document.getElementById("kb-q"), popup = document.getElementById("kb-search-results");
+    if (!input || !popup || document.getElementById("kb-search-page-q")) return;
     popup.setAttribute("role", "listbox");
     popup.setAttribute("aria-label", "Search results");
     live(input, popup, function () { return { limit: 8 }; }, function (res, q) {
@@ -452,12 +454,12 @@
   }
 
   function setupPage() {
-    var input = document.getElementById("search-page-q"), list = document.getElementById("search-page-results");
-    var facets = document.getElementById("search-facets");
+    var input = document.getElementById("kb-search-page-q"), list = document.getElementById("kb-search-page-results");
+    var facets = document.getElementById("kb-search-facets");
     if (!input || !list) return;
     var params = new URLSearchParams(location.search), kind = params.get("kind") || "";
     input.value = params.get("q") || "";
-    var header = document.getElementById("q");
+    var header = document.getElementById("kb-q");
     if (header) header.value = input.value;
     list.setAttribute("role", "listbox");
     list.setAttribute("aria-label", "Search results");
@@ -467,7 +469,7 @@
       if (kind) u.searchParams.set("kind", kind); else u.searchParams.delete("kind");
       history.replaceState(null, "", u);
       drawFacets(res);
-      var count = document.getElementById("search-page-count");
+      var count = document.getElementById("kb-search-page-count");
       if (count) count.textContent = res ? res.total + (res.total === 1 ? " section matches" : " sections match") : "";
     });
     function drawFacets(res) {
@@ -497,7 +499,7 @@
     if (e.key !== "/" || e.ctrlKey || e.metaKey || e.altKey) return;
     var t = e.target;
     if (t && (t.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(t.tagName))) return;
-    var q = document.getElementById("search-page-q") || document.getElementById("q");
+    var q = document.getElementById("kb-search-page-q") || document.getElementById("kb-q");
     if (q) { e.preventDefault(); q.focus(); q.select(); }
   });
 
