@@ -152,12 +152,12 @@ func (l *linker) edges(pp *parsed) []site.Edge {
 	}
 	for i, c := range pp.doc.Cites {
 		if t := pp.citeTargets[i]; t.Page != nil {
-			edges = append(edges, site.Edge{From: pp.page, FromAnchor: c.FromAnchor, To: t.Page, Context: c.Context})
+			edges = append(edges, site.Edge{From: pp.page, FromAnchor: c.FromAnchor, To: t.Page, Context: c.Context, Offset: c.Offset})
 		}
 	}
 	if src := l.site.OfficialSource(pp.page); src != nil {
 		// The page's official wording is in the source: it cites it as a whole.
-		edges = append(edges, site.Edge{From: pp.page, To: src, Context: "Official text of " + pp.page.Title})
+		edges = append(edges, site.Edge{From: pp.page, To: src, Context: "Official text of " + pp.page.Title, Offset: -1})
 	}
 	return edges
 }
