@@ -311,6 +311,11 @@ func TestServeBrowser(t *testing.T) {
 		t.Fatal(err)
 	}
 	waitJS(t, ctx, "the event stream opens", `document.documentElement.dataset.kbLive === "connected"`)
+	// Writers get each place's reference form to copy; readers do not
+	// (e2e's no-preview-code checks the published site has no live.js).
+	if ref := js[string](t, ctx, `(document.querySelector("#p2 .copy-ref") || {dataset: {}}).dataset.ref || ""`); ref != "[[rule#p2]]" {
+		t.Errorf("the preview's copy-[[…]] button for #p2 holds %q, want [[rule#p2]]", ref)
+	}
 	if y := js[float64](t, ctx, `window.scrollTo(0, 1500); window.kbMarker = "same page"; window.scrollY`); y < 1000 {
 		t.Fatalf("the page did not scroll (scrollY %v)", y)
 	}
