@@ -21,7 +21,8 @@ import (
 // term page (so its title shows in the previews of that paragraph's
 // citers), a term, a scenario applying the provision (whose
 // preview of that provision shows only in the scenario box, not in its
-// body), sections, tags and a theme override.
+// body), a guideline page of the provision's source cited by paragraph
+// ("Src A, para. 2"), sections, tags and a theme override.
 const propertySite = `
 -- kb.yaml --
 title: Property site
@@ -86,11 +87,27 @@ applies: ["PS Art. A(2)"]
 ---
 ## Analysis
 
-Under [[prov-a#p1|the rule]] a widget seller needs a licence.
+Under [[prov-a#p1|the rule]] a widget seller needs a licence, as [[Src A, para. 2]] confirms.
+-- content/esma/gl.md --
+---
+id: gl-a
+title: "Guideline A"
+kind: guideline
+summary: "A guideline on Article A."
+official: {source: src-a}
+---
+## First {#para-1}
+
+A firm must not solicit for widgets ([[PS Art. A(1)]]).
+
+## Second {#para-2}
+
+Read it with [[Src A (REF-A), para. 1]].
 -- content/sources/src-a.md --
 ---
 id: src-a
 title: "Source A"
+cite: "Src A"
 kind: source
 publisher: "Publisher A"
 published: 2024-01-01
@@ -259,7 +276,7 @@ var edits = map[string]edit{
 	"source": func(t *testing.T, dir string, rng *rand.Rand) string {
 		// What its citers and the official-text links show of it.
 		n := rng.IntN(4)
-		write(t, dir, "content/sources/src-a.md", fmt.Sprintf("---\nid: src-a\ntitle: \"Source A%d\"\nkind: source\npublisher: \"Publisher %d\"\npublished: 2024-01-0%d\nurl: \"https://a.example/%d\"\nreliability: %s\nreference: \"REF-%d\"\n---\nThe source.\n",
+		write(t, dir, "content/sources/src-a.md", fmt.Sprintf("---\nid: src-a\ntitle: \"Source A%d\"\ncite: \"Src A\"\nkind: source\npublisher: \"Publisher %d\"\npublished: 2024-01-0%d\nurl: \"https://a.example/%d\"\nreliability: %s\nreference: \"REF-%d\"\n---\nThe source.\n",
 			n, rng.IntN(3), 1+rng.IntN(3), rng.IntN(3), []string{"primary", "secondary"}[rng.IntN(2)], rng.IntN(3)))
 		return fmt.Sprintf("source %d", n)
 	},

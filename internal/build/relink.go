@@ -332,7 +332,8 @@ func writeAnchors(h *maphash.Hash, anchors []site.Anchor) {
 }
 
 // structureSum sums what decides which page a reference finds: every
-// page's address, file, id and cite key, and the base path.
+// page's address, file, id and cite key, the base path, and which
+// guideline page has which paragraph of which document.
 func (c *cache) structureSum(g *generation) uint64 {
 	var h maphash.Hash
 	h.SetSeed(c.seed)
@@ -341,6 +342,20 @@ func (c *cache) structureSum(g *generation) uint64 {
 		for _, s := range [...]string{p.URL, p.File, p.ID, p.Cite} {
 			h.WriteByte(0)
 			h.WriteString(s)
+		}
+		// A document's paragraph ("…, para. 12") is found on whichever
+		// guideline page of that document has it.
+		if src := g.site.OfficialSource(p); src != nil && p.Kind == "guideline" {
+			for _, s := range [...]string{src.Cite, src.Title, src.Reference} {
+				h.WriteByte(1)
+				h.WriteString(s)
+			}
+			for _, a := range p.Anchors {
+				if strings.HasPrefix(a.ID, "para-") {
+					h.WriteByte(2)
+					h.WriteString(a.ID)
+				}
+			}
 		}
 	}
 	return h.Sum64()

@@ -200,3 +200,74 @@ func FuzzPinpoint(f *testing.F) {
 		}
 	})
 }
+
+// guidelineSite is a source with two guideline pages that name it as
+// their official text, and a commentary page with a paragraph anchor.
+func guidelineSite(t testing.TB) *Site {
+	t.Helper()
+	src := &Page{FrontMatter: FrontMatter{ID: "esma-guidelines", Title: "Guidelines on reverse solicitation under MiCA", Kind: "source",
+		Cite: "ESMA Guidelines on reverse solicitation", Reference: "ESMA35-1872330276-2030", Address: "https://www.esma.europa.eu/"},
+		File: "sources/esma-guidelines.md", URL: "/sources/esma-guidelines/", Section: "/sources/"}
+	official := Official{Source: "esma-guidelines"}
+	solicitation := &Page{FrontMatter: FrontMatter{ID: "gl-solicitation", Title: "What counts as solicitation", Kind: "guideline", Official: official},
+		File: "esma/solicitation.md", URL: "/esma/solicitation/", Section: "/esma/",
+		Anchors: []Anchor{{ID: "para-12"}, {ID: "para-13"}, {ID: "para-13-a"}, {ID: "means"}}}
+	initiative := &Page{FrontMatter: FrontMatter{ID: "gl-initiative", Title: "Own initiative", Kind: "guideline", Official: official},
+		File: "esma/initiative.md", URL: "/esma/initiative/", Section: "/esma/",
+		Anchors: []Anchor{{ID: "para-23"}}}
+	notes := &Page{FrontMatter: FrontMatter{ID: "notes", Title: "Notes", Kind: "commentary"},
+		File: "notes.md", URL: "/notes/", Section: "/", Anchors: []Anchor{{ID: "para-12"}}}
+	s, probs := New(DefaultConfig(), []*Page{src, solicitation, initiative, notes})
+	if len(probs) > 0 {
+		t.Fatal(probs)
+	}
+	return s
+}
+
+func TestResolveGuidelineParagraph(t *testing.T) {
+	t.Parallel()
+	s := guidelineSite(t)
+	tests := []struct {
+		desc, give, wantID, wantAnchor string
+	}{
+		{desc: "as copied", give: esmaGuidelines + ", para. 12", wantID: "gl-solicitation", wantAnchor: "para-12"},
+		{desc: "by cite key", give: "ESMA Guidelines on reverse solicitation, para. 23", wantID: "gl-initiative", wantAnchor: "para-23"},
+		{desc: "by title", give: "Guidelines on reverse solicitation under MiCA, para. 13", wantID: "gl-solicitation", wantAnchor: "para-13"},
+		{desc: "a point", give: esmaGuidelines + ", para. 13(a)", wantID: "gl-solicitation", wantAnchor: "para-13-a"},
+		{desc: "a paragraph no page has", give: esmaGuidelines + ", para. 99"},
+		{desc: "another document", give: "ESMA Q&A, para. 12"},
+		{desc: "no number", give: esmaGuidelines + ", para. "},
+		{desc: "a letter for a number", give: esmaGuidelines + ", para. a"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.desc, func(t *testing.T) {
+			t.Parallel()
+			got, err := s.Resolve(tt.give)
+			if tt.wantID == "" {
+				if err == nil {
+					t.Fatalf("Resolve(%q) = %s#%s, want an error", tt.give, got.Page.ID, got.Anchor)
+				}
+				return
+			}
+			if err != nil || got.Page.ID != tt.wantID || got.Anchor != tt.wantAnchor {
+				t.Errorf("Resolve(%q) = %v#%s, %v; want %s#%s", tt.give, got.Page, got.Anchor, err, tt.wantID, tt.wantAnchor)
+			}
+		})
+	}
+	// Every guideline paragraph's citation resolves back to it; the
+	// commentary's para-12 is no pinpoint and has none.
+	for _, p := range s.Pages {
+		for _, a := range p.Anchors {
+			pp := s.Pinpoint(p, a.ID)
+			if p.Kind != "guideline" {
+				if pp != (Pinpoint{}) {
+					t.Errorf("%s#%s on a %s page: %+v, want no pinpoint", p.ID, a.ID, p.Kind, pp)
+				}
+				continue
+			}
+			if got, err := s.Resolve(pp.Citation); pp.Label != "" && (err != nil || got.Page != p || got.Anchor != a.ID) {
+				t.Errorf("%s#%s is cited %q, which resolves to %v#%s (%v)", p.ID, a.ID, pp.Citation, got.Page, got.Anchor, err)
+			}
+		}
+	}
+}

@@ -27,7 +27,9 @@ func (e *ResolveError) Error() string { return e.Message }
 // Resolve finds the target of a reference as written inside [[…]], without
 // its label: "id", "id#anchor", a cite key ("MiCA Art. 61") or a cite key
 // with a pinpoint ("MiCA Art. 61(1)(b)" → anchor "p1-b", "MiCA Art. 61(1),
-// second subparagraph" → "p1-sub2"; see Scheme.Pinpoint for the reverse).
+// second subparagraph" → "p1-sub2"; see Scheme.Pinpoint for the reverse),
+// or a document's paragraph ("ESMA Guidelines on reverse solicitation,
+// para. 12" → the guideline page with anchor para-12).
 func (s *Site) Resolve(ref string) (Target, error) {
 	ref = strings.TrimSpace(ref)
 	key, anchor, hasAnchor := strings.Cut(ref, "#")
@@ -66,6 +68,34 @@ func (s *Site) lookup(key string, hasAnchor bool) (Target, bool) {
 			continue
 		}
 		if anchor, ok := parseCiteSuffix(key[open:]); ok {
+			return Target{Page: p, Anchor: anchor}, true
+		}
+	}
+	return s.lookupParagraph(key)
+}
+
+// lookupParagraph finds a numbered paragraph of a document, cited as
+// Scheme.Pinpoint writes it ("ESMA Guidelines on reverse solicitation
+// (ESMA35-1872330276-2030), para. 12", the reference in brackets
+// optional), on the guideline page of that document that has it.
+func (s *Site) lookupParagraph(key string) (Target, bool) {
+	at := strings.LastIndex(key, ", para. ")
+	if at < 0 {
+		return Target{}, false
+	}
+	doc, label := strings.TrimSpace(key[:at]), strings.TrimSpace(key[at+len(", para. "):])
+	number := label[:len(label)-len(strings.TrimLeft(label, "0123456789"))]
+	anchor, ok := parseCiteSuffix("(" + number + ")" + label[len(number):])
+	if number == "" || !ok {
+		return Target{}, false
+	}
+	anchor = "para-" + strings.TrimPrefix(anchor, "p")
+	for _, p := range s.Pages {
+		src := s.OfficialSource(p)
+		if p.Kind != "guideline" || src == nil || doc != DocumentName(src) && doc != src.Cite && doc != src.Title {
+			continue
+		}
+		if _, ok := p.Anchor(anchor); ok {
 			return Target{Page: p, Anchor: anchor}, true
 		}
 	}
