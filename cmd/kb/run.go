@@ -11,7 +11,6 @@ import (
 	"os"
 	"path/filepath"
 	"runtime/debug"
-	"strings"
 
 	"kb/internal/build"
 	"kb/internal/diag"
@@ -161,14 +160,14 @@ func reportCoverage(c build.Coverage, format string, stdout io.Writer) {
 		return // the problems report carries no coverage; use text or github
 	case "github":
 		for _, p := range c.Uncited {
-			fmt.Fprintf(stdout, "::warning file=%s,line=%d,col=%d::%s\n", p.File, max(p.Line, 1), max(p.Col, 1), githubEscape(p.Message))
+			fmt.Fprintln(stdout, diag.GitHubCommand("warning", p))
 		}
-		fmt.Fprintf(stdout, "::notice::%s\n", githubEscape(c.Line()))
+		fmt.Fprintln(stdout, diag.GitHubCommand("notice", diag.Problem{Message: c.Line()}))
 	default:
 		for _, p := range c.Uncited {
 			fmt.Fprintln(stdout, p.String())
 		}
-		fmt.Fprintln(stdout, c.Line())
+		fmt.Fprintln(stdout, diag.Printable(c.Line()))
 	}
 }
 
@@ -194,7 +193,7 @@ func report(res *build.Result, err error, format string, stdout, stderr io.Write
 			fmt.Fprintln(stderr, "kb: interrupted; the previous output is unchanged")
 			return exitProblems
 		}
-		fmt.Fprintf(stderr, "kb: %v\n", err)
+		fmt.Fprintf(stderr, "kb: %s\n", diag.Printable(err.Error()))
 		return exitProblems
 	}
 	probs := res.Problems
@@ -210,11 +209,7 @@ func report(res *build.Result, err error, format string, stdout, stderr io.Write
 		}{probs})
 	case "github":
 		for _, p := range probs {
-			msg := p.Message
-			if p.Hint != "" {
-				msg += " (" + p.Hint + ")"
-			}
-			fmt.Fprintf(stdout, "::error file=%s,line=%d,col=%d::%s\n", p.File, max(p.Line, 1), max(p.Col, 1), githubEscape(msg))
+			fmt.Fprintln(stdout, diag.GitHubCommand("error", p))
 		}
 	default:
 		for _, p := range probs {
@@ -228,11 +223,6 @@ func report(res *build.Result, err error, format string, stdout, stderr io.Write
 		return exitProblems
 	}
 	return exitOK
-}
-
-// githubEscape escapes a workflow command's message.
-func githubEscape(s string) string {
-	return strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A").Replace(s)
 }
 
 func plural(n int, one, many string) string {

@@ -9,6 +9,7 @@ import (
 	"io"
 	"strings"
 
+	"kb/internal/diag"
 	"kb/internal/search"
 )
 
@@ -60,7 +61,7 @@ func runSearch(ctx context.Context, args []string, stdout, stderr io.Writer) int
 		return exitOK
 	}
 	if len(res.Hits) == 0 {
-		fmt.Fprintf(stdout, "no results for %q\n", req.Query)
+		fmt.Fprintf(stdout, "no results for %q\n", req.Query) // %q escapes controls
 		return exitOK
 	}
 	for i, h := range res.Hits {
@@ -68,7 +69,7 @@ func runSearch(ctx context.Context, args []string, stdout, stderr io.Writer) int
 		if h.Anchor != "" {
 			link += "#" + h.Anchor
 		}
-		fmt.Fprintf(stdout, "%d. %s [%s]\n   %s\n   %s\n", i+1, h.Title, h.Kind, link, plainSnippet(h.Snippet))
+		fmt.Fprintf(stdout, "%d. %s [%s]\n   %s\n   %s\n", i+1, diag.Printable(h.Title), diag.Printable(h.Kind), diag.Printable(link), diag.Printable(plainSnippet(h.Snippet)))
 	}
 	fmt.Fprintf(stdout, "%d %s matched\n", res.Total, plural(int(res.Total), "section", "sections"))
 	return exitOK

@@ -210,3 +210,53 @@ func TestSearchQueryCaps(t *testing.T) {
 		}
 	}
 }
+
+// TestGitHubFormatInjection: a file name with ",title=…::" and line breaks
+// printed workflow commands of its own under --format github (security
+// review F8): spoofed annotations, add-mask, stop-commands.
+func TestGitHubFormatInjection(t *testing.T) {
+	t.Parallel()
+	name := "content/a,title=Spoofed::fake\n::warning file=README.md,line=1::Injected annotation\n::add-mask::Hello\n::notice::x.md"
+	dir := writeSite(t, map[string]string{
+		"content/_index.md": "---\ntitle: Home\n---\nHi\n",
+		name:                "---\ntitle: A\nkind: bogus\n---\nx\n",
+	})
+	code, stdout, _ := kb(t, "check", "--source", dir, "--format", "github")
+	if code != exitProblems {
+		t.Fatalf("kb check = %d\n%s", code, stdout)
+	}
+	lines := strings.Split(strings.TrimSuffix(stdout, "\n"), "\n")
+	if len(lines) != 1 || !strings.HasPrefix(lines[0], "::error file=content/a%2Ctitle=Spoofed%3A%3Afake%0A%3A%3Awarning") {
+		t.Errorf("kb check --format github printed %d commands:\n%s", len(lines), stdout)
+	}
+	// The text format keeps one problem to a line as well.
+	_, _, stderr := kb(t, "check", "--source", dir)
+	for _, line := range strings.Split(strings.TrimSpace(stderr), "\n") {
+		if !strings.HasPrefix(line, "content/") && !strings.HasPrefix(line, "kb: ") {
+			t.Errorf("kb check printed a line of a file name: %q", line)
+		}
+	}
+}
+
+// TestSearchOutputControls: titles and bodies with terminal escape
+// sequences reached the terminal through kb search (security review F9):
+// window title, screen clear, OSC 8 links, OSC 52 clipboard writes.
+func TestSearchOutputControls(t *testing.T) {
+	t.Parallel()
+	title := "\x1b]0;PWNED\a\x1b[2J\x1b]8;;https://evil.example/\x1b\\x\x1b]8;;\x1b\\ Clipboard"
+	dir := writeSite(t, map[string]string{
+		"content/_index.md": "---\ntitle: Home\n---\nHi\n",
+		"content/a.md":      "---\ntitle: \"" + strings.NewReplacer("\x1b", `\e`, "\a", `\a`, "\\", `\\`).Replace(title) + "\"\n---\nclipboard \x1b]52;c;ZXZpbA==\a text\n",
+	})
+	index := filepath.Join(dir, "idx")
+	if code, _, stderr := kb(t, "build", "--source", dir, "--out", filepath.Join(dir, "out"), "--index", index); code != exitOK {
+		t.Fatalf("kb build = %d\n%s", code, stderr)
+	}
+	code, stdout, stderr := kb(t, "search", "--index", index, "clipboard")
+	if code != exitOK || !strings.Contains(stdout, "PWNED") {
+		t.Fatalf("kb search = %d\n%q\n%s", code, stdout, stderr)
+	}
+	if strings.ContainsAny(stdout, "\x1b\a\u009b") {
+		t.Errorf("kb search printed control characters: %q", stdout)
+	}
+}

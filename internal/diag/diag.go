@@ -22,14 +22,16 @@ type Problem struct {
 }
 
 // String formats the problem as "file:line:col: message (hint)".
+// Control characters (from file names or quoted input) are replaced, so
+// that one problem is one line and cannot drive a terminal (see Printable).
 func (p Problem) String() string {
 	var b strings.Builder
-	b.WriteString(p.File)
+	b.WriteString(Printable(p.File))
 	line, col := max(p.Line, 1), max(p.Col, 1)
-	fmt.Fprintf(&b, ":%d:%d: %s", line, col, p.Message)
+	fmt.Fprintf(&b, ":%d:%d: %s", line, col, Printable(p.Message))
 	if p.Hint != "" {
 		b.WriteString(" (")
-		b.WriteString(p.Hint)
+		b.WriteString(Printable(p.Hint))
 		b.WriteString(")")
 	}
 	return b.String()
