@@ -1,11 +1,16 @@
 package markup
 
 import (
+	"bytes"
+	"cmp"
 	"fmt"
+	"html"
 	"regexp"
+	"strconv"
 	"strings"
 
 	"github.com/yuin/goldmark/ast"
+	extast "github.com/yuin/goldmark/extension/ast"
 	"github.com/yuin/goldmark/parser"
 	"github.com/yuin/goldmark/text"
 	"github.com/yuin/goldmark/util"
@@ -38,11 +43,12 @@ func CalloutTypes() []string {
 // KindCallout is the AST kind of a callout block.
 var KindCallout = ast.NewNodeKind("Callout")
 
-// Callout is a blockquote that opened with a [!TYPE] marker.
+// Callout is a blockquote that opened with a [!TYPE] marker. Its first
+// child is its CalloutTitle.
 type Callout struct {
 	ast.BaseBlock
-	CalloutType string // upper case, e.g. "ESMA"
-	Title       string
+	CalloutType string    // upper case, e.g. "ESMA"
+	Title       string    // the title's plain text, which labels the callout
 	Cite        *Citation // a quotation's source and pinpoint; nil for other callouts
 }
 
@@ -54,10 +60,27 @@ func (n *Callout) Dump(source []byte, level int) {
 	ast.DumpHelper(n, source, level, map[string]string{"Type": n.CalloutType, "Title": n.Title}, nil)
 }
 
+// KindCalloutTitle is the AST kind of a callout's title.
+var KindCalloutTitle = ast.NewNodeKind("CalloutTitle")
+
+// CalloutTitle holds a callout's title as inline Markdown: what follows
+// the marker up to the end of its line (or of the emphasis, code span or
+// link that starts on it), or the type's default title.
+type CalloutTitle struct {
+	ast.BaseBlock
+}
+
+// Kind implements ast.Node.
+func (n *CalloutTitle) Kind() ast.NodeKind { return KindCalloutTitle }
+
+// Dump implements ast.Node.
+func (n *CalloutTitle) Dump(source []byte, level int) { ast.DumpHelper(n, source, level, nil, nil) }
+
 var calloutMarker = regexp.MustCompile(`^\[!([A-Za-z]+)\]([+-]?)[ \t]*(.*)$`)
 
 // ParseCalloutMarker reads the first line of a blockquote. ok is false when
 // the line is not a callout marker; known is false for an unknown type.
+// The title is the rest of the line as written.
 func ParseCalloutMarker(line string) (typ, title string, ok, known bool) {
 	m := calloutMarker.FindStringSubmatch(strings.TrimRight(line, " \t\r\n"))
 	if m == nil {
@@ -72,7 +95,10 @@ func ParseCalloutMarker(line string) (typ, title string, ok, known bool) {
 	return typ, title, true, known
 }
 
-// calloutTransformer turns marked blockquotes into Callout nodes.
+// calloutTransformer turns marked blockquotes into Callout nodes. The
+// marker line is usually a paragraph's first line; it can also be the first
+// term of a definition list or the text of a setext heading, when the next
+// line makes one of those: the callout is made all the same.
 type calloutTransformer struct{}
 
 func (calloutTransformer) Transform(doc *ast.Document, reader text.Reader, pc parser.Context) {
@@ -85,29 +111,44 @@ func (calloutTransformer) Transform(doc *ast.Document, reader text.Reader, pc pa
 		return ast.WalkContinue, nil
 	})
 	for _, q := range quotes {
-		para, ok := q.FirstChild().(*ast.Paragraph)
-		if !ok || para.Lines().Len() == 0 {
+		holder := markerHolder(q, src)
+		if holder == nil {
 			continue
 		}
-		first := para.Lines().At(0)
-		typ, title, ok, known := ParseCalloutMarker(string(first.Value(src)))
-		if !ok {
+		first := holder.Lines().At(0)
+		m := calloutMarker.FindSubmatchIndex(bytes.TrimRight(first.Value(src), " \t\r\n"))
+		if m == nil {
 			continue
 		}
+		typ := strings.ToUpper(string(src[first.Start+m[2] : first.Start+m[3]]))
+		def, known := calloutTitles[typ]
 		if !known {
 			addProblem(pc, first.Start, "unknown callout type [!"+typ+"]",
 				"use one of [!"+strings.Join(CalloutTypes(), "], [!")+"]")
 			continue
 		}
-		c := &Callout{CalloutType: typ, Title: title}
+		title := &CalloutTitle{}
+		takeTitle(holder, title, first.Start+m[6])
+		c := &Callout{CalloutType: typ, Title: def}
 		if typ == quotationType {
-			c.Title = calloutTitles[typ]
-			c.Cite = quotationSource(pc, para, first)
+			// A quotation shows its source under the words, not a title.
+			c.Cite = quotationSource(pc, title, first, src)
+		} else {
+			if !title.HasChildren() {
+				title.AppendChild(title, ast.NewString([]byte(def)))
+			}
+			c.Title = cmp.Or(strings.Join(strings.Fields(labelText(title, src)), " "), def)
+			c.AppendChild(c, title)
 		}
-		// Drop the marker line: its inline nodes are those on line one.
-		dropFirstLine(para, first)
-		if para.ChildCount() == 0 {
-			q.RemoveChild(q, para)
+		if !holder.HasChildren() {
+			block := holder
+			if h, ok := holder.(*ast.Heading); ok {
+				addProblem(pc, first.Start, "callout marker read as a heading: the "+headingUnderline(h)+" line under it underlines it",
+					"put a line with just > between the marker and the "+headingUnderline(h)+" line")
+			} else if _, ok := holder.(*extast.DefinitionTerm); ok && holder.NextSibling() == nil {
+				block = holder.Parent()
+			}
+			block.Parent().RemoveChild(block.Parent(), block)
 		}
 		for child := q.FirstChild(); child != nil; {
 			next := child.NextSibling()
@@ -118,57 +159,169 @@ func (calloutTransformer) Transform(doc *ast.Document, reader text.Reader, pc pa
 	}
 }
 
-// dropFirstLine removes the inline nodes that lie on the paragraph's first
-// line (up to and including its line break).
-func dropFirstLine(para *ast.Paragraph, first text.Segment) {
-	for child := para.FirstChild(); child != nil; {
+// markerHolder is the block whose first line may be a blockquote's callout
+// marker: its first paragraph, the first term of a definition list that
+// opens it, or a setext heading that opens it.
+func markerHolder(q *ast.Blockquote, src []byte) ast.Node {
+	var holder ast.Node
+	switch b := q.FirstChild().(type) {
+	case *ast.Paragraph:
+		holder = b
+	case *extast.DefinitionList:
+		if t, ok := b.FirstChild().(*extast.DefinitionTerm); ok {
+			holder = t
+		}
+	case *ast.Heading:
+		if b.Lines().Len() > 0 && !atxHeading(b, src) {
+			holder = b
+		}
+	}
+	if holder == nil || holder.Lines().Len() == 0 {
+		return nil
+	}
+	return holder
+}
+
+// atxHeading reports whether a heading was written with #, not underlined.
+func atxHeading(h *ast.Heading, src []byte) bool {
+	start := h.Lines().At(0).Start
+	lineStart := bytes.LastIndexByte(src[:start], '\n') + 1
+	return bytes.IndexByte(src[lineStart:start], '#') >= 0
+}
+
+func headingUnderline(h *ast.Heading) string {
+	if h.Level == 1 {
+		return "==="
+	}
+	return "---"
+}
+
+// takeTitle moves the inline nodes of holder's first line, after the
+// marker (which ends at markerEnd), into title. A node that starts on the
+// line goes whole, with what of it lies on later lines: nothing is cut.
+func takeTitle(holder ast.Node, title *CalloutTitle, markerEnd int) {
+	end := markerEnd
+	for child := holder.FirstChild(); child != nil; {
 		next := child.NextSibling()
 		t, isText := child.(*ast.Text)
-		if isText && t.Segment.Start >= first.Stop {
-			break
+		lineEnds := isText && (t.SoftLineBreak() || t.HardLineBreak())
+		switch {
+		case isText && t.Segment.Stop <= markerEnd:
+			holder.RemoveChild(holder, child) // the marker
+		case isText && t.Segment.Start < markerEnd:
+			t.Segment = t.Segment.WithStart(markerEnd)
+			fallthrough
+		default:
+			if start := nodeStart(child); !isText && start >= 0 && start < markerEnd {
+				holder.RemoveChild(holder, child) // the marker, read as a link
+				break
+			}
+			if isText {
+				t.SetSoftLineBreak(false)
+				t.SetHardLineBreak(false)
+			}
+			title.AppendChild(title, child)
 		}
-		if !isText && !inLine(child, first) {
-			break
-		}
-		para.RemoveChild(para, child)
-		if isText && (t.SoftLineBreak() || t.HardLineBreak()) {
+		end = max(end, nodeStop(child))
+		if lineEnds {
 			break
 		}
 		child = next
 	}
-	lines := para.Lines()
+	lines := holder.Lines()
 	rest := text.NewSegments()
-	for i := 1; i < lines.Len(); i++ {
-		rest.Append(lines.At(i))
-	}
-	para.SetLines(rest)
-}
-
-// inLine reports whether an inline node's text starts on the given line.
-func inLine(n ast.Node, line text.Segment) bool {
-	for c := n.FirstChild(); c != nil; c = c.FirstChild() {
-		if t, ok := c.(*ast.Text); ok {
-			return t.Segment.Start < line.Stop
+	for i := 0; i < lines.Len(); i++ {
+		if seg := lines.At(i); seg.Start >= end {
+			rest.Append(seg)
 		}
 	}
-	return true
+	holder.SetLines(rest)
+}
+
+// nodeStart and nodeStop are where an inline node's text starts and ends
+// in the source (-1 when it has none).
+func nodeStart(n ast.Node) int {
+	start := -1
+	_ = ast.Walk(n, func(c ast.Node, entering bool) (ast.WalkStatus, error) {
+		if t, ok := c.(*ast.Text); ok && entering {
+			start = t.Segment.Start
+			return ast.WalkStop, nil
+		}
+		return ast.WalkContinue, nil
+	})
+	return start
+}
+
+func nodeStop(n ast.Node) int {
+	stop := -1
+	_ = ast.Walk(n, func(c ast.Node, entering bool) (ast.WalkStatus, error) {
+		if t, ok := c.(*ast.Text); ok && entering {
+			stop = max(stop, t.Segment.Stop)
+		}
+		return ast.WalkContinue, nil
+	})
+	return stop
+}
+
+// labelText is the text of inline nodes as a reader sees it, for a label:
+// escapes and character references decoded, footnote numbers left out.
+func labelText(n ast.Node, src []byte) string {
+	var b strings.Builder
+	_ = ast.Walk(n, func(c ast.Node, entering bool) (ast.WalkStatus, error) {
+		if !entering {
+			return ast.WalkContinue, nil
+		}
+		switch c := c.(type) {
+		case *ast.CodeSpan:
+			b.WriteString(PlainText(c, src))
+			return ast.WalkSkipChildren, nil
+		case *ast.Text:
+			if c.IsRaw() {
+				b.Write(c.Segment.Value(src))
+			} else {
+				b.WriteString(decodeText(string(c.Segment.Value(src))))
+			}
+			if c.SoftLineBreak() || c.HardLineBreak() {
+				b.WriteByte(' ')
+			}
+		case *ast.String:
+			b.WriteString(html.UnescapeString(string(c.Value)))
+		case *Ref:
+			b.WriteString(c.DisplayText())
+		case *ast.RawHTML, *extast.FootnoteLink:
+			return ast.WalkSkipChildren, nil
+		}
+		return ast.WalkContinue, nil
+	})
+	return b.String()
 }
 
 // quotationSource returns the citation on a quotation's marker line, or
-// reports that it lacks one or its pinpoint.
-func quotationSource(pc parser.Context, para *ast.Paragraph, first text.Segment) *Citation {
-	for c := para.FirstChild(); c != nil; c = c.NextSibling() {
-		if cite, ok := c.(*Citation); ok && cite.Offset < first.Stop {
-			if cite.Pinpoint == "" {
-				addProblem(pc, cite.Offset, "a quotation needs a pinpoint: [@"+cite.SourceID+", …]",
-					"say where the words are: > [!TEXT] [@"+cite.SourceID+", Art. 61(2)]")
-			}
-			return cite
+// reports that it lacks one or its pinpoint. The line holds the source
+// alone: other words there would be neither the quotation nor shown.
+func quotationSource(pc parser.Context, title *CalloutTitle, first text.Segment, src []byte) *Citation {
+	var cite *Citation
+	for c := title.FirstChild(); c != nil; c = c.NextSibling() {
+		if ct, ok := c.(*Citation); ok && cite == nil {
+			cite = ct
+			title.RemoveChild(title, ct)
+			break
 		}
 	}
-	addProblem(pc, first.Start, "a quotation needs its source: > [!TEXT] [@source, pinpoint]",
-		"quote only official wording, and say whose and where: > [!TEXT] [@mica, Art. 61(2)]")
-	return nil
+	if rest := strings.TrimSpace(labelText(title, src)); rest != "" {
+		addProblem(pc, first.Start, "a quotation's marker line holds only its source, not "+strconv.Quote(rest),
+			"put your own words outside the quotation: > [!TEXT] [@mica, Art. 61(2)], then the exact words on the next lines")
+	}
+	if cite == nil {
+		addProblem(pc, first.Start, "a quotation needs its source: > [!TEXT] [@source, pinpoint]",
+			"quote only official wording, and say whose and where: > [!TEXT] [@mica, Art. 61(2)]")
+		return nil
+	}
+	if cite.Pinpoint == "" {
+		addProblem(pc, cite.Offset, "a quotation needs a pinpoint: [@"+cite.SourceID+", …]",
+			"say where the words are: > [!TEXT] [@"+cite.SourceID+", Art. 61(2)]")
+	}
+	return cite
 }
 
 // quotedText is the text of a quotation, without its source.
@@ -188,7 +341,6 @@ func renderCallout(w util.BufWriter, src []byte, node ast.Node, entering bool) (
 	if entering {
 		typ := strings.ToLower(n.CalloutType)
 		w.WriteString(`<aside class="callout callout-` + typ + `" aria-label="` + escape(n.Title) + `">` + "\n")
-		w.WriteString(`<p class="callout-title">` + escape(n.Title) + "</p>\n")
 	} else {
 		w.WriteString("</aside>\n")
 	}
@@ -225,5 +377,14 @@ func renderQuotation(w util.BufWriter, n *Callout, entering bool) (ast.WalkStatu
 		w.WriteString("</figcaption>\n")
 	}
 	w.WriteString("</figure>\n")
+	return ast.WalkContinue, nil
+}
+
+func renderCalloutTitle(w util.BufWriter, _ []byte, _ ast.Node, entering bool) (ast.WalkStatus, error) {
+	if entering {
+		w.WriteString(`<p class="callout-title">`)
+	} else {
+		w.WriteString("</p>\n")
+	}
 	return ast.WalkContinue, nil
 }

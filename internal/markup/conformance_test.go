@@ -79,6 +79,54 @@ func TestNoLostWords(t *testing.T) {
 			want:    "<p><code>foo</p>\n<p><a class=\"term\" href=\"/foo/\" data-title=\"foo\">foo</a></p>",
 		},
 		{
+			desc: "term inside a longer word",
+			give: "fooé foo",
+			want: `<p>fooé <a class="term" href="/foo/" data-title="foo">foo</a></p>`,
+		},
+		{
+			desc: "callout title with emphasis across lines",
+			give: "> [!NOTE] title *starts\n> continues* here\n> Body.",
+			want: "<aside class=\"callout callout-note\" aria-label=\"title starts continues here\">\n<p class=\"callout-title\">title <em>starts\ncontinues</em> here</p>\n<p>Body.</p>\n</aside>",
+		},
+		{
+			desc: "callout title with a code span and a link across lines",
+			give: "> [!NOTE] a `code\n> span` b [link\n> text](/u) c\n> Body.",
+			want: "<aside class=\"callout callout-note\" aria-label=\"a code span b link text c\">\n<p class=\"callout-title\">a <code>code span</code> b <a href=\"/u\">link\ntext</a> c</p>\n<p>Body.</p>\n</aside>",
+		},
+		{
+			desc: "callout title decodes entities and escapes, keeps its footnote",
+			give: "> [!ESMA] ESMA&#39;s \"reading\" of R\\&D[^1]\n> Body.\n\n[^1]: The note.",
+			want: "<aside class=\"callout callout-esma\" aria-label=\"ESMA's “reading” of R&amp;D\">\n" +
+				"<p class=\"callout-title\">ESMA's &ldquo;reading&rdquo; of R&amp;D<sup id=\"fnref:1\"><a href=\"#fn:1\" class=\"footnote-ref\" role=\"doc-noteref\">1</a></sup></p>\n<p>Body.</p>\n</aside>\n" +
+				"<div class=\"footnotes\" role=\"doc-endnotes\">\n<hr>\n<ol>\n<li id=\"fn:1\">\n<p>The note.&#160;<a href=\"#fnref:1\" class=\"footnote-backref\" role=\"doc-backlink\">&#x21a9;&#xfe0e;</a></p>\n</li>\n</ol>\n</div>",
+		},
+		{
+			desc: "callout title with a reference and a term",
+			give: "> [!NOTE] See [[bar|x]] and *foo*\n> foo",
+			want: "<aside class=\"callout callout-note\" aria-label=\"See x and foo\">\n<p class=\"callout-title\">See <a class=\"xref\" href=\"/bar/\" data-title=\"bar\">x</a> and <em>foo</em></p>\n<p><a class=\"term\" href=\"/foo/\" data-title=\"foo\">foo</a></p>\n</aside>",
+		},
+		{
+			desc: "callout marker before a definition list",
+			give: "> [!NOTE]\n> Term\n> : def",
+			want: "<aside class=\"callout callout-note\" aria-label=\"Note\">\n<p class=\"callout-title\">Note</p>\n<dl>\n<dt>Term</dt>\n<dd>def</dd>\n</dl>\n</aside>",
+		},
+		{
+			desc:     "callout marker underlined",
+			give:     "> [!NOTE]\n> ---\n> Body.",
+			want:     "<aside class=\"callout callout-note\" aria-label=\"Note\">\n<p class=\"callout-title\">Note</p>\n<p>Body.</p>\n</aside>",
+			problems: []string{"2: callout marker read as a heading: the --- line under it underlines it"},
+		},
+		{
+			desc: "callout marker before an underlined heading",
+			give: "> [!TIP] T\n> Heading\n> ===",
+			want: "<aside class=\"callout callout-tip\" aria-label=\"T\">\n<p class=\"callout-title\">T</p>\n<h1 id=\"heading\">Heading<span class=\"pin\"><a class=\"permalink\" href=\"#heading\" aria-label=\"Link to this place\">¶</a></span></h1>\n</aside>",
+		},
+		{
+			desc: "callout marker after a hash is a heading, not a callout",
+			give: "> # [!NOTE] x",
+			want: "<blockquote>\n<h1 id=\"note-x\">[!NOTE] x<span class=\"pin\"><a class=\"permalink\" href=\"#note-x\" aria-label=\"Link to this place\">¶</a></span></h1>\n</blockquote>",
+		},
+		{
 			desc: "raw HTML off: terms in text around dropped tags",
 			give: `<code>foo</code> foo`,
 			want: `<p><!-- raw HTML omitted -->foo<!-- raw HTML omitted --> <a class="term" href="/foo/" data-title="foo">foo</a></p>`,

@@ -95,6 +95,7 @@ type nodeRenderers struct{}
 func (nodeRenderers) RegisterFuncs(reg renderer.NodeRendererFuncRegisterer) {
 	reg.Register(KindRef, renderRef)
 	reg.Register(KindCallout, renderCallout)
+	reg.Register(KindCalloutTitle, renderCalloutTitle)
 	reg.Register(KindPin, renderPin)
 	reg.Register(KindCitation, renderCitation)
 	reg.Register(KindSourceList, renderSourceList)

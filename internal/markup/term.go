@@ -5,6 +5,8 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/yuin/goldmark/ast"
 	"github.com/yuin/goldmark/parser"
@@ -81,7 +83,7 @@ func (termTransformer) Transform(doc *ast.Document, reader text.Reader, pc parse
 			inRaw = rawElements{} // inline raw HTML does not reach past its block
 		}
 		switch n := n.(type) {
-		case *ast.Heading, *ast.Link, *ast.AutoLink, *ast.CodeSpan, *ast.Image, *Ref, *ast.FencedCodeBlock, *ast.CodeBlock, *ast.HTMLBlock:
+		case *ast.Heading, *CalloutTitle, *ast.Link, *ast.AutoLink, *ast.CodeSpan, *ast.Image, *Ref, *ast.FencedCodeBlock, *ast.CodeBlock, *ast.HTMLBlock:
 			return ast.WalkSkipChildren, nil
 		case *ast.RawHTML:
 			inRaw.read(n, src)
@@ -98,6 +100,18 @@ func (termTransformer) Transform(doc *ast.Document, reader text.Reader, pc parse
 			t = linkFirstTerm(t, src, tc.terms, linked)
 		}
 	}
+}
+
+// wordBoundary reports whether value[start:stop] is whole words: the
+// regexp's \b knows only ASCII, so "foo" would match in "fooé".
+func wordBoundary(value []byte, start, stop int) bool {
+	before, _ := utf8.DecodeLastRune(value[:start])
+	after, _ := utf8.DecodeRune(value[stop:])
+	return !wordRune(before) && !wordRune(after)
+}
+
+func wordRune(r rune) bool {
+	return r != utf8.RuneError && (unicode.IsLetter(r) || unicode.IsNumber(r))
 }
 
 // rawElements counts the raw HTML elements open at a point of a block
@@ -146,7 +160,7 @@ func linkFirstTerm(t *ast.Text, src []byte, terms *Terms, linked map[string]bool
 	value := t.Segment.Value(src)
 	for _, m := range terms.re.FindAllSubmatchIndex(value, -1) {
 		id := terms.terms[strings.ToLower(string(value[m[2]:m[3]]))]
-		if linked[id] {
+		if linked[id] || !wordBoundary(value, m[0], m[1]) {
 			continue
 		}
 		linked[id] = true
