@@ -182,6 +182,19 @@ func writeText(b *strings.Builder, n ast.Node, src []byte) {
 		return
 	case *ast.RawHTML, *ast.HTMLBlock:
 		return
+	case *CalloutTitle:
+		// A title reads as one with the text it introduces: "Note: …".
+		var t strings.Builder
+		for c := n.FirstChild(); c != nil; c = c.NextSibling() {
+			writeText(&t, c, src)
+		}
+		title := strings.TrimSpace(t.String())
+		b.WriteString(title)
+		if title != "" && !strings.ContainsAny(title[len(title)-1:], ".:;?!") {
+			b.WriteByte(':')
+		}
+		b.WriteByte(' ')
+		return
 	}
 	for c := n.FirstChild(); c != nil; c = c.NextSibling() {
 		writeText(b, c, src)
