@@ -74,6 +74,9 @@ func FuzzDiffGoldmark(f *testing.F) {
 		kbWords, gmWords := htmlWords(kbOut), htmlWords(gmOut)
 		changed := kbChangedWords(doc)
 		for w, n := range gmWords {
+			if len(doc.Problems) > 0 {
+				break // kb may leave out what it reports, with its position
+			}
 			if kbWords[w] < n-changed[w] {
 				t.Fatalf("kb shows %q %d times, goldmark %d times (kb's syntax accounts for %d)\nsrc: %q\nkb:       %s\ngoldmark: %s",
 					w, kbWords[w], n, changed[w], src, kbOut, gmOut)
