@@ -32,7 +32,8 @@ var kbSyntaxSeeds = []string{
 // goldmark extensions alone. kb may add (permalinks, term links, callout
 // titles) and may turn its own syntax into something else (a reference's
 // target into a link, a callout's [!TYPE] into its title), but every other
-// word goldmark shows must show in kb's output too, as often; and kb never
+// word goldmark shows must show in kb's output too, as often, unless kb
+// reports a problem with the input; and kb never
 // puts a link inside a link or inside code more often than goldmark does
 // (raw HTML can do it in both).
 func FuzzDiffGoldmark(f *testing.F) {
