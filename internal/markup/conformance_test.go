@@ -106,6 +106,19 @@ func TestNoLostWords(t *testing.T) {
 			want: "<aside class=\"callout callout-note\" aria-label=\"See x and foo\">\n<p class=\"callout-title\">See <a class=\"xref\" href=\"/bar/\" data-title=\"bar\">x</a> and <em>foo</em></p>\n<p><a class=\"term\" href=\"/foo/\" data-title=\"foo\">foo</a></p>\n</aside>",
 		},
 		{
+			desc: "callout title keeps its source note",
+			give: "> [!ESMA] ESMA's *reading* [@esma, para. 13]\n> Body.",
+			want: "<aside class=\"callout callout-esma\" aria-label=\"ESMA’s reading\">\n<p class=\"callout-title\">ESMA&rsquo;s <em>reading</em><span class=\"xref-broken\" title=\"unknown source\">[@esma, para. 13]</span></p>\n<p>Body.</p>\n</aside>\n" +
+				"<section class=\"sources\" aria-labelledby=\"sources-list\">\n<h2 id=\"sources-list\">Sources</h2>\n<ol>\n<li id=\"source-1\"><span class=\"xref-broken\">esma</span></li>\n</ol>\n</section>",
+		},
+		{
+			desc: "quotation: words beside its source are a problem, not lost silently",
+			give: "> [!TEXT] My gloss [@mica, Art. 61(2)]\n> The words.",
+			want: "<figure class=\"quotation\">\n<blockquote class=\"official-wording\">\n<p>The words.</p>\n</blockquote>\n<figcaption>Quoted from <span class=\"xref-broken\">mica, Art. 61(2)</span></figcaption>\n</figure>\n" +
+				"<section class=\"sources\" aria-labelledby=\"sources-list\">\n<h2 id=\"sources-list\">Sources</h2>\n<ol>\n<li id=\"source-1\"><span class=\"xref-broken\">mica</span></li>\n</ol>\n</section>",
+			problems: []string{`2: a quotation's marker line holds only its source, not "My gloss"`},
+		},
+		{
 			desc: "callout marker before a definition list",
 			give: "> [!NOTE]\n> Term\n> : def",
 			want: "<aside class=\"callout callout-note\" aria-label=\"Note\">\n<p class=\"callout-title\">Note</p>\n<dl>\n<dt>Term</dt>\n<dd>def</dd>\n</dl>\n</aside>",

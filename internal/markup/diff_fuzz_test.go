@@ -26,6 +26,7 @@ var kbSyntaxSeeds = []string{
 	"<a href=\"/x\">foo</a> <code>bar</code> <kbd>baz</kbd> <script>foo</script> <pre>bar</pre>\n",
 	"# Foo {#foo}\n\n{#p1} (a) foo bar baz.\n\n- {#p2} baz\n",
 	"| a | b |\n|---|---|\n| [[foo\\|bar]] | foo |\n\nterm\n: definition of foo\n",
+	"> [!TEXT] [@mica, Art. 61(2)]\n> The words.\n\n> [!ESMA] Reading *of* [@esma, para. 13]\n> Body [@mica].\n",
 }
 
 // FuzzDiffGoldmark renders Markdown with kb and with goldmark and kb's
