@@ -6,7 +6,7 @@ import (
 )
 
 // TestNoLostWords renders each input issue 18 found losing or mangling a
-// writer's text and checks the exact HTML and problems. References resolve
+// writer's text and checks the exact HTML (less permalinks) and problems. References resolve
 // to /TARGET/ titled TARGET; "foo", "bar" and "baz" are defined terms.
 func TestNoLostWords(t *testing.T) {
 	t.Parallel()
@@ -132,12 +132,12 @@ func TestNoLostWords(t *testing.T) {
 		{
 			desc: "callout marker before an underlined heading",
 			give: "> [!TIP] T\n> Heading\n> ===",
-			want: "<aside class=\"callout callout-tip\" aria-label=\"T\">\n<p class=\"callout-title\">T</p>\n<h1 id=\"heading\">Heading<span class=\"pin\"><a class=\"permalink\" href=\"#heading\" aria-label=\"Link to this place\">¶</a></span></h1>\n</aside>",
+			want: "<aside class=\"callout callout-tip\" aria-label=\"T\">\n<p class=\"callout-title\">T</p>\n<h1 id=\"heading\">Heading</h1>\n</aside>",
 		},
 		{
 			desc: "callout marker after a hash is a heading, not a callout",
 			give: "> # [!NOTE] x",
-			want: "<blockquote>\n<h1 id=\"note-x\">[!NOTE] x<span class=\"pin\"><a class=\"permalink\" href=\"#note-x\" aria-label=\"Link to this place\">¶</a></span></h1>\n</blockquote>",
+			want: "<blockquote>\n<h1 id=\"note-x\">[!NOTE] x</h1>\n</blockquote>",
 		},
 		{
 			desc: "raw HTML off: terms in text around dropped tags",
@@ -152,7 +152,7 @@ func TestNoLostWords(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if got := strings.TrimSpace(out); got != tt.want {
+			if got := strings.TrimSpace(withoutPins(out, false)); got != tt.want { // permalinks are not the point here
 				t.Errorf("render(%q)\n got: %s\nwant: %s", tt.give, got, tt.want)
 			}
 			var problems []string

@@ -120,7 +120,10 @@ var blockTags = func() map[string]bool {
 // withoutKBAdditions removes what kb adds on purpose to goldmark's HTML, so
 // that the rest can be compared: permalinks (<span class="pin">…</span>)
 // and the links of defined terms (<a class="term">, unwrapped to their text).
-func withoutKBAdditions(s string) string {
+func withoutKBAdditions(s string) string { return withoutPins(s, true) }
+
+// withoutPins removes permalinks and, if terms is set, unwraps term links.
+func withoutPins(s string, terms bool) string {
 	var out strings.Builder
 	z := xhtml.NewTokenizer(strings.NewReader(s))
 	pinDepth, inTerm := 0, false
@@ -142,7 +145,7 @@ func withoutKBAdditions(s string) string {
 		case tt == xhtml.StartTagToken && tok.Data == "span" && hasClass(tok, "pin"):
 			pinDepth = 1
 			continue
-		case tt == xhtml.StartTagToken && tok.Data == "a" && hasClass(tok, "term"):
+		case terms && tt == xhtml.StartTagToken && tok.Data == "a" && hasClass(tok, "term"):
 			inTerm = true
 			continue
 		case tt == xhtml.EndTagToken && tok.Data == "a" && inTerm:
