@@ -32,12 +32,15 @@ var confirmedArticle61 = []string{
 // article — with their own citation. They are not presented as Article 61.
 var quotedElsewhere = []string{
 	"cannot be assumed, nor exploited to circumvent MiCA", // final report
-	"by any means",                          // guidelines, para. 12
-	"should be construed narrowly",          // guidelines, para. 23
-	"cannot supersede contrary facts",       // guidelines, para. 24
-	"may also constitute solicitation",      // guidelines, para. 13
-	"a month later",                         // consultation example, reported
-	"very limited and narrow circumstances", // seed article, reported
+	"by any means",                                                 // guidelines, para. 12
+	"should be construed narrowly",                                 // guidelines, para. 23
+	"cannot supersede contrary facts",                              // guidelines, para. 24
+	"may also constitute solicitation",                             // guidelines, para. 13
+	"a month later",                                                // consultation example, reported
+	"very limited and narrow circumstances",                        // seed article, reported
+	"established or located in the EU",                             // the guidelines' title
+	"shall make every effort to comply",                            // ESMA Regulation, Art. 16(3)
+	"new categories of investment products or investment services", // MiFID II, Art. 42
 }
 
 // article61Mention finds a block that discusses MiCA Article 61: a
@@ -136,9 +139,7 @@ func checkProse(lines []string, offset int) []wordingProblem {
 			i++
 		}
 		para := inlineCode.ReplaceAllStringFunc(strings.Join(lines[start:i], "\n"), blank)
-		if !article61Mention.MatchString(para) {
-			continue
-		}
+		bounds := sentenceBounds(para)
 		for _, m := range quotation.FindAllStringSubmatchIndex(para, -1) {
 			lo, hi := m[2], m[3]
 			if lo < 0 {
@@ -148,10 +149,52 @@ func checkProse(lines []string, offset int) []wordingProblem {
 			if len(strings.Fields(quote)) < 3 || citeLabel.MatchString(quote) || confirmed(quote) || elsewhere(quote) {
 				continue
 			}
+			// The quotation is presented as Article 61 when its sentence,
+			// or the one before, speaks of Article 61.
+			k := sentenceAt(bounds, lo)
+			context := para[bounds[k][0]:bounds[k][1]]
+			if k > 0 {
+				context = para[bounds[k-1][0]:bounds[k][1]]
+			}
+			if !article61Mention.MatchString(context) {
+				continue
+			}
 			problems = append(problems, wordingProblem{offset + start + 1 + strings.Count(para[:lo], "\n"), quote})
 		}
 	}
 	return problems
+}
+
+// sentenceEnd is where a sentence or a table cell ends: a full stop,
+// question or exclamation mark before a capital or an opening mark, or a
+// cell border. "Art. 61" and "para. 23" do not end a sentence.
+var sentenceEnd = regexp.MustCompile(`[.?!]\s+["“\[(]?[A-Z]|\|`)
+
+// wikiLink matches a reference such as [[mica-art-61#p2|paragraph 2]], whose
+// label separator is not a table cell border.
+var wikiLink = regexp.MustCompile(`\[\[[^\]\n]*\]\]`)
+
+// sentenceBounds splits a paragraph into sentences, as [start, end) pairs.
+func sentenceBounds(para string) [][2]int {
+	var bounds [][2]int
+	start := 0
+	masked := wikiLink.ReplaceAllStringFunc(para, func(s string) string { return strings.Repeat("x", len(s)) })
+	for _, m := range sentenceEnd.FindAllStringIndex(masked, -1) {
+		end := m[0] + 1
+		bounds = append(bounds, [2]int{start, end})
+		start = end
+	}
+	return append(bounds, [2]int{start, len(para)})
+}
+
+// sentenceAt returns the index of the sentence that holds offset.
+func sentenceAt(bounds [][2]int, offset int) int {
+	for k, b := range bounds {
+		if offset < b[1] {
+			return k
+		}
+	}
+	return len(bounds) - 1
 }
 
 // normalize makes a comparison blind to case, spacing, curly apostrophes
@@ -207,6 +250,21 @@ func TestArticle61WordingCheck(t *testing.T) {
 		{
 			desc: "an ESMA phrase quoted beside Article 61",
 			give: "Under Art. 61 the initiative \"should be construed narrowly\" [@esma-guidelines, para. 23].",
+			want: 0,
+		},
+		{
+			desc: "the paraphrase in the sentence after the one naming the Article",
+			give: "The firm cannot avoid [[mica-art-61#p1-sub2|the second subparagraph]] by leaving the promotion to others. Solicitation by \"an entity acting on its behalf or having close links with it\" counts.",
+			want: 1,
+		},
+		{
+			desc: "another document quoted two sentences after Article 61",
+			give: "Article 61 is narrow. It follows MiFID II. That directive speaks of \"new products of any kind whatever\" [@mifid2, Art. 42].",
+			want: 0,
+		},
+		{
+			desc: "a table cell quoting a firm's plan beside a cell citing Article 61",
+			give: "| plan | assessment |\n|---|---|\n| custody \"as long as needed\" | beyond what Art. 61 allows [@mica, Art. 61(1)] |",
 			want: 0,
 		},
 		{
