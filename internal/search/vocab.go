@@ -73,7 +73,8 @@ func vocabulary(a analysis.Analyzer, text map[string]struct{}, postings map[stri
 func inflections() [][2]string {
 	var out [][2]string
 	for _, add := range []string{"s", "es", "ed", "ing", "er", "ers", "ion", "ions", "ly", "al", "ize", "ized", "izing",
-		"ization", "ise", "ised", "ising", "isation", "ation", "ations", "ment", "ments", "ness", "ity", "ive", "e"} {
+		"ization", "ise", "ised", "ising", "isation", "ation", "ations", "ment", "ments", "ness", "ity", "ive", "e",
+		"ence", "ent", "ency"} {
 		out = append(out, [2]string{"", add})
 	}
 	return append(out, [2]string{"i", "y"}, [2]string{"i", "ies"})
