@@ -9,6 +9,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"kb/internal/search"
 )
 
 // kbWithin runs kb and fails the test when it has not finished in limit:
@@ -258,5 +260,26 @@ func TestSearchOutputControls(t *testing.T) {
 	}
 	if strings.ContainsAny(stdout, "\x1b\a\u009b") {
 		t.Errorf("kb search printed control characters: %q", stdout)
+	}
+}
+
+// TestDamagedIndexIsAnError: a corrupted index crashed kb search (security
+// review F10). kb build writes checksums; kb search checks them first.
+func TestDamagedIndexIsAnError(t *testing.T) {
+	t.Parallel()
+	dir := writeSite(t, goodSite)
+	index := filepath.Join(dir, "idx")
+	if code, _, stderr := kb(t, "build", "--source", dir, "--out", filepath.Join(dir, "out"), "--index", index); code != exitOK {
+		t.Fatalf("kb build = %d\n%s", code, stderr)
+	}
+	if _, err := os.Stat(filepath.Join(index, search.ChecksumFile)); err != nil {
+		t.Fatalf("kb build wrote no checksums: %v", err)
+	}
+	if err := os.WriteFile(filepath.Join(index, "index_meta.json"), []byte(`{"storage":"scorch","index_type":"scorch"} `), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, _, stderr := kb(t, "search", "--index", index, "text")
+	if code != exitProblems || !strings.Contains(stderr, "index is damaged; run kb build") {
+		t.Errorf("kb search on a damaged index = %d\n%s", code, stderr)
 	}
 }

@@ -3,6 +3,7 @@ package search
 import (
 	"context"
 	"html"
+	"runtime/debug"
 	"strings"
 	"unicode/utf8"
 
@@ -44,10 +45,12 @@ const hitsPerPage = 10
 // Search runs req against the index.
 //
 // It stops with ctx's error once ctx is done (a client that went away).
-func (x *Index) Search(ctx context.Context, req Request) (Result, error) {
+func (x *Index) Search(ctx context.Context, req Request) (_ Result, err error) {
 	if err := ctx.Err(); err != nil {
 		return Result{}, err
 	}
+	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
+	defer guardDamage(&err)
 	clauses, err := ParseQuery(req.Query)
 	if err != nil {
 		return Result{}, err

@@ -32,6 +32,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"slices"
 	"strings"
 
@@ -109,7 +110,7 @@ func Build(ctx context.Context, dir string, docs []Document) (err error) {
 	if err := b.Close(); err != nil {
 		return fmt.Errorf("writing index %s: %w", dir, err)
 	}
-	return nil
+	return writeChecksums(dir)
 }
 
 // buildEmpty creates an index in dir that holds no document.
@@ -121,7 +122,7 @@ func buildEmpty(dir string) error {
 	if err := b.Close(); err != nil {
 		return fmt.Errorf("writing index %s: %w", dir, err)
 	}
-	return nil
+	return writeChecksums(dir)
 }
 
 // NewMemory returns an in-memory index of docs, for the preview server:
@@ -143,15 +144,33 @@ func NewMemory(ctx context.Context, docs []Document) (*Index, error) {
 
 // Open opens the index in dir read-only, as `kb search` does; several
 // readers may share it while no build writes it.
-func Open(dir string) (*Index, error) {
+//
+// It first verifies the index against the checksums Build wrote (an index
+// that fails is ErrDamaged), and turns a panic or memory fault in Bleve
+// into ErrDamaged too: a damaged index is an error, never a crash.
+func Open(dir string) (_ *Index, err error) {
 	if _, err := os.Stat(dir); err != nil {
 		return nil, fmt.Errorf("opening index: %w (hint: run kb build first, or pass --index)", err)
 	}
+	if err := verifyChecksums(dir); err != nil {
+		return nil, err
+	}
+	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
+	defer guardDamage(&err)
 	b, err := bleve.OpenUsing(dir, map[string]any{"read_only": true})
 	if err != nil {
 		return nil, fmt.Errorf("opening index %s: %w", dir, err)
 	}
 	return &Index{bleve: b, readOnly: true}, nil
+}
+
+// guardDamage, deferred, turns a panic (or, with SetPanicOnFault, a fault
+// in memory-mapped index files) of the calling goroutine into ErrDamaged.
+// It must be deferred directly.
+func guardDamage(err *error) {
+	if r := recover(); r != nil {
+		*err = fmt.Errorf("%w (%v)", ErrDamaged, r)
+	}
 }
 
 // Close releases the index.

@@ -1,0 +1,125 @@
+package search
+
+import (
+	"bufio"
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+)
+
+// ChecksumFile lists, in the index folder, the SHA-256 of every other file
+// of the index, in sha256sum's format ("HEX  PATH" lines, sorted by path),
+// so that `sha256sum -c` can check it too. Build writes it last; Open
+// verifies it first: Bleve's memory-mapped store crashes the process on
+// some damaged files instead of returning an error.
+const ChecksumFile = "kb-checksums.txt"
+
+// ErrDamaged is what Open returns for an index that does not match its
+// checksums.
+var ErrDamaged = errors.New("index is damaged; run kb build")
+
+// writeChecksums records the checksums of every file in dir.
+func writeChecksums(dir string) error {
+	sums, err := checksums(dir)
+	if err != nil {
+		return err
+	}
+	var b bytes.Buffer
+	for _, s := range sums {
+		fmt.Fprintf(&b, "%s  %s\n", s.sum, s.path)
+	}
+	return os.WriteFile(filepath.Join(dir, ChecksumFile), b.Bytes(), 0o644)
+}
+
+type fileSum struct{ path, sum string }
+
+// checksums hashes every regular file under dir except the checksum file.
+func checksums(dir string) ([]fileSum, error) {
+	var out []fileSum
+	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		rel, err := filepath.Rel(dir, p)
+		if err != nil {
+			return err
+		}
+		rel = filepath.ToSlash(rel)
+		if rel == ChecksumFile {
+			return nil
+		}
+		if !d.Type().IsRegular() {
+			return fmt.Errorf("%s is not a regular file", rel)
+		}
+		sum, err := hashFile(p)
+		if err != nil {
+			return err
+		}
+		out = append(out, fileSum{rel, sum})
+		return nil
+	})
+	slices.SortFunc(out, func(a, b fileSum) int { return strings.Compare(a.path, b.path) })
+	return out, err
+}
+
+func hashFile(p string) (string, error) {
+	f, err := os.Open(p)
+	if err != nil {
+		return "", err
+	}
+	defer f.Close()
+	h := sha256.New()
+	if _, err := io.Copy(h, f); err != nil {
+		return "", err
+	}
+	return hex.EncodeToString(h.Sum(nil)), nil
+}
+
+// verifyChecksums checks dir against its checksum file: the same files,
+// with the same contents. Its errors wrap ErrDamaged.
+func verifyChecksums(dir string) error {
+	damaged := func(why string) error { return fmt.Errorf("%w (%s: %s)", ErrDamaged, dir, why) }
+	f, err := os.Open(filepath.Join(dir, ChecksumFile))
+	if err != nil {
+		return damaged("no " + ChecksumFile)
+	}
+	defer f.Close()
+	want := map[string]string{}
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		sum, path, ok := strings.Cut(sc.Text(), "  ")
+		if !ok || len(sum) != 64 || path == "" {
+			return damaged(ChecksumFile + " is not a list of checksums")
+		}
+		want[path] = sum
+	}
+	if err := sc.Err(); err != nil {
+		return damaged(err.Error())
+	}
+	got, err := checksums(dir)
+	if err != nil {
+		return damaged(err.Error())
+	}
+	for _, s := range got {
+		w, ok := want[s.path]
+		switch {
+		case !ok:
+			return damaged(s.path + " is not in " + ChecksumFile)
+		case w != s.sum:
+			return damaged(s.path + " does not match its checksum")
+		}
+		delete(want, s.path)
+	}
+	for path := range want {
+		return damaged(path + " is missing")
+	}
+	return nil
+}
