@@ -56,6 +56,7 @@ func TestPublishedSite(t *testing.T) {
 	t.Run("links", func(t *testing.T) { t.Parallel(); testLinks(t, s) })
 	t.Run("publishing-files", func(t *testing.T) { t.Parallel(); testPublishingFiles(t, s) })
 	t.Run("no-preview-code", func(t *testing.T) { t.Parallel(); testNoPreviewCode(t, s) })
+	t.Run("no-raw-citations", func(t *testing.T) { t.Parallel(); testNoRawCitations(t, s) })
 	t.Run("html-validity", func(t *testing.T) { t.Parallel(); testHTMLValidity(t, s) })
 	t.Run("browser", func(t *testing.T) { t.Parallel(); testBrowser(t, s) })
 }

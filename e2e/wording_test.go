@@ -346,3 +346,26 @@ func TestShippedArticle61Wording(t *testing.T) {
 		t.Fatalf("checked only %d pages under %s; the shipped content has more", pages, root)
 	}
 }
+
+// codeOrTag matches what a reader does not see as prose: code and
+// preformatted text (where the writer's guide shows the syntax), scripts,
+// and the tags themselves.
+var codeOrTag = regexp.MustCompile(`(?s)<(pre|code|script)\b.*?</(pre|code|script)>|<[^>]*>`)
+
+// testNoRawCitations checks that no citation of a source is left in a built
+// page as the literal text a writer typed, "[@mica, Art. 61(1)]": every one
+// the generator did not turn into a note would read as a typo and cite
+// nothing.
+func testNoRawCitations(t *testing.T, s *published) {
+	for _, file := range s.htmlFiles() {
+		data, err := os.ReadFile(filepath.Join(s.dir, file))
+		if err != nil {
+			t.Fatal(err)
+		}
+		text := codeOrTag.ReplaceAllString(string(data), " ")
+		if i := strings.Index(text, "[@"); i >= 0 {
+			end := min(len(text), i+60)
+			t.Errorf("%s: a citation left as text: %q", file, strings.Join(strings.Fields(text[i:end]), " "))
+		}
+	}
+}
