@@ -2,8 +2,10 @@ package build
 
 import (
 	"bytes"
+	"context"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -106,5 +108,51 @@ func TestCitationProblems(t *testing.T) {
 	}
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Errorf("problems:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}
+
+// TestSourceEditReachesCiters is what a writer sees in kb serve: editing a
+// source page changes the notes, the Sources list and the official-text
+// links of the pages citing it, and only what the edit touches is
+// reported changed, as a clean build would make it.
+func TestSourceEditReachesCiters(t *testing.T) {
+	t.Parallel()
+	dir := archiveDir(t, "testdata/sources.txtar")
+	b := NewBuilder(os.DirFS(dir), Options{})
+	if rb, err := b.Build(context.Background()); err != nil || len(rb.Problems) > 0 {
+		t.Fatalf("first build: %v %v", err, rb.Problems)
+	}
+	name := filepath.Join(dir, "content/sources/mica.md")
+	data, err := os.ReadFile(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	edited := strings.NewReplacer("cite: MiCA", "cite: MiCA Regulation", "CELEX 32023R1114", "CELEX 32023R1114 (OJ L 150)",
+		`url: "http://data.europa.eu/eli/reg/2023/1114/oj"`, `url: "https://eur-lex.europa.eu/eli/reg/2023/1114/oj"`).Replace(string(data))
+	if err := os.WriteFile(name, []byte(edited), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	rb, err := b.BuildChanged(context.Background(), []string{"content/sources/mica.md"})
+	if err != nil || len(rb.Problems) > 0 {
+		t.Fatalf("rebuild: %v %v", err, rb.Problems)
+	}
+	art := string(rb.Output["provisions/art-61/index.html"])
+	for _, want := range []string{
+		`title="MiCA Regulation, Art. 59(1)"`,                                   // the note
+		`<span class="reference">CELEX 32023R1114 (OJ L 150)</span>`,            // the header and the Sources list
+		`<cite><a href="/sources/mica/">MiCA Regulation</a></cite>, Art. 61(1)`, // the quotation
+	} {
+		if !strings.Contains(art, want) {
+			t.Errorf("after the edit, art-61 lacks %s", want)
+		}
+	}
+	if !slices.Contains(rb.Changed, "provisions/art-61/index.html") || slices.Contains(rb.Changed, "sources/press/index.html") {
+		t.Errorf("changed: %v", rb.Changed)
+	}
+	_, clean := generateMem(t, os.DirFS(dir), Options{})
+	for file, want := range clean.Files {
+		if !bytes.Equal(rb.Output[file], want) {
+			t.Errorf("%s differs from a clean build", file)
+		}
 	}
 }
