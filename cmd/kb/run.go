@@ -121,7 +121,7 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	fs.StringVar(&opts.Source, "source", ".", "the site `directory`")
 	fs.StringVar(&format, "format", "text", "output `format`: text, json or github")
 	fs.BoolVar(&opts.Drafts, "drafts", false, "include draft pages")
-	citations := fs.Bool("citations", false, "list every uncited paragraph and print the citation coverage")
+	fs.BoolVar(&opts.Citations, "citations", false, "list every uncited paragraph and print the citation coverage")
 	if !parseFlags(fs, args) {
 		return exitUsage
 	}
@@ -143,7 +143,7 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		// Below kb.yaml's citations: {min_percent}: a problem like any other.
 		res.Problems = append(res.Problems, *res.Coverage.Shortfall)
 	}
-	if err == nil && *citations {
+	if err == nil && opts.Citations {
 		reportCoverage(res.Coverage, format, stdout)
 	}
 	code := report(res, err, format, stdout, stderr)

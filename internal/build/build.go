@@ -36,7 +36,10 @@ type Options struct {
 	Source  string // the site directory, holding kb.yaml, content/ and themes/
 	BaseURL string // overrides kb.yaml's base_url when set
 	Drafts  bool   // include pages with draft: true
-	Logger  *slog.Logger
+	// Citations lists every uncited paragraph in Result.Coverage (kb
+	// check --citations); the counts are made either way.
+	Citations bool
+	Logger    *slog.Logger
 }
 
 // Result is what a generation produced.

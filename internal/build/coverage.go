@@ -13,7 +13,7 @@ import (
 type Coverage struct {
 	Paragraphs int       // substantive paragraphs
 	Cited      int       // of those, the ones citing something
-	Uncited    diag.List // each uncited paragraph, "uncited paragraph", in file order
+	Uncited    diag.List // with Options.Citations: each uncited paragraph, in file order
 	// Shortfall is set when the share cited is below kb.yaml's
 	// citations: {min_percent: N}: a problem in kb.yaml.
 	Shortfall *diag.Problem
@@ -74,7 +74,9 @@ func (g *generation) coverage() Coverage {
 				c.Cited++
 				continue
 			}
-			c.Uncited = append(c.Uncited, pp.problem(para.Offset, "uncited paragraph", ""))
+			if g.opts.Citations {
+				c.Uncited = append(c.Uncited, pp.problem(para.Offset, "uncited paragraph", ""))
+			}
 		}
 	}
 	c.Uncited = c.Uncited.Sort()

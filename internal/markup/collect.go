@@ -75,7 +75,6 @@ func collect(doc *Document) {
 			para := paragraphOf(n, src)
 			if pin, ok := n.FirstChild().(*Pin); ok {
 				current = pin.ID
-				para.Anchor = pin.ID
 				addAnchor(Anchor{ID: pin.ID, Text: clip(textOf(n)), Offset: blockOffset(n), Pin: pin})
 			}
 			para.Within = current
@@ -390,23 +389,26 @@ func paragraphOf(n ast.Node, src []byte) Paragraph {
 			p.Quoted = p.Quoted || c.CalloutType == quotationType
 		}
 	}
-	var prose strings.Builder
 	var walk func(ast.Node)
 	walk = func(c ast.Node) {
 		switch c := c.(type) {
 		case *Ref:
-			p.Cited = p.Cited || !c.Term
 			if c.Term {
-				prose.WriteString(" " + c.DisplayText() + " ")
+				p.Words += countWords([]byte(c.DisplayText()))
+			} else {
+				p.Cited = true
 			}
 			return
 		case *Citation:
 			p.Cited = true
 			return
-		case *ast.Link, *ast.AutoLink, *Pin:
+		case *ast.Link, *ast.AutoLink, *Pin, *ast.RawHTML:
 			return
-		case *ast.Text, *ast.String, *ast.CodeSpan:
-			writeText(&prose, c, src)
+		case *ast.Text:
+			p.Words += countWords(c.Segment.Value(src))
+			return
+		case *ast.String:
+			p.Words += countWords(c.Value)
 			return
 		}
 		for cc := c.FirstChild(); cc != nil; cc = cc.NextSibling() {
@@ -414,10 +416,27 @@ func paragraphOf(n ast.Node, src []byte) Paragraph {
 		}
 	}
 	walk(n)
-	for _, f := range strings.Fields(prose.String()) {
-		if strings.IndexFunc(f, func(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }) >= 0 {
-			p.Words++
+	return p
+}
+
+// countWords counts the runs of non-space bytes holding a letter or digit,
+// without copying: every paragraph of a large site goes through it.
+func countWords(b []byte) int {
+	n, counted := 0, false
+	for i := 0; i < len(b); {
+		r, size := rune(b[i]), 1
+		if r >= utf8.RuneSelf {
+			r, size = utf8.DecodeRune(b[i:])
+		}
+		i += size
+		if unicode.IsSpace(r) {
+			counted = false
+			continue
+		}
+		if !counted && (unicode.IsLetter(r) || unicode.IsDigit(r)) {
+			n++
+			counted = true
 		}
 	}
-	return p
+	return n
 }

@@ -128,8 +128,7 @@ type Paragraph struct {
 	Offset int
 	Words  int    // words of its own prose: not in references, links or citations
 	Cited  bool   // it holds a reference ([[…]]) or a citation ([@…])
-	Anchor string // its own anchor ({#p1}), if any
-	Within string // the anchor of the paragraph or section it is in: its own, or its heading's
+	Within string // the anchor of the paragraph or section it is in: its own ({#p1}), or its heading's
 	Open   bool   // inside an open point: > [!OPEN]
 	Quoted bool   // inside a quotation of official wording: > [!TEXT]
 }
