@@ -57,14 +57,14 @@ func TestSourcesFeatures(t *testing.T) {
 	tests := []struct {
 		desc, page, want string
 	}{
-		{"the index lists primary sources first", "sources/index.html", `<h2 id="sources-primary">Primary sources</h2>`},
-		{"and secondary ones after", "sources/index.html", `<h2 id="sources-secondary">Secondary sources</h2>`},
+		{"the index lists primary sources first", "sources/index.html", `<h2 id="kb-sources-primary">Primary sources</h2>`},
+		{"and secondary ones after", "sources/index.html", `<h2 id="kb-sources-secondary">Secondary sources</h2>`},
 		{"a source page shows its reference", "sources/mica/index.html", `<dt>Reference</dt><dd class="reference">CELEX 32023R1114</dd>`},
 		{"a source page links its document", "sources/mica/index.html", `<a href="http://data.europa.eu/eli/reg/2023/1114/oj" rel="external">`},
 		{"a source page lists the pages citing it", "sources/mica/index.html", `<a href="/provisions/art-61/">Article 61 — Exclusive initiative</a>`},
 		{"a source nobody cites says so", "sources/press/index.html", `No page cites this source yet.`},
 		{"a source page shows where it is cited", "sources/firm-note/index.html", `<a href="/provisions/art-61/#annotations">Article 61 — Exclusive initiative</a>`},
-		{"a citation is a numbered note", "provisions/art-61/index.html", `<sup class="source-note"><a href="#source-3" title="Reverse solicitation under MiCA: a note, p. 4" aria-label="Source 3: Reverse solicitation under MiCA: a note, p. 4">3</a></sup>`},
+		{"a citation is a numbered note", "provisions/art-61/index.html", `<sup class="source-note"><a href="#kb-source-3" title="Reverse solicitation under MiCA: a note, p. 4" aria-label="Source 3: Reverse solicitation under MiCA: a note, p. 4">3</a></sup>`},
 		{"a source cited twice is one entry, with both pinpoints", "provisions/art-61/index.html", `<span class="pinpoints">Cited at para. 23; para. 24.</span>`},
 		{"the list links the document", "provisions/art-61/index.html", `<a class="source-out" href="https://law.example/notes/mica-61" rel="external"`},
 		{"a quotation names its source and pinpoint", "provisions/art-61/index.html", `<figcaption>Quoted from <cite><a href="/sources/mica/">MiCA</a></cite>, Art. 61(1)`},

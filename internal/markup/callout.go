@@ -369,7 +369,7 @@ func renderQuotation(w util.BufWriter, n *Callout, entering bool) (ast.WalkStatu
 			if c.Pinpoint != "" {
 				w.WriteString(", " + escape(c.Pinpoint))
 			}
-			fmt.Fprintf(w, `<sup class="source-note"><a href="#source-%d" aria-label="Source %d">%d</a></sup>`, c.Note, c.Note, c.Note)
+			fmt.Fprintf(w, `<sup class="source-note"><a href="#kb-source-%d" aria-label="Source %d">%d</a></sup>`, c.Note, c.Note, c.Note)
 			if c.Source.Address != "" {
 				w.WriteString(` <a class="official-link" href="` + escape(c.Source.Address) + `" rel="external">Official text</a>`)
 			}

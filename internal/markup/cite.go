@@ -159,7 +159,7 @@ func renderCitation(w util.BufWriter, _ []byte, node ast.Node, entering bool) (a
 		w.WriteString(`]</span>`)
 		return ast.WalkSkipChildren, nil
 	}
-	fmt.Fprintf(w, `<sup class="source-note"><a href="#source-%d" title="%s" aria-label="Source %d: %s">%d</a></sup>`,
+	fmt.Fprintf(w, `<sup class="source-note"><a href="#kb-source-%d" title="%s" aria-label="Source %d: %s">%d</a></sup>`,
 		n.Note, escape(n.Label()), n.Note, escape(n.Label()), n.Note)
 	return ast.WalkSkipChildren, nil
 }
@@ -244,11 +244,11 @@ func renderSourceList(w util.BufWriter, _ []byte, node ast.Node, entering bool) 
 		return ast.WalkContinue, nil
 	}
 	n := node.(*SourceList)
-	w.WriteString(`<section class="sources" aria-labelledby="sources-list">` + "\n")
-	w.WriteString(`<h2 id="sources-list">Sources</h2>` + "\n<ol>\n")
+	w.WriteString(`<section class="sources" aria-labelledby="kb-sources">` + "\n")
+	w.WriteString(`<h2 id="kb-sources">Sources</h2>` + "\n<ol>\n")
 	for _, e := range n.Entries() {
 		s := e.Source
-		fmt.Fprintf(w, `<li id="source-%d">`, e.Note)
+		fmt.Fprintf(w, `<li id="kb-source-%d">`, e.Note)
 		if s.Page == "" {
 			w.WriteString(`<span class="xref-broken">` + escape(e.ID) + "</span></li>\n")
 			continue
