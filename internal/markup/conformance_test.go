@@ -109,13 +109,13 @@ func TestNoLostWords(t *testing.T) {
 			desc: "callout title keeps its source note",
 			give: "> [!ESMA] ESMA's *reading* [@esma, para. 13]\n> Body.",
 			want: "<aside class=\"callout callout-esma\" aria-label=\"ESMA’s reading\">\n<p class=\"callout-title\">ESMA&rsquo;s <em>reading</em><span class=\"xref-broken\" title=\"unknown source\">[@esma, para. 13]</span></p>\n<p>Body.</p>\n</aside>\n" +
-				"<section class=\"sources\" aria-labelledby=\"sources-list\">\n<h2 id=\"sources-list\">Sources</h2>\n<ol>\n<li id=\"source-1\"><span class=\"xref-broken\">esma</span></li>\n</ol>\n</section>",
+				"<section class=\"sources\" aria-labelledby=\"kb-sources\">\n<h2 id=\"kb-sources\">Sources</h2>\n<ol>\n<li id=\"kb-source-1\"><span class=\"xref-broken\">esma</span></li>\n</ol>\n</section>",
 		},
 		{
 			desc: "quotation: words beside its source are a problem, not lost silently",
 			give: "> [!TEXT] My gloss [@mica, Art. 61(2)]\n> The words.",
 			want: "<figure class=\"quotation\">\n<blockquote class=\"official-wording\">\n<p>The words.</p>\n</blockquote>\n<figcaption>Quoted from <span class=\"xref-broken\">mica, Art. 61(2)</span></figcaption>\n</figure>\n" +
-				"<section class=\"sources\" aria-labelledby=\"sources-list\">\n<h2 id=\"sources-list\">Sources</h2>\n<ol>\n<li id=\"source-1\"><span class=\"xref-broken\">mica</span></li>\n</ol>\n</section>",
+				"<section class=\"sources\" aria-labelledby=\"kb-sources\">\n<h2 id=\"kb-sources\">Sources</h2>\n<ol>\n<li id=\"kb-source-1\"><span class=\"xref-broken\">mica</span></li>\n</ol>\n</section>",
 			problems: []string{`2: a quotation's marker line holds only its source, not "My gloss"`},
 		},
 		{
