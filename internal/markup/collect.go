@@ -182,9 +182,17 @@ func writeText(b *strings.Builder, n ast.Node, src []byte) {
 	case *ast.RawHTML, *ast.HTMLBlock:
 		return
 	case *CalloutTitle:
-		// Not yet part of search text and previews: adding it moved the
-		// static search's ranking apart from Bleve's on the shipped site
-		// (TestSearchShippedContent/parity), a difference to find first.
+		// A title reads as one with the text it introduces: "Note: …".
+		var t strings.Builder
+		for c := n.FirstChild(); c != nil; c = c.NextSibling() {
+			writeText(&t, c, src)
+		}
+		title := strings.TrimSpace(t.String())
+		b.WriteString(title)
+		if title != "" && !strings.ContainsAny(title[len(title)-1:], ".:;?!") {
+			b.WriteByte(':')
+		}
+		b.WriteByte(' ')
 		return
 	}
 	for c := n.FirstChild(); c != nil; c = c.NextSibling() {
