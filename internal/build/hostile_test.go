@@ -4,11 +4,13 @@ import (
 	"bytes"
 	"context"
 	"crypto/sha256"
+	"encoding/json"
+	"errors"
 	"fmt"
 	"io/fs"
 	"os"
+	"os/exec"
 	"path/filepath"
-	"runtime/debug"
 	"strconv"
 	"strings"
 	"syscall"
@@ -16,6 +18,8 @@ import (
 	"time"
 
 	"golang.org/x/tools/txtar"
+
+	"kb/internal/diag"
 )
 
 // The hostile corpus: each testdata/hostile/*.txtar is a site, with what
@@ -37,9 +41,6 @@ import (
 //
 // Every case first builds a good site into the output directory, then the
 // hostile one over it: a failing build must leave that output untouched.
-
-// hostileTimeout bounds one build: a hang is a failure, not a stuck test.
-const hostileTimeout = 60 * time.Second
 
 // goodSite is built first, so there is previous output to protect.
 const goodSite = `
@@ -65,6 +66,17 @@ type hostileCase struct {
 	problems []string
 	pages    []string
 	setups   [][]string
+}
+
+// needsPermissions reports whether the case makes a file unreadable, which
+// a build running as root would read all the same.
+func (hc hostileCase) needsPermissions() bool {
+	for _, s := range hc.setups {
+		if len(s) > 0 && s[0] == "chmod000" {
+			return true
+		}
+	}
+	return false
 }
 
 func parseHostile(t *testing.T, comment []byte) hostileCase {
@@ -177,10 +189,7 @@ func applySetup(t *testing.T, dir string, s []string) {
 		if err := syscall.Mkfifo(file(1), 0o644); err != nil {
 			t.Skipf("no FIFO here: %v", err)
 		}
-	case "chmod000":
-		if os.Geteuid() == 0 {
-			t.Skip("running as root: file permissions do not apply")
-		}
+	case "chmod000": // as root, the build runs as nobody (see TestHostile)
 		if err := os.Chmod(file(1), 0); err != nil {
 			t.Fatal(err)
 		}
@@ -228,33 +237,129 @@ func sameTree(a, b map[string]string) bool {
 	return true
 }
 
-// runGuarded builds src into out, turning a panic into an error and a
-// build that outlives timeout into a failure.
-func runGuarded(t *testing.T, src, out string, timeout time.Duration) (*Result, error) {
+// runGuarded builds src into out and index in a child process (this test
+// binary, running TestHostileChild), the whole indexing build: a panic in
+// any goroutine fails the case with its stack instead of the test binary,
+// and the build is held to a budget of CPU time (RLIMIT_CPU), not of wall
+// clock, so that a loaded machine or -race does not fail it. A hang that
+// burns no CPU still ends at hostileHang. As root, asRoot false runs the
+// child as nobody, so that file permissions apply.
+func runGuarded(t *testing.T, src, out, index string, asNobody bool) (*Result, error) {
 	t.Helper()
-	type result struct {
-		res *Result
-		err error
-	}
-	ctx, cancel := context.WithCancel(context.Background())
+	resultFile := filepath.Join(filepath.Dir(out), "result-"+filepath.Base(src)+".json")
+	ctx, cancel := context.WithTimeout(context.Background(), hostileHang)
 	defer cancel()
-	done := make(chan result, 1)
-	go func() {
-		defer func() {
-			if r := recover(); r != nil {
-				done <- result{err: fmt.Errorf("panic: %v\n%s", r, debug.Stack())}
-			}
-		}()
-		res, err := Run(ctx, Options{Source: src}, out)
-		done <- result{res, err}
-	}()
-	select {
-	case r := <-done:
-		return r.res, r.err
-	case <-time.After(timeout):
-		cancel()
-		t.Fatalf("build still running after %v: a hang", timeout)
-		return nil, nil
+	bin := os.Args[0]
+	if asNobody {
+		bin = nobodyBinary(t, filepath.Dir(out))
+	}
+	cmd := exec.CommandContext(ctx, bin, "-test.run=^TestHostileChild$", "-test.count=1")
+	cmd.Env = append(os.Environ(), "KB_HOSTILE_SOURCE="+src, "KB_HOSTILE_OUT="+out, "KB_HOSTILE_INDEX="+index, "KB_HOSTILE_RESULT="+resultFile)
+	if asNobody {
+		cmd.SysProcAttr = &syscall.SysProcAttr{Credential: &syscall.Credential{Uid: nobody, Gid: nobody}}
+	}
+	output, err := cmd.CombinedOutput()
+	cpu := cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()
+	t.Logf("build of %s: %v CPU", filepath.Base(src), cpu.Round(time.Millisecond))
+	if ctx.Err() != nil {
+		t.Fatalf("build still running after %v with %v of CPU: a hang\n%s", hostileHang, cpu, output)
+	}
+	if ws, ok := cmd.ProcessState.Sys().(syscall.WaitStatus); ok && ws.Signaled() && ws.Signal() == syscall.SIGXCPU {
+		t.Fatalf("build over its CPU budget of %v", hostileCPU*raceSlowdown)
+	}
+	if err != nil {
+		t.Fatalf("build crashed (%v):\n%s", err, output)
+	}
+	data, err := os.ReadFile(resultFile)
+	if err != nil {
+		t.Fatalf("the child left no result: %v\n%s", err, output)
+	}
+	var r struct {
+		Problems diag.List
+		Err      string
+	}
+	if err := json.Unmarshal(data, &r); err != nil {
+		t.Fatal(err)
+	}
+	if r.Err != "" {
+		return &Result{Problems: r.Problems}, errors.New(r.Err)
+	}
+	return &Result{Problems: r.Problems}, nil
+}
+
+// hostileCPU is one hostile build's CPU budget (times raceSlowdown);
+// hostileHang ends a build that waits without using CPU.
+const (
+	hostileCPU  = 30 * time.Second
+	hostileHang = 10 * time.Minute
+)
+
+// TestHostileChild is runGuarded's child: it builds the site it is given
+// and writes the outcome as JSON.
+func TestHostileChild(t *testing.T) {
+	src := os.Getenv("KB_HOSTILE_SOURCE")
+	if src == "" {
+		t.Skip("TestHostile runs it in a child process")
+	}
+	budget := uint64((hostileCPU * raceSlowdown).Seconds())
+	if err := syscall.Setrlimit(syscall.RLIMIT_CPU, &syscall.Rlimit{Cur: budget, Max: budget + 10}); err != nil {
+		t.Fatalf("setting the CPU budget: %v", err)
+	}
+	res, err := RunWithIndex(context.Background(), Options{Source: src}, os.Getenv("KB_HOSTILE_OUT"), os.Getenv("KB_HOSTILE_INDEX"))
+	var r struct {
+		Problems diag.List
+		Err      string
+	}
+	if res != nil {
+		r.Problems = res.Problems
+	}
+	if err != nil {
+		r.Err = err.Error()
+	}
+	data, _ := json.Marshal(r)
+	if err := os.WriteFile(os.Getenv("KB_HOSTILE_RESULT"), data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// nobody is the user a root test runs a build as, so that permissions apply.
+const nobody = 65534
+
+// nobodyBinary copies this test binary where nobody can run it.
+func nobodyBinary(t *testing.T, dir string) string {
+	t.Helper()
+	data, err := os.ReadFile(os.Args[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	bin := filepath.Join(dir, "build.test")
+	if err := os.WriteFile(bin, data, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	return bin
+}
+
+// openToNobody makes root and everything under it readable by nobody,
+// and root writable, as the site and output of a build run as nobody.
+func openToNobody(t *testing.T, root string) {
+	t.Helper()
+	err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() {
+			return os.Chmod(p, 0o755)
+		}
+		if d.Type().IsRegular() {
+			return os.Chmod(p, 0o644)
+		}
+		return nil
+	})
+	if err == nil {
+		err = os.Chmod(root, 0o777)
+	}
+	if err != nil {
+		t.Fatal(err)
 	}
 }
 
@@ -273,18 +378,31 @@ func TestHostile(t *testing.T) {
 			}
 			hc := parseHostile(t, ar.Comment)
 			root := t.TempDir()
-			good, bad, out := filepath.Join(root, "good"), filepath.Join(root, "bad"), filepath.Join(root, "public")
+			asNobody := os.Geteuid() == 0 && hc.needsPermissions()
+			if asNobody {
+				// /tmp, not the test's own 0700 temp folder, so that nobody
+				// can reach the site.
+				var err error
+				if root, err = os.MkdirTemp("", "kb-hostile-*"); err != nil {
+					t.Fatal(err)
+				}
+				t.Cleanup(func() { os.RemoveAll(root) })
+			}
+			good, bad, out, index := filepath.Join(root, "good"), filepath.Join(root, "bad"), filepath.Join(root, "public"), filepath.Join(root, "index")
 			writeSite(t, good, txtar.Parse([]byte(goodSite)).Files)
-			if res, err := runGuarded(t, good, out, hostileTimeout); err != nil || len(res.Problems) > 0 {
+			if res, err := runGuarded(t, good, out, index, false); err != nil || len(res.Problems) > 0 {
 				t.Fatalf("good site: %v %v", err, res.Problems)
 			}
 			before := tree(t, out)
 
 			writeSite(t, bad, ar.Files)
+			if asNobody {
+				openToNobody(t, root)
+			}
 			for _, s := range hc.setups {
 				applySetup(t, bad, s)
 			}
-			res, err := runGuarded(t, bad, out, hostileTimeout)
+			res, err := runGuarded(t, bad, out, index, asNobody)
 			if err != nil {
 				t.Fatalf("build failed without problems: %v", err)
 			}
@@ -318,7 +436,7 @@ func TestHostile(t *testing.T) {
 					t.Errorf("output has no %s", p)
 				}
 			}
-			leftovers, _ := filepath.Glob(filepath.Join(root, ".public.tmp-*"))
+			leftovers, _ := filepath.Glob(filepath.Join(root, ".*.tmp-*"))
 			if len(leftovers) > 0 {
 				t.Errorf("staging left behind: %v", leftovers)
 			}

@@ -1,0 +1,6 @@
+//go:build race
+
+package build
+
+// raceSlowdown scales CPU budgets: the race detector slows code down.
+const raceSlowdown = 10
