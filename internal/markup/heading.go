@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/yuin/goldmark/ast"
+	east "github.com/yuin/goldmark/extension/ast"
 	"github.com/yuin/goldmark/parser"
 	"github.com/yuin/goldmark/text"
 	"github.com/yuin/goldmark/util"
@@ -142,4 +143,19 @@ func trimClosingHashes(s text.Segment, src []byte) text.Segment {
 	}
 	s.Stop = s.Start + i
 	return s.TrimRightSpace(src)
+}
+
+// alignTransformer gives aligned table cells a class (align-left,
+// align-center, align-right) where goldmark writes a style attribute: the
+// published pages' Content-Security-Policy allows no inline style, and the
+// theme's stylesheet aligns the classes.
+type alignTransformer struct{}
+
+func (alignTransformer) Transform(doc *ast.Document, _ text.Reader, _ parser.Context) {
+	_ = ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
+		if cell, ok := n.(*east.TableCell); ok && entering && cell.Alignment != east.AlignNone {
+			cell.SetAttributeString("class", []byte("align-"+cell.Alignment.String()))
+		}
+		return ast.WalkContinue, nil
+	})
 }

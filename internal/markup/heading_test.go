@@ -67,3 +67,22 @@ func TestHeadingAttributes(t *testing.T) {
 		})
 	}
 }
+
+// TestTableAlignmentClasses: goldmark wrote style="text-align:…", which
+// the published pages' Content-Security-Policy refuses.
+func TestTableAlignmentClasses(t *testing.T) {
+	t.Parallel()
+	md := New(Options{})
+	out, err := md.RenderString(md.Parse([]byte("| a | b | c | d |\n|:--|:-:|--:|---|\n| 1 | 2 | 3 | 4 |\n"), ParseOptions{}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{`<th class="align-left">a</th>`, `<th class="align-center">b</th>`, `<td class="align-right">3</td>`, `<td>4</td>`} {
+		if !strings.Contains(out, want) {
+			t.Errorf("no %s in\n%s", want, out)
+		}
+	}
+	if strings.Contains(out, "style=") {
+		t.Errorf("an inline style:\n%s", out)
+	}
+}

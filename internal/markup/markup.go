@@ -71,7 +71,11 @@ func New(opts Options) *Markdown {
 // The spec suite runs goldmark with these alone as its reference.
 func baseExtensions() []goldmark.Extender {
 	return []goldmark.Extender{
-		extension.GFM,
+		// GFM, with table alignment as classes (see alignTransformer).
+		extension.Linkify,
+		extension.NewTable(extension.WithTableCellAlignMethod(extension.TableCellAlignNone)),
+		extension.Strikethrough,
+		extension.TaskList,
 		extension.Footnote,
 		extension.DefinitionList,
 		extension.Typographer,
@@ -86,7 +90,10 @@ func baseExtensions() []goldmark.Extender {
 // headings with automatic ids and {#anchor} attributes, read by kb's own
 // wrapper of goldmark's heading parsers (see headingParser).
 func baseParserOptions() []parser.Option {
-	return []parser.Option{parser.WithBlockParsers(headingParsers()...)}
+	return []parser.Option{
+		parser.WithBlockParsers(headingParsers()...),
+		parser.WithASTTransformers(util.Prioritized(alignTransformer{}, 150)),
+	}
 }
 
 // nodeRenderers draws kb's own nodes: references, callouts and permalinks.
