@@ -175,7 +175,7 @@ func (l *linker) resolveApplies(entry string) (site.Target, string, error) {
 
 // describe is what a rendered reference shows of its target.
 func (l *linker) describe(t site.Target) markup.Resolved {
-	r := markup.Resolved{URL: l.url(t), Title: t.Page.Title, TargetKind: t.Page.Kind, Preview: t.Page.Summary, Cite: l.site.Pinpoint(t.Page, t.Anchor).Citation}
+	r := markup.Resolved{URL: l.url(t), Title: t.Page.Title, TargetKind: t.Page.Kind, Preview: t.Page.Summary, Cite: l.site.Pinpoint(t.Page, t.Anchor).Short}
 	if a, ok := t.Page.Anchor(t.Anchor); ok {
 		r.Preview = a.Text
 		if a.Label != "" && r.Cite == "" {

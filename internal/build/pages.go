@@ -180,7 +180,7 @@ func (g *generation) citedBy(p *site.Page) []render.CitedGroup {
 		cg := render.CitedGroup{ID: "kb-citedby", Anchor: grp.Anchor.ID, Count: len(grp.Citers)}
 		if grp.Anchor.ID != "" {
 			cg.ID = "kb-citedby-" + grp.Anchor.ID
-			cg.Label = cmp.Or(scheme.Pinpoint(grp.Anchor.ID).Citation, grp.Anchor.Label, "#"+grp.Anchor.ID)
+			cg.Label = cmp.Or(scheme.Pinpoint(grp.Anchor.ID).Short, grp.Anchor.Label, "#"+grp.Anchor.ID)
 		}
 		rows := make([][]render.Citer, len(citerKinds))
 		for _, c := range grp.Citers {

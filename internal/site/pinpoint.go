@@ -1,6 +1,7 @@
 package site
 
 import (
+	"cmp"
 	"strconv"
 	"strings"
 )
@@ -30,9 +31,11 @@ type Scheme struct {
 	// document (a guideline page).
 	Paragraphs bool
 	// Document names that document in citations, e.g. "ESMA Guidelines on
-	// reverse solicitation (ESMA35-1872330276-2030)", cited "…, para. 12";
-	// "" when the page does not name it.
-	Document string
+	// reverse solicitation", and Reference gives its official reference,
+	// e.g. "ESMA35-1872330276-2030": a paragraph is cited "ESMA Guidelines
+	// on reverse solicitation (ESMA35-1872330276-2030), para. 12". Document
+	// is "" when the page does not name it.
+	Document, Reference string
 }
 
 // Pinpoint is what a place of a page shows and copies.
@@ -41,17 +44,21 @@ type Pinpoint struct {
 	// "1(b)", "1, second subparagraph", "12". It is "" for a place that is
 	// no legal pinpoint (a commentary heading, say).
 	Label string
-	// Citation is how a lawyer cites the place: "MiCA Art. 61(1)(b)",
-	// "ESMA Guidelines on reverse solicitation (ESMA35-1872330276-2030),
-	// para. 12". It is "" when the scheme cannot cite it; for the page as a
-	// whole (anchor "") it is the cite key.
+	// Citation is how a lawyer cites the place, in full: "MiCA Art.
+	// 61(1)(b)", "ESMA Guidelines on reverse solicitation
+	// (ESMA35-1872330276-2030), para. 12". It is "" when the scheme cannot
+	// cite it; for the page as a whole (anchor "") it is the cite key.
 	Citation string
+	// Short is the citation as running text gives it, without the
+	// document's reference: "ESMA Guidelines on reverse solicitation,
+	// para. 12"; for an article's places it is the Citation.
+	Short string
 }
 
-// Pinpoint derives the label and the citation of anchor under the scheme.
+// Pinpoint derives the label and the citations of anchor under the scheme.
 func (sc Scheme) Pinpoint(anchor string) Pinpoint {
 	if anchor == "" {
-		return Pinpoint{Citation: sc.Cite}
+		return Pinpoint{Citation: sc.Cite, Short: sc.Cite}
 	}
 	pl, ok := parseAnchor(anchor)
 	switch {
@@ -60,11 +67,16 @@ func (sc Scheme) Pinpoint(anchor string) Pinpoint {
 	case pl.document && sc.Paragraphs:
 		pp := Pinpoint{Label: pl.label()}
 		if sc.Document != "" {
-			pp.Citation = sc.Document + ", para. " + pp.Label
+			pp.Short = sc.Document + ", para. " + pp.Label
+			pp.Citation = pp.Short
+			if sc.Reference != "" {
+				pp.Citation = sc.Document + " (" + sc.Reference + "), para. " + pp.Label
+			}
 		}
 		return pp
 	case !pl.document && sc.Cite != "":
-		return Pinpoint{Label: pl.label(), Citation: sc.Cite + pl.suffix()}
+		c := sc.Cite + pl.suffix()
+		return Pinpoint{Label: pl.label(), Citation: c, Short: c}
 	}
 	return Pinpoint{}
 }
@@ -74,23 +86,9 @@ func (sc Scheme) Pinpoint(anchor string) Pinpoint {
 func (s *Site) SchemeOf(p *Page) Scheme {
 	sc := Scheme{Cite: p.Cite, Paragraphs: p.Kind == "guideline"}
 	if src := s.OfficialSource(p); src != nil && sc.Paragraphs {
-		sc.Document = DocumentName(src)
+		sc.Document, sc.Reference = cmp.Or(src.Cite, src.Title), src.Reference
 	}
 	return sc
-}
-
-// DocumentName is how a citation names a source: its cite key or title,
-// and its official reference, e.g. "ESMA Guidelines on reverse
-// solicitation (ESMA35-1872330276-2030)".
-func DocumentName(src *Page) string {
-	name := src.Cite
-	if name == "" {
-		name = src.Title
-	}
-	if src.Reference != "" {
-		name += " (" + src.Reference + ")"
-	}
-	return name
 }
 
 // Pinpoint is s.SchemeOf(p).Pinpoint(anchor).

@@ -6,13 +6,20 @@ import (
 	"testing"
 )
 
-const esmaGuidelines = "ESMA Guidelines on reverse solicitation (ESMA35-1872330276-2030)"
+const (
+	esmaGuidelines = "ESMA Guidelines on reverse solicitation (ESMA35-1872330276-2030)"
+	esmaShort      = "ESMA Guidelines on reverse solicitation"
+)
+
+// cited is the pinpoint of an article's place: its short citation is
+// the citation.
+func cited(label, citation string) Pinpoint { return Pinpoint{label, citation, citation} }
 
 func TestPinpoint(t *testing.T) {
 	t.Parallel()
 	article := Scheme{Cite: "MiCA Art. 61"}
 	definitions := Scheme{Cite: "MiCA Art. 3"}
-	guideline := Scheme{Paragraphs: true, Document: esmaGuidelines}
+	guideline := Scheme{Paragraphs: true, Document: esmaShort, Reference: "ESMA35-1872330276-2030"}
 	unnamed := Scheme{Paragraphs: true} // a guideline page that names no document
 	commentary := Scheme{}
 	tests := []struct {
@@ -22,24 +29,25 @@ func TestPinpoint(t *testing.T) {
 		want   Pinpoint
 	}{
 		// Every anchor form of the writer's guide.
-		{desc: "paragraph", scheme: article, give: "p2", want: Pinpoint{"2", "MiCA Art. 61(2)"}},
-		{desc: "point", scheme: article, give: "p1-b", want: Pinpoint{"1(b)", "MiCA Art. 61(1)(b)"}},
-		{desc: "subparagraph", scheme: article, give: "p1-sub2", want: Pinpoint{"1, second subparagraph", "MiCA Art. 61(1), second subparagraph"}},
-		{desc: "numbered point", scheme: definitions, give: "p1-31", want: Pinpoint{"1(31)", "MiCA Art. 3(1)(31)"}},
-		{desc: "guideline paragraph", scheme: guideline, give: "para-12", want: Pinpoint{"12", esmaGuidelines + ", para. 12"}},
+		{desc: "paragraph", scheme: article, give: "p2", want: cited("2", "MiCA Art. 61(2)")},
+		{desc: "point", scheme: article, give: "p1-b", want: cited("1(b)", "MiCA Art. 61(1)(b)")},
+		{desc: "subparagraph", scheme: article, give: "p1-sub2", want: cited("1, second subparagraph", "MiCA Art. 61(1), second subparagraph")},
+		{desc: "numbered point", scheme: definitions, give: "p1-31", want: cited("1(31)", "MiCA Art. 3(1)(31)")},
+		{desc: "guideline paragraph", scheme: guideline, give: "para-12", want: Pinpoint{"12", esmaGuidelines + ", para. 12", esmaShort + ", para. 12"}},
 		// Forms the grammar allows beyond the guide's examples.
-		{desc: "first subparagraph", scheme: article, give: "p1-sub1", want: Pinpoint{"1, first subparagraph", "MiCA Art. 61(1), first subparagraph"}},
-		{desc: "tenth subparagraph", scheme: article, give: "p3-sub10", want: Pinpoint{"3, tenth subparagraph", "MiCA Art. 61(3), tenth subparagraph"}},
-		{desc: "twentieth subparagraph", scheme: article, give: "p3-sub20", want: Pinpoint{"3, twentieth subparagraph", "MiCA Art. 61(3), twentieth subparagraph"}},
-		{desc: "point of a subparagraph", scheme: article, give: "p1-sub2-a", want: Pinpoint{"1, second subparagraph, point (a)", "MiCA Art. 61(1), second subparagraph, point (a)"}},
-		{desc: "sub-point of a subparagraph", scheme: article, give: "p1-sub2-a-ii", want: Pinpoint{"1, second subparagraph, point (a)(ii)", "MiCA Art. 61(1), second subparagraph, point (a)(ii)"}},
-		{desc: "subparagraph of a point", scheme: article, give: "p1-b-sub2", want: Pinpoint{"1(b), second subparagraph", "MiCA Art. 61(1)(b), second subparagraph"}},
-		{desc: "inserted paragraph", scheme: article, give: "p2a", want: Pinpoint{"2a", "MiCA Art. 61(2a)"}},
-		{desc: "roman sub-point", scheme: article, give: "p1-b-iv", want: Pinpoint{"1(b)(iv)", "MiCA Art. 61(1)(b)(iv)"}},
-		{desc: "point of a guideline paragraph", scheme: guideline, give: "para-12-a", want: Pinpoint{"12(a)", esmaGuidelines + ", para. 12(a)"}},
-		{desc: "the page as a whole", scheme: article, give: "", want: Pinpoint{"", "MiCA Art. 61"}},
+		{desc: "first subparagraph", scheme: article, give: "p1-sub1", want: cited("1, first subparagraph", "MiCA Art. 61(1), first subparagraph")},
+		{desc: "tenth subparagraph", scheme: article, give: "p3-sub10", want: cited("3, tenth subparagraph", "MiCA Art. 61(3), tenth subparagraph")},
+		{desc: "twentieth subparagraph", scheme: article, give: "p3-sub20", want: cited("3, twentieth subparagraph", "MiCA Art. 61(3), twentieth subparagraph")},
+		{desc: "point of a subparagraph", scheme: article, give: "p1-sub2-a", want: cited("1, second subparagraph, point (a)", "MiCA Art. 61(1), second subparagraph, point (a)")},
+		{desc: "sub-point of a subparagraph", scheme: article, give: "p1-sub2-a-ii", want: cited("1, second subparagraph, point (a)(ii)", "MiCA Art. 61(1), second subparagraph, point (a)(ii)")},
+		{desc: "subparagraph of a point", scheme: article, give: "p1-b-sub2", want: cited("1(b), second subparagraph", "MiCA Art. 61(1)(b), second subparagraph")},
+		{desc: "inserted paragraph", scheme: article, give: "p2a", want: cited("2a", "MiCA Art. 61(2a)")},
+		{desc: "roman sub-point", scheme: article, give: "p1-b-iv", want: cited("1(b)(iv)", "MiCA Art. 61(1)(b)(iv)")},
+		{desc: "point of a guideline paragraph", scheme: guideline, give: "para-12-a", want: Pinpoint{"12(a)", esmaGuidelines + ", para. 12(a)", esmaShort + ", para. 12(a)"}},
+		{desc: "the page as a whole", scheme: article, give: "", want: cited("", "MiCA Art. 61")},
 		{desc: "guideline page as a whole", scheme: guideline, give: "", want: Pinpoint{}},
-		{desc: "guideline paragraph, document unnamed", scheme: unnamed, give: "para-12", want: Pinpoint{"12", ""}},
+		{desc: "guideline paragraph, document without reference", scheme: Scheme{Paragraphs: true, Document: "Q&A"}, give: "para-3", want: Pinpoint{"3", "Q&A, para. 3", "Q&A, para. 3"}},
+		{desc: "guideline paragraph, document unnamed", scheme: unnamed, give: "para-12", want: Pinpoint{Label: "12"}},
 		// Places that are no legal pinpoint: no label, no citation, never a slug.
 		{desc: "heading slug", scheme: article, give: "the-exemption-is-narrow-by-design", want: Pinpoint{}},
 		{desc: "word starting with p", scheme: article, give: "practices", want: Pinpoint{}},
@@ -265,8 +273,10 @@ func TestResolveGuidelineParagraph(t *testing.T) {
 				}
 				continue
 			}
-			if got, err := s.Resolve(pp.Citation); pp.Label != "" && (err != nil || got.Page != p || got.Anchor != a.ID) {
-				t.Errorf("%s#%s is cited %q, which resolves to %v#%s (%v)", p.ID, a.ID, pp.Citation, got.Page, got.Anchor, err)
+			for _, c := range []string{pp.Citation, pp.Short} {
+				if got, err := s.Resolve(c); pp.Label != "" && (err != nil || got.Page != p || got.Anchor != a.ID) {
+					t.Errorf("%s#%s is cited %q, which resolves to %v#%s (%v)", p.ID, a.ID, c, got.Page, got.Anchor, err)
+				}
 			}
 		}
 	}

@@ -92,7 +92,11 @@ func (s *Site) lookupParagraph(key string) (Target, bool) {
 	anchor = "para-" + strings.TrimPrefix(anchor, "p")
 	for _, p := range s.Pages {
 		src := s.OfficialSource(p)
-		if p.Kind != "guideline" || src == nil || doc != DocumentName(src) && doc != src.Cite && doc != src.Title {
+		if p.Kind != "guideline" || src == nil {
+			continue
+		}
+		sc := s.SchemeOf(p)
+		if doc != sc.Document && doc != sc.Document+" ("+sc.Reference+")" && doc != src.Cite && doc != src.Title {
 			continue
 		}
 		if _, ok := p.Anchor(anchor); ok {
