@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"strings"
 	"testing"
 )
@@ -31,6 +32,21 @@ func TestCheckCitations(t *testing.T) {
 		"kb check: 3 pages, no problems\n"
 	if code != exitOK || stdout != want || stderr != "" {
 		t.Errorf("kb check --citations = %d\nstdout:\n%s\nstderr:\n%s\nwant stdout:\n%s", code, stdout, stderr, want)
+	}
+
+	code, stdout, _ = kb(t, "check", "--citations", "--format", "json", "--source", dir)
+	var report struct {
+		Citations struct {
+			Paragraphs, Cited int
+			Percent           float64
+			Uncited           []struct{ File, Message string }
+		}
+	}
+	if err := json.Unmarshal([]byte(stdout), &report); err != nil || code != exitOK {
+		t.Fatalf("kb check --citations --format json = %d, %v:\n%s", code, err, stdout)
+	}
+	if c := report.Citations; c.Paragraphs != 4 || c.Cited != 2 || c.Percent != 50 || len(c.Uncited) != 2 || c.Uncited[0].Message != "uncited paragraph" {
+		t.Errorf("JSON coverage = %+v", c)
 	}
 
 	withMin := map[string]string{"kb.yaml": "title: T\ncitations: {min_percent: 75}\n"}

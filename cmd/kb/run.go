@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"math"
 	"os"
 	"path/filepath"
 	"runtime/debug"
@@ -157,7 +158,7 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 func reportCoverage(c build.Coverage, format string, stdout io.Writer) {
 	switch format {
 	case "json":
-		return // the problems report carries no coverage; use text or github
+		return // in the problems report (see coverageOf)
 	case "github":
 		for _, p := range c.Uncited {
 			fmt.Fprintln(stdout, diag.GitHubCommand("warning", p))
@@ -205,8 +206,9 @@ func report(res *build.Result, err error, format string, stdout, stderr io.Write
 		enc := json.NewEncoder(stdout)
 		enc.SetIndent("", "  ")
 		_ = enc.Encode(struct {
-			Problems diag.List `json:"problems"`
-		}{probs})
+			Problems  diag.List     `json:"problems"`
+			Citations *coverageJSON `json:"citations,omitempty"`
+		}{probs, coverageOf(res)})
 	case "github":
 		for _, p := range probs {
 			fmt.Fprintln(stdout, diag.GitHubCommand("error", p))
@@ -223,6 +225,28 @@ func report(res *build.Result, err error, format string, stdout, stderr io.Write
 		return exitProblems
 	}
 	return exitOK
+}
+
+// coverageJSON is kb check --citations --format json's coverage.
+type coverageJSON struct {
+	Paragraphs int       `json:"paragraphs"`
+	Cited      int       `json:"cited"`
+	Percent    float64   `json:"percent"`
+	Uncited    diag.List `json:"uncited"`
+}
+
+// coverageOf is the coverage to report, nil unless --citations asked for
+// it and the build got as far as counting.
+func coverageOf(res *build.Result) *coverageJSON {
+	c := res.Coverage
+	if !c.Listed {
+		return nil
+	}
+	uncited := c.Uncited
+	if uncited == nil {
+		uncited = diag.List{}
+	}
+	return &coverageJSON{Paragraphs: c.Paragraphs, Cited: c.Cited, Percent: math.Round(c.Percent()*10) / 10, Uncited: uncited}
 }
 
 func plural(n int, one, many string) string {

@@ -13,7 +13,8 @@ import (
 type Coverage struct {
 	Paragraphs int       // substantive paragraphs
 	Cited      int       // of those, the ones citing something
-	Uncited    diag.List // with Options.Citations: each uncited paragraph, in file order
+	Listed     bool      // Options.Citations was set: Uncited lists every uncited paragraph
+	Uncited    diag.List // each uncited paragraph, in file order, when Listed
 	// Shortfall is set when the share cited is below kb.yaml's
 	// citations: {min_percent: N}: a problem in kb.yaml.
 	Shortfall *diag.Problem
@@ -57,7 +58,7 @@ const minWords = 6
 // at a pinpoint (p2, para-12) of a page naming its official text: the
 // pinpoint's "Official text" link is its citation.
 func (g *generation) coverage() Coverage {
-	var c Coverage
+	c := Coverage{Listed: g.opts.Citations}
 	for _, pp := range g.parsedList() {
 		p := pp.page
 		if !slices.Contains(citedKinds, p.Kind) || p.IsSection {
