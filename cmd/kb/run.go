@@ -172,11 +172,19 @@ func reportCoverage(c build.Coverage, format string, stdout io.Writer) {
 	}
 }
 
-// checkSource rejects a source directory that does not exist.
+// checkSource rejects a source directory that does not exist or holds no
+// site: run from the wrong folder, kb would otherwise report an empty site
+// as having "no problems".
 func checkSource(dir string, stderr io.Writer) (int, bool) {
 	info, err := os.Stat(dir)
 	if err != nil || !info.IsDir() {
 		fmt.Fprintf(stderr, "kb: --source %s is not a directory\n", dir)
+		return exitUsage, false
+	}
+	_, errConfig := os.Stat(filepath.Join(dir, "kb.yaml"))
+	content, errContent := os.Stat(filepath.Join(dir, "content"))
+	if errConfig != nil && (errContent != nil || !content.IsDir()) {
+		fmt.Fprintf(stderr, "kb: no kb site in %s (no kb.yaml or content/); pass --source\n", dir)
 		return exitUsage, false
 	}
 	return 0, true

@@ -51,6 +51,7 @@ var badSite = map[string]string{
 func TestExitCodes(t *testing.T) {
 	t.Parallel()
 	good, bad := writeSite(t, goodSite), writeSite(t, badSite)
+	empty, emptySite := t.TempDir(), writeSite(t, map[string]string{"kb.yaml": "title: Empty\n"})
 	tests := []struct {
 		desc       string
 		args       []string
@@ -63,6 +64,11 @@ func TestExitCodes(t *testing.T) {
 		{desc: "unknown flag", args: []string{"build", "--sauce", good}, wantCode: exitUsage, wantStderr: "flag provided but not defined: -sauce"},
 		{desc: "stray argument", args: []string{"check", "--source", good, "extra"}, wantCode: exitUsage, wantStderr: `unexpected argument "extra"`},
 		{desc: "missing source", args: []string{"check", "--source", filepath.Join(good, "nope")}, wantCode: exitUsage, wantStderr: "is not a directory"},
+		{desc: "no site", args: []string{"check", "--source", empty}, wantCode: exitUsage, wantStderr: "kb: no kb site in " + empty + " (no kb.yaml or content/); pass --source\n"},
+		{desc: "no site to build", args: []string{"build", "--source", empty}, wantCode: exitUsage, wantStderr: "no kb site in"},
+		{desc: "no site to serve", args: []string{"serve", "--source", empty}, wantCode: exitUsage, wantStderr: "no kb site in"},
+		{desc: "empty site", args: []string{"check", "--source", emptySite}, wantCode: exitOK, wantStdout: "kb check: 0 pages, no problems"},
+		{desc: "empty site builds", args: []string{"build", "--source", emptySite}, wantCode: exitOK},
 		{desc: "bad format", args: []string{"check", "--source", good, "--format", "xml"}, wantCode: exitUsage, wantStderr: `unknown format "xml"`},
 		{desc: "check ok", args: []string{"check", "--source", good}, wantCode: exitOK, wantStdout: "no problems"},
 		{desc: "check problems", args: []string{"check", "--source", bad}, wantCode: exitProblems,

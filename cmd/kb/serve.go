@@ -44,7 +44,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer, logg
 	if w := bindWarning(ln.Addr().String()); w != "" {
 		fmt.Fprintln(stderr, w)
 	}
-	p, err := startPreview(ctx, opts, logger)
+	p, err := startPreview(ctx, opts, logger, stderr)
 	if err != nil {
 		ln.Close()
 		fmt.Fprintf(stderr, "kb serve: %v\n", err)
@@ -93,6 +93,7 @@ type preview struct {
 	builder *build.Builder
 	watcher *watch.Watcher
 	logger  *slog.Logger
+	out     io.Writer // problems, one plain line each
 
 	mu      sync.Mutex
 	pending []string // changed sources not yet in a finished build
@@ -105,7 +106,9 @@ type preview struct {
 }
 
 // startPreview builds the site once, then rebuilds it on every change.
-func startPreview(ctx context.Context, opts build.Options, logger *slog.Logger) (*preview, error) {
+// Problems are written to problems as plain "file:line:col: message (hint)"
+// lines, which terminals and editors can jump to.
+func startPreview(ctx context.Context, opts build.Options, logger *slog.Logger, problems io.Writer) (*preview, error) {
 	opts.BaseURL = "/" // served at the root, whatever base_url the site is published at
 	opts.Logger = logger
 	src, err := sitefs.Open(opts.Source)
@@ -125,6 +128,7 @@ func startPreview(ctx context.Context, opts build.Options, logger *slog.Logger) 
 		builder: build.NewBuilder(src, opts),
 		watcher: w,
 		logger:  logger,
+		out:     problems,
 		trigger: make(chan struct{}, 1),
 		done:    make(chan struct{}),
 		all:     true,
@@ -231,7 +235,7 @@ func (p *preview) rebuild(ctx context.Context, paths []string, all bool) bool {
 		probs := make([]serve.Problem, len(rb.Problems))
 		for i, q := range rb.Problems {
 			probs[i] = serve.Problem{File: q.File, Line: max(q.Line, 1), Col: max(q.Col, 1), Message: q.Message, Hint: q.Hint}
-			p.logger.Warn(q.String())
+			fmt.Fprintln(p.out, q.String())
 		}
 		p.server.SetProblems(probs)
 		p.broken = true

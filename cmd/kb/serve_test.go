@@ -92,7 +92,7 @@ func startTestPreview(t testing.TB, dir string) (*preview, *httptest.Server) {
 func startLoggedPreview(t testing.TB, dir string, logger *slog.Logger) (*preview, *httptest.Server) {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
-	p, err := startPreview(ctx, build.Options{Source: dir}, logger)
+	p, err := startPreview(ctx, build.Options{Source: dir}, logger, io.Discard)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"io"
 	"log/slog"
 	"math/rand/v2"
 	"net/http"
@@ -73,7 +74,7 @@ func TestSoak(t *testing.T) {
 	baseGoroutines, baseFiles := runtime.NumGoroutine(), openFiles(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	p, err := startPreview(ctx, build.Options{Source: dir}, slog.New(slog.DiscardHandler))
+	p, err := startPreview(ctx, build.Options{Source: dir}, slog.New(slog.DiscardHandler), io.Discard)
 	if err != nil {
 		t.Fatal(err)
 	}
