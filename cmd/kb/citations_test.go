@@ -55,7 +55,7 @@ func TestCheckCitations(t *testing.T) {
 	}
 	dir = writeSite(t, withMin)
 	code, stdout, stderr = kb(t, "check", "--source", dir)
-	wantErr := "kb.yaml:2:1: citations: 50.0% of paragraphs cited, below min_percent 75 (cite the paragraphs kb check --citations lists, with [[reference]] or [@source, pinpoint])\n"
+	wantErr := "kb.yaml:2:13: citations: 50.0% of paragraphs cited, below min_percent 75 (cite the paragraphs kb check --citations lists, with [[reference]] or [@source, pinpoint])\n"
 	if code != exitProblems || stdout != "" || !strings.HasPrefix(stderr, wantErr) {
 		t.Errorf("kb check below min_percent = %d\nstdout:\n%s\nstderr:\n%s\nwant stderr to start:\n%s", code, stdout, stderr, wantErr)
 	}
@@ -65,7 +65,7 @@ func TestCheckCitations(t *testing.T) {
 
 	bad := map[string]string{"kb.yaml": "citations: {min_percent: 120}\n"}
 	code, _, stderr = kb(t, "check", "--source", writeSite(t, bad))
-	if code != exitProblems || !strings.HasPrefix(stderr, "kb.yaml:1:1: citations: min_percent 120 is not between 0 and 100") {
+	if code != exitProblems || !strings.HasPrefix(stderr, "kb.yaml:1:13: citations: min_percent 120 is not between 0 and 100") {
 		t.Errorf("min_percent 120: %d %s", code, stderr)
 	}
 }

@@ -7,11 +7,13 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"log/slog"
 	"math"
 	"os"
 	"path/filepath"
 	"runtime/debug"
+	"slices"
 
 	"kb/internal/build"
 	"kb/internal/diag"
@@ -140,6 +142,9 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	}
 	defer src.Close()
 	res, err := build.Generate(ctx, src, opts, discard{})
+	if err == nil && !opts.Drafts && len(res.Drafts) > 0 {
+		err = checkDrafts(ctx, src, opts, res)
+	}
 	if err == nil && len(res.Problems) == 0 && res.Coverage.Shortfall != nil {
 		// Below kb.yaml's citations: {min_percent}: a problem like any other.
 		res.Problems = append(res.Problems, *res.Coverage.Shortfall)
@@ -149,9 +154,31 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	}
 	code := report(res, err, format, stdout, stderr)
 	if code == exitOK && format == "text" {
-		fmt.Fprintf(stdout, "kb check: %d pages, no problems\n", res.Pages)
+		fmt.Fprintf(stdout, "kb check: %d pages, no problems", res.Pages)
+		if n := len(res.Warnings); n > 0 {
+			fmt.Fprintf(stdout, " (%d %s in drafts)", n, plural(n, "warning", "warnings"))
+		}
+		fmt.Fprintln(stdout)
 	}
 	return code
+}
+
+// checkDrafts checks the site again with its drafts, adding the problems
+// found in draft pages to res's warnings: a writer sees what is left to
+// fix in a draft, and nothing of it blocks publishing.
+func checkDrafts(ctx context.Context, src fs.FS, opts build.Options, res *build.Result) error {
+	opts.Drafts = true
+	all, err := build.Generate(ctx, src, opts, discard{})
+	if err != nil {
+		return err
+	}
+	for _, p := range all.Problems {
+		if slices.Contains(res.Drafts, p.File) {
+			res.Warnings = append(res.Warnings, p)
+		}
+	}
+	res.Warnings = res.Warnings.Sort()
+	return nil
 }
 
 // reportCoverage prints every uncited paragraph and the coverage line.
@@ -184,7 +211,7 @@ func checkSource(dir string, stderr io.Writer) (int, bool) {
 	_, errConfig := os.Stat(filepath.Join(dir, "kb.yaml"))
 	content, errContent := os.Stat(filepath.Join(dir, "content"))
 	if errConfig != nil && (errContent != nil || !content.IsDir()) {
-		fmt.Fprintf(stderr, "kb: no kb site in %s (no kb.yaml or content/); pass --source\n", dir)
+		fmt.Fprintf(stderr, "kb: no kb site in %s (no kb.yaml or content/); pass --source\n", diag.Printable(dir))
 		return exitUsage, false
 	}
 	return 0, true
@@ -205,23 +232,36 @@ func report(res *build.Result, err error, format string, stdout, stderr io.Write
 		fmt.Fprintf(stderr, "kb: %s\n", diag.Printable(err.Error()))
 		return exitProblems
 	}
-	probs := res.Problems
+	probs, warns := res.Problems, res.Warnings
 	switch format {
 	case "json":
 		if probs == nil {
 			probs = diag.List{}
 		}
+		if warns == nil {
+			warns = diag.List{}
+		}
 		enc := json.NewEncoder(stdout)
 		enc.SetIndent("", "  ")
 		_ = enc.Encode(struct {
 			Problems  diag.List     `json:"problems"`
+			Warnings  diag.List     `json:"warnings"`
 			Citations *coverageJSON `json:"citations,omitempty"`
-		}{probs, coverageOf(res)})
+		}{probs, warns, coverageOf(res)})
 	case "github":
+		for _, p := range warns {
+			p.Message = "draft: " + p.Message
+			fmt.Fprintln(stdout, diag.GitHubCommand("warning", p))
+		}
 		for _, p := range probs {
 			fmt.Fprintln(stdout, diag.GitHubCommand("error", p))
 		}
 	default:
+		for _, p := range warns {
+			w := p
+			w.Message = "warning: " + w.Message
+			fmt.Fprintln(stderr, w.String())
+		}
 		for _, p := range probs {
 			fmt.Fprintln(stderr, p.String())
 		}

@@ -74,7 +74,7 @@ func TestExitCodes(t *testing.T) {
 		{desc: "check problems", args: []string{"check", "--source", bad}, wantCode: exitProblems,
 			wantStderr: "content/_index.md:4:5: unresolved reference \"missing-page\""},
 		{desc: "check reports every problem", args: []string{"check", "--source", bad}, wantCode: exitProblems,
-			wantStderr: `content/a.md:3:1: unknown kind "provison" (did you mean "provision"?)`},
+			wantStderr: `content/a.md:3:7: unknown kind "provison" (did you mean "provision"?)`},
 		{desc: "github format", args: []string{"check", "--source", bad, "--format", "github"}, wantCode: exitProblems,
 			wantStdout: `::error file=content/_index.md,line=4,col=5::unresolved reference "missing-page"`},
 		{desc: "help", args: []string{"help"}, wantCode: exitOK, wantStdout: "kb build"},
@@ -110,7 +110,7 @@ func TestCheckJSON(t *testing.T) {
 		t.Errorf("kb check --format json = %d %+v", code, got)
 	}
 	code, stdout, _ = kb(t, "check", "--source", writeSite(t, goodSite), "--format", "json")
-	if code != exitOK || strings.TrimSpace(stdout) != "{\n  \"problems\": []\n}" {
+	if code != exitOK || strings.TrimSpace(stdout) != "{\n  \"problems\": [],\n  \"warnings\": []\n}" {
 		t.Errorf("clean site: %d %s", code, stdout)
 	}
 }

@@ -18,6 +18,7 @@ import (
 	"maps"
 	"path"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"sync"
@@ -45,6 +46,10 @@ type Options struct {
 // Result is what a generation produced.
 type Result struct {
 	Problems diag.List
+	// Warnings are problems that do not block publishing: those of draft
+	// pages a build leaves out.
+	Warnings diag.List
+	Drafts   []string // the draft pages' files (content/…), included or not
 	Pages    int      // pages rendered from content
 	Files    []string // every file written, sorted
 	Docs     []Doc    // the text of every page section, for the search index
@@ -115,15 +120,29 @@ func generate(ctx context.Context, fsys fs.FS, opts Options, sink Sink, c *cache
 	}); err != nil {
 		return nil, err
 	}
-	var kept []*site.Page
+	var kept, drafts []*site.Page
 	for i, p := range pages {
-		res.Problems = append(res.Problems, pageProbs[i]...)
-		if p != nil && (!p.Draft || opts.Drafts) {
+		draft := p != nil && p.Draft || p == nil && looksDraft(srcs[i].Data)
+		if draft {
+			res.Drafts = append(res.Drafts, contentPath(srcs[i].File))
+		}
+		switch {
+		case draft && !opts.Drafts:
+			res.Warnings = append(res.Warnings, pageProbs[i]...)
+			if p != nil {
+				drafts = append(drafts, p)
+			}
+		case p != nil:
 			kept = append(kept, p)
+			fallthrough
+		default:
+			res.Problems = append(res.Problems, pageProbs[i]...)
 		}
 	}
 	s, probs := site.New(cfg, withGenerated(kept))
+	s.SetDrafts(drafts)
 	res.Problems = append(res.Problems, probs...)
+	res.Warnings = res.Warnings.Sort()
 
 	g := &generation{opts: opts, site: s, tags: s.Tags(), parsed: make(map[*site.Page]*parsed, len(s.Pages)), cache: c,
 		basePath: cfg.BasePath(), md: markup.New(markup.Options{RawHTML: cfg.RawHTML})}
@@ -168,6 +187,16 @@ func generate(ctx context.Context, fsys fs.FS, opts Options, sink Sink, c *cache
 	res.Docs = g.docs()
 	res.Duration = time.Since(start)
 	return res, nil
+}
+
+// draftLine finds "draft: true" in front matter that did not parse.
+var draftLine = regexp.MustCompile(`(?m)^draft:[ \t]*(true|yes|True)[ \t]*\r?$`)
+
+// looksDraft reports whether a content file whose front matter did not
+// parse says it is a draft: its problems then do not block publishing.
+func looksDraft(src []byte) bool {
+	yml, _, _, _, err := site.Split(src)
+	return err == nil && draftLine.Match(yml)
 }
 
 // themeProblem reports a theme that did not load: at the file the source

@@ -237,7 +237,7 @@ Also [[mica-art-61#p1-sub9|here]] and [a link](../provisions/art-60.md) and [[sc
 `)}
 	res, _ := generateMem(t, fsys, Options{})
 	want := []string{
-		`content/scenarios/bad.md:9:1: applies: unresolved reference "MiCA Art. 62(1)" (did you mean "MiCA Art. 61"?)`,
+		`content/scenarios/bad.md:9:10: applies: unresolved reference "MiCA Art. 62(1)" (did you mean "MiCA Art. 61"?)`,
 		`content/scenarios/bad.md:11:5: unresolved reference "mica-art-611" (did you mean "mica-art-61"?)`,
 		`content/scenarios/bad.md:11:26: provisions/art-61.md has no anchor #p3 (did you mean #p1?)`,
 		`content/scenarios/bad.md:13:6: provisions/art-61.md has no anchor #p1-sub9 (did you mean #p1-sub1?)`,

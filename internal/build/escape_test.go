@@ -37,7 +37,6 @@ cite: "X PAYLOAD Art. 1"
 summary: "PAYLOAD"
 as_of: 2025-02-26
 tags: [safe-tag]
-aliases: ["PAYLOAD alias"]
 ---
 ## PAYLOAD heading {#h1}
 
@@ -52,6 +51,7 @@ id: t
 title: "PAYLOAD term page"
 kind: term
 term: "PAYLOAD"
+aliases: ["PAYLOAD alias"]
 summary: "PAYLOAD"
 ---
 Definition.

@@ -29,6 +29,7 @@ func (g *generation) pageData(p *site.Page, content string) (*render.Page, []str
 	}
 	d.Kind, d.Cite, d.AsOf, d.Date, d.Summary = p.Kind, p.Cite, p.AsOf, p.Date, p.Summary
 	d.Content = template.HTML(content)
+	d.Draft = p.Draft
 	if pp := g.parsed[p]; pp != nil {
 		for _, h := range pp.doc.TOC {
 			d.TOC = append(d.TOC, render.TOCEntry{Level: h.Level, ID: h.ID, Text: h.Text})

@@ -100,7 +100,7 @@ func TestCitationProblems(t *testing.T) {
 		`content/commentary/bad.md:5:14: unknown source "mika" (did you mean "mica"?)`,
 		`content/commentary/bad.md:7:3: a quotation needs its source: > [!TEXT] [@source, pinpoint] (quote only official wording, and say whose and where: > [!TEXT] [@mica, Art. 61(2)])`,
 		`content/commentary/bad.md:10:21: "mica-art-61" is a page, not a source (did you mean "mica"?)`,
-		`content/provisions/art-62.md:4:1: official: unknown source "esma-guideline" (did you mean "esma-guidelines"?)`,
+		`content/provisions/art-62.md:4:12: official: unknown source "esma-guideline" (did you mean "esma-guidelines"?)`,
 	}
 	var got []string
 	for _, p := range res.Problems {

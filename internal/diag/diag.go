@@ -10,13 +10,14 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"unicode/utf8"
 )
 
 // Problem is one thing wrong with the input.
 type Problem struct {
 	File    string `json:"file"` // slash-separated, relative to the site's source directory
 	Line    int    `json:"line"` // 1-based; 0 when the problem concerns the whole file
-	Col     int    `json:"col"`  // 1-based, in bytes
+	Col     int    `json:"col"`  // 1-based, in characters (Unicode code points), as editors and GitHub annotations count
 	Message string `json:"message"`
 	Hint    string `json:"hint,omitempty"`
 }
@@ -63,8 +64,11 @@ func (l List) Sort() List {
 	return slices.Compact(l)
 }
 
-// Lines maps byte offsets of a text to 1-based line and column numbers.
+// Lines maps byte offsets of a text to 1-based line and column numbers,
+// columns counted in characters: legal text is full of "—", "§" and
+// curly quotes, and a column in bytes would land beside the mistake.
 type Lines struct {
+	src    []byte
 	starts []int // byte offset where each line begins
 }
 
@@ -76,7 +80,7 @@ func NewLines(src []byte) Lines {
 			starts = append(starts, i+1)
 		}
 	}
-	return Lines{starts: starts}
+	return Lines{src: src, starts: starts}
 }
 
 // Pos returns the 1-based line and column of byte offset off.
@@ -86,5 +90,9 @@ func (l Lines) Pos(off int) (line, col int) {
 		i--
 	}
 	i = max(i, 0)
-	return i + 1, off - l.starts[i] + 1
+	start := l.starts[i]
+	if off <= len(l.src) && start <= off {
+		return i + 1, utf8.RuneCount(l.src[start:off]) + 1
+	}
+	return i + 1, off - start + 1
 }

@@ -76,6 +76,7 @@ type Page struct {
 	Groups      []Group   // glossary terms, tag pages, …
 	Matrix      *Matrix   // the scenario matrix
 	Search      bool      // the search page
+	Draft       bool      // a draft page, built by kb serve --drafts or kb build --drafts
 
 	theme *Theme
 }

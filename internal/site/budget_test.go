@@ -51,7 +51,7 @@ func hostileYAML() []struct{ desc, front, config, want string } {
 		{desc: "indentation 240 levels deep", front: "title: Deep\nparams:\n" + indented(240), want: "nested too deeply"},
 		{desc: "the widest allowed front matter, 60 levels deep", front: "title: Wide\nparams: {x: " + wide(60, 30<<10) + "}\n"},
 		{desc: "the widest allowed kb.yaml, 60 levels deep", config: "title: Wide\nparams: {x: " + wide(60, 30<<10) + "}\n"},
-		{desc: "the most keys allowed", front: "title: Keys\nparams:\n" + strings.Repeat("  k: v\n", 30<<10/7)[:30<<10-21] + "  k: v\n", want: "already defined"},
+		{desc: "the most keys allowed", front: "title: Keys\nparams:\n" + strings.Repeat("  k: v\n", 30<<10/7)[:30<<10-21] + "  k: v\n", want: "is given twice"},
 		{desc: "the most flow mappings allowed", front: "title: Maps\nparams: {x: [" + strings.Repeat("{a: 1}, ", 30<<10/8) + "{}]}\n"},
 		{desc: "a billion laughs", front: "title: Laughs\nparams:\n  " + strings.ReplaceAll(laughs, "\n", "\n  ") + "\n"},
 		{desc: "a billion laughs in kb.yaml", config: "title: Laughs\nparams:\n  " + strings.ReplaceAll(laughs, "\n", "\n  ") + "\n"},

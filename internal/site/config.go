@@ -53,6 +53,12 @@ type CitationRules struct {
 // At returns where a top-level key of kb.yaml sits (line 1 if absent).
 func (c Config) At(key string) (line, col int) { return c.pos.At(key) }
 
+// configFieldNames lists kb.yaml's fields, for "did you mean".
+func configFieldNames() []string {
+	return []string{"title", "base_url", "language", "theme", "description", "raw_html", "notice", "menu",
+		"about", "citations", "params", "vocabulary"}
+}
+
 // DefaultConfig is what a site without kb.yaml gets.
 func DefaultConfig() Config {
 	return Config{Title: "Knowledge base", BaseURL: "/", Language: "en", Theme: "default"}

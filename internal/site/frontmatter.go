@@ -142,13 +142,17 @@ func Parse(file string, src []byte) (*Document, diag.List) {
 }
 
 func yamlProblem(file string, yamlLine int, err error) diag.Problem {
-	p := diag.Problem{File: file, Line: yamlLine, Col: 1, Message: "front matter: " + err.Error()}
+	what, names := "front matter: ", fieldNames()
+	if file == ConfigFile {
+		what, names = "", configFieldNames()
+	}
+	p := diag.Problem{File: file, Line: yamlLine, Col: 1, Message: what + err.Error()}
 	var pe *yamlpos.Error
 	if errors.As(err, &pe) {
-		p.Line, p.Col, p.Message = yamlLine-1+pe.Line, pe.Col, "front matter: "+pe.Message
+		p.Line, p.Col, p.Message, p.Hint = yamlLine-1+pe.Line, pe.Col, what+pe.Message, pe.Hint
 		if pe.Unknown != "" {
 			p.Hint = "put a site's own fields under params:"
-			if near := Nearest(pe.Unknown, fieldNames()); near != "" {
+			if near := Nearest(pe.Unknown, names); near != "" {
 				p.Hint = fmt.Sprintf("did you mean %q? A site's own fields go under params:", near)
 			}
 			if pe.Col > 1 { // nested: official: in a page, citations: in kb.yaml
@@ -181,6 +185,10 @@ func (d *Document) validate(file string) diag.List {
 		line, col := d.Pos.At(key)
 		probs = append(probs, diag.Problem{File: file, Line: line, Col: col, Message: msg, Hint: hint})
 	}
+	badKey := func(key, msg, hint string) {
+		line, col := d.Pos.Key(key)
+		probs = append(probs, diag.Problem{File: file, Line: line, Col: col, Message: msg, Hint: hint})
+	}
 	f.Title = strings.TrimSpace(f.Title)
 	if f.Title == "" {
 		bad("title", "missing title", `add a line such as title: "Article 61 — …"`)
@@ -188,10 +196,12 @@ func (d *Document) validate(file string) diag.List {
 	if f.ID != "" && !idPattern.MatchString(f.ID) {
 		bad("id", fmt.Sprintf("invalid id %q", f.ID), "use lowercase letters, digits, dots and dashes")
 	}
+	knownKind := true
 	if f.Kind == "" {
 		f.Kind = "page"
 	} else if !slices.Contains(kinds, f.Kind) {
 		bad("kind", fmt.Sprintf("unknown kind %q", f.Kind), suggest(f.Kind, kinds))
+		knownKind = false
 	}
 	for _, key := range []string{"as_of", "date"} {
 		v := f.AsOf
@@ -209,6 +219,11 @@ func (d *Document) validate(file string) diag.List {
 		if !idPattern.MatchString(t) {
 			bad("tags", fmt.Sprintf("invalid tag %q", t), "use lowercase letters, digits and dashes")
 		}
+	}
+	if !knownKind {
+		// What the other fields should be follows from the kind: one
+		// problem for one mistake.
+		return probs.Sort()
 	}
 	if f.Kind == "term" && strings.TrimSpace(f.Term) == "" {
 		bad("kind", "a term page needs a term: field", `add term: "close links"`)
@@ -229,7 +244,15 @@ func (d *Document) validate(file string) diag.List {
 	if f.Kind != "scenario" {
 		for _, key := range []string{"facts", "question", "outcome", "risk", "trigger", "applies"} {
 			if d.Pos.Has(key) {
-				bad(key, key+": is only for kind: scenario", "remove it or set kind: scenario")
+				badKey(key, key+": is only for kind: scenario", "remove it or set kind: scenario")
+			}
+		}
+	}
+	if f.Kind != "term" {
+		for key, set := range map[string]bool{"term": f.Term != "", "aliases": len(f.Aliases) > 0} {
+			if set {
+				badKey(key, key+": is only for kind: term (other names of a defined term)",
+					"remove it; to keep an old address of a moved page working, list it under moved_from:")
 			}
 		}
 	}

@@ -67,12 +67,12 @@ func TestParseProblems(t *testing.T) {
 		{
 			desc: "unknown kind with suggestion",
 			give: "---\ntitle: A\nkind: scenaro\n---\n",
-			want: []string{`content/p.md:3:1: unknown kind "scenaro" (did you mean "scenario"?)`},
+			want: []string{`content/p.md:3:7: unknown kind "scenaro" (did you mean "scenario"?)`},
 		},
 		{
 			desc: "impossible date",
 			give: "---\ntitle: A\nas_of: 2025-02-30\n---\n",
-			want: []string{`content/p.md:3:1: as_of "2025-02-30" is not a valid date (write dates as YYYY-MM-DD, e.g. 2025-02-26)`},
+			want: []string{`content/p.md:3:8: as_of "2025-02-30" is not a valid date (write dates as YYYY-MM-DD, e.g. 2025-02-26)`},
 		},
 		{
 			desc: "unknown field points into the .md file",
@@ -102,10 +102,10 @@ func TestParseProblems(t *testing.T) {
 			desc: "scenario needs its fields, all reported at once",
 			give: "---\ntitle: A\nkind: scenario\noutcome: maybe\nrisk: hi\n---\n",
 			want: []string{
-				`content/p.md:3:1: a scenario needs facts: (scenarios carry facts, question, outcome, risk and applies)`,
-				`content/p.md:3:1: a scenario needs question: (scenarios carry facts, question, outcome, risk and applies)`,
-				`content/p.md:4:1: scenario outcome "maybe" is not one of exemption-available, exemption-unavailable, uncertain (use one of exemption-available, exemption-unavailable, uncertain)`,
-				`content/p.md:5:1: scenario risk "hi" is not one of high, medium, low (did you mean "high"?)`,
+				`content/p.md:3:7: a scenario needs facts: (scenarios carry facts, question, outcome, risk and applies)`,
+				`content/p.md:3:7: a scenario needs question: (scenarios carry facts, question, outcome, risk and applies)`,
+				`content/p.md:4:10: scenario outcome "maybe" is not one of exemption-available, exemption-unavailable, uncertain (use one of exemption-available, exemption-unavailable, uncertain)`,
+				`content/p.md:5:7: scenario risk "hi" is not one of high, medium, low (did you mean "high"?)`,
 			},
 		},
 		{
@@ -116,14 +116,14 @@ func TestParseProblems(t *testing.T) {
 		{
 			desc: "term needs a term",
 			give: "---\ntitle: A\nkind: term\n---\n",
-			want: []string{`content/p.md:3:1: a term page needs a term: field (add term: "close links")`},
+			want: []string{`content/p.md:3:7: a term page needs a term: field (add term: "close links")`},
 		},
 		{
 			desc: "invalid id and tag",
 			give: "---\ntitle: A\nid: Not An Id\ntags: [Bad Tag]\n---\n",
 			want: []string{
-				`content/p.md:3:1: invalid id "Not An Id" (use lowercase letters, digits, dots and dashes)`,
-				`content/p.md:4:1: invalid tag "Bad Tag" (use lowercase letters, digits and dashes)`,
+				`content/p.md:3:5: invalid id "Not An Id" (use lowercase letters, digits, dots and dashes)`,
+				`content/p.md:4:7: invalid tag "Bad Tag" (use lowercase letters, digits and dashes)`,
 			},
 		},
 		{
@@ -194,7 +194,7 @@ func TestParseConfig(t *testing.T) {
 		t.Errorf("base URL handling: %q %q %q", cfg.BaseURL, cfg.BasePath(), cfg.Absolute("/a/"))
 	}
 	_, probs = ParseConfig([]byte("title: KB\nbase_url: ftp://x/\n"))
-	if len(probs) != 1 || !strings.HasPrefix(probs[0].String(), `kb.yaml:2:1: invalid base_url "ftp://x/"`) {
+	if len(probs) != 1 || !strings.HasPrefix(probs[0].String(), `kb.yaml:2:11: invalid base_url "ftp://x/"`) {
 		t.Errorf("bad base_url: %v", probs)
 	}
 	_, probs = ParseConfig([]byte("titel: KB\n"))

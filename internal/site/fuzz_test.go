@@ -169,8 +169,8 @@ func TestParseConfigBaseURL(t *testing.T) {
 			t.Parallel()
 			cfg, probs := ParseConfig([]byte("base_url: " + `"` + tt.give + `"` + "\n"))
 			if tt.want == "" {
-				if len(probs) != 1 || probs[0].Line != 1 || probs[0].Col != 1 || !strings.Contains(probs[0].Message, "invalid base_url") {
-					t.Errorf("base_url %q: problems %v, want one invalid base_url at 1:1", tt.give, probs)
+				if len(probs) != 1 || probs[0].Line != 1 || probs[0].Col != 11 || !strings.Contains(probs[0].Message, "invalid base_url") {
+					t.Errorf("base_url %q: problems %v, want one invalid base_url at 1:11 (the value)", tt.give, probs)
 				}
 				return
 			}

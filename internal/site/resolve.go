@@ -39,6 +39,9 @@ func (s *Site) Resolve(ref string) (Target, error) {
 	}
 	t, ok := s.lookup(key, hasAnchor)
 	if !ok {
+		if d, isDraft := s.drafts.lookup(key, hasAnchor); isDraft {
+			return Target{}, draftError(d.Page)
+		}
 		return Target{}, &ResolveError{
 			Message: fmt.Sprintf("unresolved reference %q", key),
 			Hint:    s.suggestKey(key),
@@ -50,7 +53,16 @@ func (s *Site) Resolve(ref string) (Target, error) {
 	return t, s.checkAnchor(t)
 }
 
+// draftError is a reference to a page left out because it is a draft.
+func draftError(d *Page) error {
+	return &ResolveError{Message: fmt.Sprintf("cites draft page %q (not published)", d.ID),
+		Hint: path.Join("content", d.File) + " has draft: true: publish it first by removing that line, or cite it later"}
+}
+
 func (s *Site) lookup(key string, hasAnchor bool) (Target, bool) {
+	if s == nil {
+		return Target{}, false
+	}
 	if p := s.byID[key]; p != nil {
 		return Target{Page: p}, true
 	}
@@ -188,6 +200,9 @@ func (s *Site) ResolveLink(from *Page, dest string) (t Target, ok bool, err erro
 		}
 		file = strings.TrimPrefix(strings.TrimPrefix(path.Clean(file), "/"), "content/")
 		target = s.byFile[file]
+		if d := s.drafts.ByFile(file); target == nil && d != nil {
+			return Target{}, true, draftError(d)
+		}
 		if target == nil {
 			return Target{}, true, &ResolveError{Message: fmt.Sprintf("link to missing file %q", p), Hint: s.suggestFile(file)}
 		}

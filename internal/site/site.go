@@ -19,6 +19,8 @@ type Site struct {
 	byCite map[string]*Page
 	byURL  map[string]*Page
 	byFile map[string]*Page
+
+	drafts *Site // the draft pages left out, so a reference to one says so; nil for none
 }
 
 // Source is one content file: its path under content/ and its bytes.
@@ -91,7 +93,11 @@ func New(cfg Config, pages []*Page) (*Site, diag.List) {
 			s.byFile[p.File] = p
 		}
 		if prev, dup := s.byID[p.ID]; dup {
-			probs = append(probs, pageProblem(p, "id", fmt.Sprintf("duplicate id %q, already used by %s", p.ID, describe(prev)), "ids must be unique; change one of them"))
+			// On both files: the writer may have edited either.
+			probs = append(probs, pageProblem(p, "id", fmt.Sprintf("duplicate id %q, also used by %s", p.ID, describe(prev)), "ids must be unique; change one of them"))
+			if prev.File != "" {
+				probs = append(probs, pageProblem(prev, "id", fmt.Sprintf("duplicate id %q, also used by %s", p.ID, describe(p)), "ids must be unique; change one of them"))
+			}
 		} else {
 			s.byID[p.ID] = p
 		}
@@ -99,13 +105,28 @@ func New(cfg Config, pages []*Page) (*Site, diag.List) {
 			continue
 		}
 		if prev, dup := s.byCite[p.Cite]; dup {
-			probs = append(probs, pageProblem(p, "cite", fmt.Sprintf("ambiguous cite key %q, also used by %s", p.Cite, describe(prev)), "cite keys must be unique"))
+			probs = append(probs, pageProblem(p, "cite", fmt.Sprintf("ambiguous cite key %q, also used by %s", p.Cite, describe(prev)), "cite keys must be unique"),
+				pageProblem(prev, "cite", fmt.Sprintf("ambiguous cite key %q, also used by %s", p.Cite, describe(p)), "cite keys must be unique"))
 		} else {
 			s.byCite[p.Cite] = p
 		}
 	}
 	probs = append(probs, s.checkSources()...)
 	return s, probs.Sort()
+}
+
+// SetDrafts records the draft pages a build leaves out: a reference to one
+// is then "cites draft page …", not an unresolved reference.
+func (s *Site) SetDrafts(drafts []*Page) {
+	d := &Site{byID: map[string]*Page{}, byCite: map[string]*Page{}, byFile: map[string]*Page{}}
+	for _, p := range drafts {
+		d.byID[p.ID] = p
+		d.byFile[p.File] = p
+		if p.Cite != "" {
+			d.byCite[p.Cite] = p
+		}
+	}
+	s.drafts = d
 }
 
 func describe(p *Page) string {
@@ -144,7 +165,12 @@ func (s *Site) ByID(id string) *Page { return s.byID[id] }
 func (s *Site) ByURL(url string) *Page { return s.byURL[url] }
 
 // ByFile returns the page made from a content file ("a/b.md").
-func (s *Site) ByFile(file string) *Page { return s.byFile[file] }
+func (s *Site) ByFile(file string) *Page {
+	if s == nil {
+		return nil
+	}
+	return s.byFile[file]
+}
 
 // Children lists the pages a section lists: its pages and sub-sections,
 // ordered by weight, then title, then URL.

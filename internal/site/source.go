@@ -53,7 +53,8 @@ func (d *Document) validateSource(file string) diag.List {
 	if f.Kind != "source" {
 		for _, key := range sourceFields {
 			if d.Pos.Has(key) {
-				bad(key, key+": is only for kind: source", "remove it or set kind: source")
+				line, col := d.Pos.Key(key)
+				probs = append(probs, diag.Problem{File: file, Line: line, Col: col, Message: key + ": is only for kind: source", Hint: "remove it or set kind: source"})
 			}
 		}
 		return probs

@@ -25,46 +25,46 @@ func TestSourceSchema(t *testing.T) {
 			desc: "every required field missing, all at once",
 			give: "---\ntitle: A\nkind: source\n---\n",
 			want: []string{
-				`content/p.md:3:1: a source needs published: (add the date of the document, e.g. published: 2025-02-26)`,
-				`content/p.md:3:1: a source needs publisher: (add publisher: "European Securities and Markets Authority" (the author or publisher))`,
-				`content/p.md:3:1: a source needs reliability: (use one of primary, secondary)`,
-				`content/p.md:3:1: a source needs url: (add the document's address, e.g. url: "https://eur-lex.europa.eu/eli/reg/2023/1114/oj")`,
+				`content/p.md:3:7: a source needs published: (add the date of the document, e.g. published: 2025-02-26)`,
+				`content/p.md:3:7: a source needs publisher: (add publisher: "European Securities and Markets Authority" (the author or publisher))`,
+				`content/p.md:3:7: a source needs reliability: (use one of primary, secondary)`,
+				`content/p.md:3:7: a source needs url: (add the document's address, e.g. url: "https://eur-lex.europa.eu/eli/reg/2023/1114/oj")`,
 			},
 		},
 		{
 			desc: "primary without reference",
 			give: strings.Replace(validSource, "reference: CELEX 32023R1114\n", "", 1),
-			want: []string{`content/p.md:8:1: a primary source needs reference: (add its official reference, e.g. reference: "CELEX 32023R1114" or "ESMA35-1872330276-2030")`},
+			want: []string{`content/p.md:8:14: a primary source needs reference: (add its official reference, e.g. reference: "CELEX 32023R1114" or "ESMA35-1872330276-2030")`},
 		},
 		{
 			desc: "unknown reliability",
 			give: strings.Replace(validSource, "reliability: primary", "reliability: primry", 1),
-			want: []string{`content/p.md:8:1: reliability "primry" is not one of primary, secondary (did you mean "primary"?)`},
+			want: []string{`content/p.md:8:14: reliability "primry" is not one of primary, secondary (did you mean "primary"?)`},
 		},
 		{
 			desc: "non-http url",
 			give: strings.Replace(validSource, "url: https://eur-lex", "url: ftp://eur-lex", 1),
-			want: []string{`content/p.md:7:1: url "ftp://eur-lex.europa.eu/eli/reg/2023/1114/oj" is not an http(s) address (write an absolute http(s) address, e.g. https://www.esma.europa.eu/…)`},
+			want: []string{`content/p.md:7:6: url "ftp://eur-lex.europa.eu/eli/reg/2023/1114/oj" is not an http(s) address (write an absolute http(s) address, e.g. https://www.esma.europa.eu/…)`},
 		},
 		{
 			desc: "relative url",
 			give: strings.Replace(validSource, "url: https://eur-lex.europa.eu/eli/reg/2023/1114/oj", "url: /eli/reg", 1),
-			want: []string{`content/p.md:7:1: url "/eli/reg" is not an http(s) address (write an absolute http(s) address, e.g. https://www.esma.europa.eu/…)`},
+			want: []string{`content/p.md:7:6: url "/eli/reg" is not an http(s) address (write an absolute http(s) address, e.g. https://www.esma.europa.eu/…)`},
 		},
 		{
 			desc: "invalid url",
 			give: strings.Replace(validSource, "url: https://eur-lex.europa.eu/eli/reg/2023/1114/oj", `url: "https://eur lex"`, 1),
-			want: []string{`content/p.md:7:1: url "https://eur lex" is not a valid address (write an absolute http(s) address, e.g. https://www.esma.europa.eu/…)`},
+			want: []string{`content/p.md:7:6: url "https://eur lex" is not a valid address (write an absolute http(s) address, e.g. https://www.esma.europa.eu/…)`},
 		},
 		{
 			desc: "url without host",
 			give: strings.Replace(validSource, "url: https://eur-lex.europa.eu/eli/reg/2023/1114/oj", `url: "https:///x"`, 1),
-			want: []string{`content/p.md:7:1: url "https:///x" has no host (write an absolute http(s) address, e.g. https://www.esma.europa.eu/…)`},
+			want: []string{`content/p.md:7:6: url "https:///x" has no host (write an absolute http(s) address, e.g. https://www.esma.europa.eu/…)`},
 		},
 		{
 			desc: "bad date",
 			give: strings.Replace(validSource, "2023-06-09", "9.6.2023", 1),
-			want: []string{`content/p.md:6:1: published "9.6.2023" is not a valid date (write dates as YYYY-MM-DD, e.g. 2025-02-26)`},
+			want: []string{`content/p.md:6:12: published "9.6.2023" is not a valid date (write dates as YYYY-MM-DD, e.g. 2025-02-26)`},
 		},
 		{
 			desc: "misspelt source field",
@@ -84,14 +84,14 @@ func TestSourceSchema(t *testing.T) {
 			desc: "official without source, with a bad url",
 			give: "---\ntitle: A\nkind: guideline\nofficial:\n  url: mailto:x@y\n---\n",
 			want: []string{
-				`content/p.md:4:1: official url "mailto:x@y" is not an http(s) address (write an absolute http(s) address, or leave url out to use the source's)`,
-				`content/p.md:4:1: official: needs source: (name a source by its id, e.g. official: {source: mica})`,
+				`content/p.md:5:3: official url "mailto:x@y" is not an http(s) address (write an absolute http(s) address, or leave url out to use the source's)`,
+				`content/p.md:5:3: official: needs source: (name a source by its id, e.g. official: {source: mica})`,
 			},
 		},
 		{
 			desc: "official on a scenario",
 			give: "---\ntitle: A\nkind: commentary\nofficial: {source: mica}\n---\n",
-			want: []string{`content/p.md:4:1: official: is only for provision and guideline pages (cite sources in the text with [@id, pinpoint] instead)`},
+			want: []string{`content/p.md:4:12: official: is only for provision and guideline pages (cite sources in the text with [@id, pinpoint] instead)`},
 		},
 		{
 			desc: "unknown field inside official",
@@ -149,9 +149,10 @@ func TestSourceRegistry(t *testing.T) {
 		got = append(got, p.String())
 	}
 	want := []string{
-		`content/provisions/art-62.md:5:1: official: unknown source "mika" (did you mean "mica"?)`,
-		`content/provisions/art-63.md:4:1: official: "provisions-art-61" is a page, not a source (cite a page with [[provisions-art-61]]; sources: esma-guidelines, mica, note)`,
-		`content/sources/other.md:2:1: duplicate id "note", already used by sources/note.md (ids must be unique; change one of them)`,
+		`content/provisions/art-62.md:5:12: official: unknown source "mika" (did you mean "mica"?)`,
+		`content/provisions/art-63.md:4:12: official: "provisions-art-61" is a page, not a source (cite a page with [[provisions-art-61]]; sources: esma-guidelines, mica, note)`,
+		`content/sources/note.md:2:1: duplicate id "note", also used by sources/other.md (ids must be unique; change one of them)`,
+		`content/sources/other.md:2:5: duplicate id "note", also used by sources/note.md (ids must be unique; change one of them)`,
 	}
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Errorf("problems:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))

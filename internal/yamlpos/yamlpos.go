@@ -18,19 +18,32 @@ import (
 type Error struct {
 	Line, Col int
 	Message   string
+	Hint      string // what to do, for the syntax errors said in plain words
 	Unknown   string // the field name, for an unknown field
 }
 
 func (e *Error) Error() string { return e.Message }
 
-// Pos is a 1-based line and column.
-type Pos struct{ Line, Col int }
+// Pos is where a field sits: the 1-based line and column of its key and
+// of its value (the key's, when the value is empty). Columns count
+// characters.
+type Pos struct{ Line, Col, ValueLine, ValueCol int }
 
 // Keys maps each top-level key of a mapping to its position.
 type Keys map[string]Pos
 
-// At returns the position of key, or of the first line when key is absent.
+// At returns the position of key's value, where a problem with the value
+// points; the first line when key is absent.
 func (k Keys) At(key string) (line, col int) {
+	if p, ok := k[key]; ok {
+		return p.ValueLine, p.ValueCol
+	}
+	return k.Key(key)
+}
+
+// Key returns the position of key itself, for a problem with the field
+// rather than its value; the first line when key is absent.
+func (k Keys) Key(key string) (line, col int) {
 	if p, ok := k[key]; ok {
 		return p.Line, p.Col
 	}
@@ -51,7 +64,7 @@ func (k Keys) Has(key string) bool { _, ok := k[key]; return ok }
 func (k Keys) Shift(n int) Keys {
 	out := make(Keys, len(k))
 	for key, p := range k {
-		out[key] = Pos{p.Line + n, p.Col}
+		out[key] = Pos{p.Line + n, p.Col, p.ValueLine + n, p.ValueCol}
 	}
 	return out
 }
@@ -79,7 +92,7 @@ func Decode(data []byte, v any) (_ Keys, err error) {
 	}
 	file, err := parser.ParseBytes(data, 0)
 	if err != nil {
-		return nil, convert(err)
+		return nil, plain(data, convert(err))
 	}
 	for _, doc := range file.Docs {
 		if tags := ast.Filter(ast.TagType, doc); len(tags) > 0 {
@@ -92,7 +105,18 @@ func Decode(data []byte, v any) (_ Keys, err error) {
 		if m, ok := file.Docs[0].Body.(*ast.MappingNode); ok {
 			for _, kv := range m.Values {
 				tk := kv.Key.GetToken()
-				keys[kv.Key.String()] = Pos{tk.Position.Line, tk.Position.Column}
+				p := Pos{tk.Position.Line, tk.Position.Column, tk.Position.Line, tk.Position.Column}
+				if v := kv.Value; v != nil {
+					if m, ok := v.(*ast.MappingNode); ok && len(m.Values) > 0 {
+						v = m.Values[0].Key // a mapping's token is its first ":"
+					}
+					if _, null := v.(*ast.NullNode); !null {
+						if vt := v.GetToken(); vt != nil && vt.Position != nil {
+							p.ValueLine, p.ValueCol = vt.Position.Line, vt.Position.Column
+						}
+					}
+				}
+				keys[kv.Key.String()] = p
 			}
 		} else if _, ok := file.Docs[0].Body.(*ast.NullNode); !ok {
 			tk := file.Docs[0].Body.GetToken()
@@ -106,7 +130,7 @@ func Decode(data []byte, v any) (_ Keys, err error) {
 }
 
 // convert turns go-yaml's error into an *Error with a position.
-func convert(err error) error {
+func convert(err error) *Error {
 	var ye yaml.Error
 	if !errors.As(err, &ye) {
 		return &Error{Line: 1, Col: 1, Message: err.Error()}

@@ -1,0 +1,82 @@
+package main
+
+import (
+	"strings"
+	"testing"
+)
+
+// writerHome is a small valid site that each mistake below adds a file to
+// or replaces a file of.
+var writerHome = map[string]string{
+	"kb.yaml":           "title: T\n",
+	"content/_index.md": "---\ntitle: Home\n---\nWelcome.\n",
+	"content/a.md":      "---\nid: a\ntitle: A\ncite: \"Reg Art. 1\"\n---\n## One {#p1}\n\nText.\n",
+}
+
+// TestWriterMistakes makes one mistake a writer makes per case and checks
+// kb check's exit code and the exact problem it prints, position included.
+func TestWriterMistakes(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		desc  string
+		give  map[string]string // files added to writerHome
+		args  []string          // extra kb check flags
+		want  int
+		wantL string // a whole line of stderr
+	}{
+		{
+			desc: "draft with problems is a warning",
+			give: map[string]string{"content/idea.md": "---\ntitle: Idea\ndraft: true\n---\nSee [[nowhere]].\n"},
+			want: exitOK, wantL: `content/idea.md:5:5: warning: unresolved reference "nowhere" (no page has that id or cite key)`,
+		},
+		{
+			desc: "draft whose front matter does not parse is a warning",
+			give: map[string]string{"content/idea.md": "---\ntitle: Idea\ndraft: true\nkind: scenaro\n---\nx\n"},
+			want: exitOK, wantL: `content/idea.md:4:7: warning: unknown kind "scenaro" (did you mean "scenario"?)`,
+		},
+		{
+			desc: "citing a draft",
+			give: map[string]string{
+				"content/idea.md": "---\nid: idea\ntitle: Idea\ndraft: true\n---\nx\n",
+				"content/b.md":    "---\ntitle: B\n---\nSee [[idea]].\n",
+			},
+			want: exitProblems, wantL: `content/b.md:4:5: cites draft page "idea" (not published) (content/idea.md has draft: true: publish it first by removing that line, or cite it later)`,
+		},
+		{
+			desc: "linking to a draft's file",
+			give: map[string]string{
+				"content/idea.md": "---\nid: idea\ntitle: Idea\ndraft: true\n---\nx\n",
+				"content/b.md":    "---\ntitle: B\n---\nSee [the idea](idea.md).\n",
+			},
+			want: exitProblems, wantL: `content/b.md:4:5: cites draft page "idea" (not published) (content/idea.md has draft: true: publish it first by removing that line, or cite it later)`,
+		},
+		{
+			desc: "with --drafts a draft's problems are problems",
+			give: map[string]string{"content/idea.md": "---\ntitle: Idea\ndraft: true\n---\nSee [[nowhere]].\n"},
+			args: []string{"--drafts"},
+			want: exitProblems, wantL: `content/idea.md:5:5: unresolved reference "nowhere" (no page has that id or cite key)`,
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.desc, func(t *testing.T) {
+			t.Parallel()
+			files := map[string]string{}
+			for k, v := range writerHome {
+				files[k] = v
+			}
+			for k, v := range tt.give {
+				files[k] = v
+			}
+			dir := writeSite(t, files)
+			code, stdout, stderr := kb(t, append([]string{"check", "--source", dir}, tt.args...)...)
+			lines := strings.Split(stderr, "\n")
+			found := false
+			for _, l := range lines {
+				found = found || l == tt.wantL
+			}
+			if code != tt.want || !found {
+				t.Errorf("kb check = %d\nstdout: %s\nstderr: %s\nwant %d and the line\n%s", code, stdout, stderr, tt.want, tt.wantL)
+			}
+		})
+	}
+}
