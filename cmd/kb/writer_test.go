@@ -56,6 +56,51 @@ func TestWriterMistakes(t *testing.T) {
 			args: []string{"--drafts"},
 			want: exitProblems, wantL: `content/idea.md:5:5: unresolved reference "nowhere" (no page has that id or cite key)`,
 		},
+		{
+			desc: "unclosed reference, column in characters after — and curly quotes",
+			give: map[string]string{"content/b.md": "---\ntitle: B\n---\nThe firm’s “offer” — compare [[scenario-sponsorship.\n"},
+			want: exitProblems, wantL: `content/b.md:4:30: "[[" without a matching "]]" on the same line (close the reference: [[page-id]] or [[page-id#anchor|label]]; for the brackets themselves write \[[)`,
+		},
+		{
+			desc: "reference with one closing bracket",
+			give: map[string]string{"content/b.md": "---\ntitle: B\n---\nSee [[a#p1|paragraph 1] here.\n"},
+			want: exitProblems, wantL: `content/b.md:4:5: "[[" without a matching "]]" on the same line (close the reference: [[page-id]] or [[page-id#anchor|label]]; for the brackets themselves write \[[)`,
+		},
+		{
+			desc: "empty reference",
+			give: map[string]string{"content/b.md": "---\ntitle: B\n---\nSee [[ ]].\n"},
+			want: exitProblems, wantL: `content/b.md:4:5: empty reference [[ ]] (write [[page-id]], [[page-id#anchor]] or [[MiCA Art. 61(2)]])`,
+		},
+		{
+			desc: "malformed anchor",
+			give: map[string]string{"content/b.md": "---\ntitle: B\n---\n{#p 2} bad anchor.\n"},
+			want: exitProblems, wantL: `content/b.md:4:1: malformed anchor {#p 2} (an anchor is {#id}: letters, digits and dashes, no spaces; for the text itself write \{#)`,
+		},
+		{
+			desc: "one problem for a bad kind",
+			give: map[string]string{"content/b.md": "---\ntitle: B\nkind: scenaro\nfacts: x\noutcome: maybe\n---\nx\n"},
+			want: exitProblems, wantL: `kb: 1 problem; nothing was written`,
+		},
+		{
+			desc: "aliases on a page that is not a term",
+			give: map[string]string{"content/b.md": "---\ntitle: B\naliases: [\"/old/\"]\n---\nx\n"},
+			want: exitProblems, wantL: `content/b.md:3:1: aliases: is only for kind: term (other names of a defined term) (remove it; to keep an old address of a moved page working, list it under moved_from:)`,
+		},
+		{
+			desc: "duplicate id on the file not edited too",
+			give: map[string]string{"content/b.md": "---\nid: a\ntitle: B\n---\nx\n"},
+			want: exitProblems, wantL: `content/a.md:2:5: duplicate id "a", also used by b.md (ids must be unique; change one of them)`,
+		},
+		{
+			desc: "unclosed quote in YAML, at the line where it starts",
+			give: map[string]string{"content/b.md": "---\nkind: page\ntitle: \"Shirt sponsorship\nsummary: \"x\"\ntags: [a]\n---\nx\n"},
+			want: exitProblems, wantL: `content/b.md:3:8: front matter: the quoted value of title: that starts here is not closed (end it with " before the next field)`,
+		},
+		{
+			desc: "kb.yaml did you mean",
+			give: map[string]string{"kb.yaml": "title: T\nnotce: x\n"},
+			want: exitProblems, wantL: `kb.yaml:2:1: unknown field "notce" (did you mean "notice"? A site's own fields go under params:)`,
+		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.desc, func(t *testing.T) {

@@ -209,6 +209,7 @@ func (m *Markdown) Parse(src []byte, opts ParseOptions) (doc *Document) {
 	root := m.md.Parser().Parse(text.NewReader(src), parser.WithContext(pc))
 	doc = &Document{Source: src, Root: root}
 	doc.Problems, _ = pc.Get(problemsKey).([]Problem)
+	checkMalformed(doc)
 	collect(doc)
 	return doc
 }
