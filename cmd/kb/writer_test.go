@@ -101,6 +101,22 @@ func TestWriterMistakes(t *testing.T) {
 			give: map[string]string{"kb.yaml": "title: T\nnotce: x\n"},
 			want: exitProblems, wantL: `kb.yaml:2:1: unknown field "notce" (did you mean "notice"? A site's own fields go under params:)`,
 		},
+		{
+			desc: "a term defined twice, named on both files",
+			give: map[string]string{
+				"content/t1.md": "---\ntitle: Solicitation\nkind: term\nterm: solicitation\n---\nx\n",
+				"content/t2.md": "---\ntitle: Brand advertising\nkind: term\nterm: brand advertising\naliases: [\"Solicitation\"]\n---\nx\n",
+			},
+			want: exitProblems, wantL: `content/t1.md:4:7: term "solicitation" is also defined by content/t2.md (a word can link to one definition only; remove it from one page or make it an alias of the other)`,
+		},
+		{
+			desc: "the same, on the other file",
+			give: map[string]string{
+				"content/t1.md": "---\ntitle: Solicitation\nkind: term\nterm: solicitation\n---\nx\n",
+				"content/t2.md": "---\ntitle: Brand advertising\nkind: term\nterm: brand advertising\naliases: [\"Solicitation\"]\n---\nx\n",
+			},
+			want: exitProblems, wantL: `content/t2.md:5:10: term "Solicitation" is also defined by content/t1.md (a word can link to one definition only; remove it from one page or make it an alias of the other)`,
+		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.desc, func(t *testing.T) {

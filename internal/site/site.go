@@ -112,7 +112,49 @@ func New(cfg Config, pages []*Page) (*Site, diag.List) {
 		}
 	}
 	probs = append(probs, s.checkSources()...)
+	probs = append(probs, s.checkTerms()...)
 	return s, probs.Sort()
+}
+
+// checkTerms reports a word defined by two term pages (as term: or among
+// aliases:, ignoring case): every automatic link would silently go to one
+// of them. The problem names both files and is reported on both.
+func (s *Site) checkTerms() diag.List {
+	var probs diag.List
+	type def struct {
+		page   *Page
+		key    string // "term" or "aliases"
+		phrase string // as that page spells it
+	}
+	defined := map[string]def{}
+	for _, p := range s.OfKind("term") {
+		phrases := append([]string{p.Term}, p.Aliases...)
+		for i, phrase := range phrases {
+			key := "term"
+			if i > 0 {
+				key = "aliases"
+			}
+			norm := strings.ToLower(strings.TrimSpace(phrase))
+			if norm == "" {
+				continue
+			}
+			prev, dup := defined[norm]
+			if !dup {
+				defined[norm] = def{p, key, phrase}
+				continue
+			}
+			if prev.page == p {
+				probs = append(probs, pageProblem(p, key, fmt.Sprintf("%q is defined twice on this page", phrase), "list each name once"))
+				continue
+			}
+			probs = append(probs,
+				pageProblem(p, key, fmt.Sprintf("term %q is also defined by %s", phrase, path.Join("content", prev.page.File)),
+					"a word can link to one definition only; remove it from one page or make it an alias of the other"),
+				pageProblem(prev.page, prev.key, fmt.Sprintf("term %q is also defined by %s", prev.phrase, path.Join("content", p.File)),
+					"a word can link to one definition only; remove it from one page or make it an alias of the other"))
+		}
+	}
+	return probs
 }
 
 // SetDrafts records the draft pages a build leaves out: a reference to one
