@@ -2,6 +2,7 @@ package markup
 
 import (
 	"bytes"
+	"fmt"
 	"regexp"
 
 	"github.com/yuin/goldmark/ast"
@@ -17,17 +18,26 @@ import (
 // next "}" on the line.
 var anchorLike = regexp.MustCompile(`^\{#[^}\n]*\}?`)
 
+// maxMalformed bounds the problems of this kind one page reports: a line
+// of ten thousand "[" is one mistake, not ten thousand.
+const maxMalformed = 20
+
 // checkMalformed adds a problem for each "[[", "]]" or "{#" left in the
-// text of doc: the well-formed ones became references and anchors.
+// text of doc: the well-formed ones became references and anchors. It
+// runs in time linear in the source.
 func checkMalformed(doc *Document) {
 	src := doc.Source
-	seen := map[int]bool{}
+	found := 0
 	report := func(off int, msg, hint string) {
-		if !seen[off] {
-			seen[off] = true
+		if found < maxMalformed {
 			doc.Problems = append(doc.Problems, Problem{Offset: off, Message: msg, Hint: hint})
 		}
+		found++
 	}
+	// open counts the "[[" of the current line not closed yet (escaped or
+	// reported ones included), so that their "]]" is not reported again.
+	open, lineEnd := 0, -1
+	done := 0 // text before this offset is checked: goldmark splits text at brackets
 	_ = ast.Walk(doc.Root, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
 		if !entering {
 			return ast.WalkContinue, nil
@@ -41,33 +51,56 @@ func checkMalformed(doc *Document) {
 			return ast.WalkContinue, nil
 		}
 		seg := t.Segment
-		for i := seg.Start; i < seg.Stop && i < len(src); i++ {
-			if i > 0 && src[i-1] == '\\' {
-				continue // escaped: the writer means the characters
+		for i := max(seg.Start, done); i < seg.Stop && i+1 < len(src); i++ {
+			done = i + 1
+			if i > lineEnd {
+				open = 0
+				lineEnd = i + bytes.IndexByte(src[i:], '\n')
+				if lineEnd < i {
+					lineEnd = len(src)
+				}
 			}
-			rest := src[i:]
+			escaped := i > 0 && src[i-1] == '\\'
 			switch {
-			case bytes.HasPrefix(rest, []byte("[[")):
-				line, _, _ := bytes.Cut(rest, []byte("\n"))
-				if end := bytes.Index(line[2:], []byte("]]")); end >= 0 && len(bytes.TrimSpace(line[2:2+end])) == 0 {
-					report(i, "empty reference "+string(line[:2+end+2]), "write [[page-id]], [[page-id#anchor]] or [[MiCA Art. 61(2)]]")
-					i += 2 + end + 1
-					continue
-				} else {
+			case src[i] == '[' && src[i+1] == '[':
+				open++
+				run := i + 2
+				for run < len(src) && src[run] == '[' {
+					run++
+				}
+				if !escaped {
+					// A reference holds no brackets: the next one decides.
+					next := bytes.IndexAny(src[run:min(lineEnd, len(src))], "[]")
+					if next >= 0 && bytes.HasPrefix(src[run+next:], []byte("]]")) && len(bytes.TrimSpace(src[run:run+next])) == 0 {
+						report(i, "empty reference "+string(src[i:run+next+2]), "write [[page-id]], [[page-id#anchor]] or [[MiCA Art. 61(2)]]")
+						open--
+						i = run + next + 1
+						done = i + 1
+						continue
+					}
 					report(i, `"[[" without a matching "]]" on the same line`,
 						`close the reference: [[page-id]] or [[page-id#anchor|label]]; for the brackets themselves write \[[`)
 				}
-				i++
-			case bytes.HasPrefix(rest, []byte("]]")):
-				lineStart := bytes.LastIndexByte(src[:i], '\n') + 1
-				if before := src[lineStart:i]; bytes.Count(before, []byte("[[")) > bytes.Count(before, []byte("]]")) {
-					i++ // closes an escaped \[[, or one reported already
+				i = run - 1
+				done = run
+			case src[i] == ']' && src[i+1] == ']':
+				if open > 0 {
+					open-- // closes an escaped \[[, or one reported already
+					i++
+					done = i + 1
 					continue
 				}
-				report(i, `"]]" without a matching "[[" before it`, `a reference is [[page-id]]; for the brackets themselves write \]]`)
-				i++
-			case bytes.HasPrefix(rest, []byte("{#")):
-				m := anchorLike.Find(rest)
+				if !escaped {
+					report(i, `"]]" without a matching "[[" before it`, `a reference is [[page-id]]; for the brackets themselves write \]]`)
+				}
+				run := i + 2
+				for run < len(src) && src[run] == ']' {
+					run++
+				}
+				i = run - 1
+				done = run
+			case src[i] == '{' && src[i+1] == '#' && !escaped:
+				m := anchorLike.Find(src[i:min(i+200, lineEnd, len(src))])
 				if _, _, ok := ParsePinMarker(string(m)); ok {
 					report(i, string(m)+" is not an anchor here",
 						`an anchor goes at the start of a paragraph or list item, or at the end of a heading; for the text itself write \{#`)
@@ -80,4 +113,8 @@ func checkMalformed(doc *Document) {
 		}
 		return ast.WalkContinue, nil
 	})
+	if found > maxMalformed {
+		last := &doc.Problems[len(doc.Problems)-1]
+		last.Hint += fmt.Sprintf(" (and %d more such problems on this page)", found-maxMalformed)
+	}
 }
