@@ -117,6 +117,14 @@ func TestWriterMistakes(t *testing.T) {
 			},
 			want: exitProblems, wantL: `content/t2.md:5:10: term "Solicitation" is also defined by content/t1.md (a word can link to one definition only; remove it from one page or make it an alias of the other)`,
 		},
+		{
+			desc: "a trigger spelt differently from kb.yaml's",
+			give: map[string]string{
+				"kb.yaml":      "title: T\nvocabulary:\n  triggers: [Sponsorship]\n",
+				"content/s.md": "---\ntitle: S\nkind: scenario\nfacts: f\nquestion: q\noutcome: uncertain\nrisk: high\ntrigger: \"sponsorship\"\n---\nx\n",
+			},
+			want: exitProblems, wantL: `content/s.md:9:10: scenario trigger "sponsorship" is not one of the site's triggers (did you mean "Sponsorship"? kb.yaml's vocabulary: lists the triggers)`,
+		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.desc, func(t *testing.T) {

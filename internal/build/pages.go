@@ -65,7 +65,9 @@ func (g *generation) pageData(p *site.Page, content string) (*render.Page, []str
 	d.Related = g.links(related)
 	deps = appendURLs(deps, related)
 	if p.Kind == "scenario" {
-		s := &render.Scenario{Facts: p.Facts, Question: p.Question, Outcome: p.Outcome, Risk: p.Risk, Trigger: p.Trigger}
+		v := g.site.Config.Vocabulary.Matrix()
+		s := &render.Scenario{Facts: p.Facts, Question: p.Question, Outcome: p.Outcome, Risk: p.Risk, Trigger: site.Label(v.Triggers, p.Trigger),
+			OutcomeLabel: site.Label(v.Outcomes, p.Outcome), RiskLabel: site.Label(v.Risks, p.Risk)}
 		for _, a := range p.Applies {
 			if t, label, err := g.linker.resolveApplies(a); err == nil {
 				r := g.linker.describe(t)
@@ -119,6 +121,9 @@ func (g *generation) links(pages []*site.Page) []render.Link {
 
 func (g *generation) link(p *site.Page) render.Link {
 	l := render.Link{Title: p.Title, URL: g.href(p.URL), Kind: p.Kind, Summary: p.Summary, Cite: p.Cite, AsOf: p.AsOf, Risk: p.Risk}
+	if p.Risk != "" {
+		l.RiskLabel = site.Label(g.site.Config.Vocabulary.Matrix().Risks, p.Risk)
+	}
 	if p.IsSource() {
 		l.Source = g.sourceOf(p)
 	}
@@ -259,20 +264,33 @@ func (g *generation) generatedPages() map[string]*render.Page {
 
 func termOf(p *site.Page) string { return cmp.Or(p.Term, p.Title) }
 
-// matrix arranges scenarios by trigger (rows) and outcome (columns).
+// matrix arranges scenarios by trigger (rows) and outcome (columns), in
+// the order and with the labels of kb.yaml's vocabulary; triggers it does
+// not list (when it lists none) follow, sorted.
 func (g *generation) matrix() *render.Matrix {
-	m := &render.Matrix{Outcomes: render.Outcomes()}
+	v := g.site.Config.Vocabulary.Matrix()
+	m := &render.Matrix{}
+	for _, o := range v.Outcomes {
+		m.Outcomes = append(m.Outcomes, render.Column{Value: o.Value, Label: o.Label})
+	}
+	outcomes := site.Values(v.Outcomes)
 	rows := map[string][][]render.Link{}
 	for _, p := range g.site.OfKind("scenario") {
 		trigger := cmp.Or(p.Trigger, "other")
 		if rows[trigger] == nil {
 			rows[trigger] = make([][]render.Link, len(m.Outcomes))
 		}
-		col := slices.Index(m.Outcomes, p.Outcome)
+		col := slices.Index(outcomes, p.Outcome)
 		if col < 0 {
 			continue
 		}
 		rows[trigger][col] = append(rows[trigger][col], g.link(p))
+	}
+	for _, t := range v.Triggers {
+		if cells := rows[t.Value]; cells != nil {
+			m.Rows = append(m.Rows, render.MatrixRow{Trigger: t.Label, Cells: cells})
+			delete(rows, t.Value)
+		}
 	}
 	for _, t := range slices.Sorted(maps.Keys(rows)) {
 		m.Rows = append(m.Rows, render.MatrixRow{Trigger: t, Cells: rows[t]})

@@ -2,7 +2,6 @@ package render
 
 import (
 	"html/template"
-	"slices"
 )
 
 // Site is what every page knows of the site.
@@ -25,9 +24,11 @@ type Link struct {
 	Summary string
 	Cite    string
 	AsOf    string
-	Count   int     // e.g. the number of pages with a tag
-	Risk    string  // a scenario's risk level
-	Source  *Source // a source's details, in a sources list
+	Count   int    // e.g. the number of pages with a tag
+	Risk    string // a scenario's risk level
+	// RiskLabel is how the risk level reads (kb.yaml's vocabulary).
+	RiskLabel string
+	Source    *Source // a source's details, in a sources list
 }
 
 // Source is what a page of kind: source says of its document.
@@ -121,6 +122,7 @@ type Citer struct {
 // Scenario is a scenario's structured fields.
 type Scenario struct {
 	Facts, Question, Outcome, Risk, Trigger string
+	OutcomeLabel, RiskLabel                 string // as kb.yaml's vocabulary words them
 	Applies                                 []Link
 }
 
@@ -133,17 +135,17 @@ type Group struct {
 
 // Matrix is the scenario matrix: triggers down, outcomes across.
 type Matrix struct {
-	Outcomes []string
+	Outcomes []Column
 	Rows     []MatrixRow
+}
+
+// Column is an outcome: its value (for CSS classes) and its label.
+type Column struct {
+	Value, Label string
 }
 
 // MatrixRow is one trigger's scenarios, one cell per outcome.
 type MatrixRow struct {
 	Trigger string
 	Cells   [][]Link
-}
-
-// Outcomes in the order the matrix shows them.
-func Outcomes() []string {
-	return slices.Clone([]string{"exemption-unavailable", "uncertain", "exemption-available"})
 }

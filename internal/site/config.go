@@ -37,8 +37,10 @@ type Config struct {
 	// (default "about", if such a page exists).
 	About string `yaml:"about"`
 	// Citations sets the citation coverage kb check requires.
-	Citations CitationRules  `yaml:"citations"`
-	Params    map[string]any `yaml:"params"`
+	Citations CitationRules `yaml:"citations"`
+	// Vocabulary is the values scenario fields may take (see Vocabulary).
+	Vocabulary Vocabulary     `yaml:"vocabulary"`
+	Params     map[string]any `yaml:"params"`
 
 	pos yamlpos.Keys // where each key sits in kb.yaml
 }
@@ -61,7 +63,7 @@ func configFieldNames() []string {
 
 // DefaultConfig is what a site without kb.yaml gets.
 func DefaultConfig() Config {
-	return Config{Title: "Knowledge base", BaseURL: "/", Language: "en", Theme: "default"}
+	return Config{Title: "Knowledge base", BaseURL: "/", Language: "en", Theme: "default", Vocabulary: DefaultVocabulary()}
 }
 
 // LoadConfig reads kb.yaml from fsys; a missing file means defaults.
@@ -80,11 +82,16 @@ func LoadConfig(fsys fs.FS) (Config, diag.List) {
 // ParseConfig decodes and checks the text of a kb.yaml.
 func ParseConfig(data []byte) (Config, diag.List) {
 	cfg := DefaultConfig()
+	cfg.Vocabulary = Vocabulary{} // kb.yaml's lists replace the defaults, not add to them
 	keys, err := yamlpos.Decode(data, &cfg)
 	if err != nil {
 		return DefaultConfig(), diag.List{yamlProblem(ConfigFile, 1, err)}
 	}
 	cfg.pos = keys
+	cfg.Vocabulary = cfg.Vocabulary.withDefaults()
+	if probs := cfg.Vocabulary.check(keys.At("vocabulary")); len(probs) > 0 {
+		return cfg, probs
+	}
 	if cfg.BaseURL == "" {
 		cfg.BaseURL = "/"
 	}

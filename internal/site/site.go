@@ -113,6 +113,7 @@ func New(cfg Config, pages []*Page) (*Site, diag.List) {
 	}
 	probs = append(probs, s.checkSources()...)
 	probs = append(probs, s.checkTerms()...)
+	probs = append(probs, s.checkScenarios()...)
 	return s, probs.Sort()
 }
 
