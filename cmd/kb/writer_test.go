@@ -123,7 +123,7 @@ func TestWriterMistakes(t *testing.T) {
 				"kb.yaml":      "title: T\nvocabulary:\n  triggers: [Sponsorship]\n",
 				"content/s.md": "---\ntitle: S\nkind: scenario\nfacts: f\nquestion: q\noutcome: uncertain\nrisk: high\ntrigger: \"sponsorship\"\n---\nx\n",
 			},
-			want: exitProblems, wantL: `content/s.md:9:10: scenario trigger "sponsorship" is not one of the site's triggers (did you mean "Sponsorship"? kb.yaml's vocabulary: lists the triggers)`,
+			want: exitProblems, wantL: `content/s.md:8:10: scenario trigger "sponsorship" is not one of the site's triggers (did you mean "Sponsorship"? kb.yaml's vocabulary: lists the triggers)`,
 		},
 	}
 	for _, tt := range tests {
