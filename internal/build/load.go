@@ -53,6 +53,20 @@ func readSources(fsys fs.FS, c *cache) ([]site.Source, diag.List) {
 	return l.sources()
 }
 
+// PageIDs returns the ids of the site's content pages, drafts included,
+// sorted: kb new picks an id none of them has.
+func PageIDs(fsys fs.FS) []string {
+	srcs, _ := readSources(fsys, nil)
+	var ids []string
+	for _, src := range srcs {
+		if p, _ := site.ParsePage(src); p != nil {
+			ids = append(ids, p.ID)
+		}
+	}
+	slices.Sort(ids)
+	return ids
+}
+
 // listing is what a read of content/ found: every Markdown file's bytes,
 // or the problem with it, by path.
 type listing struct {

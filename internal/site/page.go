@@ -81,6 +81,10 @@ func sectionOf(url string) string {
 }
 
 // defaultID derives a page's id from its file path: "a/b.md" → "a-b".
+// DefaultID is the id of a page whose front matter gives none, from its
+// file under content/: "scenarios/sponsorship.md" → "scenarios-sponsorship".
+func DefaultID(file string) string { return defaultID(file) }
+
 func defaultID(file string) string {
 	p := strings.TrimSuffix(file, ".md")
 	p = strings.TrimSuffix(strings.TrimSuffix(p, "_index"), "/")
