@@ -494,6 +494,9 @@ func (g *generation) write(ctx context.Context, sink Sink) ([]string, error) {
 	for name, data := range published {
 		emit(name, data)
 	}
+	for name, data := range g.redirects() { // after the sitemap, which lists pages only
+		emit(name, data)
+	}
 	if firstErr != nil {
 		return nil, firstErr
 	}
@@ -629,6 +632,7 @@ func Run(ctx context.Context, opts Options, out string) (*Result, error) {
 	if err != nil || len(res.Problems) > 0 {
 		return res, err
 	}
+	res.Warnings = append(res.Warnings, goneURLs(out, res.Files)...)
 	if err := staged.Commit(); err != nil {
 		return nil, err
 	}

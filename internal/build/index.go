@@ -75,6 +75,7 @@ func RunWithIndex(ctx context.Context, opts Options, out, indexDir string) (*Res
 		return nil, err
 	}
 	slices.Sort(res.Files)
+	res.Warnings = append(res.Warnings, goneURLs(out, res.Files)...)
 
 	if err := site.Commit(); err != nil {
 		return nil, err

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"cmp"
 	"encoding/xml"
+	"fmt"
+	"html"
 	"slices"
 	"strings"
 
@@ -114,4 +116,25 @@ func marshalXML(v any) []byte {
 	}
 	b.WriteByte('\n')
 	return b.Bytes()
+}
+
+// redirects returns a page at each old address of a moved page (its
+// moved_from:), sending the reader on to where it is now: a meta refresh
+// and a canonical link, as static hosting allows. They are listed nowhere
+// else: not in the sitemap, the feed, search or any list.
+func (g *generation) redirects() map[string][]byte {
+	out := map[string][]byte{}
+	for _, r := range g.site.Redirects() {
+		href := g.href(r.To.URL)
+		canonical := g.site.Config.Absolute(r.To.URL)
+		var b strings.Builder
+		fmt.Fprintf(&b, "<!doctype html>\n<html lang=\"%s\">\n<head>\n<meta charset=\"utf-8\">\n", html.EscapeString(g.site.Config.Language))
+		fmt.Fprintf(&b, "<title>Moved: %s</title>\n", html.EscapeString(r.To.Title))
+		fmt.Fprintf(&b, "<link rel=\"canonical\" href=\"%s\">\n", html.EscapeString(canonical))
+		b.WriteString("<meta name=\"robots\" content=\"noindex\">\n")
+		fmt.Fprintf(&b, "<meta http-equiv=\"refresh\" content=\"0; url=%s\">\n", html.EscapeString(href))
+		fmt.Fprintf(&b, "</head>\n<body>\n<p>This page has moved to <a href=\"%s\">%s</a>.</p>\n</body>\n</html>\n", html.EscapeString(href), html.EscapeString(r.To.Title))
+		out[outputPath(r.From)] = []byte(b.String())
+	}
+	return out
 }

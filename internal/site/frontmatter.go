@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"path"
 	"regexp"
 	"slices"
 	"strings"
@@ -34,6 +35,9 @@ type FrontMatter struct {
 	Draft   bool     `yaml:"draft"`
 	Weight  int      `yaml:"weight"`
 	Aliases []string `yaml:"aliases"`
+	// MovedFrom lists the site paths the page was published at before it
+	// moved ("/esma/solicitation/"): each gets a page redirecting here.
+	MovedFrom []string `yaml:"moved_from"`
 
 	// Term is the defined term of a kind: term page.
 	Term string `yaml:"term"`
@@ -169,7 +173,7 @@ func yamlProblem(file string, yamlLine int, err error) diag.Problem {
 
 func fieldNames() []string {
 	return []string{"id", "title", "kind", "cite", "as_of", "date", "tags", "summary", "draft",
-		"weight", "aliases", "term", "no_term_links", "facts", "question", "outcome", "risk",
+		"weight", "aliases", "moved_from", "term", "no_term_links", "facts", "question", "outcome", "risk",
 		"trigger", "applies", "publisher", "author", "published", "url", "reliability", "reference",
 		"official", "params"}
 }
@@ -217,6 +221,15 @@ func (d *Document) validate(file string) diag.List {
 			bad("tags", fmt.Sprintf("invalid tag %q", t), "use lowercase letters, digits and dashes")
 		}
 	}
+	for i, old := range f.MovedFrom {
+		clean, ok := cleanSitePath(old)
+		if !ok {
+			bad("moved_from", fmt.Sprintf("moved_from %q is not a site path", old),
+				"write the old address as it was published, from the site's root: moved_from: [/esma/solicitation/]")
+			continue
+		}
+		f.MovedFrom[i] = clean
+	}
 	if !knownKind {
 		// What the other fields should be follows from the kind: one
 		// problem for one mistake.
@@ -251,6 +264,21 @@ func (d *Document) validate(file string) diag.List {
 	}
 	probs = append(probs, d.validateSource(file)...)
 	return probs.Sort()
+}
+
+// cleanSitePath checks an old address given in moved_from: and returns it
+// as a page URL, "/a/b/".
+func cleanSitePath(p string) (string, bool) {
+	p = strings.TrimSpace(p)
+	if !strings.HasPrefix(p, "/") || strings.HasPrefix(p, "//") || strings.ContainsAny(p, "?#\\ \t") || strings.Contains(p, "..") {
+		return "", false
+	}
+	p = strings.TrimSuffix(strings.TrimSuffix(p, "index.html"), ".html")
+	p = path.Clean(p)
+	if p == "/" {
+		return "", false
+	}
+	return p + "/", true
 }
 
 func orKey(k yamlpos.Keys, key, fallback string) string {

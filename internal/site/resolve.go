@@ -155,6 +155,12 @@ func nextIndex(s string, i int, c byte) int {
 }
 
 func (s *Site) suggestKey(key string) string {
+	// A page that moved had, without an explicit id, the id of its old path.
+	for _, r := range s.Redirects() {
+		if oldFileID(r.From) == key {
+			return fmt.Sprintf("did you mean %q? %s moved from %s", r.To.ID, describe(r.To), r.From)
+		}
+	}
 	options := append(s.IDs(), s.CiteKeys()...)
 	base := strings.TrimSpace(key)
 	// The cite key without its pinpoint: cut at the first bracket that
@@ -220,6 +226,9 @@ func (s *Site) ResolveLink(from *Page, dest string) (t Target, ok bool, err erro
 		}
 		target = s.byURL[p]
 		if target == nil {
+			target = s.moved[p] // an old address: link the page where it is now
+		}
+		if target == nil {
 			return Target{}, true, &ResolveError{Message: fmt.Sprintf("link to missing page %q", u.Path), Hint: s.suggestURL(p)}
 		}
 	}
@@ -227,7 +236,15 @@ func (s *Site) ResolveLink(from *Page, dest string) (t Target, ok bool, err erro
 	return t, true, s.checkAnchor(t)
 }
 
+// oldFileID is the id a page at url had when its id came from its file.
+func oldFileID(url string) string {
+	return defaultID(strings.TrimSuffix(strings.TrimPrefix(url, "/"), "/") + ".md")
+}
+
 func (s *Site) suggestFile(file string) string {
+	if p := s.moved[URLFor(file)]; p != nil {
+		return fmt.Sprintf("did you mean content/%s? It moved from %s", p.File, URLFor(file))
+	}
 	if near := nearestKey(file, s.byFile); near != "" {
 		return fmt.Sprintf("did you mean content/%s?", near)
 	}

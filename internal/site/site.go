@@ -21,7 +21,27 @@ type Site struct {
 	byFile map[string]*Page
 
 	drafts *Site // the draft pages left out, so a reference to one says so; nil for none
+	moved  map[string]*Page // old URL (moved_from) → the page now
 }
+
+// Redirect is an old address of a page that moved.
+type Redirect struct {
+	From string // the old URL, "/a/b/"
+	To   *Page
+}
+
+// Redirects lists the old addresses of pages that moved, sorted.
+func (s *Site) Redirects() []Redirect {
+	out := make([]Redirect, 0, len(s.moved))
+	for from, p := range s.moved {
+		out = append(out, Redirect{From: from, To: p})
+	}
+	slices.SortFunc(out, func(a, b Redirect) int { return cmp.Compare(a.From, b.From) })
+	return out
+}
+
+// Moved returns the page that was at url before it moved, or nil.
+func (s *Site) Moved(url string) *Page { return s.moved[url] }
 
 // Source is one content file: its path under content/ and its bytes.
 type Source struct {
@@ -112,9 +132,37 @@ func New(cfg Config, pages []*Page) (*Site, diag.List) {
 		}
 	}
 	probs = append(probs, s.checkSources()...)
+	probs = append(probs, s.checkMoves()...)
 	probs = append(probs, s.checkTerms()...)
 	probs = append(probs, s.checkScenarios()...)
 	return s, probs.Sort()
+}
+
+// checkMoves indexes the old addresses of moved pages: one must not be
+// the address of a page, nor claimed by two pages.
+func (s *Site) checkMoves() diag.List {
+	var probs diag.List
+	s.moved = map[string]*Page{}
+	for _, p := range s.Pages {
+		for _, old := range p.MovedFrom {
+			if now := s.byURL[old]; now != nil {
+				probs = append(probs, pageProblem(p, "moved_from", fmt.Sprintf("moved_from %s is the address of %s", old, describe(now)),
+					"a page still lives there; remove the old address, or move that page too"))
+				continue
+			}
+			if prev := s.moved[old]; prev != nil {
+				if prev != p {
+					msg := "moved_from %s is also claimed by %s"
+					hint := "an old address redirects to one page; keep it on one of them"
+					probs = append(probs, pageProblem(p, "moved_from", fmt.Sprintf(msg, old, describe(prev)), hint),
+						pageProblem(prev, "moved_from", fmt.Sprintf(msg, old, describe(p)), hint))
+				}
+				continue
+			}
+			s.moved[old] = p
+		}
+	}
+	return probs
 }
 
 // checkTerms reports a word defined by two term pages (as term: or among
