@@ -20,7 +20,7 @@ type Site struct {
 	byURL  map[string]*Page
 	byFile map[string]*Page
 
-	drafts *Site // the draft pages left out, so a reference to one says so; nil for none
+	drafts *Site            // the draft pages left out, so a reference to one says so; nil for none
 	moved  map[string]*Page // old URL (moved_from) → the page now
 }
 
