@@ -103,10 +103,18 @@ func (termTransformer) Transform(doc *ast.Document, reader text.Reader, pc parse
 }
 
 // wordBoundary reports whether value[start:stop] is whole words: the
-// regexp's \b knows only ASCII, so "foo" would match in "fooé".
+// regexp's \b knows only ASCII, so "foo" would match in "fooé". A hyphen
+// joining a word on the outside makes a compound, another word:
+// "solicitation" is not the term in "reverse-solicitation".
 func wordBoundary(value []byte, start, stop int) bool {
-	before, _ := utf8.DecodeLastRune(value[:start])
-	after, _ := utf8.DecodeRune(value[stop:])
+	before, n := utf8.DecodeLastRune(value[:start])
+	if before == '-' {
+		before, _ = utf8.DecodeLastRune(value[:start-n])
+	}
+	after, n := utf8.DecodeRune(value[stop:])
+	if after == '-' {
+		after, _ = utf8.DecodeRune(value[stop+n:])
+	}
 	return !wordRune(before) && !wordRune(after)
 }
 
