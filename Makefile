@@ -43,8 +43,9 @@ bench-go:
 	$(GO) test -run '^$$' -bench . -benchmem -benchtime $(BENCHTIME) ./...
 
 ## bench-compare: kb vs Hugo + Pagefind on 1k and 10k synthetic pages; prints a table
+## (search bytes of a first and second query are measured in chromium, against Pagefind's Default UI)
 ## (hugo: apt-get install hugo; pagefind is installed from npm into a temp dir when npm is there)
-PAGEFIND_VERSION ?= 1.4.0
+PAGEFIND_VERSION ?= 1.6.0
 PAGEFIND_DIR ?= $(or $(TMPDIR),/tmp)/kb-pagefind-$(PAGEFIND_VERSION)
 COMPARE_FLAGS ?= -sizes 1000,10000
 bench-compare: kb

@@ -26,7 +26,7 @@ func writeSite(t *testing.T, files map[string]string) string {
 	return dir
 }
 
-func kb(t *testing.T, args ...string) (code int, stdout, stderr string) {
+func kb(t testing.TB, args ...string) (code int, stdout, stderr string) {
 	t.Helper()
 	return kbContext(context.Background(), args...)
 }

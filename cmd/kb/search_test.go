@@ -12,6 +12,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -32,21 +33,34 @@ type searchHit struct {
 	Snippet string  `json:"snippet"`
 }
 
-func kbSearch(t *testing.T, index string, limit int, query string) []searchHit {
+// searchResult is the answer of `kb search --json`.
+type searchResult struct {
+	Total    int
+	Pages    int
+	Fallback bool
+	Hits     []searchHit
+}
+
+func kbSearch(t testing.TB, index string, limit int, query string) []searchHit {
+	t.Helper()
+	return kbSearchResult(t, index, limit, query).Hits
+}
+
+func kbSearchResult(t testing.TB, index string, limit int, query string) searchResult {
 	t.Helper()
 	code, out, errOut := kb(t, "search", "--index", index, "--json", "--limit", fmt.Sprint(limit), "--", query)
 	if code != exitOK {
 		t.Fatalf("kb search %q: exit %d: %s", query, code, errOut)
 	}
-	var res struct{ Hits []searchHit }
+	var res searchResult
 	if err := json.Unmarshal([]byte(out), &res); err != nil {
 		t.Fatalf("kb search %q: %v", query, err)
 	}
-	return res.Hits
+	return res
 }
 
 // readLines reads a testdata file's lines, without comments and blanks.
-func searchTestLines(t *testing.T, name string) []string {
+func searchTestLines(t testing.TB, name string) []string {
 	t.Helper()
 	f, err := os.Open(filepath.Join("testdata", name))
 	if err != nil {
@@ -63,18 +77,16 @@ func searchTestLines(t *testing.T, name string) []string {
 	return out
 }
 
-type relevanceCase struct{ query, want string }
-
 // relevanceCases reads testdata/search-relevance.txt: a query, spaces, and
-// the page expected in its top 3.
-func relevanceCases(t *testing.T) []relevanceCase {
+// the result expected first (see relevanceCase).
+func relevanceCases(t testing.TB) []relevanceCase {
 	var out []relevanceCase
 	for _, line := range searchTestLines(t, "search-relevance.txt") {
 		at := strings.LastIndexAny(line, " \t")
 		out = append(out, relevanceCase{strings.TrimSpace(line[:at]), line[at+1:]})
 	}
-	if len(out) < 20 {
-		t.Fatalf("search-relevance.txt has %d queries, want at least 20", len(out))
+	if len(out) < 40 {
+		t.Fatalf("search-relevance.txt has %d queries, want at least 40", len(out))
 	}
 	return out
 }
@@ -103,12 +115,13 @@ func TestSearchShippedContent(t *testing.T) {
 	t.Run("relevance", func(t *testing.T) {
 		t.Parallel()
 		for _, c := range relevanceCases(t) {
+			hits := kbSearch(t, index, 3, c.query)
 			var got []string
-			for _, h := range kbSearch(t, index, 3, c.query) {
-				got = append(got, h.URL)
+			for _, h := range hits {
+				got = append(got, h.URL+"#"+h.Anchor)
 			}
-			if !slices.Contains(got, c.want) {
-				t.Errorf("kb search %q: top 3 %q, want %s among them", c.query, got, c.want)
+			if !c.met(got) {
+				t.Errorf("kb search %q: top 3 %q, want %s", c.query, got, c.describe())
 			}
 		}
 	})
@@ -123,8 +136,8 @@ func TestSearchShippedContent(t *testing.T) {
 		if err := json.Unmarshal([]byte(out), &res); err != nil {
 			t.Fatal(err)
 		}
-		if keys := searchJSONKeys(res); !slices.Equal(keys, []string{"hits", "total"}) {
-			t.Fatalf("keys %q, want hits and total", keys)
+		if keys := searchJSONKeys(res); !slices.Equal(keys, []string{"hits", "pages", "total"}) {
+			t.Fatalf("keys %q, want hits, pages and total", keys)
 		}
 		if total, ok := res["total"].(float64); !ok || total < 2 {
 			t.Errorf("total = %v, want a number of at least 2", res["total"])
@@ -135,7 +148,8 @@ func TestSearchShippedContent(t *testing.T) {
 		}
 		for _, h := range hits {
 			hit := h.(map[string]any)
-			if keys := searchJSONKeys(hit); !slices.Equal(keys, []string{"anchor", "kind", "score", "snippet", "title", "url"}) {
+			keys := slices.DeleteFunc(searchJSONKeys(hit), func(k string) bool { return k == "sections" || k == "best" })
+			if !slices.Equal(keys, []string{"anchor", "kind", "score", "snippet", "title", "url"}) {
 				t.Errorf("hit keys %q", keys)
 			}
 			for _, k := range []string{"url", "title", "kind", "anchor", "snippet"} {
@@ -177,15 +191,20 @@ func TestSearchShippedContent(t *testing.T) {
 				}
 				t.Errorf("%q:\nstatic client %q\n   kb search %q", q, got, want)
 			}
+			res := kbSearchResult(t, index, top, q)
+			if static[i].Total != res.Total || static[i].Pages != res.Pages || static[i].Fallback != res.Fallback {
+				t.Errorf("%q: static client counts %d sections, %d pages (fallback %v); kb search %d, %d (fallback %v)",
+					q, static[i].Total, static[i].Pages, static[i].Fallback, res.Total, res.Pages, res.Fallback)
+			}
 		}
 		for _, c := range relevanceCases(t) {
 			i := slices.Index(queries, c.query)
 			var got []string
 			for _, h := range static[i].Hits[:min(3, len(static[i].Hits))] {
-				got = append(got, h.URL)
+				got = append(got, h.URL+"#"+h.Anchor)
 			}
-			if !slices.Contains(got, c.want) {
-				t.Errorf("static client %q: top 3 %q, want %s among them", c.query, got, c.want)
+			if !c.met(got) {
+				t.Errorf("static client %q: top 3 %q, want %s", c.query, got, c.describe())
 			}
 		}
 	})
@@ -211,6 +230,23 @@ func TestSearchShippedContent(t *testing.T) {
 		if !strings.Contains(href, "#") {
 			t.Errorf("the hit links to %q, want a paragraph anchor", href)
 		}
+
+		// A citation: its paragraph first, then pages with their counts.
+		if _, err := chromedp.Run(ctx, chromedp.Navigate(base+"search/?q=Art.%2061(2)")); err != nil {
+			t.Fatal(err)
+		}
+		first := `#kb-search-page-results a.search-hit`
+		if _, err := chromedp.Run(ctx, chromedp.WaitVisible(first)); err != nil {
+			t.Fatal(err)
+		}
+		got, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](`[document.querySelector("#kb-search-page-results a.search-hit").getAttribute("href"),
+			document.getElementById("kb-search-page-count").textContent]`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got[0] != "/kb/provisions/art-61/#p2" || !regexp.MustCompile(`^\d+ pages, \d+ sections$`).MatchString(got[1]) {
+			t.Errorf("/search/?q=Art. 61(2): first hit %q, count %q; want /kb/provisions/art-61/#p2 and \"N pages, M sections\"", got[0], got[1])
+		}
 	})
 }
 
@@ -224,10 +260,12 @@ func searchJSONKeys(m map[string]any) []string {
 }
 
 type staticSearchResult struct {
-	Query string
-	Total int
-	Hits  []staticHit
-	Bytes int
+	Query    string
+	Total    int
+	Pages    int
+	Fallback bool
+	Hits     []staticHit
+	Bytes    int
 }
 
 type staticHit struct {
@@ -265,7 +303,7 @@ func sameRanking(kbHits []searchHit, static []staticHit, top int) bool {
 }
 
 // runStaticSearch runs the theme's search.js under Node over public.
-func runStaticSearch(t *testing.T, node, public string, limit int, queries []string) []staticSearchResult {
+func runStaticSearch(t testing.TB, node, public string, limit int, queries []string) []staticSearchResult {
 	t.Helper()
 	in, err := json.Marshal(queries)
 	if err != nil {

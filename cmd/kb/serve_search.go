@@ -229,7 +229,12 @@ func docsSum(seed maphash.Seed, docs []build.Doc) (sum uint64, has bool) {
 	var h maphash.Hash
 	h.SetSeed(seed)
 	for _, d := range docs {
-		for _, f := range []string{d.ID, d.URL, d.Anchor, d.Title, d.Kind, d.Cite, d.AsOf, d.Summary, d.Body, strings.Join(d.Tags, "\x00")} {
+		pins := make([]string, 0, 2*len(d.Pins))
+		for _, p := range d.Pins {
+			pins = append(pins, p.Key, p.Anchor)
+		}
+		for _, f := range []string{d.ID, d.URL, d.Anchor, d.Title, d.Kind, d.Cite, d.AsOf, d.Summary, d.Body, strings.Join(d.Tags, "\x00"),
+			strings.Join(pins, "\x00"), strings.Join(d.Cites, "\x00")} {
 			h.WriteString(f)
 			h.WriteByte(0)
 		}

@@ -27,6 +27,7 @@ import (
 	"kb/internal/diag"
 	"kb/internal/markup"
 	"kb/internal/render"
+	"kb/internal/search"
 	"kb/internal/site"
 	"kb/internal/sitefs"
 	"kb/themes"
@@ -71,6 +72,8 @@ type Doc struct {
 	Body    string
 	// Official is the part of Body quoted as official wording ([!TEXT]).
 	Official string
+	Pins     []search.Pin // the pinpoints in the section, under each key they are cited by
+	Cites    []string     // the keys of the pinpoints the section cites, and of those enclosing them
 }
 
 // generation is the state of one build.
@@ -573,7 +576,7 @@ func (g *generation) docs() []Doc {
 	list := g.parsedList()
 	each := make([][]Doc, len(list))
 	for i, pp := range list {
-		each[i] = g.pageDocs(pp)
+		each[i] = g.withCitations(pp.page, g.pageDocs(pp))
 	}
 	return slices.Concat(each...)
 }
@@ -588,6 +591,9 @@ func (g *generation) pageDocs(pp *parsed) []Doc {
 			return e.docs
 		}
 	}
+	if !p.Searchable() {
+		return nil
+	}
 	var out []Doc
 	for _, s := range pp.doc.Sections {
 		// A section is found by its pinpoint's citation, or else by its
@@ -600,13 +606,103 @@ func (g *generation) pageDocs(pp *parsed) []Doc {
 		}
 		out = append(out, d)
 	}
-	if len(pp.doc.Sections) == 0 {
-		out = append(out, Doc{ID: p.URL, URL: p.URL, Title: p.Title, Kind: p.Kind, Tags: p.Tags, Cite: p.Cite, AsOf: p.AsOf, Summary: p.Summary})
+	if len(out) == 0 || out[0].Anchor != "" {
+		lead := Doc{ID: p.URL, URL: p.URL, Title: p.Title, Kind: p.Kind, Tags: p.Tags, Cite: p.Cite, AsOf: p.AsOf, Summary: p.Summary}
+		if card := g.scenarioText(p); card != "" || len(out) == 0 {
+			out = append([]Doc{lead}, out...)
+		}
+	}
+	if card := g.scenarioText(p); card != "" {
+		out[0].Body = strings.TrimSpace(card + "\n\n" + out[0].Body)
 	}
 	if c != nil {
 		c.docs[p.File] = cachedDocs{page: p, doc: pp.doc, textSum: pp.textSum, docs: out}
 	}
 	return out
+}
+
+// withCitations returns a copy of a page's docs with their pinpoints and
+// the keys of what they cite, which depend on other pages' cite keys and
+// so are not cached with the docs.
+func (g *generation) withCitations(p *site.Page, docs []Doc) []Doc {
+	if len(docs) == 0 {
+		return docs
+	}
+	out := slices.Clone(docs)
+	at := make(map[string]int, len(out)) // section anchor → doc
+	for i, d := range out {
+		at[d.Anchor] = i
+		out[i].Pins, out[i].Cites = nil, nil
+	}
+	section := 0
+	for _, k := range g.site.PinpointKeys(p, "") {
+		out[0].Pins = append(out[0].Pins, search.Pin{Key: k, Label: p.Cite})
+	}
+	for _, a := range p.Anchors {
+		if i, ok := at[a.ID]; ok {
+			section = i
+		}
+		for _, k := range g.site.PinpointKeys(p, a.ID) {
+			pp := g.site.Pinpoint(p, a.ID)
+			label := pp.Citation
+			if p.Kind == "guideline" && pp.Label != "" {
+				label = "para. " + pp.Label // the page names the document
+			}
+			out[section].Pins = append(out[section].Pins, search.Pin{Key: k, Anchor: a.ID, Label: label, Text: clipText(a.Text, 400)})
+		}
+	}
+	if g.graph == nil {
+		return out
+	}
+	for _, e := range g.graph.Out(p) {
+		i := at[e.FromAnchor] // 0, the lead, when the section is not indexed
+		for anchor := e.ToAnchor; ; anchor = site.ParentAnchor(anchor) {
+			out[i].Cites = append(out[i].Cites, g.site.PinpointKeys(e.To, anchor)...)
+			if anchor == "" {
+				break
+			}
+		}
+	}
+	return out
+}
+
+// clipText cuts text to about n bytes at a space.
+func clipText(text string, n int) string {
+	if len(text) <= n {
+		return text
+	}
+	if sp := strings.LastIndexByte(text[:n], ' '); sp > 0 {
+		n = sp
+	}
+	return text[:n] + "…"
+}
+
+// scenarioText is what a scenario's card says, for search: its facts,
+// question and outcome, and the citations of the rules it applies.
+func (g *generation) scenarioText(p *site.Page) string {
+	if p.Facts == "" && p.Question == "" && p.Outcome == "" && len(p.Applies) == 0 {
+		return ""
+	}
+	parts := []string{p.Facts, p.Question}
+	if p.Outcome != "" {
+		parts = append(parts, "Outcome: "+strings.ReplaceAll(p.Outcome, "-", " ")+".")
+	}
+	var rules []string
+	for _, ref := range p.Applies {
+		t, err := g.site.Resolve(ref)
+		if err != nil {
+			continue // reported by the link check
+		}
+		if c := g.site.Pinpoint(t.Page, t.Anchor).Citation; c != "" {
+			rules = append(rules, c)
+		} else {
+			rules = append(rules, t.Page.Title)
+		}
+	}
+	if len(rules) > 0 {
+		parts = append(parts, "Rules applied: "+strings.Join(rules, "; ")+".")
+	}
+	return strings.Join(slices.DeleteFunc(parts, func(s string) bool { return s == "" }), "\n\n")
 }
 
 // Run builds the site in opts.Source into out, atomically: on problems or

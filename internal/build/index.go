@@ -102,7 +102,7 @@ func SearchDocuments(docs []Doc) []search.Document {
 			}
 		}
 		out[i] = search.Document{ID: d.ID, URL: d.URL, Anchor: d.Anchor, Title: title, Heading: heading, Kind: d.Kind,
-			Tags: d.Tags, Cite: d.Cite, AsOf: d.AsOf, Summary: d.Summary, Body: d.Body, Official: d.Official}
+			Tags: d.Tags, Cite: d.Cite, AsOf: d.AsOf, Summary: d.Summary, Body: d.Body, Official: d.Official, Pins: d.Pins, Cites: d.Cites}
 	}
 	return out
 }

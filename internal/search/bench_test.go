@@ -223,7 +223,7 @@ func benchLatency(b *testing.B, run func(q string)) {
 }
 
 // BenchmarkStaticBytes reports what the published site's search fetches:
-// search.js and meta.json once, then per query the shard of each word and
+// search.js and meta.kbz once, then per query the shard of each word and
 // the documents of the hits shown (8, as the search box shows), raw and
 // gzipped (as a static host serves them). Pagefind fetches about 245 KB
 // for a first one-word query on the 10k-page corpus.
@@ -282,17 +282,21 @@ func BenchmarkStaticBytes(b *testing.B) {
 }
 
 // fetchBytes is what the static client fetches for a one-word query,
-// given what it fetched already: meta.json, the word's shard, the hits'
+// given what it fetched already: meta.kbz, the word's shard, the hits'
 // documents.
 func fetchBytes(b *testing.B, idx *search.Index, ids map[string]int, files map[string][]byte, fetched map[string]bool, word string) (raw, gzipped int) {
 	var m struct {
-		Keys   []string `json:"keys"`
-		Chunks []int    `json:"chunks"`
+		Keys  []string `json:"keys"`
+		Chunk int      `json:"chunk"`
 	}
-	if err := json.Unmarshal(files["search/meta.json"], &m); err != nil {
+	r, err := gzip.NewReader(bytes.NewReader(files["search/meta.kbz"]))
+	if err != nil {
 		b.Fatal(err)
 	}
-	need := []string{"search/meta.json"}
+	if err := json.NewDecoder(r).Decode(&m); err != nil {
+		b.Fatal(err)
+	}
+	need := []string{"search/meta.kbz"}
 	for l := min(len(word), 6); l > 0; l-- {
 		if i := slices.Index(m.Keys, word[:l]); i >= 0 {
 			need = append(need, fmt.Sprintf("search/w/%d.kbz", i))
@@ -311,12 +315,7 @@ func fetchBytes(b *testing.B, idx *search.Index, ids map[string]int, files map[s
 		if h.Anchor != "" {
 			id += "#" + h.Anchor
 		}
-		// The chunk holding the doc: the last that starts at or before it.
-		c, found := slices.BinarySearch(m.Chunks, ids[id])
-		if !found {
-			c--
-		}
-		need = append(need, fmt.Sprintf("search/d/%d.kbz", c))
+		need = append(need, fmt.Sprintf("search/d/%d.kbz", ids[id]/m.Chunk))
 	}
 	for _, name := range need {
 		if fetched[name] {

@@ -9,24 +9,36 @@ import (
 	"encoding/json"
 	"fmt"
 	"hash"
+	"maps"
 	"slices"
 	"strings"
 
 	"github.com/blevesearch/bleve/v2/analysis"
-	"github.com/blevesearch/bleve/v2/analysis/lang/en"
 	index "github.com/blevesearch/bleve_index_api"
+
+	"kb/internal/site"
 )
 
 // The static index, written under ExportOptions.Dir (public/search/):
 //
-//	meta.json    the document count, each page's kind and number of
-//	             sections, the first document of each chunk, the shard
-//	             keys, the stop words and a content hash
+//	meta.kbz     (gzip-compressed JSON) the document count, each page's
+//	             kind and number of sections, the documents per chunk,
+//	             the shard keys, the stop words, the citation grammar and a
+//	             content hash
 //	w/N.kbz      shard N of the vocabulary (gzip-compressed JSON): {"w": {surface: term}, "t":
 //	             {term: [Δdoc, impact, Δdoc, impact, …]}} for every word
 //	             whose longest shard key is keys[N]; surfaces equal to their
 //	             term are left out of "w"
-//	d/N.kbz      chunk N of the documents (in ID order, from chunks[N]):
+//	p/N.kbz      the positions of shard N's terms, fetched only for a
+//	             phrase: {term: [count, Δpos, …, count, Δpos, …]}, a run per
+//	             posting, in the order of the postings; a position is its
+//	             field's index (phraseFields) × fieldSpan + the token's
+//	             position in that field
+//	c/G.kbz      the pinpoints a query may cite and the sections citing
+//	             them (citeFile), grouped by unit and number ("art-61" holds
+//	             "mica art 61(2)" and "art 61(1) sub2"); fetched only for a
+//	             query with a citation, and missing for a group no page has
+//	d/N.kbz      chunk N of the documents (in ID order, from N × chunk):
 //	             [{url, anchor, title, kind, text}, …] as gzip-compressed
 //	             JSON, fetched only for the hits shown. The client
 //	             decompresses it (DecompressionStream), as Pagefind does
@@ -34,10 +46,10 @@ import (
 //	             the host compresses; the extension is one no host marks
 //	             with a Content-Encoding of its own.
 //
-// A one-word query fetches meta.json, one shard and the chunks of the
-// shown hits. Chunks of about ChunkBytes keep the file count low (a build
-// creates a few thousand files, not one per section) while a first query
-// still fetches far less than the whole index.
+// A one-word query fetches meta.kbz, one shard and the chunks of the
+// shown hits. Chunks of ChunkDocs documents keep the file count below one
+// per section, while a hit costs the reader a few kilobytes, not a large
+// file of other documents.
 //
 // The vocabulary is the index's own: every word of the indexed text, and
 // common inflections of every indexed term, mapped to the term Bleve's
@@ -51,9 +63,9 @@ import (
 // ExportOptions tune the static index.
 type ExportOptions struct {
 	Dir         string // under the site root; "search" when empty
-	MaxPostings int    // postings kept per term, the highest impacts; 500 when zero
+	MaxPostings int    // postings kept per term, the highest impacts; all when zero (counts are then exact)
 	ShardBytes  int    // a shard larger than this is split by a longer prefix; 24 KiB when zero
-	ChunkBytes  int    // documents are packed into files of about this size; 64 KiB when zero
+	ChunkDocs   int    // documents are packed into files of this many; 4 when zero
 }
 
 // ExportStats describe what Export wrote.
@@ -79,10 +91,33 @@ type meta struct {
 	Kinds    []string    `json:"kinds"`
 	PageKind []int       `json:"pageKind"` // per page, in doc order: index into Kinds
 	PageDocs []int       `json:"pageDocs"` // per page: its number of consecutive docs
-	Chunks   []int       `json:"chunks"`   // per chunk: its first doc; d/N.kbz holds docs chunks[N]…
+	Chunk    int         `json:"chunk"`    // documents per chunk: d/N.kbz holds docs N×chunk…
+	Chunks   []int       `json:"-"`        // per chunk: its first doc
 	Keys     []string    `json:"keys"`     // shard keys: w/N.kbz holds keys[N]
 	Stop     []string    `json:"stop"`
-	Infl     [][2]string `json:"infl"` // [drop, add]: the word is the term without drop, plus add
+	Infl     [][2]string `json:"infl"`           // [drop, add]: the word is the term without drop, plus add
+	Cite     string      `json:"cite"`           // site.CitationPattern: the grammar of citations in a query
+	Pins     bool        `json:"pins,omitempty"` // c/ holds the pinpoints and their citers
+}
+
+// citeGroup is the file of a citation key: its unit and number,
+// "art-61" for "mica art 61(1) sub2" (see site.Citation.Key).
+func citeGroup(key string) string {
+	f := strings.Fields(key)
+	for i := 0; i+1 < len(f); i++ {
+		if f[i] == "art" || f[i] == "recital" || f[i] == "para" {
+			num, _, _ := strings.Cut(f[i+1], "(")
+			return f[i] + "-" + num
+		}
+	}
+	return "other"
+}
+
+// citeFile is c/G.kbz: the pinpoints by key, and the postings of the
+// sections citing each key.
+type citeFile struct {
+	Pins  map[string][][]any `json:"p"` // key → [[doc, anchor, label, text], …] in doc order
+	Cites map[string][]int   `json:"t"` // key → [Δdoc, impact, …]
 }
 
 type docFile struct {
@@ -131,14 +166,11 @@ func (x *Index) Export(ctx context.Context, write func(name string, data []byte)
 	if opts.Dir == "" {
 		opts.Dir = "search"
 	}
-	if opts.MaxPostings <= 0 {
-		opts.MaxPostings = 500
-	}
 	if opts.ShardBytes <= 0 {
 		opts.ShardBytes = 24 << 10
 	}
-	if opts.ChunkBytes <= 0 {
-		opts.ChunkBytes = 64 << 10
+	if opts.ChunkDocs <= 0 {
+		opts.ChunkDocs = 4
 	}
 	adv, err := x.bleve.Advanced()
 	if err != nil {
@@ -151,13 +183,45 @@ func (x *Index) Export(ctx context.Context, write func(name string, data []byte)
 	defer r.Close()
 
 	e := &exporter{ctx: ctx, dir: opts.Dir, write: write, hash: sha256.New()}
-	analyzer := x.bleve.Mapping().AnalyzerNamed(en.AnalyzerName)
-	m := meta{Version: 2, Scale: Scale, Stop: stopWords(analyzer), Infl: inflections()}
-	num, text, err := e.writeDocs(r, analyzer.(*analysis.DefaultAnalyzer).Tokenizer, &m, opts.ChunkBytes)
+	analyzer := x.bleve.Mapping().AnalyzerNamed(analyzerName)
+	m := meta{Version: 3, Scale: Scale, Stop: stopWords(analyzer), Infl: inflections(), Cite: site.CitationPattern}
+	pins := map[string][][]any{}
+	m.Chunk = opts.ChunkDocs
+	num, text, err := e.writeDocs(r, analyzer.(*analysis.DefaultAnalyzer).Tokenizer, &m, pins)
 	if err != nil {
 		return e.stats, err
 	}
-	postings, err := impacts(ctx, r, num, opts.MaxPostings)
+	if len(pins) > 0 {
+		cites, _, err := fieldImpacts(ctx, r, num, []textField{{fieldCites, 1}}, 0, false)
+		if err != nil {
+			return e.stats, err
+		}
+		groups := map[string]*citeFile{}
+		for k, ps := range pins {
+			g := citeGroup(k)
+			if groups[g] == nil {
+				groups[g] = &citeFile{Pins: map[string][][]any{}, Cites: map[string][]int{}}
+			}
+			groups[g].Pins[k] = ps
+			if c, ok := cites[k]; ok {
+				groups[g].Cites[k] = c
+			}
+		}
+		for _, g := range slices.Sorted(maps.Keys(groups)) {
+			data, err := json.Marshal(groups[g])
+			if err == nil {
+				data, err = gzipped(data)
+			}
+			if err == nil {
+				err = e.emit("c/"+g+".kbz", data)
+			}
+			if err != nil {
+				return e.stats, err
+			}
+		}
+		m.Pins = true
+	}
+	postings, positions, err := fieldImpacts(ctx, r, num, textFields(), opts.MaxPostings, true)
 	if err != nil {
 		return e.stats, err
 	}
@@ -186,13 +250,30 @@ func (x *Index) Export(ctx context.Context, write func(name string, data []byte)
 		if err := e.emit(fmt.Sprintf("w/%d.kbz", i), data); err != nil {
 			return e.stats, err
 		}
+		pf := map[string][]int{}
+		for t := range sf.Terms {
+			pf[t] = positions[t]
+		}
+		data, err = json.Marshal(pf)
+		if err == nil {
+			data, err = gzipped(data)
+		}
+		if err != nil {
+			return e.stats, err
+		}
+		if err := e.emit(fmt.Sprintf("p/%d.kbz", i), data); err != nil {
+			return e.stats, err
+		}
 	}
 	m.Hash = hex.EncodeToString(e.hash.Sum(nil))[:12]
 	data, err := json.Marshal(m)
 	if err != nil {
 		return e.stats, err
 	}
-	if err := e.emit("meta.json", data); err != nil {
+	if data, err = gzipped(data); err != nil {
+		return e.stats, err
+	}
+	if err := e.emit("meta.kbz", data); err != nil {
 		return e.stats, err
 	}
 	e.stats.Shards, e.stats.Words = len(shards), len(words)
@@ -202,7 +283,7 @@ func (x *Index) Export(ctx context.Context, write func(name string, data []byte)
 // writeDocs writes the document chunks, in ID order, and fills m's pages
 // and chunks. It returns each live document's number by internal ID, and
 // the lowercased words of the indexed text (the vocabulary's candidates).
-func (e *exporter) writeDocs(r index.IndexReader, tok analysis.Tokenizer, m *meta, chunkBytes int) (map[string]int, map[string]struct{}, error) {
+func (e *exporter) writeDocs(r index.IndexReader, tok analysis.Tokenizer, m *meta, pins map[string][][]any) (map[string]int, map[string]struct{}, error) {
 	ids, err := liveIDs(r)
 	if err != nil {
 		return nil, nil, err
@@ -250,6 +331,9 @@ func (e *exporter) writeDocs(r index.IndexReader, tok analysis.Tokenizer, m *met
 			return fail(err)
 		}
 		num[string(id.internal)] = n
+		for _, p := range d.Pins {
+			pins[p.Key] = append(pins[p.Key], []any{n, p.Anchor, p.Label, p.Text})
+		}
 		if n == 0 || d.URL != prevURL {
 			if _, ok := kinds[d.Kind]; !ok {
 				kinds[d.Kind] = len(m.Kinds)
@@ -271,7 +355,7 @@ func (e *exporter) writeDocs(r index.IndexReader, tok analysis.Tokenizer, m *met
 			chunk.WriteByte(',')
 		}
 		chunk.Write(data)
-		if chunk.Len() >= chunkBytes {
+		if n%m.Chunk == m.Chunk-1 {
 			if err := flush(); err != nil {
 				return fail(err)
 			}
@@ -356,6 +440,8 @@ func storedDoc(r index.IndexReader, id string) (Document, error) {
 			d.Body = v
 		case fieldTags:
 			d.Tags = append(d.Tags, v)
+		case fieldPinAt:
+			d.Pins = append(d.Pins, parsePin(v))
 		}
 	})
 	return d, nil

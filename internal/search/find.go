@@ -4,45 +4,67 @@ import (
 	"context"
 	"html"
 	"runtime/debug"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/analysis"
-	"github.com/blevesearch/bleve/v2/analysis/lang/en"
 	"github.com/blevesearch/bleve/v2/search/query"
+
+	"kb/internal/site"
 )
 
 // Request is a search.
 type Request struct {
 	Query string // ParseQuery's syntax
 	Kind  string // only pages of this kind, when set
-	Limit int    // hits wanted; 10 when zero
+	Limit int    // pages wanted; 10 when zero
+	From  int    // pages to skip, for the next page of results
 }
 
 // Result is what a search found. Its JSON is `kb search --json`'s and the
 // preview server's /_kb/search answer.
 type Result struct {
-	Total uint64         `json:"total"`           // sections matched
-	Hits  []Hit          `json:"hits"`            // best first, one per page
-	Kinds map[string]int `json:"kinds,omitempty"` // sections matched by kind, before the Kind filter
+	Total    uint64         `json:"total"`              // sections matched
+	Pages    int            `json:"pages"`              // pages matched: the hits there are to list
+	Fallback bool           `json:"fallback,omitempty"` // no page has all the words: these have some
+	Hits     []Hit          `json:"hits"`               // best first, one per page
+	Kinds    map[string]int `json:"kinds,omitempty"`    // pages matched by kind, before the Kind filter
 }
 
-// Hit is a page found, at its best-matching section.
+// FallbackNote is what to tell a reader when Result.Fallback is set.
+const FallbackNote = "No page has all the words; showing pages with some of them."
+
+// Hit is a page found, at its best-matching section, with its next best
+// sections.
 type Hit struct {
-	URL     string  `json:"url"`    // the page's site path, without the base path
-	Title   string  `json:"title"`  // the page's title, then " › " and the section's heading
-	Kind    string  `json:"kind"`   //
-	Anchor  string  `json:"anchor"` // the section's anchor: link to URL#anchor
-	Score   float64 `json:"score"`
-	Snippet string  `json:"snippet"` // HTML: escaped text, the query's words in <mark>
+	URL      string    `json:"url"`    // the page's site path, without the base path
+	Title    string    `json:"title"`  // the page's title, then " › " and the section's heading
+	Kind     string    `json:"kind"`   //
+	Anchor   string    `json:"anchor"` // the section's anchor: link to URL#anchor
+	Score    float64   `json:"score"`
+	Snippet  string    `json:"snippet"`            // HTML: escaped text, the query's words in <mark>
+	Sections []Section `json:"sections,omitempty"` // the page's other matching sections, best first
+	Best     bool      `json:"best,omitempty"`     // a pinpoint the query cites, put first
+
+	section string // the anchor of the hit's section, when it differs from Anchor
 }
 
-// hitsPerPage bounds how many sections are fetched per hit wanted, to
-// group them by page.
-const hitsPerPage = 10
+// Section is another matching section of a hit's page.
+type Section struct {
+	Anchor  string `json:"anchor"`
+	Heading string `json:"heading"`
+}
 
-// Search runs req against the index.
+// maxSections bounds the sections listed beneath a hit.
+const maxSections = 3
+
+// window is how many sections are read at a time to collect pages.
+const window = 200
+
+// Search runs req against the index. Plain words are all required; when
+// no section has them all, it searches for any of them and says so.
 //
 // It stops with ctx's error once ctx is done (a client that went away).
 func (x *Index) Search(ctx context.Context, req Request) (_ Result, err error) {
@@ -51,53 +73,118 @@ func (x *Index) Search(ctx context.Context, req Request) (_ Result, err error) {
 	}
 	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
 	defer guardDamage(&err)
-	clauses, err := ParseQuery(req.Query)
+	if _, err := ParseQuery(req.Query); err != nil {
+		return Result{}, err // too long, or malformed, before anything is read for it
+	}
+	rest, keys, err := x.citations(ctx, req.Query)
 	if err != nil {
 		return Result{}, err
 	}
+	clauses, err := ParseQuery(rest)
+	if err != nil {
+		return Result{}, err
+	}
+	out, err := x.search(ctx, req, clauses, keys, true)
+	if err == nil && out.Total == 0 && hasPlain(clauses) {
+		var anyRes Result
+		anyRes, err = x.search(ctx, req, clauses, keys, false)
+		if err == nil && anyRes.Total > 0 {
+			anyRes.Fallback = true
+			out = anyRes
+		}
+	}
+	return out, err
+}
+
+func (x *Index) search(ctx context.Context, req Request, clauses []Clause, keys []string, all bool) (Result, error) {
 	limit := req.Limit
 	if limit <= 0 {
 		limit = 10
 	}
-	analyzer := x.bleve.Mapping().AnalyzerNamed(en.AnalyzerName)
-	q := compile(clauses, req.Kind, analyzer)
+	analyzer := x.bleve.Mapping().AnalyzerNamed(analyzerName)
+	q := withPins(compile(clauses, req.Kind, analyzer, all, keys), keys, req.Kind)
 	if q == nil {
 		return Result{Hits: []Hit{}}, nil
 	}
-	sr := bleve.NewSearchRequestOptions(q, max(100, limit*hitsPerPage), 0, false)
-	sr.SortBy([]string{"-_score", "_id"})
-	sr.Fields = []string{fieldURL, fieldAnchor, fieldTitle, fieldHeading, fieldKind, fieldBody, fieldSummary}
-	sr.AddFacet("kind", bleve.NewFacetRequest(fieldKind, 50))
-	res, err := x.bleve.SearchInContext(ctx, sr)
+	docs, err := x.Count()
 	if err != nil {
 		return Result{}, err
 	}
-	out := Result{Total: res.Total, Hits: []Hit{}, Kinds: kindCounts(res)}
+	out := Result{Hits: []Hit{}}
+	byURL := map[string]int{} // page URL → its index among the pages found
+	// The pinpoints the query cites come first, as best bets.
+	best, err := x.bestBets(ctx, keys, req.Kind)
+	if err != nil {
+		return Result{}, err
+	}
+	for _, h := range best {
+		if _, seen := byURL[h.URL]; seen {
+			continue
+		}
+		byURL[h.URL] = len(byURL)
+		if len(byURL) > req.From && len(out.Hits) < limit {
+			out.Hits = append(out.Hits, h)
+		}
+	}
+	for from := 0; ; from += window {
+		sr := bleve.NewSearchRequestOptions(q, window, from, false)
+		sr.SortBy([]string{"-_score", "_id"})
+		sr.Fields = []string{fieldURL, fieldAnchor, fieldTitle, fieldHeading, fieldKind, fieldBody, fieldSummary, fieldPin}
+		if from == 0 {
+			sr.AddFacet("pages", bleve.NewFacetRequest(fieldPage, int(docs)))
+		}
+		res, err := x.bleve.SearchInContext(ctx, sr)
+		if err != nil {
+			return Result{}, err
+		}
+		if from == 0 {
+			out.Total = res.Total
+			out.Pages, out.Kinds = pageCounts(res)
+		}
+		for _, h := range res.Hits {
+			url := str(h.Fields[fieldURL])
+			n, seen := byURL[url]
+			if !seen {
+				n = len(byURL)
+				byURL[url] = n
+			}
+			if n < req.From || n >= req.From+limit {
+				continue
+			}
+			if !seen && !(len(best) > 0 && pinned(h.Fields, keys)) {
+				out.Hits = append(out.Hits, Hit{URL: url, Anchor: str(h.Fields[fieldAnchor]), Title: displayTitle(str(h.Fields[fieldTitle]), str(h.Fields[fieldHeading])),
+					Kind: str(h.Fields[fieldKind]), Score: h.Score, Snippet: x.snippet(h.Fields, clauses)})
+				continue
+			}
+			hit := &out.Hits[n-req.From]
+			if a := str(h.Fields[fieldAnchor]); len(hit.Sections) < maxSections && a != hit.Anchor && !(hit.Best && a == hit.section) {
+				hit.Sections = append(hit.Sections, Section{Anchor: str(h.Fields[fieldAnchor]), Heading: sectionHeading(h.Fields)})
+			}
+		}
+		if len(res.Hits) < window || len(byURL) > req.From+limit {
+			break
+		}
+	}
 	if req.Kind != "" {
 		// The facets show every kind, not just the one chosen.
-		all := compile(clauses, "", analyzer)
-		fr := bleve.NewSearchRequestOptions(all, 0, 0, false)
-		fr.AddFacet("kind", bleve.NewFacetRequest(fieldKind, 50))
+		fr := bleve.NewSearchRequestOptions(withPins(compile(clauses, "", analyzer, all, keys), keys, ""), 0, 0, false)
+		fr.AddFacet("pages", bleve.NewFacetRequest(fieldPage, int(docs)))
 		fres, err := x.bleve.SearchInContext(ctx, fr)
 		if err != nil {
 			return Result{}, err
 		}
-		out.Kinds = kindCounts(fres)
-	}
-	seen := map[string]bool{}
-	for _, h := range res.Hits {
-		url := str(h.Fields[fieldURL])
-		if seen[url] {
-			continue
-		}
-		seen[url] = true
-		out.Hits = append(out.Hits, Hit{URL: url, Anchor: str(h.Fields[fieldAnchor]), Title: displayTitle(str(h.Fields[fieldTitle]), str(h.Fields[fieldHeading])),
-			Kind: str(h.Fields[fieldKind]), Score: h.Score, Snippet: x.snippet(h.Fields, clauses)})
-		if len(out.Hits) == limit {
-			break
-		}
+		_, out.Kinds = pageCounts(fres)
 	}
 	return out, nil
+}
+
+// sectionHeading names a section beneath its page's hit: its heading, or
+// "Introduction" for the text before the first heading.
+func sectionHeading(f map[string]any) string {
+	if h := str(f[fieldHeading]); h != "" {
+		return h
+	}
+	return "Introduction"
 }
 
 // displayTitle is how a hit is titled: the page, then the section.
@@ -108,16 +195,22 @@ func displayTitle(title, heading string) string {
 	return title + " › " + heading
 }
 
-func kindCounts(res *bleve.SearchResult) map[string]int {
-	f := res.Facets["kind"]
+// pageCounts counts the pages a search matched, in all and by kind, from
+// its "pages" facet over fieldPage.
+func pageCounts(res *bleve.SearchResult) (pages int, kinds map[string]int) {
+	f := res.Facets["pages"]
 	if f == nil || f.Terms == nil {
-		return nil
+		return 0, nil
 	}
-	out := map[string]int{}
 	for _, t := range f.Terms.Terms() {
-		out[t.Term] = t.Count
+		if kinds == nil {
+			kinds = map[string]int{}
+		}
+		kind, _, _ := strings.Cut(t.Term, "\t")
+		kinds[kind]++
+		pages++
 	}
-	return out
+	return pages, kinds
 }
 
 func str(v any) string {
@@ -133,7 +226,7 @@ func (x *Index) snippet(f map[string]any, clauses []Clause) string {
 	if text == "" {
 		text = str(f[fieldSummary])
 	}
-	a := x.bleve.Mapping().AnalyzerNamed(en.AnalyzerName)
+	a := x.bleve.Mapping().AnalyzerNamed(analyzerName)
 	terms := map[string]bool{}
 	for _, c := range clauses {
 		if c.Occur != MustNot && !isKeywordField(c.Field) {
@@ -228,18 +321,22 @@ func runeBytes(s string, n int, fromEnd bool) int {
 // compile turns clauses into a Bleve query; nil when nothing can match.
 // Every word becomes, per analyzed term, a disjunction of term queries over
 // the text fields with their boosts: the static client scores exactly this
-// shape (see export.go).
-func compile(clauses []Clause, kind string, analyzer analysis.Analyzer) query.Query {
+// shape (see export.go). With all, plain words are required, but for words
+// joined by OR, of which one is; otherwise plain words only rank.
+//
+// keys are the pinpoints the query cites: the sections citing them rank
+// higher, or, when the query has no words, are what it finds.
+func compile(clauses []Clause, kind string, analyzer analysis.Analyzer, all bool, keys []string) query.Query {
 	var must, should, mustNot, filters []query.Query
-	add := func(o Occur, q query.Query) {
-		switch o {
-		case Must:
-			must = append(must, q)
-		case MustNot:
-			mustNot = append(mustNot, q)
-		default:
-			should = append(should, q)
+	var group []query.Query // the plain clauses joined by OR so far
+	endGroup := func() {
+		switch {
+		case len(group) == 1:
+			must = append(must, group[0])
+		case len(group) > 1:
+			must = append(must, query.NewDisjunctionQuery(group))
 		}
+		group = nil
 	}
 	for _, c := range clauses {
 		if isKeywordField(c.Field) {
@@ -252,20 +349,40 @@ func compile(clauses []Clause, kind string, analyzer analysis.Analyzer) query.Qu
 			}
 			continue
 		}
-		terms := analyze(analyzer, c.Text)
-		if len(terms) == 0 {
+		units := clauseUnits(c, analyzer)
+		if len(units) == 0 {
 			continue // only stop words
 		}
-		if c.Phrase && len(terms) > 1 {
-			add(c.Occur, overFields(c.Field, func() query.FieldableQuery {
-				return query.NewMatchPhraseQuery(c.Text)
-			}))
-			continue
+		switch {
+		case c.Occur == Must:
+			must = append(must, units...)
+		case c.Occur == MustNot:
+			mustNot = append(mustNot, units...)
+		case !all:
+			should = append(should, units...)
+		default:
+			if !c.Or {
+				endGroup()
+			}
+			if len(units) == 1 {
+				group = append(group, units[0])
+			} else {
+				group = append(group, query.NewConjunctionQuery(units))
+			}
 		}
-		for _, term := range terms {
-			add(c.Occur, overFields(c.Field, func() query.FieldableQuery {
-				return query.NewTermQuery(term)
-			}))
+	}
+	endGroup()
+	if len(keys) > 0 {
+		var cites []query.Query
+		for _, k := range keys {
+			t := query.NewTermQuery(k)
+			t.SetField(fieldCites)
+			cites = append(cites, t)
+		}
+		if len(must) == 0 && len(should) == 0 {
+			must = append(must, query.NewDisjunctionQuery(cites))
+		} else {
+			should = append(should, cites...)
 		}
 	}
 	if kind != "" {
@@ -288,6 +405,47 @@ func compile(clauses []Clause, kind string, analyzer analysis.Analyzer) query.Qu
 		b.AddFilter(query.NewConjunctionQuery(filters))
 	}
 	return b
+}
+
+// clauseUnits are the scored parts of a word or phrase clause: a phrase
+// over the text fields, or one disjunction over them per analyzed term.
+func clauseUnits(c Clause, analyzer analysis.Analyzer) []query.Query {
+	terms := analyze(analyzer, c.Text)
+	if len(terms) == 0 {
+		return nil
+	}
+	var out []query.Query
+	for _, term := range terms {
+		out = append(out, overFields(c.Field, func() query.FieldableQuery {
+			return query.NewTermQuery(term)
+		}))
+	}
+	if c.Phrase && len(terms) > 1 {
+		// A phrase scores as its words do, and matches only where they
+		// stand side by side, in order, within one field: the static
+		// client checks the same with the positions it is given.
+		field := c.Field
+		if field == "" {
+			field = fieldAll
+		}
+		phrase := query.NewMatchPhraseQuery(c.Text)
+		phrase.SetField(field)
+		b := query.NewBooleanQuery(out, nil, nil)
+		b.AddFilter(phrase)
+		return []query.Query{b}
+	}
+	return out
+}
+
+// hasPlain reports whether the query has plain words, which all-words
+// mode requires and any-word mode only ranks.
+func hasPlain(clauses []Clause) bool {
+	for _, c := range clauses {
+		if c.Occur == Should && !isKeywordField(c.Field) {
+			return true
+		}
+	}
+	return false
 }
 
 // overFields is a disjunction of q over the text fields, each with its
@@ -316,4 +474,177 @@ func analyze(a analysis.Analyzer, text string) []string {
 		out = append(out, string(t.Term))
 	}
 	return out
+}
+
+// citations finds the citations in a query that name pinpoints of the
+// index (with the instrument the query names, else without one), and
+// returns the query without them and their keys.
+func (x *Index) citations(ctx context.Context, q string) (rest string, keys []string, err error) {
+	b := []byte(q)
+	for _, c := range site.FindCitations(q) {
+		for i, k := range citationKeys(c) {
+			n, err := x.termCount(ctx, fieldPin, k)
+			if err != nil {
+				return "", nil, err
+			}
+			if n == 0 {
+				continue
+			}
+			start := c.BareStart
+			if c.Instrument != "" && i%2 == 0 {
+				start = c.Start
+			}
+			for j := start; j < c.End; j++ {
+				b[j] = ' ' // blanked, so that columns in errors stay true
+			}
+			if !slices.Contains(keys, k) {
+				keys = append(keys, k)
+			}
+			break
+		}
+	}
+	return string(b), keys, nil
+}
+
+// citationKeys are the keys a citation may name a pinpoint by, closest
+// first: with its instrument, if any, and without, then the same for the
+// pinpoints enclosing it ("61(1)(b)" falls back to "61(1)", then "61").
+func citationKeys(c site.Citation) []string {
+	var out []string
+	for {
+		if c.Instrument != "" {
+			out = append(out, c.Key(true))
+		}
+		out = append(out, c.Key(false))
+		switch {
+		case c.Sub > 0:
+			c.Sub = 0
+		case len(c.Groups) > 0:
+			c.Groups = c.Groups[:len(c.Groups)-1]
+		default:
+			return out
+		}
+	}
+}
+
+// termCount is how many documents hold term in a keyword field.
+func (x *Index) termCount(ctx context.Context, field, term string) (uint64, error) {
+	t := query.NewTermQuery(term)
+	t.SetField(field)
+	res, err := x.bleve.SearchInContext(ctx, bleve.NewSearchRequestOptions(t, 0, 0, false))
+	if err != nil {
+		return 0, err
+	}
+	return res.Total, nil
+}
+
+// pinQuery finds the sections holding the pinpoints of keys, of kind when
+// set; nil without keys.
+func pinQuery(keys []string, kind string) query.Query {
+	if len(keys) == 0 {
+		return nil
+	}
+	var pins []query.Query
+	for _, k := range keys {
+		t := query.NewTermQuery(k)
+		t.SetField(fieldPin)
+		pins = append(pins, t)
+	}
+	var q query.Query = query.NewDisjunctionQuery(pins)
+	if kind != "" {
+		t := query.NewTermQuery(kind)
+		t.SetField(fieldKind)
+		q = query.NewConjunctionQuery([]query.Query{q, t})
+	}
+	return q
+}
+
+// withPins adds the sections holding the cited pinpoints to what q finds.
+func withPins(q query.Query, keys []string, kind string) query.Query {
+	pins := pinQuery(keys, kind)
+	switch {
+	case pins == nil:
+		return q
+	case q == nil:
+		return pins
+	}
+	return query.NewDisjunctionQuery([]query.Query{q, pins})
+}
+
+// bestBets are the hits at the pinpoints keys name, in key order, then in
+// section ID order: each links to the pinpoint's own anchor.
+func (x *Index) bestBets(ctx context.Context, keys []string, kind string) ([]Hit, error) {
+	var out []Hit
+	for _, k := range keys {
+		sr := bleve.NewSearchRequestOptions(pinQuery([]string{k}, kind), 10, 0, false)
+		sr.SortBy([]string{"_id"})
+		sr.Fields = []string{fieldURL, fieldAnchor, fieldTitle, fieldHeading, fieldKind, fieldBody, fieldSummary, fieldPinAt}
+		res, err := x.bleve.SearchInContext(ctx, sr)
+		if err != nil {
+			return nil, err
+		}
+		for _, h := range res.Hits {
+			pin := pinOf(h.Fields[fieldPinAt], k)
+			title := displayTitle(str(h.Fields[fieldTitle]), str(h.Fields[fieldHeading]))
+			if pin.Label != "" {
+				title = displayTitle(str(h.Fields[fieldTitle]), pin.Label)
+			}
+			text := pin.Text
+			if text == "" {
+				text = sectionText(h.Fields)
+			}
+			out = append(out, Hit{URL: str(h.Fields[fieldURL]), Anchor: pin.Anchor, Title: title, Kind: str(h.Fields[fieldKind]),
+				Score: h.Score, Snippet: markWindow(text, nil, snippetWidth), Best: true, section: str(h.Fields[fieldAnchor])})
+		}
+	}
+	return out, nil
+}
+
+// pinOf finds the pin of key among a section's stored pins.
+func pinOf(v any, key string) Pin {
+	var all []string
+	switch v := v.(type) {
+	case string:
+		all = []string{v}
+	case []any:
+		for _, e := range v {
+			all = append(all, str(e))
+		}
+	}
+	for _, p := range all {
+		if pin := parsePin(p); pin.Key == key {
+			return pin
+		}
+	}
+	return Pin{Key: key}
+}
+
+// parsePin reads a stored pin, "key\tanchor\tlabel\ttext".
+func parsePin(v string) Pin {
+	f := strings.SplitN(v, "\t", 4)
+	f = append(f, "", "", "", "")
+	return Pin{Key: f[0], Anchor: f[1], Label: f[2], Text: f[3]}
+}
+
+// pinned reports whether a section holds a pinpoint of keys.
+func pinned(f map[string]any, keys []string) bool {
+	switch v := f[fieldPin].(type) {
+	case string:
+		return slices.Contains(keys, v)
+	case []any:
+		for _, e := range v {
+			if slices.Contains(keys, str(e)) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// sectionText is a section's text for its snippet.
+func sectionText(f map[string]any) string {
+	if text := str(f[fieldBody]); text != "" {
+		return text
+	}
+	return str(f[fieldSummary])
 }

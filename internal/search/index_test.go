@@ -14,7 +14,6 @@ import (
 	"testing"
 
 	"github.com/blevesearch/bleve/v2"
-	"github.com/blevesearch/bleve/v2/analysis/lang/en"
 )
 
 // sampleDocs is a small site: two pages with sections and a term.
@@ -75,7 +74,10 @@ func TestSearch(t *testing.T) {
 	}{
 		{"stemmed word", Request{Query: "webinars"}, []string{"/scenarios/webinar/#"}},
 		{"one hit per page, at its best section", Request{Query: "affiliate"}, []string{"/scenarios/webinar/#"}},
-		{"title outranks text", Request{Query: "sponsorship firm"}, []string{"/scenarios/sponsorship/#", "/scenarios/webinar/#p1", "/provisions/art-61/#p1"}},
+		{"all words required", Request{Query: "sponsorship firm"}, []string{"/scenarios/sponsorship/#"}},
+		{"title outranks text", Request{Query: "sponsorship OR firm"}, []string{"/scenarios/sponsorship/#", "/scenarios/webinar/#p1", "/provisions/art-61/#p1"}},
+		{"no page has all: any", Request{Query: "sponsorship zzyzx"}, []string{"/scenarios/sponsorship/#"}},
+		{"OR group with a required word", Request{Query: "firm sponsors OR webinars"}, []string{"/scenarios/webinar/#", "/scenarios/sponsorship/#"}},
 		{"must", Request{Query: "+firm +sponsors"}, []string{"/scenarios/sponsorship/#"}},
 		{"must not", Request{Query: "firm -webinar -sponsorship"}, []string{"/provisions/art-61/#p1"}},
 		{"phrase", Request{Query: `"own exclusive initiative"`}, []string{"/provisions/art-61/#p1"}},
@@ -97,6 +99,35 @@ func TestSearch(t *testing.T) {
 			}
 			if got := urls(res.Hits); !slices.Equal(got, tt.want) {
 				t.Errorf("Search(%+v) = %q, want %q", tt.give, got, tt.want)
+			}
+		})
+	}
+}
+
+func TestSearchFallbackAndCounts(t *testing.T) {
+	t.Parallel()
+	idx := openSample(t, sampleDocs())
+	tests := []struct {
+		desc         string
+		give         string
+		wantFallback bool
+		wantPages    int
+	}{
+		{"all words found", "sponsorship firm", false, 1},
+		{"no page has all", "sponsorship zzyzx", true, 1},
+		{"nothing at all", "zzyzx qqq", false, 0},
+		{"either word", "sponsorship OR firm", false, 3},
+	}
+	for _, tt := range tests {
+		t.Run(tt.desc, func(t *testing.T) {
+			t.Parallel()
+			res, err := idx.Search(context.Background(), Request{Query: tt.give})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if res.Fallback != tt.wantFallback || res.Pages != tt.wantPages || res.Pages > int(res.Total) {
+				t.Errorf("Search(%q): fallback %v, %d pages, %d sections; want fallback %v, %d pages",
+					tt.give, res.Fallback, res.Pages, res.Total, tt.wantFallback, tt.wantPages)
 			}
 		})
 	}
@@ -240,7 +271,7 @@ func TestExportDeterministic(t *testing.T) {
 		t.Error("two indexes of the same documents export different bytes")
 	}
 	var m meta
-	if err := json.Unmarshal(a["search/meta.json"], &m); err != nil {
+	if err := json.Unmarshal(gunzip(t, a["search/meta.kbz"]), &m); err != nil {
 		t.Fatal(err)
 	}
 	if m.Docs != 5 || !slices.Equal(m.PageDocs, []int{1, 1, 2, 1}) || !slices.Contains(m.Stop, "the") {
@@ -256,7 +287,7 @@ func TestImpactsAreBleveScores(t *testing.T) {
 	idx := openSample(t, sampleDocs())
 	files := exportMap(t, idx)
 	var m meta
-	if err := json.Unmarshal(files["search/meta.json"], &m); err != nil {
+	if err := json.Unmarshal(gunzip(t, files["search/meta.kbz"]), &m); err != nil {
 		t.Fatal(err)
 	}
 	terms := map[string][]int{}
@@ -269,7 +300,7 @@ func TestImpactsAreBleveScores(t *testing.T) {
 			terms[term] = p
 		}
 	}
-	analyzer := idx.bleve.Mapping().AnalyzerNamed(en.AnalyzerName)
+	analyzer := idx.bleve.Mapping().AnalyzerNamed(analyzerName)
 	for _, word := range []string{"firm", "affiliate", "webinar", "sponsorship", "link", "61", "union"} {
 		term := analyze(analyzer, word)[0]
 		docs, err := idx.storedDocs(context.Background())
@@ -282,7 +313,7 @@ func TestImpactsAreBleveScores(t *testing.T) {
 			doc += terms[term][i]
 			impact[docs[doc].ID] = terms[term][i+1]
 		}
-		q := compile([]Clause{{Text: word}}, "", analyzer)
+		q := compile([]Clause{{Text: word}}, "", analyzer, true, nil)
 		res, err := idx.bleve.Search(bleve.NewSearchRequestOptions(q, 100, 0, false))
 		if err != nil {
 			t.Fatal(err)

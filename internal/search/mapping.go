@@ -1,9 +1,10 @@
 package search
 
 import (
+	"strings"
+
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/analysis/analyzer/keyword"
-	"github.com/blevesearch/bleve/v2/analysis/lang/en"
 	"github.com/blevesearch/bleve/v2/mapping"
 )
 
@@ -14,11 +15,16 @@ const (
 	fieldSummary = "summary"
 	fieldCite    = "cite"
 	fieldBody    = "body"
+	fieldOffic   = "official" // the official wording quoted in a section, also in body
 	fieldKind    = "kind"
 	fieldTags    = "tags"
 	fieldURL     = "url"
 	fieldAnchor  = "anchor"
 	fieldAsOf    = "as_of"
+	fieldPin     = "pin"    // the keys of the pinpoints in a section
+	fieldPinAt   = "pin_at" // stored only: "key\tanchor\tlabel\ttext" for each pin
+	fieldCites   = "cites"  // the keys of the pinpoints a section cites
+	fieldPage    = "page"   // the page's kind, a tab and its URL: counts pages, by kind
 )
 
 // fieldAll is Bleve's composite of every text field.
@@ -46,7 +52,7 @@ func fieldBoost(name string) (float64, bool) {
 		return 3, true
 	case fieldHeading, fieldCite:
 		return 2, true
-	case fieldSummary, fieldBody:
+	case fieldSummary, fieldBody, fieldOffic:
 		return 1, true
 	}
 	return 0, false
@@ -61,12 +67,12 @@ func isKeywordField(name string) bool {
 	return name == fieldKind || name == fieldTags
 }
 
-// newMapping is the index's schema: English analysis for text, keywords
+// newMapping is the index's schema: the legal analyzer for text, keywords
 // for facets, and nothing indexed that is not declared.
 func newMapping() *mapping.IndexMappingImpl {
 	text := func() *mapping.FieldMapping {
 		f := bleve.NewTextFieldMapping()
-		f.Analyzer = en.AnalyzerName
+		f.Analyzer = analyzerName
 		f.Store = true
 		f.IncludeInAll = true
 		f.IncludeTermVectors = true // for phrases
@@ -88,15 +94,27 @@ func newMapping() *mapping.IndexMappingImpl {
 	doc.AddFieldMappingsAt(fieldCite, text())
 	doc.AddFieldMappingsAt(fieldSummary, text())
 	doc.AddFieldMappingsAt(fieldBody, text())
+	official := text()
+	official.IncludeInAll = false // its words are counted once, as body's
+	doc.AddFieldMappingsAt(fieldOffic, official)
 	doc.AddFieldMappingsAt(fieldKind, kw(true))
 	doc.AddFieldMappingsAt(fieldTags, kw(true))
 	doc.AddFieldMappingsAt(fieldURL, kw(true))
 	doc.AddFieldMappingsAt(fieldAnchor, kw(false))
 	doc.AddFieldMappingsAt(fieldAsOf, kw(false))
+	doc.AddFieldMappingsAt(fieldPin, kw(true))
+	doc.AddFieldMappingsAt(fieldPinAt, kw(false))
+	cites := kw(true)
+	cites.Store, cites.DocValues = false, false
+	doc.AddFieldMappingsAt(fieldCites, cites)
+	page := kw(true)
+	page.Store = false
+	doc.AddFieldMappingsAt(fieldPage, page)
 
 	m := bleve.NewIndexMapping()
+	addLegalAnalyzer(m)
 	m.DefaultMapping = doc
-	m.DefaultAnalyzer = en.AnalyzerName
+	m.DefaultAnalyzer = analyzerName
 	m.StoreDynamic = false
 	m.IndexDynamic = false
 	m.DocValuesDynamic = false
@@ -111,13 +129,25 @@ func fields(d Document) map[string]any {
 		fieldCite:    d.Cite,
 		fieldSummary: d.Summary,
 		fieldBody:    d.Body,
+		fieldOffic:   d.Official,
 		fieldKind:    d.Kind,
 		fieldURL:     d.URL,
 		fieldAnchor:  d.Anchor,
 		fieldAsOf:    d.AsOf,
+		fieldPage:    d.Kind + "\t" + d.URL,
 	}
 	if len(d.Tags) > 0 {
 		m[fieldTags] = d.Tags
+	}
+	if len(d.Pins) > 0 {
+		keys, at := make([]string, len(d.Pins)), make([]string, len(d.Pins))
+		for i, p := range d.Pins {
+			keys[i], at[i] = p.Key, strings.Join([]string{p.Key, p.Anchor, p.Label, p.Text}, "\t")
+		}
+		m[fieldPin], m[fieldPinAt] = keys, at
+	}
+	if len(d.Cites) > 0 {
+		m[fieldCites] = d.Cites
 	}
 	return m
 }

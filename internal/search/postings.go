@@ -8,22 +8,24 @@ import (
 	index "github.com/blevesearch/bleve_index_api"
 )
 
-// impacts reads the postings of every term of the text fields and returns,
-// per term, [Δdoc, impact, …] for its maxPostings highest-impact docs, in
-// doc order. num numbers the live documents by internal ID. It goes term
-// by term over the union of the fields' dictionaries, so that only one
-// term's postings are held at a time beside the result.
-func impacts(ctx context.Context, r index.IndexReader, num map[string]int, maxPostings int) (map[string][]int, error) {
+// fieldImpacts reads the postings of every term of fields and returns,
+// per term, [Δdoc, impact, …] for its maxPostings highest-impact docs (all
+// when maxPostings is 0), in doc order, scored as a disjunction of term
+// queries on the fields with their boosts. num numbers the live documents
+// by internal ID. It goes term by term over the union of the fields'
+// dictionaries, so that only one term's postings are held at a time
+// beside the result. With withPositions, it also returns each term's
+// positions in _all, per posting in order (see positionsOf).
+func fieldImpacts(ctx context.Context, r index.IndexReader, num map[string]int, fields []textField, maxPostings int, withPositions bool) (map[string][]int, map[string][]int, error) {
 	total, err := r.DocCount()
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	fields := textFields()
 	var terms []string
 	for _, f := range fields {
 		ts, err := fieldTerms(r, f.name)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		terms = append(terms, ts...)
 	}
@@ -48,28 +50,38 @@ func impacts(ctx context.Context, r index.IndexReader, num map[string]int, maxPo
 	var ps []posting
 	var tfd index.TermFieldDoc
 	out := make(map[string][]int, len(terms))
+	var positions map[string][]int
+	posOf := map[int][]int{} // doc → the term's positions in _all
+	if withPositions {
+		positions = make(map[string][]int, len(terms))
+	}
 	for _, term := range terms {
 		if err := ctx.Err(); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		touched = touched[:0]
+		clear(posOf)
 		for _, f := range fields {
-			tfr, err := r.TermFieldReader(ctx, []byte(term), f.name, true, true, false)
+			vectors := withPositions && f.name == fieldAll
+			tfr, err := r.TermFieldReader(ctx, []byte(term), f.name, true, true, vectors)
 			if err != nil {
-				return nil, err
+				return nil, nil, err
 			}
 			hits = hits[:0]
 			for {
 				next, err := tfr.Next(tfd.Reset())
 				if err != nil {
 					tfr.Close()
-					return nil, err
+					return nil, nil, err
 				}
 				if next == nil {
 					break
 				}
 				if n, ok := num[string(next.ID)]; ok {
 					hits = append(hits, hit{n, next.Freq, next.Norm})
+					if vectors {
+						posOf[n] = positionsOf(next.Vectors)
+					}
 				}
 			}
 			tfr.Close()
@@ -98,7 +110,7 @@ func impacts(ctx context.Context, r index.IndexReader, num map[string]int, maxPo
 			ps = append(ps, posting{n, max(1, int(math.Round(imp*Scale)))})
 			accs[n] = acc{}
 		}
-		if len(ps) > maxPostings {
+		if maxPostings > 0 && len(ps) > maxPostings {
 			slices.SortFunc(ps, func(a, b posting) int {
 				if a.impact != b.impact {
 					return b.impact - a.impact
@@ -115,8 +127,44 @@ func impacts(ctx context.Context, r index.IndexReader, num map[string]int, maxPo
 			prev = p.doc
 		}
 		out[term] = enc
+		if withPositions {
+			var pe []int
+			for _, p := range ps {
+				pos := posOf[p.doc]
+				pe = append(pe, len(pos))
+				at := 0
+				for _, v := range pos {
+					pe = append(pe, v-at)
+					at = v
+				}
+			}
+			positions[term] = pe
+		}
 	}
-	return out, nil
+	return out, positions, nil
+}
+
+// fieldSpan separates the fields in a position: field i's token p is at
+// i*fieldSpan + p. A phrase matches within one field, as Bleve's does.
+const fieldSpan = 1 << 24
+
+// positionsOf are a term's positions in a document's _all field, sorted,
+// each in its original field's span (see phraseFields).
+func positionsOf(vs []*index.TermFieldVector) []int {
+	out := make([]int, 0, len(vs))
+	for _, v := range vs {
+		i := slices.Index(phraseFields(), v.Field)
+		out = append(out, i*fieldSpan+int(v.Pos))
+	}
+	slices.Sort(out)
+	return out
+}
+
+// phraseFields are the text fields, in the order their positions are
+// numbered (a field name not among them counts as -1's span, matching
+// nothing else).
+func phraseFields() []string {
+	return []string{fieldTitle, fieldHeading, fieldCite, fieldSummary, fieldBody}
 }
 
 // fieldTerms lists the terms of a field's dictionary.

@@ -20,10 +20,11 @@ const (
 // field.
 type Clause struct {
 	Occur  Occur
-	Field  string // "" for every text field; title, heading, cite, summary, body, kind or tags
+	Field  string // "" for every text field; title, heading, cite, summary, body, official, kind or tags
 	Text   string // the word or the phrase, unescaped, not yet analyzed
 	Phrase bool
-	Col    int // 1-based byte column of the clause in the query
+	Or     bool // joined to the clause before by OR: either may match
+	Col    int  // 1-based byte column of the clause in the query
 }
 
 // QueryError is a malformed query, with the column of the problem.
@@ -41,9 +42,11 @@ func (e *QueryError) Error() string {
 // Bleve's query-string syntax that a reader types:
 //
 //	influencer             a word
-//	"close links"          a phrase
+//	close links            words: all are required, unless no page has all
+//	close OR links         either word
+//	"close links"          a phrase: the words adjacent, in order
 //	+word  -word           required, excluded
-//	kind:scenario          a field (title, heading, cite, summary, body, kind, tags)
+//	kind:scenario          a field (title, heading, cite, summary, body, official, kind, tags)
 //	+kind:term -"own initiative"
 //	\"                     a backslash escapes the next character
 //
@@ -58,6 +61,7 @@ func ParseQuery(q string) ([]Clause, error) {
 		return nil, &QueryError{Col: MaxQueryBytes + 1, Msg: fmt.Sprintf("query is too long (%d bytes; the limit is %d)", len(q), MaxQueryBytes), Hint: "search for a few words"}
 	}
 	var out []Clause
+	or := false // the last word read was OR
 	i := 0
 	for i < len(q) {
 		r, n := utf8.DecodeRuneInString(q[i:])
@@ -93,9 +97,15 @@ func ParseQuery(q string) ([]Clause, error) {
 		if strings.TrimSpace(c.Text) == "" {
 			continue // a lone "+", "-", "" or "kind:"
 		}
+		if c.Text == "OR" && !c.Phrase && c.Field == "" && c.Occur == Should {
+			or = len(out) > 0 && out[len(out)-1].Occur == Should
+			continue
+		}
 		if len(out) == MaxClauses {
 			return nil, &QueryError{Col: c.Col, Msg: fmt.Sprintf("query has too many words (the limit is %d)", MaxClauses), Hint: "search for a few words"}
 		}
+		c.Or = or && c.Occur == Should
+		or = false
 		out = append(out, c)
 	}
 	return out, nil

@@ -57,6 +57,18 @@ type Document struct {
 	// Official is the part of Body quoted as official wording (the law's
 	// or the guidelines' own words, > [!TEXT] blocks), "" for none.
 	Official string
+	Pins     []Pin    // the pinpoints in the section: a query citing one puts it first
+	Cites    []string // the pinpoint keys the section cites: it follows them in results
+}
+
+// Pin is a pinpoint in a section: its canonical citation (site's
+// Citation.Key, e.g. "art 61(1) sub2") and its anchor ("" for the page),
+// with what a best bet shows of it.
+type Pin struct {
+	Key    string
+	Anchor string
+	Label  string // how it is cited, e.g. "MiCA Art. 61(1), second subparagraph"; "" to use the heading
+	Text   string // the start of its text
 }
 
 // Index is an open Bleve index of Documents.

@@ -43,6 +43,8 @@ type FrontMatter struct {
 	Term string `yaml:"term"`
 	// NoTermLinks turns off automatic links to defined terms on this page.
 	NoTermLinks bool `yaml:"no_term_links"`
+	// Search: false leaves the page out of the search index.
+	Search *bool `yaml:"search"`
 
 	// Scenario fields.
 	Facts    string   `yaml:"facts"`
@@ -67,6 +69,10 @@ type FrontMatter struct {
 	// Params holds a site's own fields, unchecked.
 	Params map[string]any `yaml:"params"`
 }
+
+// Searchable reports whether the page is indexed for search: unless its
+// front matter says search: false.
+func (f *FrontMatter) Searchable() bool { return f.Search == nil || *f.Search }
 
 // Document is a content file split into its front matter and Markdown body.
 type Document struct {
@@ -173,7 +179,7 @@ func yamlProblem(file string, yamlLine int, err error) diag.Problem {
 
 func fieldNames() []string {
 	return []string{"id", "title", "kind", "cite", "as_of", "date", "tags", "summary", "draft",
-		"weight", "aliases", "moved_from", "term", "no_term_links", "facts", "question", "outcome", "risk",
+		"weight", "aliases", "moved_from", "term", "no_term_links", "search", "facts", "question", "outcome", "risk",
 		"trigger", "applies", "publisher", "author", "published", "url", "reliability", "reference",
 		"official", "params"}
 }

@@ -83,7 +83,21 @@ func (s *Site) lookup(key string, hasAnchor bool) (Target, bool) {
 			return Target{Page: p, Anchor: anchor}, true
 		}
 	}
-	return s.lookupParagraph(key)
+	if t, ok := s.lookupParagraph(key); ok {
+		return t, true
+	}
+	return s.lookupCitation(key)
+}
+
+// lookupCitation resolves a reference written as a lawyer cites in
+// running text ("Art. 61(1), second subparagraph", "Recital 75", "para
+// 13") when it names exactly one pinpoint of the site.
+func (s *Site) lookupCitation(ref string) (Target, bool) {
+	cs := FindCitations(ref)
+	if len(cs) != 1 || cs[0].Start != 0 || cs[0].End != len(ref) {
+		return Target{}, false
+	}
+	return s.ResolveCitation(cs[0])
 }
 
 // lookupParagraph finds a numbered paragraph of a document, cited as

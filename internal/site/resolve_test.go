@@ -41,6 +41,8 @@ func TestResolve(t *testing.T) {
 		{desc: "cite point", give: "MiCA Art. 61(1)(b)", wantID: "mica-art-61", wantAnchor: "p1-b"},
 		{desc: "cite point of a definition", give: "MiCA Art. 3(1)(31)", wantID: "mica-art-3", wantAnchor: "p1-31"},
 		{desc: "cite key with explicit anchor", give: "MiCA Art. 61#p1-sub2", wantID: "mica-art-61", wantAnchor: "p1-sub2"},
+		{desc: "written citation", give: "Article 61(1), second subparagraph", wantID: "mica-art-61", wantAnchor: "p1-sub2"},
+		{desc: "citation without the instrument", give: "Art. 61(2)", wantID: "mica-art-61", wantAnchor: "p2"},
 		{desc: "surrounding space", give: "  scenario-sponsorship ", wantID: "scenario-sponsorship"},
 		{desc: "unknown id with suggestion", give: "scenario-sponsorhip",
 			wantErr: `unresolved reference "scenario-sponsorhip"`, wantHint: `did you mean "scenario-sponsorship"?`},

@@ -25,7 +25,14 @@ const engine = new kb.Engine(function (p) {
     out.push({
       query: q,
       total: res.total,
-      hits: docs.map((d, i) => ({ url: d.u, anchor: d.a || "", score: res.hits[i].score })),
+      pages: res.pages,
+      fallback: !!res.fallback,
+      hits: docs.map((d, i) => ({
+        url: d.u,
+        anchor: res.hits[i].best ? res.hits[i].anchor : d.a || "",
+        best: !!res.hits[i].best,
+        score: res.hits[i].score,
+      })),
       bytes: bytes - before,
     });
   }

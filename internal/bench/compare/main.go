@@ -30,6 +30,7 @@ import (
 
 type config struct {
 	kb, hugo, pagefind string
+	chromium           string // "" to skip the byte measurements in a browser
 	sizes              []int
 	seed               uint64
 	runs, edits        int
@@ -51,7 +52,16 @@ func run() int {
 	flag.IntVar(&c.runs, "runs", 1, "builds per tool and size; the fastest is kept")
 	flag.IntVar(&c.edits, "edits", 5, "one-file edits timed per preview server")
 	flag.StringVar(&c.work, "work", "", "working `directory` for the corpora (default: a temp dir, removed after)")
+	flag.StringVar(&c.chromium, "chromium", os.Getenv("KB_CHROMIUM"), "the chromium `binary` measuring search bytes (default: KB_CHROMIUM, or chromium on PATH); skipped when not found")
+	siteBytes := flag.String("search-bytes", "", "only measure, in Chromium, the search bytes of the kb site built in `DIR` (and of Pagefind's index in DIR/pagefind, if there is one)")
 	flag.Parse()
+	if *siteBytes != "" {
+		c.chromium = lookPath(c.chromium)
+		if c.chromium == "" {
+			c.chromium = lookPath("chromium")
+		}
+		return c.onlyBytes(context.Background(), *siteBytes)
+	}
 	for s := range strings.SplitSeq(sizes, ",") {
 		n, err := strconv.Atoi(strings.TrimSpace(s))
 		if err != nil || n < 1 {
@@ -100,6 +110,11 @@ func (c *config) resolveTools() error {
 	c.kb = kb
 	c.hugo = lookPath(c.hugo)
 	c.pagefind = lookPath(c.pagefind)
+	if c.chromium == "" {
+		c.chromium = lookPath("chromium")
+	} else {
+		c.chromium = lookPath(c.chromium)
+	}
 	if c.pagefind != "" {
 		// npm installs a node wrapper; measure the native binary it runs.
 		modules := filepath.Join(filepath.Dir(c.pagefind), "..", "@pagefind", "linux-x64", "bin")
@@ -139,9 +154,12 @@ type result struct {
 	staticFiles                int
 	kbQueryBytes, pfQueryBytes int64
 	pfIndex                    int64
-	searches                   []time.Duration
-	kbEdits, hugoEdits         []time.Duration
-	notes                      []string
+	// Measured in Chromium: the median bytes of a first and a second query.
+	kbFirst, kbSecond, pfFirst, pfSecond int64
+	pfOnKB                               bool // Pagefind indexed kb's own pages (no hugo)
+	searches                             []time.Duration
+	kbEdits, hugoEdits                   []time.Duration
+	notes                                []string
 }
 
 var queries = []string{"custody", "sponsorship", "competent authority", "reverse solicitation", "penalty disclosure"}
@@ -212,7 +230,71 @@ func (c *config) measureSize(ctx context.Context, n int) (*result, error) {
 			r.pfQueryBytes = pagefindQueryBytes(pf)
 		}
 	}
+	if err := c.measureBrowser(ctx, r, public, filepath.Join(hugoDir, "public")); err != nil {
+		return nil, err
+	}
 	return r, nil
+}
+
+// measureBrowser measures the bytes of a first and a second query in
+// Chromium, for kb's search page and for Pagefind's Default UI over hugo's
+// site, or, without hugo, over kb's own pages.
+func (c *config) measureBrowser(ctx context.Context, r *result, kbPublic, hugoPublic string) error {
+	if c.chromium == "" {
+		r.notes = append(r.notes, "no chromium: search bytes are not measured in a browser")
+		return nil
+	}
+	var err error
+	fmt.Fprintf(os.Stderr, "compare: kb search bytes in chromium, %d pages\n", r.pages)
+	if r.kbFirst, r.kbSecond, err = browserBytes(ctx, c.chromium, kbPublic, kbUI()); err != nil {
+		return err
+	}
+	if c.pagefind == "" {
+		return nil
+	}
+	site := hugoPublic
+	if r.pagefind.Wall == 0 {
+		site, r.pfOnKB = kbPublic, true
+		fmt.Fprintf(os.Stderr, "compare: pagefind over kb's pages (no hugo), %d pages\n", r.pages)
+		if _, err := measure(ctx, filepath.Dir(kbPublic), c.pagefind, "--site", filepath.Base(kbPublic), "--root-selector", "main"); err != nil {
+			return err
+		}
+	}
+	if err := writePagefindUI(site); err != nil {
+		return err
+	}
+	fmt.Fprintf(os.Stderr, "compare: pagefind search bytes in chromium, %d pages\n", r.pages)
+	r.pfFirst, r.pfSecond, err = browserBytes(ctx, c.chromium, site, pagefindUI())
+	return err
+}
+
+// onlyBytes measures the search bytes of a site built already.
+func (c *config) onlyBytes(ctx context.Context, dir string) int {
+	if c.chromium == "" {
+		fmt.Fprintln(os.Stderr, "compare: no chromium (set -chromium or KB_CHROMIUM)")
+		return 2
+	}
+	first, second, err := browserBytes(ctx, c.chromium, dir, kbUI())
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "compare:", err)
+		return 1
+	}
+	fmt.Printf("kb        first query %s, second %s (median of %d, Chromium)\n", fmtBytes(first), fmtBytes(second), len(browserQueries))
+	if _, err := os.Stat(filepath.Join(dir, "pagefind")); err != nil {
+		return 0
+	}
+	if err := writePagefindUI(dir); err != nil {
+		fmt.Fprintln(os.Stderr, "compare:", err)
+		return 1
+	}
+	pf1, pf2, err := browserBytes(ctx, c.chromium, dir, pagefindUI())
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "compare:", err)
+		return 1
+	}
+	fmt.Printf("pagefind  first query %s, second %s\n", fmtBytes(pf1), fmtBytes(pf2))
+	fmt.Printf("kb ÷ pagefind: first %.2f× (target ≤ 0.5×), second %.2f× (target ≤ 1×)\n", float64(first)/float64(pf1), float64(second)/float64(pf2))
+	return 0
 }
 
 // measureSearch times `kb search` per query, when kb has the command.
@@ -267,10 +349,10 @@ func firstLine(s string) string {
 }
 
 // kbQueryBytes estimates what a one-word query with ten hits downloads from
-// kb's static index: meta.json, one vocabulary shard and ten documents
+// kb's static index: meta.kbz, one vocabulary shard and ten documents
 // (average sizes), following internal/search's layout.
 func kbQueryBytes(dir string) int64 {
-	_, meta := dirStats(dir, func(rel string) bool { return rel == "meta.json" })
+	_, meta := dirStats(dir, func(rel string) bool { return rel == "meta.kbz" })
 	shards, shardBytes := dirStats(dir, func(rel string) bool { return strings.HasPrefix(rel, "w/") })
 	docs, docBytes := dirStats(dir, func(rel string) bool { return strings.HasPrefix(rel, "d/") })
 	if meta == 0 || shards == 0 || docs == 0 {
@@ -335,6 +417,17 @@ func (c *config) print(w *os.File, results []*result) {
 			fmt.Fprintf(w, "  %s  %d pages: kb build wall is %.2f× hugo + pagefind (target ≤ 0.80×)\n", verdict(x <= 0.8), r.pages, x)
 		}
 		fmt.Fprintf(w, "  %s  %d pages: kb build peak RSS %s (target < 0.88 GiB)\n", verdict(float64(r.kb.PeakRSS) < 0.88*(1<<30)), r.pages, fmtBytes(r.kb.PeakRSS))
+		if r.kbFirst > 0 && r.pfFirst > 0 {
+			peer := "Pagefind's Default UI"
+			if r.pfOnKB {
+				peer += " (over kb's pages)"
+			}
+			f, s := float64(r.kbFirst)/float64(r.pfFirst), float64(r.kbSecond)/float64(r.pfSecond)
+			fmt.Fprintf(w, "  %s  %d pages: first query %s vs %s %s = %.2f× (target ≤ 0.5×; median of %d, Chromium)\n",
+				verdict(f <= 0.5), r.pages, fmtBytes(r.kbFirst), peer, fmtBytes(r.pfFirst), f, len(browserQueries))
+			fmt.Fprintf(w, "  %s  %d pages: second query %s vs %s = %.2f× (target ≤ 1×)\n",
+				verdict(s <= 1), r.pages, fmtBytes(r.kbSecond), fmtBytes(r.pfSecond), s)
+		}
 		for _, note := range r.notes {
 			fmt.Fprintf(w, "  note  %d pages: %s\n", r.pages, note)
 		}

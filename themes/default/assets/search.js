@@ -8,14 +8,14 @@
   "use strict";
 
   var SHOULD = 0, MUST = 1, MUST_NOT = 2;
-  var TEXT_FIELDS = { title: 1, heading: 1, cite: 1, summary: 1, body: 1 };
+  var TEXT_FIELDS = { title: 1, heading: 1, cite: 1, summary: 1, body: 1, official: 1 };
   var KEYWORD_FIELDS = { kind: 1, tags: 1 };
 
   // parseQuery is internal/search.ParseQuery: words, "phrases", +must,
   // -must-not, field:value and backslash escapes. An unterminated phrase
   // runs to the end (the box is read while it is typed).
   function parseQuery(q) {
-    var out = [], i = 0, n = q.length;
+    var out = [], i = 0, n = q.length, or = false;
     while (i < n) {
       if (/\s/.test(q[i])) { i++; continue; }
       var c = { occur: SHOULD, field: "", text: "", phrase: false };
@@ -38,7 +38,14 @@
         }
       }
       c.text = b;
-      if (b.trim() !== "") out.push(c);
+      if (b.trim() === "") continue;
+      if (b === "OR" && !c.phrase && !c.field && c.occur === SHOULD) {
+        or = out.length > 0 && out[out.length - 1].occur === SHOULD;
+        continue;
+      }
+      c.or = or && c.occur === SHOULD;
+      or = false;
+      out.push(c);
     }
     return out;
   }
@@ -64,6 +71,58 @@
 
   function possessive(w) { return w.replace(/['’]s$/, ""); }
 
+  // findCitations is internal/site.FindCitations, over the grammar the
+  // export ships (meta.cite): each citation's parts, its span, and where
+  // it starts without the instrument.
+  var UNIT_WORDS = { art: 1, article: 1, recital: 1, para: 1, paragraph: 1 };
+  var ORDINALS = ["first", "second", "third", "fourth", "fifth", "sixth"];
+  function findCitations(pattern, text) {
+    var re = new RegExp(pattern, "gid"), out = [], m;
+    while ((m = re.exec(text))) {
+      if (m[0] === "") { re.lastIndex++; continue; }
+      var ix = m.indices, c = { inst: (m[1] || "").toLowerCase(), groups: [], sub: 0, start: m.index, end: m.index + m[0].length };
+      c.bareStart = c.start;
+      if (m[1] !== undefined) {
+        [2, 5, 7, 9].some(function (g) { if (ix[g]) { c.bareStart = ix[g][0]; return true; } return false; });
+      }
+      var groups = "";
+      if (m[2] !== undefined) { c.unit = "art"; c.number = m[3]; groups = m[4] || ""; }
+      else if (m[5] !== undefined) { c.unit = "recital"; c.number = m[6]; }
+      else if (m[7] !== undefined) { c.unit = "para"; c.number = m[8]; }
+      else { c.unit = "art"; c.number = m[9]; groups = m[10]; }
+      if (UNIT_WORDS[c.inst.replace(/s$/, "")] && m[9] !== undefined) { c.inst = ""; c.bareStart = c.start; }
+      c.number = c.number.toLowerCase();
+      groups.toLowerCase().replace(/[ )]/g, "").split("(").forEach(function (g) { if (g) c.groups.push(g); });
+      var sub = (m[11] || "").toLowerCase();
+      if (sub) ORDINALS.some(function (w, n) { if (sub === w || sub[0] === String(n + 1)) { c.sub = n + 1; return true; } return false; });
+      out.push(c);
+    }
+    return out;
+  }
+
+  // citationKey is Citation.Key.
+  function citationKey(c, withInst) {
+    var k = (withInst && c.inst ? c.inst + " " : "") + c.unit + " " + c.number;
+    c.groups.forEach(function (g) { k += "(" + g + ")"; });
+    return k + (c.sub ? " sub" + c.sub : "");
+  }
+
+  // citationKeys is internal/search's citationKeys: the keys to try,
+  // closest first.
+  function citationKeys(c) {
+    c = { inst: c.inst, unit: c.unit, number: c.number, groups: c.groups.slice(), sub: c.sub };
+    var out = [];
+    for (;;) {
+      if (c.inst) out.push(citationKey(c, true));
+      out.push(citationKey(c, false));
+      if (c.sub) c.sub = 0;
+      else if (c.groups.length) c.groups.pop();
+      else return out;
+    }
+  }
+
+  var CITE = "\u0000"; // prefixes a cited key among the terms
+
   // Engine answers queries from the static index. load(path) resolves to
   // the parsed JSON of a file under the site root.
   function Engine(load) {
@@ -72,12 +131,17 @@
     this.shards = {};   // key index → promise of shard
     this.chunks = {};   // chunk index → promise of its documents
     this.postings = {}; // term → Map(doc → impact)
+    this.termShard = {}; // term → the index of its shard
+    this.posFiles = {};  // shard index → promise of its positions
+    this.positions = {}; // term → Map(doc → positions), for phrases
+    this.citeFiles = {}; // citation group → promise of its pinpoints and citers
+    this.pins = {};      // citation key → its pinpoints [[doc, anchor, label, text], …]
   }
 
   Engine.prototype.init = function () {
     var self = this;
     if (!this.ready) {
-      this.ready = this.load("search/meta.json").then(function (m) {
+      this.ready = this.load("search/meta.kbz").then(function (m) {
         self.meta = m;
         self.keys = {};
         m.keys.forEach(function (k, i) { self.keys[k] = i; });
@@ -126,6 +190,7 @@
         var t = s.w && has(s.w, cand) ? s.w[cand] : cand;
         if (!has(s.t, t)) t = self.uninflect(s, cand);
         if (!t) return next(j + 1);
+        self.termShard[t] = i;
         if (!self.postings[t]) {
           var p = s.t[t], map = new Map(), doc = 0;
           for (var k = 0; k < p.length; k += 2) { doc += p[k]; map.set(doc, p[k + 1]); }
@@ -170,117 +235,278 @@
   };
 
   // search ranks documents as internal/search.Search does, one hit per
-  // page. opts: kind (filter), limit.
+  // page: plain words all required, or, when no section has them all, any
+  // of them (res.fallback). opts: kind (filter), limit, from (pages to skip).
   Engine.prototype.search = function (q, opts) {
     opts = opts || {};
-    var self = this, limit = opts.limit || 10;
-    return this.init().then(function (m) {
-      var clauses = parseQuery(q), units = [], kinds = [], notKinds = [], pending = [];
+    var self = this;
+    return this.init().then(function () {
+      return self.citations(q);
+    }).then(function (cited) {
+      var clauses = parseQuery(cited.rest), kinds = [], notKinds = [], pending = [], keys = cited.keys;
       clauses.forEach(function (c) {
         if (KEYWORD_FIELDS[c.field]) {
           if (c.field === "kind") (c.occur === MUST_NOT ? notKinds : kinds).push(c.text);
           return; // tags are not in the static index
         }
-        words(c.text).forEach(function (w) {
-          pending.push(self.term(w.word).then(function (t) {
-            return { clause: c, term: t };
-          }));
-        });
+        pending.push(Promise.all(words(c.text).map(function (w) { return self.term(w.word); })).then(function (terms) {
+          var r = { clause: c, terms: [], offs: [] };
+          terms.forEach(function (t, i) {
+            if (t === null) return; // a stop word: it keeps its place in a phrase
+            r.terms.push(t);
+            r.offs.push(i);
+          });
+          return r;
+        }));
       });
       return Promise.all(pending).then(function (resolved) {
-        var byClause = new Map();
+        var loads = [];
         resolved.forEach(function (r) {
-          if (r.term === null) return; // a stop word
-          if (!byClause.has(r.clause)) byClause.set(r.clause, []);
-          byClause.get(r.clause).push(r.term);
+          if (r.clause.phrase && r.terms.length > 1) r.terms.forEach(function (t) { if (t) loads.push(self.loadPositions(t)); });
         });
-        byClause.forEach(function (terms, c) {
-          if (c.phrase && terms.length > 1) units.push({ occur: c.occur, terms: terms });
-          else terms.forEach(function (t) { units.push({ occur: c.occur, terms: [t] }); });
-        });
-        return self.rank(units, kinds, notKinds, opts.kind || "", limit);
+        return Promise.all(loads).then(function () { return resolved; });
+      }).then(function (resolved) {
+        var run = function (all) { return self.rank(plan(resolved, all, keys), kinds, notKinds, opts, keys); };
+        var res = run(true);
+        if (!res.total && resolved.some(function (r) { return r.clause.occur === SHOULD; })) {
+          var some = run(false);
+          if (some.total) { some.fallback = true; res = some; }
+        }
+        return res;
       });
     });
   };
 
-  Engine.prototype.unitScore = function (u, d) {
-    var s = 0;
-    for (var i = 0; i < u.terms.length; i++) {
-      var p = u.terms[i] && this.postings[u.terms[i]];
-      var v = p ? p.get(d) : undefined;
-      if (v === undefined) return -1;
-      s += v;
+  // plan arranges the resolved clauses as internal/search's compile does:
+  // must, should and not lists of nodes, where a node is a unit {terms}
+  // (a term, or a phrase's terms), {all: nodes} or {any: nodes}.
+  function plan(resolved, all, keys) {
+    var p = { must: [], should: [], not: [], terms: [] }, group = [];
+    function endGroup() {
+      if (group.length === 1) p.must.push(group[0]);
+      else if (group.length > 1) p.must.push({ any: group });
+      group = [];
     }
-    return s;
+    resolved.forEach(function (r) {
+      var c = r.clause, units = [];
+      if (!r.terms.length) return;
+      if (c.phrase && r.terms.length > 1) units.push({ terms: r.terms, offs: r.offs, phrase: true });
+      else r.terms.forEach(function (t) { units.push({ terms: [t] }); });
+      if (c.occur !== MUST_NOT) r.terms.forEach(function (t) { if (t) p.terms.push(t); });
+      if (c.occur === MUST) p.must = p.must.concat(units);
+      else if (c.occur === MUST_NOT) p.not = p.not.concat(units);
+      else if (!all) p.should = p.should.concat(units);
+      else {
+        if (!c.or) endGroup();
+        group.push(units.length === 1 ? units[0] : { all: units });
+      }
+    });
+    endGroup();
+    if (keys.length) {
+      var cites = keys.map(function (k) { return { terms: [CITE + k] }; });
+      if (!p.must.length && !p.should.length) p.must.push({ any: cites });
+      else p.should = p.should.concat(cites);
+    }
+    return p;
+  }
+
+  // citations finds the citations of q that name pinpoints of the index,
+  // as internal/search's citations does: {rest: q without them, keys}.
+  Engine.prototype.citations = function (q) {
+    var self = this, m = this.meta, found = m.cite && m.pins ? findCitations(m.cite, q) : [];
+    if (!found.length) return Promise.resolve({ rest: q, keys: [] });
+    return Promise.all(found.map(function (c) { return self.citeGroup(c.unit + "-" + c.number); })).then(function (files) {
+      var rest = q, keys = [];
+      found.forEach(function (c, ci) {
+        var cf = files[ci];
+        citationKeys(c).some(function (k, i) {
+          if (!has(cf.p, k)) return false;
+          var start = c.inst && i % 2 === 0 ? c.start : c.bareStart;
+          rest = rest.slice(0, start) + " ".repeat(c.end - start) + rest.slice(c.end);
+          if (keys.indexOf(k) < 0) keys.push(k);
+          if (!self.postings[CITE + k]) {
+            var map = new Map(), p = cf.t[k] || [], doc = 0;
+            for (var j = 0; j < p.length; j += 2) { doc += p[j]; map.set(doc, p[j + 1]); }
+            self.postings[CITE + k] = map;
+          }
+          self.pins[k] = cf.p[k];
+          return true;
+        });
+      });
+      return { rest: rest, keys: keys };
+    });
   };
 
-  Engine.prototype.rank = function (units, kinds, notKinds, kindFilter, limit) {
-    var self = this, m = this.meta;
-    var must = units.filter(function (u) { return u.occur === MUST; });
-    var should = units.filter(function (u) { return u.occur === SHOULD; });
-    var not = units.filter(function (u) { return u.occur === MUST_NOT; });
-    var res = { total: 0, hits: [], kinds: {}, terms: [] };
-    units.forEach(function (u) { if (u.occur !== MUST_NOT) u.terms.forEach(function (t) { if (t) res.terms.push(t); }); });
-    if (!must.length && !should.length && !kinds.length) return res;
+  // citeGroup resolves to the pinpoints and citers of a unit and number
+  // (c/G.kbz), or to none when no page has them.
+  Engine.prototype.citeGroup = function (g) {
+    if (!/^[0-9a-z-]+$/.test(g)) return Promise.resolve({ p: {}, t: {} });
+    if (!this.citeFiles[g]) {
+      var self = this;
+      this.citeFiles[g] = Promise.resolve().then(function () {
+        return self.load("search/c/" + g + ".kbz?v=" + self.meta.hash);
+      }).catch(function () { return { p: {}, t: {} }; });
+    }
+    return this.citeFiles[g];
+  };
+
+  // score is a node's score in document d (impacts ×scale), or -1 when it
+  // does not match: a conjunction sums, a disjunction sums what matches
+  // times the share that matches (Bleve's coordination).
+  Engine.prototype.score = function (node, d) {
+    var s = 0, i, v;
+    if (node.terms) {
+      for (i = 0; i < node.terms.length; i++) {
+        var p = node.terms[i] && this.postings[node.terms[i]];
+        v = p ? p.get(d) : undefined;
+        if (v === undefined) return -1;
+        s += v;
+      }
+      return node.phrase && !this.adjacent(node, d) ? -1 : s;
+    }
+    if (node.all) {
+      for (i = 0; i < node.all.length; i++) {
+        v = this.score(node.all[i], d);
+        if (v < 0) return -1;
+        s += v;
+      }
+      return s;
+    }
+    var matched = 0;
+    for (i = 0; i < node.any.length; i++) {
+      v = this.score(node.any[i], d);
+      if (v >= 0) { s += v; matched++; }
+    }
+    return matched ? s * matched / node.any.length : -1;
+  };
+
+  // adjacent reports whether a phrase's terms stand at their offsets from
+  // one another somewhere in one field of document d.
+  Engine.prototype.adjacent = function (node, d) {
+    var self = this, at = node.terms.map(function (t) { return self.positions[t].get(d) || []; });
+    var sets = at.map(function (ps) { return new Set(ps); });
+    return at[0].some(function (p) {
+      for (var i = 1; i < node.terms.length; i++) {
+        if (!sets[i].has(p + node.offs[i] - node.offs[0])) return false;
+      }
+      return true;
+    });
+  };
+
+  // loadPositions fetches the positions of term t (p/N.kbz of its shard)
+  // into this.positions[t]: doc → its positions.
+  Engine.prototype.loadPositions = function (t) {
+    var self = this, i = this.termShard[t];
+    if (this.positions[t] || i === undefined) return Promise.resolve();
+    if (!this.posFiles[i]) this.posFiles[i] = this.load("search/p/" + i + ".kbz?v=" + this.meta.hash);
+    return Promise.all([this.shard(i), this.posFiles[i]]).then(function (both) {
+      var p = both[0].t[t], pos = both[1][t] || [], map = new Map(), doc = 0, j = 0;
+      for (var k = 0; k < p.length; k += 2) {
+        doc += p[k];
+        var n = pos[j++], list = [], at = 0;
+        for (var m = 0; m < n; m++) { at += pos[j++]; list.push(at); }
+        map.set(doc, list);
+      }
+      self.positions[t] = map;
+    });
+  };
+
+  // candidates adds to set every document that may match node.
+  Engine.prototype.candidates = function (node, set) {
+    var self = this;
+    if (node.terms) {
+      var p = node.terms[0] && this.postings[node.terms[0]];
+      if (p) p.forEach(function (_, d) { set.add(d); });
+    } else if (node.all) this.candidates(node.all[0], set);
+    else node.any.forEach(function (n) { self.candidates(n, set); });
+  };
+
+  Engine.prototype.rank = function (p, kinds, notKinds, opts, keys) {
+    var self = this, m = this.meta, limit = opts.limit || 10, from = opts.from || 0, kindFilter = opts.kind || "";
+    var res = { total: 0, pages: 0, hits: [], kinds: {}, terms: p.terms };
+    if (!p.must.length && !p.should.length && !kinds.length) return res;
     var kindOf = function (d) { return m.kinds[m.pageKind[self.pageOf[d]]]; };
-    var candidates;
-    if (must.length || should.length) {
-      var set = new Set();
-      (must.length ? [must[0]] : should).forEach(function (u) {
-        var p = u.terms[0] && self.postings[u.terms[0]];
-        if (p) p.forEach(function (_, d) { set.add(d); });
+    // The pinpoints cited: best bets, in key order, then doc order.
+    var best = [], pinned = new Set();
+    keys.forEach(function (k) {
+      self.pins[k].forEach(function (e) {
+        pinned.add(e[0]);
+        if (!kindFilter || kindOf(e[0]) === kindFilter) best.push({ doc: e[0], anchor: e[1], label: e[2], text: e[3] });
       });
+    });
+    var candidates;
+    if (p.must.length || p.should.length) {
+      var set = new Set(pinned);
+      (p.must.length ? [p.must[0]] : p.should).forEach(function (n) { self.candidates(n, set); });
       candidates = Array.from(set);
     } else {
       candidates = [];
       for (var d = 0; d < m.docs; d++) candidates.push(d);
     }
-    var scored = [];
+    var scored = [], kindPages = new Set();
     candidates.forEach(function (d) {
-      var k = kindOf(d);
-      if (notKinds.indexOf(k) >= 0) return;
-      for (var i = 0; i < kinds.length; i++) if (kinds[i] !== k) return;
-      for (i = 0; i < not.length; i++) if (self.unitScore(not[i], d) >= 0) return;
-      var ms = 0;
-      for (i = 0; i < must.length; i++) {
-        var s = self.unitScore(must[i], d);
-        if (s < 0) return;
-        ms += s;
+      var k = kindOf(d), score = self.docScore(p, kinds, notKinds, k, d), pin = pinned.has(d);
+      if (score < 0 && !pin) return;
+      if (!kindPages.has(self.pageOf[d])) {
+        kindPages.add(self.pageOf[d]);
+        res.kinds[k] = (res.kinds[k] || 0) + 1; // pages, by kind
       }
-      var ss = 0, matched = 0;
-      for (i = 0; i < should.length; i++) {
-        s = self.unitScore(should[i], d);
-        if (s >= 0) { ss += s; matched++; }
-      }
-      if (!must.length && should.length && !matched) return;
-      var score = ms + (should.length ? ss * matched / should.length : 0);
-      res.kinds[k] = (res.kinds[k] || 0) + 1;
       if (kindFilter && k !== kindFilter) return;
       res.total++;
-      scored.push({ doc: d, score: score / m.scale });
+      scored.push({ doc: d, score: score / m.scale, pin: pin });
     });
     scored.sort(function (a, b) { return b.score - a.score || a.doc - b.doc; });
-    var seen = {};
-    for (var i = 0; i < scored.length && res.hits.length < limit; i++) {
-      var p = this.pageOf[scored[i].doc];
-      if (seen[p]) continue;
-      seen[p] = true;
-      res.hits.push(scored[i]);
+    var pageAt = {};
+    best.forEach(function (b) {
+      var pg = self.pageOf[b.doc];
+      if (has(pageAt, pg)) return;
+      pageAt[pg] = res.pages++;
+      if (res.pages > from && res.pages <= from + limit) {
+        res.hits.push({ doc: b.doc, score: 0, sections: [], best: true, anchor: b.anchor, label: b.label, text: b.text });
+      }
+    });
+    for (var i = 0; i < scored.length; i++) {
+      var sc = scored[i], pg = this.pageOf[sc.doc];
+      if (!has(pageAt, pg)) {
+        if (best.length && sc.pin) continue;
+        pageAt[pg] = res.pages++;
+        if (res.pages > from && res.pages <= from + limit) res.hits.push({ doc: sc.doc, score: sc.score, sections: [] });
+        continue;
+      }
+      var at = pageAt[pg] - from, hit = res.hits[at];
+      if (at >= 0 && at < res.hits.length && hit.sections.length < 3 && sc.doc !== hit.doc) hit.sections.push(sc.doc);
     }
     return res;
   };
 
-  // doc resolves to document n: {u, a, t, k, s, b}. Documents are packed
-  // into chunks (meta.chunks[c] is chunk c's first document), each
-  // fetched once.
-  Engine.prototype.doc = function (n) {
-    var starts = this.meta.chunks, lo = 0, hi = starts.length - 1;
-    while (lo < hi) {
-      var mid = (lo + hi + 1) >> 1;
-      if (starts[mid] <= n) lo = mid; else hi = mid - 1;
+  // docScore is document d's score under plan p (×scale), or -1 when it
+  // does not match; k is its kind.
+  Engine.prototype.docScore = function (p, kinds, notKinds, k, d) {
+    var i, s;
+    if (notKinds.indexOf(k) >= 0) return -1;
+    for (i = 0; i < kinds.length; i++) if (kinds[i] !== k) return -1;
+    for (i = 0; i < p.not.length; i++) if (this.score(p.not[i], d) >= 0) return -1;
+    var ms = 0;
+    for (i = 0; i < p.must.length; i++) {
+      s = this.score(p.must[i], d);
+      if (s < 0) return -1;
+      ms += s;
     }
-    if (!this.chunks[lo]) this.chunks[lo] = this.load("search/d/" + lo + ".kbz?v=" + this.meta.hash);
-    return this.chunks[lo].then(function (c) { return c[n - starts[lo]]; });
+    var ss = 0, matched = 0;
+    for (i = 0; i < p.should.length; i++) {
+      s = this.score(p.should[i], d);
+      if (s >= 0) { ss += s; matched++; }
+    }
+    if (!p.must.length && p.should.length && !matched) return -1;
+    return ms + (p.should.length ? ss * matched / p.should.length : 0);
+  };
+
+  // doc resolves to document n: {u, a, t, k, s, b}. Documents are packed
+  // meta.chunk to a file, each fetched once.
+  Engine.prototype.doc = function (n) {
+    var c = Math.floor(n / this.meta.chunk);
+    if (!this.chunks[c]) this.chunks[c] = this.load("search/d/" + c + ".kbz?v=" + this.meta.hash);
+    return this.chunks[c].then(function (docs) { return docs[n - c * this.meta.chunk]; }.bind(this));
   };
 
   function escapeHTML(s) {
@@ -322,7 +548,7 @@
     return out;
   }
 
-  var api = { parseQuery: parseQuery, words: words, snippet: snippet, Engine: Engine };
+  var api = { parseQuery: parseQuery, words: words, snippet: snippet, findCitations: findCitations, citationKey: citationKey, Engine: Engine };
   if (typeof module === "object" && module.exports) {
     module.exports = api;
     return;
@@ -348,7 +574,7 @@
     });
   });
 
-  function hitURL(d) { return base + d.u.replace(/^\//, "") + (d.a ? "#" + d.a : ""); }
+  function pageURL(u, anchor) { return base + u.replace(/^\//, "") + (anchor ? "#" + anchor : ""); }
 
   // A page may bring its own search backend, answering with hits ready to
   // draw (kb serve's preview does, having no static index).
@@ -356,17 +582,87 @@
   // function, as an element with that id would also be a global.
   function backend() { return typeof window.kbSearchBackend === "function" ? window.kbSearchBackend : undefined; }
 
+  // answer runs a query, from the static index or the page's backend, and
+  // resolves to what is drawn: {total, pages, fallback, kinds, hits:
+  // [{href, title, kind, snippet, best, sections: [{href, heading}]}]}.
+  // opts: kind, limit, from (pages to skip).
+  function answer(q, opts) {
+    var own = backend();
+    if (own) {
+      var from = opts.from || 0;
+      return own(q, { limit: from + opts.limit, kind: opts.kind }).then(function (res) {
+        return {
+          total: res.total, pages: res.pages, fallback: res.fallback, kinds: res.kinds,
+          hits: (res.hits || []).slice(from).map(function (h) {
+            return {
+              href: pageURL(h.url, h.anchor), title: h.title, kind: h.kind, snippet: h.snippet || "", best: h.best,
+              sections: (h.sections || []).map(function (s) { return { href: pageURL(h.url, s.anchor), heading: s.heading }; }),
+            };
+          }),
+        };
+      });
+    }
+    return engine.search(q, opts).then(function (res) {
+      var docs = [];
+      res.hits.forEach(function (h) { docs.push(h.doc); docs = docs.concat(h.sections); });
+      return Promise.all([engine.surfaces(res.terms)].concat(docs.map(function (n) { return engine.doc(n); }))).then(function (all) {
+        var surfaces = all[0], byNum = {};
+        docs.forEach(function (n, i) { byNum[n] = all[i + 1]; });
+        return {
+          total: res.total, pages: res.pages, fallback: res.fallback, kinds: res.kinds,
+          hits: res.hits.map(function (h) {
+            var d = byNum[h.doc], page = d.t.split(" › ")[0];
+            return {
+              href: pageURL(d.u, h.best ? h.anchor : d.a),
+              title: h.best && h.label ? page + " › " + h.label : d.t,
+              kind: d.k, best: h.best,
+              snippet: snippet(h.best && h.text ? h.text : d.b || d.s || "", h.best ? {} : surfaces),
+              sections: h.sections.map(function (n) {
+                var s = byNum[n], at = s.t.indexOf(" › ");
+                return { href: pageURL(s.u, s.a), heading: at >= 0 ? s.t.slice(at + 3) : "Introduction" };
+              }),
+            };
+          }),
+        };
+      });
+    });
+  }
+
   // hitLink draws one result: title, kind and a snippet that is already
   // escaped HTML with <mark>s.
-  function hitLink(href, title, kind, snippetHTML) {
+  function hitLink(h, option) {
     var a = document.createElement("a");
-    a.className = "search-hit";
-    a.href = href;
-    a.setAttribute("role", "option");
-    a.setAttribute("aria-selected", "false");
-    a.innerHTML = '<span class="hit-title">' + escapeHTML(title) + '</span> <span class="hit-kind">' +
-      escapeHTML(kind) + '</span><span class="hit-snippet">' + snippetHTML + "</span>";
+    a.className = "search-hit" + (h.best ? " search-best" : "");
+    a.href = h.href;
+    if (option) {
+      a.setAttribute("role", "option");
+      a.setAttribute("aria-selected", "false");
+    }
+    a.innerHTML = '<span class="hit-title">' + escapeHTML(h.title) + '</span> <span class="hit-kind">' +
+      escapeHTML(h.kind) + "</span>" + (h.best ? ' <span class="hit-kind hit-best">pinpoint</span>' : "") +
+      '<span class="hit-snippet">' + h.snippet + "</span>";
     return a;
+  }
+
+  // drawHits adds hits to list: options of a listbox without their
+  // sections (the header's pop-up), or links with the sections beneath.
+  function drawHits(list, hits, withSections) {
+    hits.forEach(function (h) {
+      list.appendChild(hitLink(h, !withSections));
+      if (!withSections || !h.sections.length) return;
+      var ul = document.createElement("ul");
+      ul.className = "hit-sections";
+      ul.setAttribute("role", "presentation");
+      h.sections.forEach(function (s) {
+        var li = document.createElement("li"), a = document.createElement("a");
+        a.href = s.href;
+        a.textContent = s.heading;
+        a.tabIndex = -1; // the hit's own link is the tab stop; these are for the pointer
+        li.appendChild(a);
+        ul.appendChild(li);
+      });
+      list.appendChild(ul);
+    });
   }
 
   function noResults(list, q) {
@@ -376,40 +672,29 @@
     list.appendChild(p);
   }
 
-  // renderReady draws a backend's answer: hits with their snippets.
-  function renderReady(res, list, q) {
-    list.textContent = "";
-    res.hits.forEach(function (h) {
-      list.appendChild(hitLink(base + h.url.replace(/^\//, "") + (h.anchor ? "#" + h.anchor : ""), h.title, h.kind, h.snippet || ""));
-    });
-    if (!res.hits.length && q.trim()) noResults(list, q);
-    return Promise.resolve();
+  // countText says what is listed: "31 pages, 93 sections".
+  function countText(res) {
+    if (!res || !res.total) return "";
+    return res.pages + (res.pages === 1 ? " page, " : " pages, ") + res.total + (res.total === 1 ? " section" : " sections");
   }
 
-  // render draws res's hits into list as links, fetching each hit's text.
-  function render(res, list, q) {
-    return Promise.all([engine.surfaces(res.terms)].concat(res.hits.map(function (h) { return engine.doc(h.doc); })))
-      .then(function (all) {
-        var surfaces = all[0], docs = all.slice(1);
-        list.textContent = "";
-        docs.forEach(function (d) {
-          list.appendChild(hitLink(hitURL(d), d.t, d.k, snippet(d.b || d.s || "", surfaces)));
-        });
-        if (!docs.length && q.trim()) noResults(list, q);
-      });
-  }
+  var FALLBACK = "No page has all the words; showing pages with some of them.";
 
   // keys moves the selection through the hits in list with the arrows.
   function keys(e, list, input) {
     var hits = Array.prototype.slice.call(list.querySelectorAll(".search-hit"));
     if (!hits.length) return;
-    var at = hits.findIndex(function (h) { return h.getAttribute("aria-selected") === "true"; });
+    var at = hits.findIndex(function (h) { return h.classList.contains("is-selected"); });
+    function select(h, on) {
+      h.classList.toggle("is-selected", on);
+      if (h.getAttribute("role") === "option") h.setAttribute("aria-selected", String(on));
+    }
     if (e.key === "ArrowDown" || e.key === "ArrowUp") {
       e.preventDefault();
-      if (at >= 0) hits[at].setAttribute("aria-selected", "false");
+      if (at >= 0) select(hits[at], false);
       at = e.key === "ArrowDown" ? Math.min(hits.length - 1, at + 1) : at - 1;
       if (at < 0) { input.focus(); return; }
-      hits[at].setAttribute("aria-selected", "true");
+      select(hits[at], true);
       hits[at].scrollIntoView({ block: "nearest" });
     } else if (e.key === "Enter" && at >= 0) {
       e.preventDefault();
@@ -417,23 +702,28 @@
     }
   }
 
-  // live runs a search per keystroke, drawing only the latest answer.
-  function live(input, list, opts, after) {
+  // live runs a search per keystroke, drawing only the latest answer with
+  // draw(res, q); more() draws the next pages of results.
+  function live(input, list, opts, draw) {
     var seq = 0;
     function run() {
       var q = input.value, my = ++seq;
-      if (!q.trim()) { list.textContent = ""; after(null, q); return; }
-      var own = backend();
-      (own ? own(q, opts()) : engine.search(q, opts())).then(function (res) {
-        if (my !== seq) return;
-        return (own ? renderReady : render)(res, list, q).then(function () { if (my === seq) after(res, q); });
+      if (!q.trim()) { list.textContent = ""; draw(null, q); return; }
+      answer(q, opts(0)).then(function (res) {
+        if (my === seq) draw(res, q);
       }).catch(function (err) {
         list.textContent = "Search is unavailable: " + err.message;
       });
     }
     input.addEventListener("input", run);
     input.addEventListener("keydown", function (e) { keys(e, list, input); });
-    return run;
+    return {
+      run: run,
+      more: function (from) {
+        var my = seq;
+        return answer(input.value, opts(from)).then(function (res) { return my === seq ? res : null; });
+      },
+    };
   }
 
   function setupBox() {
@@ -443,6 +733,23 @@
     popup.setAttribute("aria-label", "Search results");
     live(input, popup, function () { return { limit: 8 }; }, function (res, q) {
       popup.hidden = !q.trim();
+      if (!res) return;
+      popup.textContent = "";
+      if (res.fallback) {
+        var note = document.createElement("p");
+        note.className = "search-note";
+        note.textContent = FALLBACK;
+        popup.appendChild(note);
+      }
+      drawHits(popup, res.hits, false);
+      if (!res.hits.length) { noResults(popup, q); return; }
+      var all = document.createElement("a");
+      all.className = "search-hit search-all";
+      all.href = base + "search/?q=" + encodeURIComponent(q);
+      all.setAttribute("role", "option");
+      all.setAttribute("aria-selected", "false");
+      all.textContent = "All " + res.pages + (res.pages === 1 ? " result" : " results") + " →";
+      popup.appendChild(all);
     });
     input.addEventListener("focus", function () { if (!backend()) engine.init(); });
     input.addEventListener("keydown", function (e) {
@@ -453,25 +760,48 @@
     });
   }
 
+  // perPage is how many pages of results the search page draws at a time.
+  var perPage = 10;
+
   function setupPage() {
     var input = document.getElementById("kb-search-page-q"), list = document.getElementById("kb-search-page-results");
-    var facets = document.getElementById("kb-search-facets");
+    var facets = document.getElementById("kb-search-facets"), count = document.getElementById("kb-search-page-count");
     if (!input || !list) return;
     var params = new URLSearchParams(location.search), kind = params.get("kind") || "";
     input.value = params.get("q") || "";
     var header = document.getElementById("kb-q");
     if (header) header.value = input.value;
-    list.setAttribute("role", "listbox");
-    list.setAttribute("aria-label", "Search results");
-    var run = live(input, list, function () { return { limit: 50, kind: kind }; }, function (res, q) {
+    var search = live(input, list, function (from) { return { limit: perPage, from: from, kind: kind }; }, function (res, q) {
       var u = new URL(location.href);
       u.searchParams.set("q", q);
       if (kind) u.searchParams.set("kind", kind); else u.searchParams.delete("kind");
       history.replaceState(null, "", u);
       drawFacets(res);
-      var count = document.getElementById("kb-search-page-count");
-      if (count) count.textContent = res ? res.total + (res.total === 1 ? " section matches" : " sections match") : "";
+      if (count) count.textContent = (res && res.fallback ? FALLBACK + " " : "") + countText(res);
+      if (!res) return;
+      list.textContent = "";
+      drawHits(list, res.hits, true);
+      if (!res.hits.length && q.trim()) noResults(list, q);
+      moreButton(res.hits.length, res.pages);
     });
+    // moreButton offers the next pages of results while there are more.
+    function moreButton(shown, pages) {
+      if (shown >= pages) return;
+      var b = document.createElement("button");
+      b.type = "button";
+      b.className = "search-more";
+      b.textContent = "Show more results (" + shown + " of " + pages + ")";
+      b.addEventListener("click", function () {
+        b.disabled = true;
+        search.more(shown).then(function (res) {
+          if (!res) return;
+          b.remove();
+          drawHits(list, res.hits, true);
+          moreButton(shown + res.hits.length, res.pages);
+        });
+      });
+      list.appendChild(b);
+    }
     function drawFacets(res) {
       if (!facets) return;
       facets.textContent = "";
@@ -486,13 +816,13 @@
         b.className = "facet";
         b.setAttribute("aria-pressed", String(k === kind));
         b.textContent = (k || "all") + " (" + (k ? res.kinds[k] : all) + ")";
-        b.addEventListener("click", function () { kind = k; run(); });
+        b.addEventListener("click", function () { kind = k; search.run(); });
         facets.appendChild(b);
       });
     }
     var form = input.form;
-    if (form) form.addEventListener("submit", function (e) { e.preventDefault(); run(); });
-    run();
+    if (form) form.addEventListener("submit", function (e) { e.preventDefault(); search.run(); });
+    search.run();
   }
 
   document.addEventListener("keydown", function (e) {

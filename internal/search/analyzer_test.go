@@ -1,0 +1,41 @@
+package search
+
+import (
+	"slices"
+	"testing"
+)
+
+func TestLegalAnalyzer(t *testing.T) {
+	t.Parallel()
+	a := newMapping().AnalyzerNamed(analyzerName)
+	if a == nil {
+		t.Fatal("the mapping has no legal analyzer")
+	}
+	tests := []struct {
+		desc, give string
+		want       []string
+	}{
+		{"kept legal words", "the same type", []string{"same", "type"}},
+		{"new", "a new type", []string{"new", "type"}},
+		{"own initiative", "at its own exclusive initiative", []string{"own", "exclus", "initi"}},
+		{"modal verbs", "shall not, may, must, should", []string{"shall", "not", "mai", "must", "should"}},
+		{"negations", "no, nor, any, all, only", []string{"no", "nor", "ani", "all", "onli"}},
+		{"time and place", "before after within without under over", []string{"befor", "after", "within", "without", "under", "over"}},
+		{"quantities", "more or less, each other such", []string{"more", "less", "each", "other", "such"}},
+		{"plain stop words dropped", "it is of the firm", []string{"firm"}},
+		{"possessive and stem", "the client's solicitations", []string{"client", "solicit"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.desc, func(t *testing.T) {
+			t.Parallel()
+			if got := analyze(a, tt.give); !slices.Equal(got, tt.want) {
+				t.Errorf("analyze(%q) = %q, want %q", tt.give, got, tt.want)
+			}
+		})
+	}
+	for _, w := range keptWords() {
+		if slices.Contains(legalStopWords(), w) {
+			t.Errorf("%q is in the stop list", w)
+		}
+	}
+}
