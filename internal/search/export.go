@@ -88,6 +88,7 @@ type meta struct {
 	Hash     string      `json:"hash"`
 	Docs     int         `json:"docs"`
 	Scale    int         `json:"scale"`
+	Step     float64     `json:"step"` // an impact v stands for (e^(v·step) − 1) / scale (encodeImpact)
 	Kinds    []string    `json:"kinds"`
 	PageKind []int       `json:"pageKind"` // per page, in doc order: index into Kinds
 	PageDocs []int       `json:"pageDocs"` // per page: its number of consecutive docs
@@ -184,7 +185,7 @@ func (x *Index) Export(ctx context.Context, write func(name string, data []byte)
 
 	e := &exporter{ctx: ctx, dir: opts.Dir, write: write, hash: sha256.New()}
 	analyzer := x.bleve.Mapping().AnalyzerNamed(analyzerName)
-	m := meta{Version: 3, Scale: Scale, Stop: stopWords(analyzer), Infl: inflections(), Cite: site.CitationPattern}
+	m := meta{Version: 4, Scale: Scale, Step: impactStep, Stop: stopWords(analyzer), Infl: inflections(), Cite: site.CitationPattern}
 	pins := map[string][][]any{}
 	m.Chunk = opts.ChunkDocs
 	num, text, err := e.writeDocs(r, analyzer.(*analysis.DefaultAnalyzer).Tokenizer, &m, pins)

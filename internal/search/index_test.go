@@ -307,11 +307,11 @@ func TestImpactsAreBleveScores(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		impact := map[string]int{}
+		impact := map[string]float64{}
 		doc := 0
 		for i := 0; i < len(terms[term]); i += 2 {
 			doc += terms[term][i]
-			impact[docs[doc].ID] = terms[term][i+1]
+			impact[docs[doc].ID] = decodeImpact(terms[term][i+1])
 		}
 		q := compile([]Clause{{Text: word}}, "", analyzer, true, nil)
 		res, err := idx.bleve.Search(bleve.NewSearchRequestOptions(q, 100, 0, false))
@@ -321,20 +321,11 @@ func TestImpactsAreBleveScores(t *testing.T) {
 		if len(res.Hits) != len(impact) || len(res.Hits) == 0 {
 			t.Fatalf("%s: Bleve finds %d documents, the export %d", word, len(res.Hits), len(impact))
 		}
-		// The reference is the document with the largest impact, whose
-		// rounding to an integer errs least.
-		ref := res.Hits[0]
-		for _, h := range res.Hits {
-			if impact[h.ID] > impact[ref.ID] {
-				ref = h
-			}
-		}
-		ratio := ref.Score / float64(impact[ref.ID])
-		slack := 0.5 * (1 + 1/float64(impact[ref.ID])) // rounding to integers
+		ratio := res.Hits[0].Score / impact[res.Hits[0].ID]
 		for _, h := range res.Hits {
 			want := h.Score / ratio
-			if math.Abs(want-float64(impact[h.ID])) > slack*(1+want/float64(impact[ref.ID])) {
-				t.Errorf("%s in %s: impact %d, want %.2f (Bleve's score over the query norm)", word, h.ID, impact[h.ID], want)
+			if math.Abs(want-impact[h.ID]) > 2*impactStep*(1+want) {
+				t.Errorf("%s in %s: impact %.4f, want %.4f (Bleve's score over the query norm)", word, h.ID, impact[h.ID], want)
 			}
 		}
 	}

@@ -107,7 +107,7 @@ func fieldImpacts(ctx context.Context, r index.IndexReader, num map[string]int, 
 		for _, n := range touched {
 			a := accs[n]
 			imp := a.sum * float64(a.matched) / float64(len(fields))
-			ps = append(ps, posting{n, max(1, int(math.Round(imp*Scale)))})
+			ps = append(ps, posting{n, encodeImpact(imp)})
 			accs[n] = acc{}
 		}
 		if maxPostings > 0 && len(ps) > maxPostings {
@@ -142,6 +142,23 @@ func fieldImpacts(ctx context.Context, r index.IndexReader, num map[string]int, 
 		}
 	}
 	return out, positions, nil
+}
+
+// impactStep is the relative precision of a stored impact: impacts are
+// stored on a log scale, so that a small one keeps as many significant
+// digits as a large one, and two sections Bleve ranks 0.1 % apart stay
+// apart in the static client.
+const impactStep = 1e-4
+
+// encodeImpact stores an impact as an integer: ln(1 + impact × Scale) in
+// steps of impactStep. The client decodes it with decodeImpact's formula.
+func encodeImpact(imp float64) int {
+	return max(1, int(math.Round(math.Log1p(imp*Scale)/impactStep)))
+}
+
+// decodeImpact is the impact × Scale an encoded one stands for.
+func decodeImpact(v int) float64 {
+	return math.Expm1(float64(v) * impactStep)
 }
 
 // fieldSpan separates the fields in a position: field i's token p is at

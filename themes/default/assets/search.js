@@ -160,6 +160,10 @@
     return this.ready;
   };
 
+  // impact decodes a stored impact (internal/search's encodeImpact): a
+  // log scale, so that small impacts keep their precision.
+  Engine.prototype.impact = function (v) { return Math.expm1(v * this.meta.step); };
+
   // shardOf is the index of the longest shard key that prefixes word.
   Engine.prototype.shardOf = function (word) {
     var rs = Array.from(word);
@@ -193,7 +197,7 @@
         self.termShard[t] = i;
         if (!self.postings[t]) {
           var p = s.t[t], map = new Map(), doc = 0;
-          for (var k = 0; k < p.length; k += 2) { doc += p[k]; map.set(doc, p[k + 1]); }
+          for (var k = 0; k < p.length; k += 2) { doc += p[k]; map.set(doc, self.impact(p[k + 1])); }
           self.postings[t] = map;
         }
         return t;
@@ -326,7 +330,7 @@
           if (keys.indexOf(k) < 0) keys.push(k);
           if (!self.postings[CITE + k]) {
             var map = new Map(), p = cf.t[k] || [], doc = 0;
-            for (var j = 0; j < p.length; j += 2) { doc += p[j]; map.set(doc, p[j + 1]); }
+            for (var j = 0; j < p.length; j += 2) { doc += p[j]; map.set(doc, self.impact(p[j + 1])); }
             self.postings[CITE + k] = map;
           }
           self.pins[k] = cf.p[k];
