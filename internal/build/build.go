@@ -38,6 +38,7 @@ type Options struct {
 	Source  string // the site directory, holding kb.yaml, content/ and themes/
 	BaseURL string // overrides kb.yaml's base_url when set
 	Drafts  bool   // include pages with draft: true
+	Refs    bool   // fill Result.Refs: every page's id, cite key and anchors
 	// Citations lists every uncited paragraph in Result.Coverage (kb
 	// check --citations); the counts are made either way.
 	Citations bool
@@ -55,6 +56,7 @@ type Result struct {
 	Files    []string // every file written, sorted
 	Docs     []Doc    // the text of every page section, for the search index
 	Coverage Coverage // how much of the prose cites (see coverage)
+	Refs     []PageRefs // with Options.Refs: what a writer can cite, by URL
 	Duration time.Duration
 }
 
@@ -173,6 +175,9 @@ func generate(ctx context.Context, fsys fs.FS, opts Options, sink Sink, c *cache
 	g.graph = graph
 	if len(res.Problems) == 0 {
 		res.Coverage = g.coverage()
+	}
+	if opts.Refs && len(res.Problems) == 0 {
+		res.Refs = g.refs()
 	}
 	g.related = sync.OnceValue(func() *site.Relatedness { return site.NewRelatedness(g.graph, g.tags) })
 	res.Problems = res.Problems.Sort()
