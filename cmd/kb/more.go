@@ -11,6 +11,8 @@ func runMore(ctx context.Context, cmd string, args []string, stdout, stderr io.W
 	switch cmd {
 	case "serve":
 		return runServe(ctx, args, stdout, stderr, logger), true
+	case "schema":
+		return runSchema(args, stdout, stderr), true
 	case "refs":
 		return runRefs(ctx, args, stdout, stderr), true
 	case "new":

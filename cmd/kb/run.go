@@ -33,6 +33,7 @@ Usage:
   kb build  [--source DIR] [--out DIR] [--index DIR] [--base-url URL] [--drafts]
   kb check  [--source DIR] [--format text|json|github] [--drafts] [--citations]
   kb serve  [--source DIR] [--addr 127.0.0.1:1313] [--drafts] [--open]
+  kb schema [--source DIR]
   kb refs   [--source DIR] [--json] [--drafts]
   kb new    [--source DIR] [--date YYYY-MM-DD] KIND PATH
   kb search [--index DIR] [--json] [--limit N] [--kind K] QUERY

@@ -51,11 +51,11 @@ type Result struct {
 	// Warnings are problems that do not block publishing: those of draft
 	// pages a build leaves out.
 	Warnings diag.List
-	Drafts   []string // the draft pages' files (content/…), included or not
-	Pages    int      // pages rendered from content
-	Files    []string // every file written, sorted
-	Docs     []Doc    // the text of every page section, for the search index
-	Coverage Coverage // how much of the prose cites (see coverage)
+	Drafts   []string   // the draft pages' files (content/…), included or not
+	Pages    int        // pages rendered from content
+	Files    []string   // every file written, sorted
+	Docs     []Doc      // the text of every page section, for the search index
+	Coverage Coverage   // how much of the prose cites (see coverage)
 	Refs     []PageRefs // with Options.Refs: what a writer can cite, by URL
 	Duration time.Duration
 }
