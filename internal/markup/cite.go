@@ -104,8 +104,11 @@ func (citeParser) Parse(parent ast.Node, block text.Reader, pc parser.Context) a
 		return nil
 	}
 	after := line[2+end+1:]
-	if len(after) > 0 && (after[0] == '(' || after[0] == '[' || after[0] == ':') {
-		return nil // a link, or a link reference, whose text starts with "@"
+	// A link whose text starts with "@". "[@x]:" is no definition here: the
+	// block parser has taken any definition before inline parsing starts, so
+	// "as [@mica, Art. 59(2)]: …" is a citation followed by a colon.
+	if len(after) > 0 && (after[0] == '(' || after[0] == '[') {
+		return nil
 	}
 	inner := string(line[2 : 2+end])
 	id, pinpoint, ok := ParseCitation(inner)

@@ -103,3 +103,44 @@ func TestCitationsCollected(t *testing.T) {
 		t.Errorf("Restore: %v, %q", err, again.Cites[0].Source.Page)
 	}
 }
+
+// TestCitationBeforeColon checks that a citation followed by a colon is a
+// note, not raw text, while a real definition still makes a link.
+func TestCitationBeforeColon(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct {
+		desc  string
+		give  string
+		cites int
+	}{
+		{desc: "mid-paragraph", give: "The rule as read [@mica, Art. 59(2)]: a firm needs a licence.\n", cites: 1},
+		{desc: "paragraph start", give: "[@mica]: the regulation itself.\n", cites: 1},
+		{desc: "definition", give: "See [@mica].\n\n[@mica]: https://example.com/\n", cites: 0},
+	} {
+		t.Run(tt.desc, func(t *testing.T) {
+			t.Parallel()
+			doc := New(Options{}).Parse([]byte(tt.give), ParseOptions{})
+			if len(doc.Cites) != tt.cites {
+				t.Errorf("%d citations, want %d", len(doc.Cites), tt.cites)
+			}
+		})
+	}
+}
+
+// TestQuotationHasNoTermLinks checks that official wording is quoted as it
+// stands: a defined term in it is not linked, and the first use after it is.
+func TestQuotationHasNoTermLinks(t *testing.T) {
+	t.Parallel()
+	src := "> [!TEXT] [@mifid2, Art. 4(1)(35)]\n> … close links means a situation …\n\nOn close links, see the term [@mifid2].\n"
+	opts := ParseOptions{Terms: NewTerms([]Term{{ID: "term-cl", Phrases: []string{"close links"}}})}
+	doc := New(Options{}).Parse([]byte(src), opts)
+	var terms []int
+	for _, r := range doc.Refs {
+		if r.Term {
+			terms = append(terms, r.Offset)
+		}
+	}
+	if want := strings.Index(src, "On close links") + len("On "); len(terms) != 1 || terms[0] != want {
+		t.Errorf("term links at %v, want one at %d (after the quotation)", terms, want)
+	}
+}

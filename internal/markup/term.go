@@ -85,6 +85,10 @@ func (termTransformer) Transform(doc *ast.Document, reader text.Reader, pc parse
 		switch n := n.(type) {
 		case *ast.Heading, *CalloutTitle, *ast.Link, *ast.AutoLink, *ast.CodeSpan, *ast.Image, *Ref, *ast.FencedCodeBlock, *ast.CodeBlock, *ast.HTMLBlock:
 			return ast.WalkSkipChildren, nil
+		case *Callout:
+			if n.CalloutType == quotationType {
+				return ast.WalkSkipChildren, nil // official wording is quoted as it stands, links and all left out
+			}
 		case *ast.RawHTML:
 			inRaw.read(n, src)
 		case *ast.Text:
