@@ -300,6 +300,17 @@ func testPreview(t *testing.T, s *published, browser context.Context) {
 		t.Error("Escape does not hide the preview")
 	}
 
+	// A source note previews its source: title, pinpoint, publisher, date.
+	tb.do(t, chromedp.Focus(chromedp.CSS("main .content .source-note a")))
+	if !waitFor(tb, preview, 2*time.Second) {
+		t.Fatal("focusing a source note shows no .preview")
+	}
+	source := eval[string](t, tb, `document.querySelector("main .content .source-note a").dataset.title`)
+	if text := eval[string](t, tb, `document.querySelector(".preview").textContent`); source == "" || !strings.Contains(text, source) {
+		t.Errorf("the note's preview reads %q, want its source's title %q", text, source)
+	}
+	tb.do(t, chromedp.KeyEvent("\x1b"))
+
 	// Hover: move the mouse to the middle of the last cross-reference.
 	xy := eval[[]float64](t, tb, `(() => {
 		const links = document.querySelectorAll("main .content a.xref");

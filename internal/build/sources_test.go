@@ -64,7 +64,7 @@ func TestSourcesFeatures(t *testing.T) {
 		{"a source page lists the pages citing it", "sources/mica/index.html", `<a href="/provisions/art-61/">Article 61 — Exclusive initiative</a>`},
 		{"a source nobody cites says so", "sources/press/index.html", `No page cites this source yet.`},
 		{"a source page shows where it is cited", "sources/firm-note/index.html", `<a href="/provisions/art-61/#annotations">Article 61 — Exclusive initiative</a>`},
-		{"a citation is a numbered note", "provisions/art-61/index.html", `<sup class="source-note"><a href="#kb-source-3" title="Reverse solicitation under MiCA: a note, p. 4" aria-label="Source 3: Reverse solicitation under MiCA: a note, p. 4">3</a></sup>`},
+		{"a citation is a numbered note", "provisions/art-61/index.html", `<sup class="source-note"><a href="#kb-source-3" aria-label="Source 3: Reverse solicitation under MiCA: a note, p. 4" data-title="Reverse solicitation under MiCA: a note" data-preview="p. 4 · A. Writer · Example Law LLP · 2025-03-10">3</a></sup>`},
 		{"a source cited twice is one entry, with both pinpoints", "provisions/art-61/index.html", `<span class="pinpoints">Cited at para. 23; para. 24.</span>`},
 		{"the list links the document", "provisions/art-61/index.html", `<a class="source-out" href="https://law.example/notes/mica-61" rel="external"`},
 		{"a quotation names its source and pinpoint", "provisions/art-61/index.html", `<figcaption>Quoted from <cite><a href="/sources/mica/">MiCA</a></cite>, Art. 61(1)`},
@@ -138,7 +138,7 @@ func TestSourceEditReachesCiters(t *testing.T) {
 	}
 	art := string(rb.Output["provisions/art-61/index.html"])
 	for _, want := range []string{
-		`title="MiCA Regulation, Art. 59(1)"`,                                   // the note
+		`aria-label="Source 1: MiCA Regulation, Art. 59(1)"`,                    // the note
 		`<span class="reference">CELEX 32023R1114 (OJ L 150)</span>`,            // the header and the Sources list
 		`<cite><a href="/sources/mica/">MiCA Regulation</a></cite>, Art. 61(1)`, // the quotation
 	} {

@@ -70,6 +70,19 @@ func (n *Citation) Label() string {
 	return name + ", " + n.Pinpoint
 }
 
+// preview is what hovering the note shows under the source's title: the
+// pinpoint, who published it and when.
+func (n *Citation) preview() string {
+	s := n.Source
+	var parts []string
+	for _, p := range []string{n.Pinpoint, s.Reference, s.Author, s.Publisher, s.Published} {
+		if p != "" {
+			parts = append(parts, p)
+		}
+	}
+	return strings.Join(parts, " · ")
+}
+
 // ParseCitation reads the inside of [@…] (without "[@" and "]"): a source
 // id, then optionally a comma and a pinpoint. ok is false when it cannot be
 // a citation: an empty or malformed id, a line break, brackets.
@@ -162,8 +175,8 @@ func renderCitation(w util.BufWriter, _ []byte, node ast.Node, entering bool) (a
 		w.WriteString(`]</span>`)
 		return ast.WalkSkipChildren, nil
 	}
-	fmt.Fprintf(w, `<sup class="source-note"><a href="#kb-source-%d" title="%s" aria-label="Source %d: %s">%d</a></sup>`,
-		n.Note, escape(n.Label()), n.Note, escape(n.Label()), n.Note)
+	fmt.Fprintf(w, `<sup class="source-note"><a href="#kb-source-%d" aria-label="Source %d: %s" data-title="%s" data-preview="%s">%d</a></sup>`,
+		n.Note, n.Note, escape(n.Label()), escape(n.Source.Title), escape(n.preview()), n.Note)
 	return ast.WalkSkipChildren, nil
 }
 

@@ -34,7 +34,7 @@
   }
 
   function xref(target) {
-    return target && target.closest ? target.closest("a.xref, a.term") : null;
+    return target && target.closest ? target.closest("a.xref, a.term, .source-note a") : null;
   }
 
   document.addEventListener("mouseover", function (e) { var a = xref(e.target); if (a) showPreview(a); });
