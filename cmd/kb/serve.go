@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"log/slog"
 	"net"
 	"net/http"
@@ -16,6 +17,7 @@ import (
 	"time"
 
 	"kb/internal/build"
+	"kb/internal/diag"
 	"kb/internal/serve"
 	"kb/internal/sitefs"
 	"kb/internal/watch"
@@ -234,7 +236,8 @@ func (p *preview) rebuild(ctx context.Context, paths []string, all bool) bool {
 	if len(rb.Problems) > 0 {
 		probs := make([]serve.Problem, len(rb.Problems))
 		for i, q := range rb.Problems {
-			probs[i] = serve.Problem{File: q.File, Line: max(q.Line, 1), Col: max(q.Col, 1), Message: q.Message, Hint: q.Hint}
+			probs[i] = serve.Problem{File: q.File, Line: max(q.Line, 1), Col: max(q.Col, 1), Message: q.Message, Hint: q.Hint,
+				Excerpt: p.excerpt(q)}
 			fmt.Fprintln(p.out, q.String())
 		}
 		p.server.SetProblems(probs)
@@ -262,6 +265,19 @@ func (p *preview) rebuild(ctx context.Context, paths []string, all bool) bool {
 	p.logger.Info("rebuilt", "changed", what, "parsed", rb.Parsed, "rendered", rb.Rendered,
 		"files", len(changed), "pages", rb.Pages, "took", time.Since(start).Round(100*time.Microsecond))
 	return true
+}
+
+// excerpt returns the line a problem points at, for the overlay; "" for a
+// problem of a whole file or a file that cannot be read.
+func (p *preview) excerpt(q diag.Problem) string {
+	if q.Line < 1 || q.File == "" {
+		return ""
+	}
+	data, err := fs.ReadFile(p.source, q.File)
+	if err != nil {
+		return ""
+	}
+	return diag.Printable(diag.LineText(data, q.Line, 400))
 }
 
 // describeChanges names the changed sources for the log, briefly.

@@ -365,6 +365,15 @@ func TestServeBrowser(t *testing.T) {
 	if overlay := js[string](t, ctx, `document.getElementById("kb-error-overlay").innerText`); !strings.Contains(overlay, "content/notes/broken.md:2:8: front matter") {
 		t.Errorf("overlay = %q, want file:line:col: message", overlay)
 	}
+	// Grouped under its file, with the offending line and a caret at the column.
+	if got := js[string](t, ctx, `document.querySelector("#kb-error-overlay .kb-problem-file").textContent + "|" + document.querySelector("#kb-error-overlay .kb-excerpt").textContent`); got != "content/notes/broken.md|2 | title: [oops\n  |        ^" {
+		t.Errorf("overlay file and excerpt = %q", got)
+	}
+	// Dismissed, it stays away until the next failure.
+	js[bool](t, ctx, `(document.querySelector("#kb-error-overlay .kb-dismiss").click(), true)`)
+	waitJS(t, ctx, "the overlay is dismissed", `document.getElementById("kb-error-overlay") === null`)
+	writeSource(t, dir, "content/notes/broken.md", "---\ntitle: [oops again\n---\nbody\n")
+	waitJS(t, ctx, "the overlay returns on the next failure", `document.getElementById("kb-error-overlay") !== null`)
 	if err := os.Remove(filepath.Join(dir, "content/notes/broken.md")); err != nil {
 		t.Fatal(err)
 	}

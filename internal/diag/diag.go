@@ -6,6 +6,7 @@
 package diag
 
 import (
+	"bytes"
 	"cmp"
 	"fmt"
 	"slices"
@@ -95,4 +96,27 @@ func (l Lines) Pos(off int) (line, col int) {
 		return i + 1, utf8.RuneCount(l.src[start:off]) + 1
 	}
 	return i + 1, off - start + 1
+}
+
+// LineText returns line n (1-based) of src without its line ending, at
+// most max bytes of it; "" when there is no such line.
+func LineText(src []byte, n, max int) string {
+	for i := 1; i < n; i++ {
+		nl := bytes.IndexByte(src, '\n')
+		if nl < 0 {
+			return ""
+		}
+		src = src[nl+1:]
+	}
+	if nl := bytes.IndexByte(src, '\n'); nl >= 0 {
+		src = src[:nl]
+	}
+	src = bytes.TrimSuffix(src, []byte("\r"))
+	if len(src) > max {
+		src = src[:max]
+		for len(src) > 0 && !utf8.Valid(src) {
+			src = src[:len(src)-1]
+		}
+	}
+	return string(src)
 }

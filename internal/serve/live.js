@@ -78,20 +78,66 @@
       document.body.appendChild(box);
     }
     box.textContent = "";
+    const bar = document.createElement("div");
+    bar.style.cssText = "display:flex;gap:1em;align-items:baseline;justify-content:space-between";
     const head = document.createElement("strong");
     head.textContent = `kb: the last rebuild failed (${problems.length} problem${problems.length === 1 ? "" : "s"}); showing the last good site`;
-    box.appendChild(head);
-    const list = document.createElement("ul");
-    list.style.cssText = "margin:.5em 0 0;padding-left:1.2em";
+    const close = document.createElement("button");
+    close.type = "button";
+    close.className = "kb-dismiss";
+    close.textContent = "Dismiss";
+    close.title = "Hide until the next failed rebuild";
+    close.style.cssText = "font:inherit;background:#e5484d;color:#fff;border:0;border-radius:3px;padding:.1em .6em;cursor:pointer";
+    close.addEventListener("click", () => box.remove());
+    bar.append(head, close);
+    box.appendChild(bar);
+    // Grouped by file, in the order the build reports them (by file, line, column).
+    const byFile = new Map();
     for (const p of problems) {
-      const li = document.createElement("li");
-      li.className = "kb-problem";
-      let where = p.file || "";
-      if (p.line) where += ":" + p.line + (p.col ? ":" + p.col : "");
-      li.textContent = (where ? where + ": " : "") + p.message + (p.hint ? " (" + p.hint + ")" : "");
-      list.appendChild(li);
+      const k = p.file || "";
+      if (!byFile.has(k)) byFile.set(k, []);
+      byFile.get(k).push(p);
     }
-    box.appendChild(list);
+    for (const [name, list] of byFile) {
+      const h = document.createElement("div");
+      h.className = "kb-problem-file";
+      h.style.cssText = "margin:.8em 0 .2em;font-weight:bold;color:#fff";
+      h.textContent = name || "(the build)";
+      box.appendChild(h);
+      const ul = document.createElement("ul");
+      ul.style.cssText = "margin:0;padding-left:1.2em";
+      for (const p of list) {
+        const li = document.createElement("li");
+        li.className = "kb-problem";
+        const where = p.file ? p.file + (p.line ? ":" + p.line + (p.col ? ":" + p.col : "") : "") : "";
+        if (where) {
+          const copy = document.createElement("button");
+          copy.type = "button";
+          copy.className = "kb-copy-where";
+          copy.textContent = where;
+          copy.title = "Copy " + where;
+          copy.style.cssText = "font:inherit;color:#ffd0d0;background:none;border:0;padding:0;text-decoration:underline dotted;cursor:pointer";
+          copy.addEventListener("click", () => {
+            if (navigator.clipboard) navigator.clipboard.writeText(where).catch(() => {});
+            copy.textContent = where + " (copied)";
+            setTimeout(() => { copy.textContent = where; }, 1500);
+          });
+          li.append(copy, ": ");
+        }
+        li.append(p.message + (p.hint ? " (" + p.hint + ")" : ""));
+        if (p.excerpt) {
+          // The offending line, and a caret under the column (characters).
+          const pre = document.createElement("pre");
+          pre.className = "kb-excerpt";
+          pre.style.cssText = "margin:.2em 0 .4em;padding:.3em .6em;background:#0006;overflow:auto;white-space:pre";
+          const caret = " ".repeat(Math.max((p.col || 1) - 1, 0)) + "^";
+          pre.textContent = p.line + " | " + p.excerpt + "\n" + " ".repeat(String(p.line).length) + " | " + caret;
+          li.appendChild(pre);
+        }
+        ul.appendChild(li);
+      }
+      box.appendChild(ul);
+    }
   };
 
   const connect = () => {

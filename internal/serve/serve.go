@@ -44,6 +44,9 @@ type Problem struct {
 	Col     int    `json:"col"`
 	Message string `json:"message"`
 	Hint    string `json:"hint,omitempty"`
+	// Excerpt is the text of the offending line, for the overlay to show
+	// with a marker under column Col (counted in characters).
+	Excerpt string `json:"excerpt,omitempty"`
 }
 
 // Searcher answers /_kb/search?q=…&kind=…&limit=… queries; its result is
