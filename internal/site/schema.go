@@ -22,6 +22,7 @@ var fieldDocs = map[string]string{
 	"moved_from":    "Old addresses of this page, e.g. [/esma/solicitation/]: each redirects here.",
 	"term":          "Terms only: the word that links to this page.",
 	"no_term_links": "true: no automatic links to defined terms on this page.",
+	"search":        "false: the page is left out of search.",
 	"facts":         "Scenarios: the facts.",
 	"question":      "Scenarios: the legal question.",
 	"outcome":       "Scenarios: the answer (kb.yaml vocabulary: outcomes).",
@@ -88,6 +89,8 @@ func Schema(v Vocabulary) map[string]any {
 
 func typeSchema(t reflect.Type) map[string]any {
 	switch t.Kind() {
+	case reflect.Pointer:
+		return typeSchema(t.Elem())
 	case reflect.String:
 		return map[string]any{"type": "string"}
 	case reflect.Bool:
