@@ -85,8 +85,8 @@ func mutate(t *testing.T, rng *rand.Rand, dir string) string {
 		i := rng.IntN(len(data))
 		data[i] ^= byte(1 + rng.IntN(255))
 		how = fmt.Sprintf("flip byte %d of %s", i, name)
-	case k == 1:
-		n := rng.IntN(len(data) + 1)
+	case k == 1 && len(data) > 0:
+		n := rng.IntN(len(data)) // never len(data): that would change nothing
 		data = data[:n]
 		how = fmt.Sprintf("truncate %s to %d bytes", name, n)
 	case k == 2:
