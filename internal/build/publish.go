@@ -52,8 +52,14 @@ func (g *generation) sitemap(pages []string) []byte {
 	}{NS: "http://www.sitemaps.org/schemas/sitemap/0.9", URLs: urls})
 }
 
+// robots names the sitemap only when base_url is an absolute URL: the
+// Sitemap line must be one, and a path such as "/sitemap.xml" is invalid.
 func (g *generation) robots() []byte {
-	return []byte("User-agent: *\nAllow: /\n\nSitemap: " + g.site.Config.Absolute("/sitemap.xml") + "\n")
+	robots := "User-agent: *\nAllow: /\n"
+	if sitemap := g.site.Config.Absolute("/sitemap.xml"); strings.HasPrefix(sitemap, "https://") || strings.HasPrefix(sitemap, "http://") {
+		robots += "\nSitemap: " + sitemap + "\n"
+	}
+	return []byte(robots)
 }
 
 type atomLink struct {
