@@ -15,7 +15,6 @@ import (
 	"kb/internal/archetype"
 	"kb/internal/build"
 	"kb/internal/site"
-	"kb/internal/sitefs"
 	"kb/themes"
 )
 
@@ -56,13 +55,9 @@ func runNew(args []string, stdout, stderr io.Writer) int {
 		}
 		today = *date
 	}
-	if code, ok := checkSource(*source, stderr); !ok {
+	src, code, ok := openSite(*source, stderr)
+	if !ok {
 		return code
-	}
-	src, err := sitefs.Open(*source)
-	if err != nil {
-		fmt.Fprintf(stderr, "kb: %v\n", err)
-		return exitUsage
 	}
 	defer src.Close()
 	target := filepath.Join(*source, "content", filepath.FromSlash(file))

@@ -7,7 +7,6 @@ import (
 	"io"
 
 	"kb/internal/build"
-	"kb/internal/sitefs"
 )
 
 // runRefs lists every page id, cite key and anchor, so a writer (or an
@@ -21,13 +20,9 @@ func runRefs(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if !parseFlags(fs, args) {
 		return exitUsage
 	}
-	if code, ok := checkSource(opts.Source, stderr); !ok {
+	src, code, ok := openSite(opts.Source, stderr)
+	if !ok {
 		return code
-	}
-	src, err := sitefs.Open(opts.Source)
-	if err != nil {
-		fmt.Fprintf(stderr, "kb: %v\n", err)
-		return exitUsage
 	}
 	defer src.Close()
 	opts.Refs = true

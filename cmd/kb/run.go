@@ -135,13 +135,9 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		fmt.Fprintf(stderr, "kb check: unknown format %q (text, json or github)\n", format)
 		return exitUsage
 	}
-	if code, ok := checkSource(opts.Source, stderr); !ok {
+	src, code, ok := openSite(opts.Source, stderr)
+	if !ok {
 		return code
-	}
-	src, err := sitefs.Open(opts.Source)
-	if err != nil {
-		fmt.Fprintf(stderr, "kb: %v\n", err)
-		return exitUsage
 	}
 	defer src.Close()
 	res, err := build.Generate(ctx, src, opts, discard{})
@@ -155,7 +151,7 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	if err == nil && opts.Citations {
 		reportCoverage(res.Coverage, format, stdout)
 	}
-	code := report(res, err, format, stdout, stderr)
+	code = report(res, err, format, stdout, stderr)
 	if code == exitOK && format == "text" {
 		fmt.Fprintf(stdout, "kb check: %d pages, no problems", res.Pages)
 		if n := len(res.Warnings); n > 0 {
@@ -218,6 +214,21 @@ func checkSource(dir string, stderr io.Writer) (int, bool) {
 		return exitUsage, false
 	}
 	return 0, true
+}
+
+// openSite checks that dir holds a kb site and opens it through the gate
+// every file read goes through; on failure it has said why and gives the
+// exit code.
+func openSite(dir string, stderr io.Writer) (*sitefs.FS, int, bool) {
+	if code, ok := checkSource(dir, stderr); !ok {
+		return nil, code, false
+	}
+	src, err := sitefs.Open(dir)
+	if err != nil {
+		fmt.Fprintf(stderr, "kb: %v\n", err)
+		return nil, exitUsage, false
+	}
+	return src, 0, true
 }
 
 type discard struct{}
