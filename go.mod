@@ -1,4 +1,4 @@
-module kb
+module github.com/kb-legal/kb
 
 go 1.26.8
 

@@ -18,7 +18,7 @@ import (
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 
-	"kb/internal/browsertest"
+	"github.com/kb-legal/kb/internal/browsertest"
 )
 
 // actionTimeout bounds every browser step; a page of this site is ready in

@@ -13,7 +13,7 @@ import (
 	"strings"
 	"testing"
 
-	"kb/internal/build"
+	"github.com/kb-legal/kb/internal/build"
 )
 
 // basePath is the sub-path the site is published under, as on a GitHub

@@ -16,7 +16,7 @@ import (
 	"testing"
 	"time"
 
-	"kb/internal/bench/corpus"
+	"github.com/kb-legal/kb/internal/bench/corpus"
 )
 
 // snapshot is a directory's files by slash path, each as a content hash

@@ -12,10 +12,10 @@ import (
 	"strings"
 	"time"
 
-	"kb/internal/archetype"
-	"kb/internal/build"
-	"kb/internal/site"
-	"kb/themes"
+	"github.com/kb-legal/kb/internal/archetype"
+	"github.com/kb-legal/kb/internal/build"
+	"github.com/kb-legal/kb/internal/site"
+	"github.com/kb-legal/kb/themes"
 )
 
 // runNew writes a new page from its kind's archetype.

@@ -6,7 +6,7 @@ import (
 	"fmt"
 	"io"
 
-	"kb/internal/build"
+	"github.com/kb-legal/kb/internal/build"
 )
 
 // runRefs lists every page id, cite key and anchor, so a writer (or an

@@ -4,7 +4,7 @@ import (
 	"encoding/json"
 	"testing"
 
-	"kb/internal/build"
+	"github.com/kb-legal/kb/internal/build"
 )
 
 func TestRefsJSON(t *testing.T) {

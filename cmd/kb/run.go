@@ -15,9 +15,9 @@ import (
 	"runtime/debug"
 	"slices"
 
-	"kb/internal/build"
-	"kb/internal/diag"
-	"kb/internal/sitefs"
+	"github.com/kb-legal/kb/internal/build"
+	"github.com/kb-legal/kb/internal/diag"
+	"github.com/kb-legal/kb/internal/sitefs"
 )
 
 // Exit codes.

@@ -6,8 +6,8 @@ import (
 	"io"
 	"os"
 
-	"kb/internal/site"
-	"kb/internal/sitefs"
+	"github.com/kb-legal/kb/internal/site"
+	"github.com/kb-legal/kb/internal/sitefs"
 )
 
 // runSchema prints the JSON Schema of front matter, with the site's

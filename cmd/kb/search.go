@@ -15,8 +15,8 @@ import (
 	"strings"
 	"time"
 
-	"kb/internal/diag"
-	"kb/internal/search"
+	"github.com/kb-legal/kb/internal/diag"
+	"github.com/kb-legal/kb/internal/search"
 )
 
 func runSearch(ctx context.Context, args []string, stdout, stderr io.Writer) int {

@@ -20,7 +20,7 @@ import (
 
 	"github.com/chromedp/chromedp"
 
-	"kb/internal/browsertest"
+	"github.com/kb-legal/kb/internal/browsertest"
 )
 
 // searchHit is a hit of `kb search --json`.

@@ -10,7 +10,7 @@ import (
 	"testing"
 	"time"
 
-	"kb/internal/search"
+	"github.com/kb-legal/kb/internal/search"
 )
 
 // kbWithin runs kb and fails the test when it has not finished in limit:

@@ -16,11 +16,11 @@ import (
 	"sync"
 	"time"
 
-	"kb/internal/build"
-	"kb/internal/diag"
-	"kb/internal/serve"
-	"kb/internal/sitefs"
-	"kb/internal/watch"
+	"github.com/kb-legal/kb/internal/build"
+	"github.com/kb-legal/kb/internal/diag"
+	"github.com/kb-legal/kb/internal/serve"
+	"github.com/kb-legal/kb/internal/sitefs"
+	"github.com/kb-legal/kb/internal/watch"
 )
 
 func runServe(ctx context.Context, args []string, stdout, stderr io.Writer, logger *slog.Logger) int {

@@ -10,9 +10,9 @@ import (
 	"sync"
 	"time"
 
-	"kb/internal/build"
-	"kb/internal/search"
-	"kb/internal/serve"
+	"github.com/kb-legal/kb/internal/build"
+	"github.com/kb-legal/kb/internal/search"
+	"github.com/kb-legal/kb/internal/serve"
 )
 
 // previewSearch is kb serve's search: an in-memory index kept up to date

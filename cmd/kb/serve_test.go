@@ -22,11 +22,11 @@ import (
 	"github.com/chromedp/chromedp"
 	"golang.org/x/tools/txtar"
 
-	"kb/internal/bench/corpus"
-	"kb/internal/browsertest"
-	"kb/internal/build"
-	"kb/internal/search"
-	"kb/themes"
+	"github.com/kb-legal/kb/internal/bench/corpus"
+	"github.com/kb-legal/kb/internal/browsertest"
+	"github.com/kb-legal/kb/internal/build"
+	"github.com/kb-legal/kb/internal/search"
+	"github.com/kb-legal/kb/themes"
 )
 
 // serveSite is a small site for the preview tests.

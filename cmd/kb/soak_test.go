@@ -17,7 +17,7 @@ import (
 	"testing"
 	"time"
 
-	"kb/internal/build"
+	"github.com/kb-legal/kb/internal/build"
 )
 
 // liveScript is what the preview server adds to every HTML page.

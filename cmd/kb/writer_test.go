@@ -7,8 +7,8 @@ import (
 	"strings"
 	"testing"
 
-	"kb/internal/diag"
-	"kb/internal/serve"
+	"github.com/kb-legal/kb/internal/diag"
+	"github.com/kb-legal/kb/internal/serve"
 )
 
 // writerHome is a small valid site that each mistake below adds a file to

@@ -24,13 +24,13 @@ import (
 	"sync"
 	"time"
 
-	"kb/internal/diag"
-	"kb/internal/markup"
-	"kb/internal/render"
-	"kb/internal/search"
-	"kb/internal/site"
-	"kb/internal/sitefs"
-	"kb/themes"
+	"github.com/kb-legal/kb/internal/diag"
+	"github.com/kb-legal/kb/internal/markup"
+	"github.com/kb-legal/kb/internal/render"
+	"github.com/kb-legal/kb/internal/search"
+	"github.com/kb-legal/kb/internal/site"
+	"github.com/kb-legal/kb/internal/sitefs"
+	"github.com/kb-legal/kb/themes"
 )
 
 // Options configure a build.

@@ -4,8 +4,8 @@ import (
 	"fmt"
 	"slices"
 
-	"kb/internal/diag"
-	"kb/internal/site"
+	"github.com/kb-legal/kb/internal/diag"
+	"github.com/kb-legal/kb/internal/site"
 )
 
 // Coverage is how much of the site's prose carries a citation: a

@@ -9,8 +9,8 @@ import (
 	"strconv"
 	"strings"
 
-	"kb/internal/markup"
-	"kb/internal/site"
+	"github.com/kb-legal/kb/internal/markup"
+	"github.com/kb-legal/kb/internal/site"
 )
 
 // A Builder does not assemble and render the data of every page on every

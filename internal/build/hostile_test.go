@@ -19,7 +19,7 @@ import (
 
 	"golang.org/x/tools/txtar"
 
-	"kb/internal/diag"
+	"github.com/kb-legal/kb/internal/diag"
 )
 
 // The hostile corpus: each testdata/hostile/*.txtar is a site, with what

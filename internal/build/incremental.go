@@ -15,10 +15,10 @@ import (
 	"sync/atomic"
 	"unsafe"
 
-	"kb/internal/diag"
-	"kb/internal/markup"
-	"kb/internal/render"
-	"kb/internal/site"
+	"github.com/kb-legal/kb/internal/diag"
+	"github.com/kb-legal/kb/internal/markup"
+	"github.com/kb-legal/kb/internal/render"
+	"github.com/kb-legal/kb/internal/site"
 )
 
 // Builder rebuilds one site again and again for the preview server, doing

@@ -7,7 +7,7 @@ import (
 	"path/filepath"
 	"testing"
 
-	"kb/internal/bench/corpus"
+	"github.com/kb-legal/kb/internal/bench/corpus"
 )
 
 // BenchmarkBuilderEdit measures an incremental rebuild after one page's

@@ -10,8 +10,8 @@ import (
 	"sync"
 	"time"
 
-	"kb/internal/search"
-	"kb/internal/sitefs"
+	"github.com/kb-legal/kb/internal/search"
+	"github.com/kb-legal/kb/internal/sitefs"
 )
 
 // RunWithIndex is Run, plus the search index: the Bleve index is built into

@@ -6,9 +6,9 @@ import (
 	"fmt"
 	"strings"
 
-	"kb/internal/diag"
-	"kb/internal/markup"
-	"kb/internal/site"
+	"github.com/kb-legal/kb/internal/diag"
+	"github.com/kb-legal/kb/internal/markup"
+	"github.com/kb-legal/kb/internal/site"
 )
 
 // parsed is a page's parsed body.

@@ -16,9 +16,9 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"kb/internal/diag"
-	"kb/internal/site"
-	"kb/internal/sitefs"
+	"github.com/kb-legal/kb/internal/diag"
+	"github.com/kb-legal/kb/internal/site"
+	"github.com/kb-legal/kb/internal/sitefs"
 )
 
 // maxFileSize bounds a content file: larger ones are rejected, not read.

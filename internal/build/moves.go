@@ -8,7 +8,7 @@ import (
 	"slices"
 	"strings"
 
-	"kb/internal/diag"
+	"github.com/kb-legal/kb/internal/diag"
 )
 
 // goneURLs compares the pages of the previous output in out with the

@@ -9,9 +9,9 @@ import (
 	"strings"
 	"unicode"
 
-	"kb/internal/diag"
-	"kb/internal/render"
-	"kb/internal/site"
+	"github.com/kb-legal/kb/internal/diag"
+	"github.com/kb-legal/kb/internal/render"
+	"github.com/kb-legal/kb/internal/site"
 )
 
 // pageData assembles what the theme needs to draw page p, and the URLs of

@@ -9,7 +9,7 @@ import (
 	"slices"
 	"strings"
 
-	"kb/internal/site"
+	"github.com/kb-legal/kb/internal/site"
 )
 
 // publishFiles makes what static hosts and crawlers expect beside the

@@ -8,9 +8,9 @@ import (
 	"strings"
 	"unsafe"
 
-	"kb/internal/diag"
-	"kb/internal/markup"
-	"kb/internal/site"
+	"github.com/kb-legal/kb/internal/diag"
+	"github.com/kb-legal/kb/internal/markup"
+	"github.com/kb-legal/kb/internal/site"
 )
 
 // A Builder links incrementally too. Resolving a reference reads, of the

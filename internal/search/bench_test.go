@@ -14,10 +14,10 @@ import (
 	"testing/fstest"
 	"time"
 
-	"kb/internal/bench/corpus"
-	"kb/internal/build"
-	"kb/internal/search"
-	"kb/themes"
+	"github.com/kb-legal/kb/internal/bench/corpus"
+	"github.com/kb-legal/kb/internal/build"
+	"github.com/kb-legal/kb/internal/search"
+	"github.com/kb-legal/kb/themes"
 )
 
 // benchDocs builds the synthetic corpus of n pages and returns its search

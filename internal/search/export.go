@@ -16,7 +16,7 @@ import (
 	"github.com/blevesearch/bleve/v2/analysis"
 	index "github.com/blevesearch/bleve_index_api"
 
-	"kb/internal/site"
+	"github.com/kb-legal/kb/internal/site"
 )
 
 // The static index, written under ExportOptions.Dir (public/search/):

@@ -12,7 +12,7 @@ import (
 	"github.com/blevesearch/bleve/v2/analysis"
 	"github.com/blevesearch/bleve/v2/search/query"
 
-	"kb/internal/site"
+	"github.com/kb-legal/kb/internal/site"
 )
 
 // Request is a search.

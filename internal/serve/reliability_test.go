@@ -20,7 +20,7 @@ import (
 
 	"golang.org/x/tools/txtar"
 
-	"kb/internal/build"
+	"github.com/kb-legal/kb/internal/build"
 )
 
 // listen serves s through its own HTTPServer (with its timeouts) on a

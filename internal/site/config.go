@@ -9,8 +9,8 @@ import (
 	"strings"
 	"unicode"
 
-	"kb/internal/diag"
-	"kb/internal/yamlpos"
+	"github.com/kb-legal/kb/internal/diag"
+	"github.com/kb-legal/kb/internal/yamlpos"
 )
 
 // ConfigFile is the name of a site's configuration file.

@@ -10,8 +10,8 @@ import (
 	"strings"
 	"time"
 
-	"kb/internal/diag"
-	"kb/internal/yamlpos"
+	"github.com/kb-legal/kb/internal/diag"
+	"github.com/kb-legal/kb/internal/yamlpos"
 )
 
 // Kinds a page may declare.

@@ -4,7 +4,7 @@ import (
 	"strings"
 	"testing"
 
-	"kb/internal/diag"
+	"github.com/kb-legal/kb/internal/diag"
 )
 
 func TestSplit(t *testing.T) {

@@ -7,7 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"kb/internal/diag"
+	"github.com/kb-legal/kb/internal/diag"
 )
 
 // fileLines counts the lines of a file as an editor does: "\r\n", "\n" and

@@ -7,7 +7,7 @@ import (
 	"path"
 	"strings"
 
-	"kb/internal/yamlpos"
+	"github.com/kb-legal/kb/internal/yamlpos"
 )
 
 // Page is one page of the site: a content file, or a section page generated

@@ -7,7 +7,7 @@ import (
 	"slices"
 	"strings"
 
-	"kb/internal/diag"
+	"github.com/kb-legal/kb/internal/diag"
 )
 
 // Site is a loaded knowledge base: its pages indexed by id, cite key and URL.

@@ -9,7 +9,7 @@ import (
 	"strings"
 	"time"
 
-	"kb/internal/diag"
+	"github.com/kb-legal/kb/internal/diag"
 )
 
 // Sources are pages of kind: source: the documents the site relies on,

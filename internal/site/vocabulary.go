@@ -5,7 +5,7 @@ import (
 	"slices"
 	"strings"
 
-	"kb/internal/diag"
+	"github.com/kb-legal/kb/internal/diag"
 )
 
 // Vocabulary is the site's own words for the structured fields of its

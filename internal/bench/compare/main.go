@@ -25,7 +25,7 @@ import (
 	"text/tabwriter"
 	"time"
 
-	"kb/internal/bench/corpus"
+	"github.com/kb-legal/kb/internal/bench/corpus"
 )
 
 type config struct {

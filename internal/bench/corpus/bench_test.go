@@ -7,10 +7,10 @@ import (
 	"strings"
 	"testing"
 
-	"kb/internal/bench/corpus"
-	"kb/internal/build"
-	"kb/internal/markup"
-	"kb/internal/site"
+	"github.com/kb-legal/kb/internal/bench/corpus"
+	"github.com/kb-legal/kb/internal/build"
+	"github.com/kb-legal/kb/internal/markup"
+	"github.com/kb-legal/kb/internal/site"
 )
 
 // pagesOf parses the corpus's content pages (front matter only).

@@ -10,8 +10,8 @@ import (
 	"testing"
 	"testing/fstest"
 
-	"kb/internal/bench/corpus"
-	"kb/internal/build"
+	"github.com/kb-legal/kb/internal/bench/corpus"
+	"github.com/kb-legal/kb/internal/build"
 )
 
 func mapFS(files map[string][]byte) fstest.MapFS {

@@ -11,7 +11,7 @@ import (
 	"fmt"
 	"os"
 
-	"kb/internal/bench/corpus"
+	"github.com/kb-legal/kb/internal/bench/corpus"
 )
 
 func main() {
