@@ -54,12 +54,19 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return runBuild(ctx, rest, stdout, stderr, logger)
 	case "check":
 		return runCheck(ctx, rest, stdout, stderr)
+	case "serve":
+		return runServe(ctx, rest, stdout, stderr, logger)
+	case "schema":
+		return runSchema(rest, stdout, stderr)
+	case "refs":
+		return runRefs(ctx, rest, stdout, stderr)
+	case "new":
+		return runNew(rest, stdout, stderr)
+	case "search":
+		return runSearch(ctx, rest, stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return exitOK
-	}
-	if code, ok := runMore(ctx, cmd, rest, stdout, stderr, logger); ok {
-		return code
 	}
 	fmt.Fprintf(stderr, "kb: unknown command %q\n\n%s", cmd, usage)
 	return exitUsage

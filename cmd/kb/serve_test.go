@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"bytes"
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"io/fs"
@@ -25,7 +24,6 @@ import (
 	"github.com/kb-legal/kb/internal/bench/corpus"
 	"github.com/kb-legal/kb/internal/browsertest"
 	"github.com/kb-legal/kb/internal/build"
-	"github.com/kb-legal/kb/internal/search"
 	"github.com/kb-legal/kb/themes"
 )
 
@@ -482,40 +480,6 @@ func median(ds []time.Duration) float64 {
 	return float64(s[len(s)/2]) / float64(time.Millisecond)
 }
 
-// TestIndexingYieldsToRebuilds checks the gate between kb serve's
-// background indexing and its rebuilds: indexing waits while a rebuild
-// runs, goes on after it, and gives up when the server stops.
-func TestIndexingYieldsToRebuilds(t *testing.T) {
-	y := newYielding()
-	if err := y.wait(context.Background()); err != nil {
-		t.Fatalf("wait with no rebuild running: %v", err)
-	}
-	done := y.rebuilding()
-	waited := make(chan error, 1)
-	go func() { waited <- y.wait(context.Background()) }()
-	select {
-	case err := <-waited:
-		t.Fatalf("wait returned (%v) while a rebuild runs", err)
-	case <-time.After(50 * time.Millisecond):
-	}
-	done()
-	done() // harmless twice
-	select {
-	case err := <-waited:
-		if err != nil {
-			t.Fatal(err)
-		}
-	case <-time.After(5 * time.Second):
-		t.Fatal("wait did not return once the rebuild was done")
-	}
-	y.rebuilding()
-	ctx, cancel := context.WithCancel(context.Background())
-	cancel()
-	if err := y.wait(ctx); !errors.Is(err, context.Canceled) {
-		t.Fatalf("wait on a stopped server = %v, want context.Canceled", err)
-	}
-}
-
 // countingHandler counts log records by message.
 type countingHandler struct {
 	mu     sync.Mutex
@@ -536,46 +500,6 @@ func (h *countingHandler) count(msg string) int {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	return h.counts[msg]
-}
-
-// TestPreviewSearchCompacts edits a page more times than the preview's
-// index takes updates before it is made whole again: the index is built
-// afresh once, and searches find the last edit and not the ones before.
-func TestPreviewSearchCompacts(t *testing.T) {
-	h := &countingHandler{counts: map[string]int{}}
-	s := newPreviewSearch(slog.New(h))
-	defer s.close()
-	docs := func(word string) []build.Doc {
-		return []build.Doc{
-			{ID: "/a/", URL: "/a/", Title: "A", Kind: "page", Body: "about " + word},
-			{ID: "/b/", URL: "/b/", Title: "B", Kind: "page", Body: "unchanged text"},
-		}
-	}
-	found := func(word string) bool {
-		res, err := s.Search(context.Background(), word, "", 10)
-		return err == nil && len(res.(search.Result).Hits) == 1
-	}
-	s.update(docs("word0"), nil)
-	for i := 1; i <= compactAfter+5; i++ {
-		// One at a time, as edits come: a queue that overflows starts over.
-		word := fmt.Sprintf("word%d", i)
-		s.update(docs(word), []string{"a/index.html"})
-		eventually(t, word+" is searchable", func() bool { return found(word) })
-	}
-	if res, err := s.Search(context.Background(), "word3", "", 10); err != nil || len(res.(search.Result).Hits) != 0 {
-		t.Errorf("an old edit is still found: %v %v", res, err)
-	}
-	if n := h.count("search indexed"); n != 2 {
-		t.Errorf("the index was built %d times, want 2: once at first and once after %d updates", n, compactAfter)
-	}
-	// Builds faster than indexing are merged, never queued without end.
-	for i := range 1000 {
-		s.update(docs(fmt.Sprintf("burst%d", i)), []string{"a/index.html", "b/index.html"})
-	}
-	eventually(t, "the last of a burst is searchable", func() bool { return found("burst999") })
-	if found("burst998") {
-		t.Error("an edit overwritten in the burst is still found")
-	}
 }
 
 // TestServeUnchangedRebuild saves a page without changing it: the rebuild

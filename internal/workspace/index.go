@@ -1,4 +1,4 @@
-package main
+package workspace
 
 import (
 	"context"
@@ -12,12 +12,15 @@ import (
 
 	"github.com/kb-legal/kb/internal/build"
 	"github.com/kb-legal/kb/internal/search"
-	"github.com/kb-legal/kb/internal/serve"
 )
 
-// previewSearch is kb serve's search: an in-memory index kept up to date
-// in the background, so that indexing never delays a page reload.
-type previewSearch struct {
+// ErrIndexing is Search's error until the first good build is indexed.
+var ErrIndexing = errors.New("the search index is still being built; try again in a moment")
+
+// index is a workspace's search: an in-memory index of the last good
+// build, kept up to date in the background, so that indexing never delays
+// a build's result.
+type index struct {
 	logger *slog.Logger
 	wg     sync.WaitGroup
 
@@ -30,7 +33,8 @@ type previewSearch struct {
 	mu  sync.RWMutex
 	idx *search.Index // nil until the first good build is indexed
 
-	// Indexing waits while a rebuild runs, and stops when the server does.
+	// Indexing waits while a build runs, and stops when the workspace
+	// closes.
 	yield  *yielding
 	ctx    context.Context
 	cancel context.CancelFunc
@@ -42,31 +46,30 @@ type previewSearch struct {
 	updates int
 }
 
-// indexJob is the docs of a good build and the output files changed since
-// the last build indexed (nil: index everything).
+// indexJob is the docs of a good build and the output files it changed
+// since the last build indexed, or all: index everything.
 type indexJob struct {
 	docs    []build.Doc
 	changed []string
+	all     bool
 }
 
-var _ serve.Searcher = (*previewSearch)(nil)
-
-func newPreviewSearch(logger *slog.Logger) *previewSearch {
-	s := &previewSearch{logger: logger, wake: make(chan struct{}, 1), seed: maphash.MakeSeed(), sums: map[string]uint64{}, yield: newYielding()}
+func newIndex(logger *slog.Logger, yield *yielding) *index {
+	s := &index{logger: logger, wake: make(chan struct{}, 1), seed: maphash.MakeSeed(), sums: map[string]uint64{}, yield: yield}
 	s.ctx, s.cancel = context.WithCancel(context.Background())
 	s.wg.Go(s.run)
 	return s
 }
 
 // update queues a good build for indexing: its docs, and the output files
-// it changed (nil: index everything).
-func (s *previewSearch) update(docs []build.Doc, changed []string) {
+// it changed, or all to index everything.
+func (s *index) update(docs []build.Doc, changed []string, all bool) {
 	s.pendingMu.Lock()
 	switch {
 	case s.pending == nil:
-		s.pending = &indexJob{docs: docs, changed: slices.Clone(changed)}
-	case changed == nil || s.pending.changed == nil:
-		s.pending = &indexJob{docs: docs}
+		s.pending = &indexJob{docs: docs, changed: slices.Clone(changed), all: all}
+	case all || s.pending.all:
+		s.pending = &indexJob{docs: docs, all: true}
 	default:
 		s.pending.docs = docs
 		s.pending.changed = append(s.pending.changed, changed...)
@@ -78,7 +81,7 @@ func (s *previewSearch) update(docs []build.Doc, changed []string) {
 	}
 }
 
-func (s *previewSearch) close() {
+func (s *index) close() {
 	s.cancel()
 	s.wg.Wait()
 	if s.idx != nil {
@@ -87,7 +90,7 @@ func (s *previewSearch) close() {
 }
 
 // next waits for builds to index and takes them.
-func (s *previewSearch) next() (indexJob, bool) {
+func (s *index) next() (indexJob, bool) {
 	for {
 		select {
 		case <-s.ctx.Done():
@@ -104,8 +107,7 @@ func (s *previewSearch) next() (indexJob, bool) {
 	}
 }
 
-func (s *previewSearch) run() {
-	ctx := s.ctx
+func (s *index) run() {
 	for {
 		job, ok := s.next()
 		if !ok {
@@ -115,60 +117,69 @@ func (s *previewSearch) run() {
 		s.mu.RLock()
 		idx := s.idx
 		s.mu.RUnlock()
-		if idx == nil || job.changed == nil {
-			s.reindex(ctx, job.docs, start)
+		if idx == nil || job.all {
+			s.reindex(s.ctx, job.docs, start)
 			continue
 		}
-		// Only pages whose search text changed are indexed again: most
-		// pages an edit re-renders (citers, related pages) keep theirs.
-		byURL := map[string][]build.Doc{} // of the pages re-rendered
-		for _, name := range job.changed {
-			if page, ok := strings.CutSuffix(name, "index.html"); ok {
-				byURL["/"+page] = nil
-			}
-		}
-		for _, d := range job.docs {
-			if docs, ok := byURL[d.URL]; ok {
-				byURL[d.URL] = append(docs, d)
-			}
-		}
-		var urls []string
-		var docs []build.Doc
-		for _, name := range job.changed {
-			page, ok := strings.CutSuffix(name, "index.html")
-			if !ok {
-				continue
-			}
-			u := "/" + page
-			sum, had := s.sums[u]
-			now, has := docsSum(s.seed, byURL[u])
-			if had == has && sum == now {
-				continue
-			}
-			urls = append(urls, u)
-			docs = append(docs, byURL[u]...)
-			if has {
-				s.sums[u] = now
-			} else {
-				delete(s.sums, u)
-			}
-		}
-		if len(urls) == 0 {
-			continue
-		}
-		if s.yield.wait(ctx) != nil {
-			continue
-		}
-		if err := idx.Update(ctx, urls, build.SearchDocuments(docs)); err != nil {
-			s.logger.Error("search index; re-indexing everything", "err", err)
-			s.reindex(ctx, job.docs, start)
-			continue
-		}
-		s.logger.Debug("search updated", "pages", len(urls), "took", time.Since(start).Round(time.Millisecond))
-		if s.updates++; s.updates >= compactAfter {
-			s.reindex(ctx, job.docs, start)
+		s.apply(idx, job, start)
+	}
+}
+
+// apply indexes again the pages whose search text a build changed.
+func (s *index) apply(idx *search.Index, job indexJob, start time.Time) {
+	urls, docs := s.changedPages(job)
+	if len(urls) == 0 {
+		return
+	}
+	if s.yield.wait(s.ctx) != nil {
+		return
+	}
+	if err := idx.Update(s.ctx, urls, build.SearchDocuments(docs)); err != nil {
+		s.logger.Error("search index; re-indexing everything", "err", err)
+		s.reindex(s.ctx, job.docs, start)
+		return
+	}
+	s.logger.Debug("search updated", "pages", len(urls), "took", time.Since(start).Round(time.Millisecond))
+	if s.updates++; s.updates >= compactAfter {
+		s.reindex(s.ctx, job.docs, start)
+	}
+}
+
+// changedPages returns the URLs of the pages among the job's changed
+// files whose search text changed, and their docs: most pages an edit
+// re-renders (citers, related pages) keep theirs.
+func (s *index) changedPages(job indexJob) (urls []string, docs []build.Doc) {
+	byURL := map[string][]build.Doc{} // of the pages re-rendered
+	for _, name := range job.changed {
+		if page, ok := strings.CutSuffix(name, "index.html"); ok {
+			byURL["/"+page] = nil
 		}
 	}
+	for _, d := range job.docs {
+		if docs, ok := byURL[d.URL]; ok {
+			byURL[d.URL] = append(docs, d)
+		}
+	}
+	for _, name := range job.changed {
+		page, ok := strings.CutSuffix(name, "index.html")
+		if !ok {
+			continue
+		}
+		u := "/" + page
+		sum, had := s.sums[u]
+		now, has := docsSum(s.seed, byURL[u])
+		if had == has && sum == now {
+			continue
+		}
+		urls = append(urls, u)
+		docs = append(docs, byURL[u]...)
+		if has {
+			s.sums[u] = now
+		} else {
+			delete(s.sums, u)
+		}
+	}
+	return urls, docs
 }
 
 // Bleve's in-memory index never merges its segments: each batch stays
@@ -183,7 +194,7 @@ const (
 )
 
 // reindex replaces the index with a fresh one of docs.
-func (s *previewSearch) reindex(ctx context.Context, docs []build.Doc, start time.Time) {
+func (s *index) reindex(ctx context.Context, docs []build.Doc, start time.Time) {
 	fresh, err := search.NewMemory(ctx, nil)
 	if err != nil {
 		s.logger.Error("search index", "err", err)
@@ -233,8 +244,8 @@ func docsSum(seed maphash.Seed, docs []build.Doc) (sum uint64, has bool) {
 		for _, p := range d.Pins {
 			pins = append(pins, p.Key, p.Anchor)
 		}
-		for _, f := range []string{d.ID, d.URL, d.Anchor, d.Title, d.Kind, d.Cite, d.AsOf, d.Summary, d.Body, strings.Join(d.Tags, "\x00"),
-			strings.Join(pins, "\x00"), strings.Join(d.Cites, "\x00")} {
+		for _, f := range []string{d.ID, d.URL, d.Anchor, d.Title, d.Kind, d.Cite, d.AsOf, d.Summary, d.Body, d.Official,
+			strings.Join(d.Tags, "\x00"), strings.Join(pins, "\x00"), strings.Join(d.Cites, "\x00")} {
 			h.WriteString(f)
 			h.WriteByte(0)
 		}
@@ -243,21 +254,21 @@ func docsSum(seed maphash.Seed, docs []build.Doc) (sum uint64, has bool) {
 	return h.Sum64(), true
 }
 
-// Search implements serve.Searcher.
-func (s *previewSearch) Search(ctx context.Context, q, kind string, limit int) (any, error) {
+// search runs req against the index of the last good build indexed.
+func (s *index) search(ctx context.Context, req search.Request) (search.Result, error) {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	if s.idx == nil {
-		return nil, errors.New("the search index is still being built; try again in a moment")
+		return search.Result{}, ErrIndexing
 	}
-	return s.idx.Search(ctx, search.Request{Query: q, Kind: kind, Limit: limit})
+	return s.idx.Search(ctx, req)
 }
 
-// yielding lets background indexing step aside while a rebuild runs: a
+// yielding lets background indexing step aside while a build runs: a
 // writer's save must not wait on the search index.
 type yielding struct {
 	mu   sync.Mutex
-	idle chan struct{} // closed while no rebuild runs
+	idle chan struct{} // closed while no build runs
 }
 
 func newYielding() *yielding {
@@ -266,9 +277,9 @@ func newYielding() *yielding {
 	return &yielding{idle: idle}
 }
 
-// rebuilding marks a rebuild as running until done is called. Rebuilds
-// run one at a time.
-func (y *yielding) rebuilding() (done func()) {
+// building marks a build as running until done is called. Builds run one
+// at a time.
+func (y *yielding) building() (done func()) {
 	busy := make(chan struct{})
 	y.mu.Lock()
 	y.idle = busy
@@ -276,7 +287,7 @@ func (y *yielding) rebuilding() (done func()) {
 	return sync.OnceFunc(func() { close(busy) })
 }
 
-// wait returns once no rebuild runs, or ctx is done.
+// wait returns once no build runs, or ctx is done.
 func (y *yielding) wait(ctx context.Context) error {
 	y.mu.Lock()
 	idle := y.idle
