@@ -9,10 +9,10 @@ import (
 	"net/http"
 	"os/exec"
 	"runtime"
+	"slices"
 	"time"
 
 	"github.com/kb-legal/kb/internal/build"
-	"github.com/kb-legal/kb/internal/search"
 	"github.com/kb-legal/kb/internal/serve"
 	"github.com/kb-legal/kb/internal/workspace"
 )
@@ -98,7 +98,7 @@ func startPreview(ctx context.Context, opts build.Options, logger *slog.Logger, 
 	if err != nil {
 		return nil, err
 	}
-	p := &preview{ws: ws, server: serve.New(serve.Options{Logger: logger, Searcher: searcher{ws}})}
+	p := &preview{ws: ws, server: serve.New(serve.Options{Logger: logger, Searcher: ws})}
 	p.unsubscribe = ws.Subscribe(func(r *workspace.Result) { p.publish(r, problems) })
 	return p, nil
 }
@@ -125,20 +125,11 @@ func (p *preview) publish(r *workspace.Result, problems io.Writer) {
 		return
 	}
 	rb := r.Build
-	// Never nil, even when nothing changed: nil means "everything".
-	changed := append(append(make([]string, 0, len(rb.Changed)+len(rb.Removed)), rb.Changed...), rb.Removed...)
-	p.server.Publish(serve.Update{Files: rb.Output, Changed: changed, CSSOnly: r.StylesheetsOnly()})
+	p.server.Publish(serve.Update{Files: rb.Output, Changed: slices.Concat(rb.Changed, rb.Removed), CSSOnly: r.StylesheetsOnly()})
 	if p.broken {
 		p.server.SetProblems(nil)
 		p.broken = false
 	}
-}
-
-// searcher answers the preview's searches from the workspace's index.
-type searcher struct{ ws *workspace.Workspace }
-
-func (s searcher) Search(ctx context.Context, q, kind string, limit int) (any, error) {
-	return s.ws.Search(ctx, search.Request{Query: q, Kind: kind, Limit: limit})
 }
 
 func openBrowser(url string, logger *slog.Logger) {
@@ -154,4 +145,7 @@ func openBrowser(url string, logger *slog.Logger) {
 	}
 }
 
-var _ http.Handler = (*serve.Server)(nil)
+var (
+	_ http.Handler   = (*serve.Server)(nil)
+	_ serve.Searcher = (*workspace.Workspace)(nil)
+)

@@ -51,7 +51,7 @@ func TestHostAllowed(t *testing.T) {
 func TestForeignHost(t *testing.T) {
 	t.Parallel()
 	s := New(Options{})
-	s.Publish(Update{Files: map[string][]byte{"index.html": []byte("<p>draft</p>")}})
+	s.Publish(Update{Files: map[string][]byte{"index.html": []byte("<p>draft</p>")}, All: true})
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)

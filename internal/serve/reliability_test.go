@@ -72,7 +72,7 @@ func rawGetHost(t *testing.T, addr, method, target, host string) (int, string) {
 func TestRawTraversal(t *testing.T) {
 	t.Parallel()
 	s := New(Options{})
-	s.Publish(Update{Files: site})
+	s.Publish(Update{Files: site, All: true})
 	t.Cleanup(s.Close)
 	addr := listen(t, s)
 	if code, _ := rawGet(t, addr, "GET", "/a/b/"); code != http.StatusOK {
@@ -120,7 +120,7 @@ func TestRawTraversal(t *testing.T) {
 func TestSlowLoris(t *testing.T) {
 	t.Parallel()
 	s := New(Options{})
-	s.Publish(Update{Files: site})
+	s.Publish(Update{Files: site, All: true})
 	t.Cleanup(s.Close)
 	srv := s.HTTPServer("")
 	if srv.ReadHeaderTimeout <= 0 || srv.ReadTimeout <= 0 {
@@ -283,7 +283,7 @@ func TestLoad(t *testing.T) {
 		if files == nil {
 			break
 		}
-		s.Publish(Update{Files: files})
+		s.Publish(Update{Files: files, All: true})
 	}
 	done.Store(true)
 	wg.Wait()

@@ -33,6 +33,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/kb-legal/kb/internal/search"
 )
 
 //go:embed live.js
@@ -51,9 +53,9 @@ type Problem struct {
 }
 
 // Searcher answers /_kb/search?q=…&kind=…&limit=… queries; its result is
-// sent as JSON.
+// sent as JSON, the same as kb search --json's.
 type Searcher interface {
-	Search(ctx context.Context, query, kind string, limit int) (any, error)
+	Search(ctx context.Context, req search.Request) (search.Result, error)
 }
 
 // Options configure a Server.
@@ -100,9 +102,13 @@ func New(opts Options) *Server {
 
 // Update is a new version of the site.
 type Update struct {
-	Files   map[string][]byte // the whole site by slash path; not modified later
-	Changed []string          // paths added or changed since the last update; nil: all
-	CSSOnly bool              // only stylesheets changed: swap them, do not reload
+	Files map[string][]byte // the whole site by slash path; not modified later
+	// All says that any file may have changed: every one is taken anew
+	// and every open page reloads. Otherwise Changed lists the paths
+	// added or changed since the last update, perhaps none.
+	All     bool
+	Changed []string
+	CSSOnly bool // only stylesheets changed: swap them, do not reload
 }
 
 // Publish replaces the site and tells open pages what changed.
@@ -110,7 +116,7 @@ func (s *Server) Publish(u Update) {
 	now := time.Now().UTC().Truncate(time.Second)
 	s.mu.Lock()
 	next := make(map[string]*file, len(u.Files))
-	if u.Changed == nil {
+	if u.All {
 		for name, data := range u.Files {
 			next[name] = newFile(name, data, now)
 		}
@@ -128,7 +134,7 @@ func (s *Server) Publish(u Update) {
 	}
 	s.files = next
 	s.mu.Unlock()
-	if u.Changed != nil && len(u.Changed) == 0 {
+	if !u.All && len(u.Changed) == 0 {
 		return
 	}
 	if u.CSSOnly {
@@ -139,7 +145,7 @@ func (s *Server) Publish(u Update) {
 		All   bool     `json:"all,omitempty"`
 		Paths []string `json:"paths,omitempty"`
 	}
-	if u.Changed == nil || len(u.Changed) > 1000 {
+	if u.All || len(u.Changed) > 1000 {
 		msg.All = true
 	} else {
 		msg.Paths = slices.Sorted(slices.Values(u.Changed))
@@ -332,7 +338,7 @@ func (s *Server) search(w http.ResponseWriter, r *http.Request) {
 	if err != nil || limit <= 0 || limit > 100 {
 		limit = 20
 	}
-	res, err := s.opts.Searcher.Search(r.Context(), q, r.URL.Query().Get("kind"), limit)
+	res, err := s.opts.Searcher.Search(r.Context(), search.Request{Query: q, Kind: r.URL.Query().Get("kind"), Limit: limit})
 	if err != nil {
 		writeJSON(w, http.StatusBadRequest, map[string]string{"error": err.Error()})
 		return

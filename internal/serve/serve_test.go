@@ -13,6 +13,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/kb-legal/kb/internal/search"
 )
 
 var site = map[string][]byte{
@@ -33,7 +35,7 @@ var site = map[string][]byte{
 func newServer(t *testing.T, opts Options) (*Server, *httptest.Server) {
 	t.Helper()
 	s := New(opts)
-	s.Publish(Update{Files: site})
+	s.Publish(Update{Files: site, All: true})
 	ts := httptest.NewServer(s)
 	t.Cleanup(func() {
 		s.Close()
@@ -373,17 +375,19 @@ func TestEventsAndErrors(t *testing.T) {
 	if name, _ := c.next(t); name != "css" {
 		t.Errorf("after a stylesheet edit: %s, want css", name)
 	}
-	s.Publish(Update{Files: site, Changed: []string{}})
+	s.Publish(Update{Files: site})
 	s.SetProblems(nil)
 	if name, _ := c.next(t); name != "errors" {
 		t.Errorf("an update without changes sent %s", name)
 	}
 }
 
+// searcher finds one hit, which tells the request it was given.
 type searcher struct{}
 
-func (searcher) Search(_ context.Context, q, kind string, limit int) (any, error) {
-	return map[string]any{"query": q, "kind": kind, "limit": limit}, nil
+func (searcher) Search(_ context.Context, req search.Request) (search.Result, error) {
+	hit := search.Hit{URL: "/" + req.Query + "/", Kind: req.Kind, Score: float64(req.Limit)}
+	return search.Result{Total: 1, Pages: 1, Hits: []search.Hit{hit}}, nil
 }
 
 func TestSearch(t *testing.T) {
@@ -394,7 +398,7 @@ func TestSearch(t *testing.T) {
 	}
 	_, ts = newServer(t, Options{Searcher: searcher{}})
 	res, body := get(t, "GET", ts.URL+"/_kb/search?q=close+links&kind=term&limit=5", nil)
-	if res.StatusCode != 200 || !strings.Contains(body, `"query":"close links"`) || !strings.Contains(body, `"kind":"term"`) || !strings.Contains(body, `"limit":5`) {
+	if res.StatusCode != 200 || !strings.Contains(body, `"url":"/close links/"`) || !strings.Contains(body, `"kind":"term"`) || !strings.Contains(body, `"score":5`) {
 		t.Errorf("search: %d %s", res.StatusCode, body)
 	}
 }
@@ -404,7 +408,7 @@ func TestSearch(t *testing.T) {
 func TestGracefulShutdown(t *testing.T) {
 	t.Parallel()
 	s := New(Options{})
-	s.Publish(Update{Files: site})
+	s.Publish(Update{Files: site, All: true})
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -448,7 +452,7 @@ func TestNothingBuiltYet(t *testing.T) {
 	if res.StatusCode != 404 || !strings.Contains(body, "no site to show yet") || !strings.Contains(body, script) {
 		t.Errorf("before any site: %d %q", res.StatusCode, body)
 	}
-	s.Publish(Update{Files: site})
+	s.Publish(Update{Files: site, All: true})
 	if name, data := c.next(t); name != "reload" || data != `{"all":true}` {
 		t.Errorf("the first site: %s %s, want a reload of everything", name, data)
 	}
