@@ -84,12 +84,12 @@ func (l *linker) resolve(pp *parsed) diag.List {
 		if lk.Node != nil { // nil in an outline, which tree rewrites from linkTargets
 			lk.Node.Destination = []byte(lk.Dest) // undo an earlier build's rewrite of a cached document
 		}
-		t, internal, err := l.site.ResolveLink(pp.page, lk.Dest)
+		t, kind, err := l.site.ResolveLink(pp.page, lk.Dest)
 		if err != nil {
 			probs = append(probs, pp.problem(lk.Offset, err.Error(), hintOf(err)))
 			continue
 		}
-		if internal {
+		if kind == site.LinkPage {
 			pp.linkTargets[i] = t
 			if lk.Node != nil {
 				lk.Node.Destination = []byte(l.url(t))

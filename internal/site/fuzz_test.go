@@ -182,7 +182,7 @@ func TestParseConfigBaseURL(t *testing.T) {
 }
 
 // FuzzResolveLink checks that any link address resolves without panicking,
-// to a page when it is internal, and that refusals say why.
+// to a page when it leads to one, and that refusals say why.
 func FuzzResolveLink(f *testing.F) {
 	for _, s := range []string{"../provisions/art-61.md#p2", "/provisions/art-61/", "#p1", "https://example.org/a?b=1&amp;c",
 		"&#106;avascript:alert(1)", "JAVASCRIPT:x", "data:image/png;base64,AA", "data:text/html,x", "//host/p", "%zz", "&#x2F;provisions/art-3/", ""} {
@@ -191,16 +191,16 @@ func FuzzResolveLink(f *testing.F) {
 	s := testSite(f)
 	from := s.ByID("scenario-sponsorship")
 	f.Fuzz(func(t *testing.T, dest string) {
-		target, internal, err := s.ResolveLink(from, dest)
+		target, kind, err := s.ResolveLink(from, dest)
 		switch {
 		case err != nil:
 			if err.Error() == "" {
 				t.Fatalf("ResolveLink(%q): an error without a message", dest)
 			}
-		case internal && target.Page == nil:
-			t.Fatalf("ResolveLink(%q): internal, but no page", dest)
-		case !internal && target.Page != nil:
-			t.Fatalf("ResolveLink(%q): external, but page %s", dest, target.Page.URL)
+		case kind == LinkPage && target.Page == nil:
+			t.Fatalf("ResolveLink(%q): a page, but none given", dest)
+		case kind != LinkPage && target.Page != nil:
+			t.Fatalf("ResolveLink(%q): kind %d, but page %s", dest, kind, target.Page.URL)
 		}
 		if err == nil && unsafeScheme(mustParse(html.UnescapeString(dest))) {
 			t.Fatalf("ResolveLink(%q) accepts an address the page would drop", dest)

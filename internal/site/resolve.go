@@ -191,22 +191,32 @@ func (s *Site) suggestKey(key string) string {
 	return "no page has that id or cite key"
 }
 
+// LinkKind is what a plain Markdown link leads to.
+type LinkKind uint8
+
+const (
+	LinkPage     LinkKind = iota // a page of the site, or a place on one
+	LinkExternal                 // another site, or an address with a scheme (mailto:, data:image/…)
+	LinkFile                     // a file published as it is: a site path with an extension
+)
+
 // ResolveLink resolves the destination of a plain Markdown link written on
-// page from. External links (with a scheme, or protocol-relative) give
-// ok=false and no error: they are never checked, but for schemes that run
-// code or embed a document, which the page would drop.
-func (s *Site) ResolveLink(from *Page, dest string) (t Target, ok bool, err error) {
+// page from. Only links to pages are checked and get a Target: external
+// links are never checked, but for schemes that run code or embed a
+// document, which the page would drop; whether a linked file exists is not
+// this package's to know.
+func (s *Site) ResolveLink(from *Page, dest string) (Target, LinkKind, error) {
 	dest = html.UnescapeString(dest) // Markdown decodes "&#106;" and the like in addresses
 	u, perr := url.Parse(dest)
 	if perr != nil {
-		return Target{}, true, &ResolveError{Message: fmt.Sprintf("malformed link %q", dest), Hint: perr.Error()}
+		return Target{}, LinkPage, &ResolveError{Message: fmt.Sprintf("malformed link %q", dest), Hint: perr.Error()}
 	}
 	if unsafeScheme(u) {
-		return Target{}, true, &ResolveError{Message: fmt.Sprintf("link to a %s: address", strings.ToLower(u.Scheme)),
+		return Target{}, LinkPage, &ResolveError{Message: fmt.Sprintf("link to a %s: address", strings.ToLower(u.Scheme)),
 			Hint: "such links are removed from the page; link to a page, a file or an https address"}
 	}
 	if u.Scheme != "" || u.Host != "" || strings.HasPrefix(dest, "//") {
-		return Target{}, false, nil
+		return Target{}, LinkExternal, nil
 	}
 	p := u.Path
 	var target *Page
@@ -221,10 +231,10 @@ func (s *Site) ResolveLink(from *Page, dest string) (t Target, ok bool, err erro
 		file = strings.TrimPrefix(strings.TrimPrefix(path.Clean(file), "/"), "content/")
 		target = s.byFile[file]
 		if d := s.drafts.ByFile(file); target == nil && d != nil {
-			return Target{}, true, draftError(d)
+			return Target{}, LinkPage, draftError(d)
 		}
 		if target == nil {
-			return Target{}, true, &ResolveError{Message: fmt.Sprintf("link to missing file %q", p), Hint: s.suggestFile(file)}
+			return Target{}, LinkPage, &ResolveError{Message: fmt.Sprintf("link to missing file %q", p), Hint: s.suggestFile(file)}
 		}
 	default:
 		if !strings.HasPrefix(p, "/") {
@@ -233,7 +243,7 @@ func (s *Site) ResolveLink(from *Page, dest string) (t Target, ok bool, err erro
 		p = path.Clean(p)
 		if path.Ext(p) != "" {
 			// A static file, not a page: its existence is not ours to check here.
-			return Target{}, false, nil
+			return Target{}, LinkFile, nil
 		}
 		if p != "/" {
 			p += "/"
@@ -243,11 +253,11 @@ func (s *Site) ResolveLink(from *Page, dest string) (t Target, ok bool, err erro
 			target = s.moved[p] // an old address: link the page where it is now
 		}
 		if target == nil {
-			return Target{}, true, &ResolveError{Message: fmt.Sprintf("link to missing page %q", u.Path), Hint: s.suggestURL(p)}
+			return Target{}, LinkPage, &ResolveError{Message: fmt.Sprintf("link to missing page %q", u.Path), Hint: s.suggestURL(p)}
 		}
 	}
-	t = Target{Page: target, Anchor: u.Fragment}
-	return t, true, s.checkAnchor(t)
+	t := Target{Page: target, Anchor: u.Fragment}
+	return t, LinkPage, s.checkAnchor(t)
 }
 
 // oldFileID is the id a page at url had when its id came from its file.

@@ -83,12 +83,12 @@ func TestResolveLink(t *testing.T) {
 	s := testSite(t)
 	from := s.ByID("scenario-sponsorship")
 	tests := []struct {
-		desc         string
-		give         string
-		wantID       string
-		wantAnchor   string
-		wantExternal bool
-		wantErr      string
+		desc       string
+		give       string
+		wantID     string
+		wantAnchor string
+		wantKind   LinkKind
+		wantErr    string
 	}{
 		{desc: "relative md file", give: "../provisions/art-61.md#p2", wantID: "mica-art-61", wantAnchor: "p2"},
 		{desc: "content-rooted md file", give: "/content/provisions/art-3.md", wantID: "mica-art-3"},
@@ -96,9 +96,9 @@ func TestResolveLink(t *testing.T) {
 		{desc: "site path without slash", give: "/provisions/art-61", wantID: "mica-art-61"},
 		{desc: "relative site path", give: "../../provisions/art-3/", wantID: "mica-art-3"},
 		{desc: "same page", give: "#top", wantErr: "scenarios/sponsorship.md has no anchor #top"},
-		{desc: "external", give: "https://eur-lex.europa.eu/eli/reg/2023/1114/oj", wantExternal: true},
-		{desc: "mail", give: "mailto:x@example.org", wantExternal: true},
-		{desc: "static file", give: "/files/guidelines.pdf", wantExternal: true},
+		{desc: "external", give: "https://eur-lex.europa.eu/eli/reg/2023/1114/oj", wantKind: LinkExternal},
+		{desc: "mail", give: "mailto:x@example.org", wantKind: LinkExternal},
+		{desc: "static file", give: "/files/guidelines.pdf", wantKind: LinkFile},
 		{desc: "missing file", give: "../provisions/art-16.md", wantErr: `link to missing file "../provisions/art-16.md"`},
 		{desc: "missing page", give: "/provisions/art-99/", wantErr: `link to missing page "/provisions/art-99/"`},
 		{desc: "bad anchor", give: "/provisions/art-61/#p9", wantErr: "provisions/art-61.md has no anchor #p9"},
@@ -108,14 +108,14 @@ func TestResolveLink(t *testing.T) {
 		{desc: "vbscript", give: "vbscript:x", wantErr: "link to a vbscript: address"},
 		{desc: "local file", give: "file:///etc/passwd", wantErr: "link to a file: address"},
 		{desc: "data document", give: "data:text/html,<b>x</b>", wantErr: "link to a data: address"},
-		{desc: "data image", give: "data:image/png;base64,iVBORw0KGgo=", wantExternal: true},
+		{desc: "data image", give: "data:image/png;base64,iVBORw0KGgo=", wantKind: LinkExternal},
 		{desc: "character references in a site path", give: "/provisions/art&#45;61/", wantID: "mica-art-61"},
-		{desc: "ampersand in a query", give: "https://example.org/?a=1&amp;b=2", wantExternal: true},
+		{desc: "ampersand in a query", give: "https://example.org/?a=1&amp;b=2", wantKind: LinkExternal},
 	}
 	for _, tt := range tests {
 		t.Run(tt.desc, func(t *testing.T) {
 			t.Parallel()
-			got, internal, err := s.ResolveLink(from, tt.give)
+			got, kind, err := s.ResolveLink(from, tt.give)
 			if tt.wantErr != "" {
 				if err == nil || err.Error() != tt.wantErr {
 					t.Fatalf("ResolveLink(%q) error = %v, want %q", tt.give, err, tt.wantErr)
@@ -125,10 +125,10 @@ func TestResolveLink(t *testing.T) {
 			if err != nil {
 				t.Fatalf("ResolveLink(%q): %v", tt.give, err)
 			}
-			if internal == tt.wantExternal {
-				t.Fatalf("ResolveLink(%q) internal = %v", tt.give, internal)
+			if kind != tt.wantKind {
+				t.Fatalf("ResolveLink(%q) kind = %d, want %d", tt.give, kind, tt.wantKind)
 			}
-			if internal && (got.Page.ID != tt.wantID || got.Anchor != tt.wantAnchor) {
+			if kind == LinkPage && (got.Page.ID != tt.wantID || got.Anchor != tt.wantAnchor) {
 				t.Errorf("ResolveLink(%q) = %s#%s, want %s#%s", tt.give, got.Page.ID, got.Anchor, tt.wantID, tt.wantAnchor)
 			}
 		})
