@@ -6,7 +6,6 @@ import (
 	"io"
 	"log/slog"
 	"net"
-	"net/http"
 	"os/exec"
 	"runtime"
 	"slices"
@@ -145,7 +144,4 @@ func openBrowser(url string, logger *slog.Logger) {
 	}
 }
 
-var (
-	_ http.Handler   = (*serve.Server)(nil)
-	_ serve.Searcher = (*workspace.Workspace)(nil)
-)
+var _ serve.Searcher = (*workspace.Workspace)(nil)

@@ -94,7 +94,7 @@ func startLoggedPreview(t testing.TB, dir string, logger *slog.Logger) (*preview
 	if err != nil {
 		t.Fatal(err)
 	}
-	ts := httptest.NewServer(p.server)
+	ts := httptest.NewServer(p.server.Handler(""))
 	t.Cleanup(func() {
 		cancel()
 		p.close()

@@ -2,9 +2,9 @@
 // reference into the link graph, render pages with the theme, write them,
 // and hand the text to the search index.
 //
-// A build writes nothing until it has succeeded: Run stages the site and
-// the index in temp dirs beside their final places and swaps them in only
-// when there are no problems. Generate does the work for any Sink, so the
+// A build writes nothing until it has succeeded: RunWithIndex stages the
+// site and the index in temp dirs beside their final places and swaps them
+// in only when there are no problems. Generate does the work for any Sink, so the
 // preview server can build into memory.
 package build
 
@@ -17,7 +17,6 @@ import (
 	"log/slog"
 	"maps"
 	"path"
-	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
@@ -112,7 +111,7 @@ func generate(ctx context.Context, fsys fs.FS, opts Options, sink Sink, c *cache
 	res.Problems = append(res.Problems, probs...)
 	if opts.BaseURL != "" {
 		if err := cfg.SetBaseURL(opts.BaseURL); err != nil {
-			return nil, err
+			return nil, fmt.Errorf("base URL: %w", err)
 		}
 	}
 
@@ -123,7 +122,7 @@ func generate(ctx context.Context, fsys fs.FS, opts Options, sink Sink, c *cache
 	if err := parallel(ctx, len(srcs), func(i int) {
 		pages[i], pageProbs[i] = c.parsePage(srcs[i])
 	}); err != nil {
-		return nil, err
+		return nil, fmt.Errorf("front matter: %w", err)
 	}
 	var kept, drafts []*site.Page
 	for i, p := range pages {
@@ -165,11 +164,11 @@ func generate(ctx context.Context, fsys fs.FS, opts Options, sink Sink, c *cache
 	g.theme = theme
 
 	if err := g.parse(ctx); err != nil {
-		return nil, err
+		return nil, fmt.Errorf("parse: %w", err)
 	}
 	graph, probs, err := g.linkPages(ctx)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("link: %w", err)
 	}
 	res.Problems = append(res.Problems, probs...)
 	g.graph = graph
@@ -188,7 +187,7 @@ func generate(ctx context.Context, fsys fs.FS, opts Options, sink Sink, c *cache
 	g.plan = c.planFor(g)
 	files, err := g.write(ctx, sink)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("write: %w", err)
 	}
 	res.Files = files
 	res.Pages = len(g.parsed)
@@ -426,7 +425,7 @@ func (g *generation) write(ctx context.Context, sink Sink) ([]string, error) {
 		files = append(files, name)
 		mu.Unlock()
 		if err != nil {
-			fail(err)
+			fail(fmt.Errorf("%s: %w", name, err))
 		}
 	}
 	generated := sync.OnceValue(g.generatedPages)
@@ -442,7 +441,7 @@ func (g *generation) write(ctx context.Context, sink Sink) ([]string, error) {
 			if data := generated()[name]; data != nil {
 				out, err := g.cache.renderPage(g.theme, name, data)
 				if err != nil {
-					fail(err)
+					fail(fmt.Errorf("render %s: %w", name, err))
 					return
 				}
 				emit(name, out)
@@ -469,7 +468,7 @@ func (g *generation) write(ctx context.Context, sink Sink) ([]string, error) {
 		g.plan.rendered(p, deps)
 		out, err := g.cache.renderPage(g.theme, name, d)
 		if err != nil {
-			fail(err)
+			fail(fmt.Errorf("render %s: %w", name, err))
 			return
 		}
 		emit(name, out)
@@ -483,7 +482,7 @@ func (g *generation) write(ctx context.Context, sink Sink) ([]string, error) {
 	nf, ok := g.plan.reuseFile(g.cache, "404.html")
 	if !ok {
 		if nf, err = g.cache.renderPage(g.theme, "404.html", generated()["404.html"]); err != nil {
-			return nil, err
+			return nil, fmt.Errorf("render 404.html: %w", err)
 		}
 	}
 	emit("404.html", nf)
@@ -521,7 +520,7 @@ func (g *generation) renderContent(p *site.Page, pp *parsed) (string, error) {
 	g.fillPins(p, doc)
 	html, err := g.cache.renderBody(g.md, pp, doc)
 	if err != nil {
-		return "", fmt.Errorf("%s: %w", contentPath(p.File), err)
+		return "", fmt.Errorf("render %s: %w", contentPath(p.File), err)
 	}
 	return html, nil
 }
@@ -708,35 +707,4 @@ func (g *generation) scenarioText(p *site.Page) string {
 		parts = append(parts, "Rules applied: "+strings.Join(rules, "; ")+".")
 	}
 	return strings.Join(slices.DeleteFunc(parts, func(s string) bool { return s == "" }), "\n\n")
-}
-
-// Run builds the site in opts.Source into out, atomically: on problems or
-// errors the previous out is left as it was.
-func Run(ctx context.Context, opts Options, out string) (*Result, error) {
-	if opts.Logger == nil {
-		opts.Logger = slog.New(slog.DiscardHandler)
-	}
-	if out == "" {
-		out = filepath.Join(opts.Source, "public")
-	}
-	staged, err := Stage(out)
-	if err != nil {
-		return nil, err
-	}
-	defer staged.Abort()
-	src, err := sitefs.Open(opts.Source)
-	if err != nil {
-		return nil, err
-	}
-	defer src.Close()
-	res, err := Generate(ctx, src, opts, staged)
-	if err != nil || len(res.Problems) > 0 {
-		return res, err
-	}
-	res.Warnings = append(res.Warnings, goneURLs(out, res.Files)...)
-	if err := staged.Commit(); err != nil {
-		return nil, err
-	}
-	opts.Logger.Info("built", "pages", res.Pages, "files", len(res.Files), "out", out, "took", res.Duration.Round(time.Millisecond))
-	return res, nil
 }

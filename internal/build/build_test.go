@@ -137,7 +137,7 @@ func TestDeterminism(t *testing.T) {
 	dir := archiveDir(t, "testdata/site.txtar")
 	a, b := filepath.Join(t.TempDir(), "a"), filepath.Join(t.TempDir(), "b")
 	for _, out := range []string{a, b} {
-		res, err := Run(context.Background(), Options{Source: dir}, out)
+		res, err := RunWithIndex(context.Background(), Options{Source: dir}, out, out+".index")
 		if err != nil || len(res.Problems) > 0 {
 			t.Fatal(err, res.Problems)
 		}
@@ -178,7 +178,7 @@ func TestFailedBuildLeavesOutputUntouched(t *testing.T) {
 	t.Parallel()
 	dir := archiveDir(t, "testdata/site.txtar")
 	out := filepath.Join(dir, "public")
-	if res, err := Run(context.Background(), Options{Source: dir}, out); err != nil || len(res.Problems) > 0 {
+	if res, err := RunWithIndex(context.Background(), Options{Source: dir}, out, out+".index"); err != nil || len(res.Problems) > 0 {
 		t.Fatal(err, res.Problems)
 	}
 	before := readTree(t, out)
@@ -187,7 +187,7 @@ func TestFailedBuildLeavesOutputUntouched(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(dir, "content/provisions/art-59.md"), []byte(broken), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	res, err := Run(context.Background(), Options{Source: dir}, out)
+	res, err := RunWithIndex(context.Background(), Options{Source: dir}, out, out+".index")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -273,7 +273,7 @@ func TestStageRemovesAbandonedStagingDirs(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	st, err := Stage(out)
+	st, err := stage(out)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -111,14 +111,14 @@ func TestGoneURLWarning(t *testing.T) {
 	write("content/a.md", "---\ntitle: A\n---\nx\n")
 	write("content/b.md", "---\ntitle: B\n---\nx\n")
 	out := filepath.Join(dir, "public")
-	if res, err := Run(t.Context(), Options{Source: dir}, out); err != nil || len(res.Warnings) > 0 {
+	if res, err := RunWithIndex(t.Context(), Options{Source: dir}, out, ""); err != nil || len(res.Warnings) > 0 {
 		t.Fatal(err, res.Warnings)
 	}
 	if err := os.Rename(filepath.Join(dir, "content/a.md"), filepath.Join(dir, "content/c.md")); err != nil {
 		t.Fatal(err)
 	}
 	write("content/b.md", "---\ntitle: B\nmoved_from: [/gone-but-kept/]\n---\nx\n")
-	res, err := Run(t.Context(), Options{Source: dir}, out)
+	res, err := RunWithIndex(t.Context(), Options{Source: dir}, out, "")
 	if err != nil || len(res.Problems) > 0 {
 		t.Fatal(err, res.Problems)
 	}

@@ -37,10 +37,10 @@ func (m *MemSink) WriteFile(name string, data []byte) error {
 
 var _ Sink = (*MemSink)(nil)
 
-// Staged is an output directory being written beside its final place.
+// stagedDir is an output directory being written beside its final place.
 // Commit swaps it in; Abort removes it. Until Commit, the previous output
 // is untouched.
-type Staged struct {
+type stagedDir struct {
 	Final string // where the output goes
 	Dir   string // the temp dir written to
 
@@ -50,7 +50,7 @@ type Staged struct {
 // Stage creates a temp dir beside final (same file system, so the swap is
 // a rename). Its name carries the process id, so that the staging dirs of
 // builds killed before they could clean up are recognised and removed here.
-func Stage(final string) (*Staged, error) {
+func stage(final string) (*stagedDir, error) {
 	final = filepath.Clean(final)
 	parent, prefix := filepath.Dir(final), "."+filepath.Base(final)+".tmp-"
 	if err := os.MkdirAll(parent, 0o755); err != nil {
@@ -64,7 +64,7 @@ func Stage(final string) (*Staged, error) {
 	if err := os.Chmod(dir, 0o755); err != nil {
 		return nil, err
 	}
-	return &Staged{Final: final, Dir: dir}, nil
+	return &stagedDir{Final: final, Dir: dir}, nil
 }
 
 // removeAbandoned removes staging dirs left by builds whose process is gone
@@ -87,7 +87,7 @@ func removeAbandoned(parent, prefix string) {
 }
 
 // WriteFile implements Sink.
-func (s *Staged) WriteFile(name string, data []byte) error {
+func (s *stagedDir) WriteFile(name string, data []byte) error {
 	if err := s.mkdir(path.Dir(name)); err != nil {
 		return err
 	}
@@ -95,7 +95,7 @@ func (s *Staged) WriteFile(name string, data []byte) error {
 }
 
 // mkdir makes the slash dir under Dir and its parents, each once.
-func (s *Staged) mkdir(dir string) error {
+func (s *stagedDir) mkdir(dir string) error {
 	if dir == "." || dir == "/" {
 		return nil
 	}
@@ -113,7 +113,7 @@ func (s *Staged) mkdir(dir string) error {
 	return nil
 }
 
-var _ Sink = (*Staged)(nil)
+var _ Sink = (*stagedDir)(nil)
 
 // Commit replaces Final with the staged directory, and leaves the previous
 // output in Dir for Abort to remove: a build that swaps in a site and its
@@ -121,7 +121,7 @@ var _ Sink = (*Staged)(nil)
 // impossible, and removes the old ones after. Where the system can
 // exchange two paths in one step (Linux), readers see the old output or
 // the new one, never none; elsewhere the old output is moved aside first.
-func (s *Staged) Commit() error {
+func (s *stagedDir) Commit() error {
 	if err := exchange(s.Dir, s.Final); err == nil {
 		return nil // Dir now holds the previous output
 	}
@@ -147,4 +147,4 @@ func (s *Staged) Commit() error {
 
 // Abort removes Dir: the staged output before Commit, the previous one
 // after.
-func (s *Staged) Abort() error { return os.RemoveAll(s.Dir) }
+func (s *stagedDir) Abort() error { return os.RemoveAll(s.Dir) }

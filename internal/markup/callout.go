@@ -78,21 +78,18 @@ func (n *CalloutTitle) Dump(source []byte, level int) { ast.DumpHelper(n, source
 
 var calloutMarker = regexp.MustCompile(`^\[!([A-Za-z]+)\]([+-]?)[ \t]*(.*)$`)
 
-// ParseCalloutMarker reads the first line of a blockquote. ok is false when
-// the line is not a callout marker; known is false for an unknown type.
-// The title is the rest of the line as written.
-func ParseCalloutMarker(line string) (typ, title string, ok, known bool) {
-	m := calloutMarker.FindStringSubmatch(strings.TrimRight(line, " \t\r\n"))
+// calloutMarkerIn reads the callout marker at the start of line, the
+// first line of a blockquote: its type, upper-cased, whether the type is
+// known, and where the title written after it starts in line. ok is false
+// when the line is no marker.
+func calloutMarkerIn(line []byte) (typ string, titleAt int, ok, known bool) {
+	m := calloutMarker.FindSubmatchIndex(bytes.TrimRight(line, " \t\r\n"))
 	if m == nil {
-		return "", "", false, false
+		return "", 0, false, false
 	}
-	typ = strings.ToUpper(m[1])
-	def, known := calloutTitles[typ]
-	title = strings.TrimSpace(m[3])
-	if title == "" {
-		title = def
-	}
-	return typ, title, true, known
+	typ = strings.ToUpper(string(line[m[2]:m[3]]))
+	_, known = calloutTitles[typ]
+	return typ, m[6], true, known
 }
 
 // calloutTransformer turns marked blockquotes into Callout nodes. The
@@ -116,19 +113,18 @@ func (calloutTransformer) Transform(doc *ast.Document, reader text.Reader, pc pa
 			continue
 		}
 		first := holder.Lines().At(0)
-		m := calloutMarker.FindSubmatchIndex(bytes.TrimRight(first.Value(src), " \t\r\n"))
-		if m == nil {
+		typ, titleAt, ok, known := calloutMarkerIn(first.Value(src))
+		if !ok {
 			continue
 		}
-		typ := strings.ToUpper(string(src[first.Start+m[2] : first.Start+m[3]]))
-		def, known := calloutTitles[typ]
 		if !known {
 			addProblem(pc, first.Start, "unknown callout type [!"+typ+"]",
 				"use one of [!"+strings.Join(CalloutTypes(), "], [!")+"]")
 			continue
 		}
 		title := &CalloutTitle{}
-		takeTitle(holder, title, first.Start+m[6])
+		takeTitle(holder, title, first.Start+titleAt)
+		def := calloutTitles[typ]
 		c := &Callout{CalloutType: typ, Title: def}
 		if typ == quotationType {
 			// A quotation shows its source under the words, not a title.
@@ -273,7 +269,7 @@ func labelText(n ast.Node, src []byte) string {
 		}
 		switch c := c.(type) {
 		case *ast.CodeSpan:
-			b.WriteString(PlainText(c, src))
+			b.WriteString(blockText(c, src))
 			return ast.WalkSkipChildren, nil
 		case *ast.Text:
 			if c.IsRaw() {

@@ -3,7 +3,6 @@ package markup
 import (
 	"errors"
 	"html"
-	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -138,9 +137,8 @@ func joinNonEmpty(a, b, sep string) string {
 	return a + sep + b
 }
 
-// PlainText is the text of a node and its descendants, as a reader sees it.
-func PlainText(n ast.Node, src []byte) string { return blockText(n, src) }
-
+// blockText is the text of a node and its descendants, as a reader sees
+// it.
 func blockText(n ast.Node, src []byte) string {
 	var b strings.Builder
 	writeText(&b, n, src)
@@ -340,8 +338,6 @@ func inlineOffset(n ast.Node) int {
 	}
 	return 0
 }
-
-func itoa(i int) string { return strconv.Itoa(i) }
 
 // Outline returns the document without its syntax tree: what linking, the
 // link graph and search read of it, at a fraction of the memory. It cannot

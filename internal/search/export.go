@@ -448,35 +448,6 @@ func storedDoc(r index.IndexReader, id string) (Document, error) {
 	return d, nil
 }
 
-// storedDocs reads every live document back from the index, in ID order.
-func (x *Index) storedDocs(ctx context.Context) ([]Document, error) {
-	adv, err := x.bleve.Advanced()
-	if err != nil {
-		return nil, err
-	}
-	r, err := adv.Reader()
-	if err != nil {
-		return nil, err
-	}
-	defer r.Close()
-	ids, err := liveIDs(r)
-	if err != nil {
-		return nil, err
-	}
-	out := make([]Document, 0, len(ids))
-	for _, id := range ids {
-		if err := ctx.Err(); err != nil {
-			return nil, err
-		}
-		d, err := storedDoc(r, id.external)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, d)
-	}
-	return out, nil
-}
-
 // gzipped compresses data deterministically (no name, no time in the header).
 func gzipped(data []byte) ([]byte, error) {
 	var b bytes.Buffer

@@ -156,11 +156,6 @@ func encodeImpact(imp float64) int {
 	return max(1, int(math.Round(math.Log1p(imp*Scale)/impactStep)))
 }
 
-// decodeImpact is the impact × Scale an encoded one stands for.
-func decodeImpact(v int) float64 {
-	return math.Expm1(float64(v) * impactStep)
-}
-
 // fieldSpan separates the fields in a position: field i's token p is at
 // i*fieldSpan + p. A phrase matches within one field, as Bleve's does.
 const fieldSpan = 1 << 24

@@ -77,12 +77,12 @@ func TestForeignHost(t *testing.T) {
 			}
 		}
 	}
-	// Through ServeHTTP (as httptest serves it) the same holds.
+	// Through Handler (as httptest serves it) the same holds.
 	rec := httptest.NewRecorder()
 	req := httptest.NewRequest("GET", "/_kb/errors", nil)
 	req.Host = "attacker.example"
-	s.ServeHTTP(rec, req)
+	s.Handler("").ServeHTTP(rec, req)
 	if rec.Code != http.StatusForbidden {
-		t.Errorf("ServeHTTP with a foreign Host = %d", rec.Code)
+		t.Errorf("Handler with a foreign Host = %d", rec.Code)
 	}
 }

@@ -1,7 +1,7 @@
-// Package serve is kb's preview server: an http.Handler that serves a
-// built site from memory and tells open pages, over Server-Sent Events,
-// when to reload, when to swap stylesheets and which problems the last
-// build found.
+// Package serve is kb's preview server: an http.Handler (Server.Handler)
+// that serves a built site from memory and tells open pages, over
+// Server-Sent Events, when to reload, when to swap stylesheets and which
+// problems the last build found.
 //
 // The preview is its owner's: a request whose Host header does not name
 // the server's own address (loopback names when it listens on loopback)
@@ -62,10 +62,6 @@ type Searcher interface {
 type Options struct {
 	Searcher Searcher // nil: /_kb/search answers 501
 	Logger   *slog.Logger
-	// Addr is the address the server listens on, as Listener.Addr gives
-	// it: requests whose Host does not name it get 403 (see hostAllowed).
-	// "" means a loopback address, any port.
-	Addr string
 }
 
 // Server serves the current site and its event stream. Create it with New.
@@ -221,13 +217,15 @@ func contentType(name string) string {
 	return "application/octet-stream"
 }
 
-// ServeHTTP implements http.Handler, for a server on Options.Addr.
-func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	s.serveFor(s.opts.Addr, w, r)
+// Handler returns the handler of s for a server listening on addr, as
+// Listener.Addr gives it: requests whose Host does not name it get 403
+// (see hostAllowed). "" means a loopback address, any port.
+func (s *Server) Handler(addr string) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { s.serve(addr, w, r) })
 }
 
-// serveFor answers r for a server listening on addr.
-func (s *Server) serveFor(addr string, w http.ResponseWriter, r *http.Request) {
+// serve answers r for a server listening on addr.
+func (s *Server) serve(addr string, w http.ResponseWriter, r *http.Request) {
 	if r.Method != http.MethodGet && r.Method != http.MethodHead {
 		w.Header().Set("Allow", "GET, HEAD")
 		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
@@ -357,10 +355,8 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 // bound slow clients, and a shutdown that ends the event streams.
 func (s *Server) HTTPServer(addr string) *http.Server {
 	srv := &http.Server{
-		Addr: addr,
-		Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			s.serveFor(addr, w, r)
-		}),
+		Addr:              addr,
+		Handler:           s.Handler(addr),
 		ReadHeaderTimeout: 5 * time.Second,
 		ReadTimeout:       10 * time.Second,
 		WriteTimeout:      30 * time.Second, // event streams lift it for themselves

@@ -36,7 +36,7 @@ func newServer(t *testing.T, opts Options) (*Server, *httptest.Server) {
 	t.Helper()
 	s := New(opts)
 	s.Publish(Update{Files: site, All: true})
-	ts := httptest.NewServer(s)
+	ts := httptest.NewServer(s.Handler(""))
 	t.Cleanup(func() {
 		s.Close()
 		ts.Close()
@@ -443,7 +443,7 @@ func TestGracefulShutdown(t *testing.T) {
 func TestNothingBuiltYet(t *testing.T) {
 	t.Parallel()
 	s := New(Options{})
-	ts := httptest.NewServer(s)
+	ts := httptest.NewServer(s.Handler(""))
 	defer ts.Close()
 	defer s.Close()
 	c := dialEvents(t, ts.URL)

@@ -116,13 +116,6 @@ func (w *Watcher) Close() error {
 	return err
 }
 
-// Watched returns the number of folders watched.
-func (w *Watcher) Watched() int {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	return len(w.watched)
-}
-
 func (w *Watcher) add(dir string) error {
 	w.mu.Lock()
 	defer w.mu.Unlock()
@@ -255,18 +248,18 @@ func (w *Watcher) relevant(name string) (string, bool) {
 		return "", false
 	}
 	for part := range strings.SplitSeq(rel, "/") {
-		if Scratch(part) {
+		if scratch(part) {
 			return "", false
 		}
 	}
 	return rel, true
 }
 
-// Scratch reports the names editors and tools write beside real files:
+// scratch reports the names editors and tools write beside real files:
 // Vim's swap files and its 4913 write test, backups ending in "~", Emacs's
 // lock and autosave files, hidden temp files of atomic saves, JetBrains'
 // and others' temp files, and OS litter.
-func Scratch(name string) bool {
+func scratch(name string) bool {
 	switch {
 	case name == "4913", name == ".DS_Store", name == "Thumbs.db":
 		return true

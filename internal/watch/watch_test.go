@@ -39,8 +39,8 @@ func TestScratch(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.desc, func(t *testing.T) {
 			t.Parallel()
-			if got := Scratch(tt.give); got != tt.want {
-				t.Errorf("Scratch(%q) = %v, want %v", tt.give, got, tt.want)
+			if got := scratch(tt.give); got != tt.want {
+				t.Errorf("scratch(%q) = %v, want %v", tt.give, got, tt.want)
 			}
 		})
 	}
@@ -179,7 +179,7 @@ func TestWatcher(t *testing.T) {
 	}
 	defer w.Close()
 	// root, content, content/sec, themes, themes/default, themes/default/assets
-	if got := w.Watched(); got != 6 {
+	if got := watchedCount(w); got != 6 {
 		t.Errorf("watching %d folders, want 6", got)
 	}
 
@@ -236,7 +236,7 @@ func TestWatcher(t *testing.T) {
 	}
 	// content/new and content/new/deep are no longer watched; static and
 	// static/img are.
-	if got := w.Watched(); got != 8 {
+	if got := watchedCount(w); got != 8 {
 		t.Errorf("after the deletion, watching %d folders, want 8", got)
 	}
 	writeFile(t, dir, "public/index.html", "output")
@@ -252,4 +252,11 @@ func TestWatcher(t *testing.T) {
 	if _, ok := <-w.Batches(); ok {
 		t.Error("Batches not closed by Close")
 	}
+}
+
+// watchedCount is the number of folders w watches.
+func watchedCount(w *Watcher) int {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return len(w.watched)
 }
