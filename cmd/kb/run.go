@@ -14,6 +14,8 @@ import (
 	"path/filepath"
 	"runtime/debug"
 	"slices"
+	"strconv"
+	"time"
 
 	"github.com/kb-legal/kb/internal/build"
 	"github.com/kb-legal/kb/internal/diag"
@@ -106,6 +108,10 @@ func runBuild(ctx context.Context, args []string, stdout, stderr io.Writer, logg
 	if code, ok := checkSource(opts.Source, stderr); !ok {
 		return code
 	}
+	var ok bool
+	if opts.Epoch, ok = sourceDateEpoch(stderr); !ok {
+		return exitUsage
+	}
 	opts.Logger = logger
 	if out == "" {
 		out = filepath.Join(opts.Source, "public")
@@ -124,6 +130,9 @@ func runBuild(ctx context.Context, args []string, stdout, stderr io.Writer, logg
 		debug.SetGCPercent(75)
 	}
 	res, err := build.RunWithIndex(ctx, opts, out, index)
+	if err == nil && res.Shallow {
+		logger.Warn("a shallow git clone: pages last changed before its first commit are dated by that commit, shown as updated on or before that day; fetch the whole history (git fetch --unshallow; in GitHub Actions, actions/checkout with fetch-depth: 0)")
+	}
 	return report(res, err, "text", stdout, stderr)
 }
 
@@ -203,6 +212,22 @@ func reportCoverage(c build.Coverage, format string, stdout io.Writer) {
 		}
 		fmt.Fprintln(stdout, diag.Printable(c.Line()))
 	}
+}
+
+// sourceDateEpoch reads SOURCE_DATE_EPOCH (reproducible-builds.org), the
+// date given to content files not committed to git in place of their
+// modification time; zero when unset.
+func sourceDateEpoch(stderr io.Writer) (time.Time, bool) {
+	v := os.Getenv("SOURCE_DATE_EPOCH")
+	if v == "" {
+		return time.Time{}, true
+	}
+	sec, err := strconv.ParseInt(v, 10, 64)
+	if err != nil || sec < 0 {
+		fmt.Fprintf(stderr, "kb: SOURCE_DATE_EPOCH=%q is not a number of seconds since 1970\n", diag.Printable(v))
+		return time.Time{}, false
+	}
+	return time.Unix(sec, 0).UTC(), true
 }
 
 // checkSource rejects a source directory that does not exist or holds no

@@ -31,6 +31,10 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer, logg
 	if code, ok := checkSource(opts.Source, stderr); !ok {
 		return code
 	}
+	var ok bool
+	if opts.Epoch, ok = sourceDateEpoch(stderr); !ok {
+		return exitUsage
+	}
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		fmt.Fprintf(stderr, "kb serve: %v\n", err)

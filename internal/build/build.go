@@ -41,7 +41,10 @@ type Options struct {
 	// Citations lists every uncited paragraph in Result.Coverage (kb
 	// check --citations); the counts are made either way.
 	Citations bool
-	Logger    *slog.Logger
+	// Epoch, when not zero, dates files not committed to git in place of
+	// their modification time (SOURCE_DATE_EPOCH), for reproducible output.
+	Epoch  time.Time
+	Logger *slog.Logger
 }
 
 // Result is what a generation produced.
@@ -56,6 +59,9 @@ type Result struct {
 	Docs     []Doc      // the text of every page section, for the search index
 	Coverage Coverage   // how much of the prose cites (see coverage)
 	Refs     []PageRefs // with Options.Refs: what a writer can cite, by URL
+	// Shallow: the site is a shallow git clone, so pages last changed
+	// before its first commit are dated by that commit ("on or before").
+	Shallow  bool
 	Duration time.Duration
 }
 
@@ -93,6 +99,8 @@ type generation struct {
 	cache      *cache    // nil outside a Builder
 	plan       *plan     // what to render again; nil outside a Builder
 	relinked   *relinked // what linking made again; nil: everything
+
+	updated map[string]lastUpdated // by content file: when it last changed
 }
 
 // Generate builds the site from fsys (the site directory) into sink. It
@@ -117,6 +125,12 @@ func generate(ctx context.Context, fsys fs.FS, opts Options, sink Sink, c *cache
 
 	srcs, probs := readSources(fsys, c)
 	res.Problems = append(res.Problems, probs...)
+	log := c.history(ctx, opts.Source)
+	res.Shallow = log != nil && log.Shallow
+	updated, err := c.updatedDates(ctx, srcs, log, opts.Epoch)
+	if err != nil {
+		return nil, err
+	}
 	pages := make([]*site.Page, len(srcs))
 	pageProbs := make([]diag.List, len(srcs))
 	if err := parallel(ctx, len(srcs), func(i int) {
@@ -148,7 +162,7 @@ func generate(ctx context.Context, fsys fs.FS, opts Options, sink Sink, c *cache
 	res.Problems = append(res.Problems, probs...)
 	res.Warnings = res.Warnings.Sort()
 
-	g := &generation{opts: opts, site: s, tags: s.Tags(), parsed: make(map[*site.Page]*parsed, len(s.Pages)), cache: c,
+	g := &generation{opts: opts, site: s, tags: s.Tags(), parsed: make(map[*site.Page]*parsed, len(s.Pages)), cache: c, updated: updated,
 		basePath: cfg.BasePath(), md: markup.New(markup.Options{RawHTML: cfg.RawHTML})}
 	g.linker = &linker{site: s, basePath: g.basePath}
 	g.renderSite = &render.Site{Title: cfg.Title, Description: cfg.Description, Language: cfg.Language,

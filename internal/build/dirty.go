@@ -41,6 +41,7 @@ type pageState struct {
 	textSum   uint64           // the state of doc's texts
 	content   string           // the body as rendered
 	deps      []string         // pages whose facts its data used
+	updated   lastUpdated      // when its file last changed: its page and the sitemap show it
 }
 
 // plan is one build's decision of what to render again.
@@ -52,6 +53,7 @@ type plan struct {
 	pages     map[string]*pageState
 	fronts    map[*site.Page]uint64
 	published map[string][]byte // sitemap, feed and the like
+	dates     bool              // a page's last-updated date changed: the sitemap and feed did
 }
 
 // planFor compares the site about to be rendered with the last good build.
@@ -73,12 +75,12 @@ func (c *cache) planFor(g *generation) *plan {
 	pl.global = h.Sum64()
 	pl.all = err1 != nil || err2 != nil || c.last == nil || pl.global != c.global
 	for _, p := range g.site.Pages {
-		st := &pageState{page: p, front: c.frontSum(pl, p), tags: p.Tags, section: p.Section, isSection: p.IsSection}
+		st := &pageState{page: p, front: c.frontSum(pl, p), tags: p.Tags, section: p.Section, isSection: p.IsSection, updated: g.updated[p.File]}
 		if pp := g.parsed[p]; pp != nil {
 			st.doc, st.textSum = pp.doc, pp.textSum
 		}
 		old, had := c.states[p.URL]
-		if had && old.page == p && old.doc == st.doc && old.textSum == st.textSum && !g.relinked.edges(p) {
+		if had && old.page == p && old.doc == st.doc && old.textSum == st.textSum && old.updated == st.updated && !g.relinked.edges(p) {
 			*st = *old // nothing it is made of changed
 			pl.pages[p.URL] = st
 			continue
@@ -151,6 +153,10 @@ func (c *cache) planFor(g *generation) *plan {
 		if st.front != old.front || st.anchors != old.anchors {
 			changed[u] = st.front != old.front
 			mark(u)
+		}
+		if st.updated != old.updated {
+			mark(u)
+			pl.dates = true
 		}
 		if st.front != old.front {
 			pl.generated = true
@@ -265,7 +271,7 @@ func (pl *plan) reuseFile(c *cache, name string) ([]byte, bool) {
 // reusePublished returns the last good sitemap, feed and the like when no
 // page came, went or changed its front matter.
 func (pl *plan) reusePublished(c *cache) (map[string][]byte, bool) {
-	if pl == nil || pl.all || pl.generated || c.published == nil {
+	if pl == nil || pl.all || pl.generated || pl.dates || c.published == nil {
 		return nil, false
 	}
 	pl.published = c.published

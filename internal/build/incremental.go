@@ -16,6 +16,7 @@ import (
 	"unsafe"
 
 	"github.com/kb-legal/kb/internal/diag"
+	"github.com/kb-legal/kb/internal/gitlog"
 	"github.com/kb-legal/kb/internal/markup"
 	"github.com/kb-legal/kb/internal/render"
 	"github.com/kb-legal/kb/internal/site"
@@ -130,6 +131,9 @@ type cache struct {
 	themeKey [32]byte
 	theme    *render.Theme
 
+	hist  *gitlog.Log           // the site's git history at its HEAD
+	dates map[string]cachedDate // by content file
+
 	listing *listing              // the content files last read
 	docs    map[string]cachedDocs // by content file
 	fresh   map[string]bool       // paths changed since the last build; nil: any may have
@@ -195,7 +199,7 @@ type cachedOut struct {
 
 func newCache() *cache {
 	return &cache{seed: maphash.MakeSeed(), pages: map[string]cachedPage{}, bodies: map[string]cachedBody{},
-		html: map[string]cachedHTML{}, texts: map[string]cachedText{}, output: map[string]cachedOut{}, docs: map[string]cachedDocs{},
+		html: map[string]cachedHTML{}, texts: map[string]cachedText{}, output: map[string]cachedOut{}, docs: map[string]cachedDocs{}, dates: map[string]cachedDate{},
 		unsettled: map[string]bool{}}
 }
 
@@ -459,6 +463,7 @@ func (c *cache) sweep(files map[string][]byte) {
 			delete(c.html, file)
 			delete(c.texts, file)
 			delete(c.docs, file)
+			delete(c.dates, file)
 		}
 	}
 }

@@ -427,7 +427,9 @@ func TestBuilderEqualsGenerate(t *testing.T) {
 	}
 }
 
-// snapshot reads every file of the tree.
+// snapshot reads every file of the tree, and its time: a file written
+// again with the same bytes is reported by the watcher too, and a page
+// outside git shows its file's time.
 func snapshot(t *testing.T, dir string) map[string]string {
 	out := map[string]string{}
 	err := filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
@@ -435,8 +437,15 @@ func snapshot(t *testing.T, dir string) map[string]string {
 			return err
 		}
 		data, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		info, err := d.Info()
 		rel, _ := filepath.Rel(dir, p)
 		out[filepath.ToSlash(rel)] = string(data)
+		if err == nil {
+			out[filepath.ToSlash(rel)] += "\x00" + info.ModTime().String()
+		}
 		return err
 	})
 	if err != nil {

@@ -231,7 +231,7 @@ func (l *listing) sources() ([]site.Source, diag.List) {
 			probs = append(probs, *e.prob)
 			continue
 		}
-		srcs = append(srcs, site.Source{File: strings.TrimPrefix(p, "content/"), Data: e.data})
+		srcs = append(srcs, site.Source{File: strings.TrimPrefix(p, "content/"), Data: e.data, Mod: e.mod})
 	}
 	return srcs, probs
 }

@@ -28,6 +28,7 @@ func (g *generation) pageData(p *site.Page, content string) (*render.Page, []str
 		d.Layout = "section"
 	}
 	d.Kind, d.Cite, d.AsOf, d.Date, d.Summary = p.Kind, p.Cite, p.AsOf, p.Date, p.Summary
+	d.Updated = g.updatedOf(p)
 	d.Content = template.HTML(content)
 	d.Draft = p.Draft
 	if pp := g.parsed[p]; pp != nil {

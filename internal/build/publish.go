@@ -8,8 +8,7 @@ import (
 	"html"
 	"slices"
 	"strings"
-
-	"github.com/kb-legal/kb/internal/site"
+	"time"
 )
 
 // publishFiles makes what static hosts and crawlers expect beside the
@@ -41,7 +40,7 @@ func (g *generation) sitemap(pages []string) []byte {
 		url := "/" + strings.TrimSuffix(name, "index.html")
 		u := sitemapURL{Loc: g.site.Config.Absolute(url)}
 		if p := g.site.ByURL(url); p != nil {
-			u.LastMod = cmp.Or(p.AsOf, p.Date)
+			u.LastMod = g.lastMod(p)
 		}
 		urls = append(urls, u)
 	}
@@ -75,27 +74,29 @@ type atomEntry struct {
 	Summary string   `xml:"summary,omitempty"`
 }
 
-// feed is an Atom feed of content pages with a date, newest first. Dates
-// come from the content, never the clock, so the feed is deterministic.
+// feed is an Atom feed of the content pages, last updated first (see
+// lastMod). Dates come from git or the content, never the clock, so the
+// feed of a commit is always the same.
 func (g *generation) feed() []byte {
-	var pages []*site.Page
+	var entries []atomEntry
 	for _, p := range g.site.Pages {
-		if p.File != "" && cmp.Or(p.AsOf, p.Date) != "" {
-			pages = append(pages, p)
+		if p.File == "" || p.IsSection {
+			continue
+		}
+		if day := g.lastMod(p); day != "" {
+			if len(day) == len(time.DateOnly) {
+				day += "T00:00:00Z"
+			}
+			abs := g.site.Config.Absolute(p.URL)
+			entries = append(entries, atomEntry{Title: p.Title, ID: abs, Link: atomLink{Href: abs}, Updated: day, Summary: p.Summary})
 		}
 	}
-	slices.SortStableFunc(pages, func(a, b *site.Page) int {
-		return cmp.Or(cmp.Compare(cmp.Or(b.Date, b.AsOf), cmp.Or(a.Date, a.AsOf)), cmp.Compare(a.URL, b.URL))
+	slices.SortStableFunc(entries, func(a, b atomEntry) int {
+		return cmp.Or(cmp.Compare(b.Updated, a.Updated), cmp.Compare(a.ID, b.ID))
 	})
 	updated := "1970-01-01T00:00:00Z"
-	var entries []atomEntry
-	for _, p := range pages {
-		day := cmp.Or(p.Date, p.AsOf) + "T00:00:00Z"
-		if day > updated {
-			updated = day
-		}
-		abs := g.site.Config.Absolute(p.URL)
-		entries = append(entries, atomEntry{Title: p.Title, ID: abs, Link: atomLink{Href: abs}, Updated: day, Summary: p.Summary})
+	if len(entries) > 0 {
+		updated = entries[0].Updated
 	}
 	home := g.site.Config.Absolute("/")
 	return marshalXML(struct {

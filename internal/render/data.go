@@ -60,6 +60,7 @@ type Page struct {
 	Cite      string
 	AsOf      string
 	Date      string
+	Updated   *Updated // when the page's file last changed; nil when unknown
 	Summary   string
 	URL       string // base-prefixed path of this page
 	Canonical string // absolute URL, for the canonical link and Open Graph
@@ -87,6 +88,18 @@ func (p *Page) Asset(name string) string { return p.Site.BasePath + p.theme.Asse
 
 // Home is the base-prefixed URL of the home page.
 func (p *Page) Home() string { return p.Site.BasePath }
+
+// Updated is when a page's file last changed.
+type Updated struct {
+	Date string // YYYY-MM-DD, as shown
+	Time string // RFC 3339, for machines
+	// OnOrBefore: a shallow clone's first commit, which the file's last
+	// change is, or precedes.
+	OnOrBefore bool
+	// FileTime: not from git (outside git, or not committed yet) but the
+	// file's own time, which the page says.
+	FileTime bool
+}
 
 // TOCEntry is a line of the table of contents.
 type TOCEntry struct {

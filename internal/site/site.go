@@ -6,6 +6,7 @@ import (
 	"path"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/kb-legal/kb/internal/diag"
 )
@@ -43,10 +44,12 @@ func (s *Site) Redirects() []Redirect {
 // Moved returns the page that was at url before it moved, or nil.
 func (s *Site) Moved(url string) *Page { return s.moved[url] }
 
-// Source is one content file: its path under content/ and its bytes.
+// Source is one content file: its path under content/, its bytes and its
+// modification time (zero when unknown).
 type Source struct {
 	File string
 	Data []byte
+	Mod  time.Time
 }
 
 // ParsePage parses one content file into a page; drafts are returned too,
