@@ -15,10 +15,10 @@ import (
 
 // gitSite is a small site whose history the tests script.
 var gitSite = map[string]string{
-	"kb.yaml": "title: Git site\nbase_url: https://kb.example/\n",
+	"kb.yaml":           "title: Git site\nbase_url: https://kb.example/\n",
 	"content/_index.md": "---\ntitle: Home\n---\nStart at [[law-a]].\n",
-	"content/law/a.md": "---\ntitle: Article A\nkind: provision\ncite: GS Art. A\nas_of: 2025-12-01\n---\n{#p1} A rule.\n",
-	"content/law/b.md": "---\ntitle: Article B\nkind: provision\nas_of: 2025-12-01\n---\nSee [[GS Art. A(1)]].\n",
+	"content/law/a.md":  "---\ntitle: Article A\nkind: provision\ncite: GS Art. A\nas_of: 2025-12-01\n---\n{#p1} A rule.\n",
+	"content/law/b.md":  "---\ntitle: Article B\nkind: provision\nas_of: 2025-12-01\n---\nSee [[GS Art. A(1)]].\n",
 }
 
 // gitRepo writes gitSite into a new repository: everything committed on
@@ -156,7 +156,9 @@ func TestBuilderFollowsGit(t *testing.T) {
 		do   func()
 	}{
 		{"first build", func() {}},
-		{"save a.md", func() { gittest.Write(t, repo, map[string]string{"content/law/a.md": gitSite["content/law/a.md"] + "\nSaved.\n"}) }},
+		{"save a.md", func() {
+			gittest.Write(t, repo, map[string]string{"content/law/a.md": gitSite["content/law/a.md"] + "\nSaved.\n"})
+		}},
 		{"commit it", func() { gittest.Commit(t, repo, "2026-06-01T12:00:00Z", "saved") }},
 		{"touch it", func() {
 			now := time.Date(2026, 7, 1, 0, 0, 0, 0, time.UTC)
