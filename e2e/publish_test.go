@@ -43,7 +43,10 @@ func testPublishingFiles(t *testing.T, s *published) {
 			if err := c.check(s.baseURL, u.Loc); err != nil {
 				t.Errorf("sitemap <loc>%s</loc>: %v", u.Loc, err)
 			}
-			if _, err := time.Parse(time.DateOnly, u.LastMod); u.LastMod != "" && err != nil {
+			// A W3C date (a file's day, an as_of) or date and time (a commit's).
+			_, errDay := time.Parse(time.DateOnly, u.LastMod)
+			_, errTime := time.Parse(time.RFC3339, u.LastMod)
+			if u.LastMod != "" && errDay != nil && errTime != nil {
 				t.Errorf("sitemap <lastmod>%s</lastmod> for %s is not a W3C date", u.LastMod, u.Loc)
 			}
 		}
