@@ -37,8 +37,9 @@ func gitRepo(t *testing.T) string {
 func buildDir(t *testing.T, src string, opts Options) map[string][]byte {
 	t.Helper()
 	opts.Source = src
-	out := filepath.Join(t.TempDir(), "public")
-	res, err := Run(context.Background(), opts, out)
+	tmp := t.TempDir()
+	out := filepath.Join(tmp, "public")
+	res, err := RunWithIndex(context.Background(), opts, out, filepath.Join(tmp, "index"))
 	if err != nil || len(res.Problems) > 0 {
 		t.Fatal(err, res.Problems)
 	}
