@@ -53,34 +53,16 @@ type Result struct {
 	// Warnings are problems that do not block publishing: those of draft
 	// pages a build leaves out.
 	Warnings diag.List
-	Drafts   []string   // the draft pages' files (content/…), included or not
-	Pages    int        // pages rendered from content
-	Files    []string   // every file written, sorted
-	Docs     []Doc      // the text of every page section, for the search index
-	Coverage Coverage   // how much of the prose cites (see coverage)
-	Refs     []PageRefs // with Options.Refs: what a writer can cite, by URL
+	Drafts   []string          // the draft pages' files (content/…), included or not
+	Pages    int               // pages rendered from content
+	Files    []string          // every file written, sorted
+	Docs     []search.Document // the text of every page section, for the search index
+	Coverage Coverage          // how much of the prose cites (see coverage)
+	Refs     []PageRefs        // with Options.Refs: what a writer can cite, by URL
 	// Shallow: the site is a shallow git clone, so pages last changed
 	// before its first commit are dated by that commit ("on or before").
 	Shallow  bool
 	Duration time.Duration
-}
-
-// Doc is the text of one section of a page, for search.
-type Doc struct {
-	ID      string // URL plus "#anchor" when the section has one
-	URL     string // site path, without the base path
-	Anchor  string
-	Title   string // the page title, and the section's heading after " › "
-	Kind    string
-	Tags    []string
-	Cite    string
-	AsOf    string
-	Summary string
-	Body    string
-	// Official is the part of Body quoted as official wording ([!TEXT]).
-	Official string
-	Pins     []search.Pin // the pinpoints in the section, under each key they are cited by
-	Cites    []string     // the keys of the pinpoints the section cites, and of those enclosing them
 }
 
 // generation is the state of one build.
@@ -590,9 +572,9 @@ func outputPath(url string) string {
 }
 
 // docs returns the search documents: one per section of every page.
-func (g *generation) docs() []Doc {
+func (g *generation) docs() []search.Document {
 	list := g.parsedList()
-	each := make([][]Doc, len(list))
+	each := make([][]search.Document, len(list))
 	for i, pp := range list {
 		each[i] = g.withCitations(pp.page, g.pageDocs(pp))
 	}
@@ -601,7 +583,7 @@ func (g *generation) docs() []Doc {
 
 // pageDocs returns the search documents of one page, reused from the last
 // build when neither the page nor its document's texts changed.
-func (g *generation) pageDocs(pp *parsed) []Doc {
+func (g *generation) pageDocs(pp *parsed) []search.Document {
 	p := pp.page
 	c := g.cache
 	if c != nil {
@@ -612,22 +594,22 @@ func (g *generation) pageDocs(pp *parsed) []Doc {
 	if !p.Searchable() {
 		return nil
 	}
-	var out []Doc
+	var out []search.Document
 	for _, s := range pp.doc.Sections {
 		// A section is found by its pinpoint's citation, or else by its
 		// page's cite key.
-		d := Doc{ID: p.URL, URL: p.URL, Anchor: s.Anchor, Title: p.Title, Kind: p.Kind, Tags: p.Tags,
+		d := search.Document{ID: p.URL, URL: p.URL, Anchor: s.Anchor, Title: p.Title, Kind: p.Kind, Tags: p.Tags,
 			Cite: cmp.Or(g.site.Pinpoint(p, s.Anchor).Citation, p.Cite), AsOf: p.AsOf, Summary: p.Summary, Body: s.Text, Official: s.Official}
 		if s.Anchor != "" {
 			d.ID += "#" + s.Anchor
-			d.Title += " › " + s.Title
+			d.Heading = s.Title
 		}
 		out = append(out, d)
 	}
 	if len(out) == 0 || out[0].Anchor != "" {
-		lead := Doc{ID: p.URL, URL: p.URL, Title: p.Title, Kind: p.Kind, Tags: p.Tags, Cite: p.Cite, AsOf: p.AsOf, Summary: p.Summary}
+		lead := search.Document{ID: p.URL, URL: p.URL, Title: p.Title, Kind: p.Kind, Tags: p.Tags, Cite: p.Cite, AsOf: p.AsOf, Summary: p.Summary}
 		if card := g.scenarioText(p); card != "" || len(out) == 0 {
-			out = append([]Doc{lead}, out...)
+			out = append([]search.Document{lead}, out...)
 		}
 	}
 	if card := g.scenarioText(p); card != "" {
@@ -642,7 +624,7 @@ func (g *generation) pageDocs(pp *parsed) []Doc {
 // withCitations returns a copy of a page's docs with their pinpoints and
 // the keys of what they cite, which depend on other pages' cite keys and
 // so are not cached with the docs.
-func (g *generation) withCitations(p *site.Page, docs []Doc) []Doc {
+func (g *generation) withCitations(p *site.Page, docs []search.Document) []search.Document {
 	if len(docs) == 0 {
 		return docs
 	}

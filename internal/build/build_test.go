@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -313,3 +314,29 @@ func TestStageRemovesAbandonedStagingDirs(t *testing.T) {
 // processAliveSupported reports whether this system can tell a dead
 // process from a live one (see swap_*.go).
 func processAliveSupported() bool { return !processAlive(1<<22 + 1) }
+
+// TestSearchDocumentFields checks that a section's document carries its
+// page's title and its heading apart, even a heading with the " › " a hit
+// title joins them with.
+func TestSearchDocumentFields(t *testing.T) {
+	t.Parallel()
+	fsys := fstest.MapFS{
+		"kb.yaml": {Data: []byte("title: T\n")},
+		"content/rule.md": {Data: []byte("---\ntitle: \"The rule\"\nkind: provision\nsummary: \"A rule.\"\n---\n" +
+			"Lead text.\n\n## Art. 1 › scope {#scope}\n\nScope text.\n")},
+	}
+	res, _ := generateMem(t, fsys, Options{})
+	if len(res.Problems) > 0 {
+		t.Fatal(res.Problems)
+	}
+	var got []string
+	for _, d := range res.Docs {
+		if d.URL == "/rule/" {
+			got = append(got, d.ID+" | "+d.Title+" | "+d.Heading+" | "+d.Summary)
+		}
+	}
+	want := []string{"/rule/ | The rule |  | A rule.", "/rule/#scope | The rule | Art. 1 › scope | A rule."}
+	if !slices.Equal(got, want) {
+		t.Errorf("documents:\n got %q\nwant %q", got, want)
+	}
+}

@@ -19,6 +19,7 @@ import (
 	"github.com/kb-legal/kb/internal/gitlog"
 	"github.com/kb-legal/kb/internal/markup"
 	"github.com/kb-legal/kb/internal/render"
+	"github.com/kb-legal/kb/internal/search"
 	"github.com/kb-legal/kb/internal/site"
 )
 
@@ -189,7 +190,7 @@ type cachedDocs struct {
 	page    *site.Page
 	doc     *markup.Document
 	textSum uint64
-	docs    []Doc
+	docs    []search.Document
 }
 
 type cachedOut struct {

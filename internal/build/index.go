@@ -7,7 +7,6 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
-	"strings"
 	"sync"
 	"time"
 
@@ -55,7 +54,7 @@ func RunWithIndex(ctx context.Context, opts Options, out, indexDir string) (*Res
 	if err := os.Remove(index.Dir); err != nil {
 		return nil, fmt.Errorf("search index: %w", err)
 	}
-	docs := SearchDocuments(res.Docs)
+	docs := res.Docs
 	if err := search.Build(ctx, index.Dir, docs); err != nil {
 		return nil, fmt.Errorf("search index: %w", err)
 	}
@@ -89,22 +88,4 @@ func RunWithIndex(ctx context.Context, opts Options, out, indexDir string) (*Res
 	opts.Logger.Info("built", "pages", res.Pages, "files", len(res.Files), "out", out,
 		"index", indexDir, "sections", len(docs), "search_bytes", stats.Bytes, "took", res.Duration.Round(time.Millisecond))
 	return res, nil
-}
-
-// SearchDocuments converts a build's documents to the search index's, e.g.
-// for the preview server's in-memory index.
-func SearchDocuments(docs []Doc) []search.Document {
-	out := make([]search.Document, len(docs))
-	for i, d := range docs {
-		title, heading := d.Title, ""
-		if d.Anchor != "" {
-			// Doc.Title is "page › section"; the index weighs them apart.
-			if at := strings.LastIndex(d.Title, " › "); at >= 0 {
-				title, heading = d.Title[:at], d.Title[at+len(" › "):]
-			}
-		}
-		out[i] = search.Document{ID: d.ID, URL: d.URL, Anchor: d.Anchor, Title: title, Heading: heading, Kind: d.Kind,
-			Tags: d.Tags, Cite: d.Cite, AsOf: d.AsOf, Summary: d.Summary, Body: d.Body, Official: d.Official, Pins: d.Pins, Cites: d.Cites}
-	}
-	return out
 }

@@ -35,7 +35,7 @@ func benchDocs(b *testing.B, pages int) []search.Document {
 	if len(res.Problems) > 0 {
 		b.Fatalf("corpus of %d pages: %v", pages, res.Problems[0])
 	}
-	return build.SearchDocuments(res.Docs)
+	return res.Docs
 }
 
 func dirSize(b *testing.B, dir string) int64 {

@@ -39,7 +39,7 @@ import (
 //	             "mica art 61(2)" and "art 61(1) sub2"); fetched only for a
 //	             query with a citation, and missing for a group no page has
 //	d/N.kbz      chunk N of the documents (in ID order, from N × chunk):
-//	             [{url, anchor, title, kind, text}, …] as gzip-compressed
+//	             [docFile, …]: {u, a, t, h, k, s, b} as gzip-compressed
 //	             JSON, fetched only for the hits shown. The client
 //	             decompresses it (DecompressionStream), as Pagefind does
 //	             its fragments, so a query's bytes do not depend on whether
@@ -121,13 +121,15 @@ type citeFile struct {
 	Cites map[string][]int   `json:"t"` // key → [Δdoc, impact, …]
 }
 
+// docFile is a document as the client shows it in a hit.
 type docFile struct {
 	URL     string `json:"u"`
 	Anchor  string `json:"a,omitempty"`
-	Title   string `json:"t"`
+	Title   string `json:"t"`           // the page's
+	Heading string `json:"h,omitempty"` // the section's, "" for a page's lead
 	Kind    string `json:"k"`
 	Summary string `json:"s,omitempty"`
-	Body    string `json:"b,omitempty"`
+	Body    string `json:"b,omitempty"` // clipped to maxText
 }
 
 type shardFile struct {
@@ -185,7 +187,7 @@ func (x *Index) Export(ctx context.Context, write func(name string, data []byte)
 
 	e := &exporter{ctx: ctx, dir: opts.Dir, write: write, hash: sha256.New()}
 	analyzer := x.bleve.Mapping().AnalyzerNamed(analyzerName)
-	m := meta{Version: 4, Scale: Scale, Step: impactStep, Stop: stopWords(analyzer), Infl: inflections(), Cite: site.CitationPattern}
+	m := meta{Version: 5, Scale: Scale, Step: impactStep, Stop: stopWords(analyzer), Infl: inflections(), Cite: site.CitationPattern}
 	pins := map[string][][]any{}
 	m.Chunk = opts.ChunkDocs
 	num, text, err := e.writeDocs(r, analyzer.(*analysis.DefaultAnalyzer).Tokenizer, &m, pins)
@@ -345,7 +347,7 @@ func (e *exporter) writeDocs(r index.IndexReader, tok analysis.Tokenizer, m *met
 			prevURL = d.URL
 		}
 		m.PageDocs[len(m.PageDocs)-1]++
-		data, err := json.Marshal(docFile{URL: d.URL, Anchor: d.Anchor, Title: displayTitle(d.Title, d.Heading), Kind: d.Kind, Summary: d.Summary, Body: clip(d.Body, maxText)})
+		data, err := json.Marshal(docFile{URL: d.URL, Anchor: d.Anchor, Title: d.Title, Heading: d.Heading, Kind: d.Kind, Summary: d.Summary, Body: clip(d.Body, maxText)})
 		if err != nil {
 			return fail(err)
 		}

@@ -10,7 +10,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/kb-legal/kb/internal/build"
 	"github.com/kb-legal/kb/internal/search"
 )
 
@@ -49,7 +48,7 @@ type index struct {
 // indexJob is the docs of a good build and the output files it changed
 // since the last build indexed, or all: index everything.
 type indexJob struct {
-	docs    []build.Doc
+	docs    []search.Document
 	changed []string
 	all     bool
 }
@@ -63,7 +62,7 @@ func newIndex(logger *slog.Logger, yield *yielding) *index {
 
 // update queues a good build for indexing: its docs, and the output files
 // it changed, or all to index everything.
-func (s *index) update(docs []build.Doc, changed []string, all bool) {
+func (s *index) update(docs []search.Document, changed []string, all bool) {
 	s.pendingMu.Lock()
 	switch {
 	case s.pending == nil:
@@ -134,7 +133,7 @@ func (s *index) apply(idx *search.Index, job indexJob, start time.Time) {
 	if s.yield.wait(s.ctx) != nil {
 		return
 	}
-	if err := idx.Update(s.ctx, urls, build.SearchDocuments(docs)); err != nil {
+	if err := idx.Update(s.ctx, urls, docs); err != nil {
 		s.logger.Error("search index; re-indexing everything", "err", err)
 		s.reindex(s.ctx, job.docs, start)
 		return
@@ -148,8 +147,8 @@ func (s *index) apply(idx *search.Index, job indexJob, start time.Time) {
 // changedPages returns the URLs of the pages among the job's changed
 // files whose search text changed, and their docs: most pages an edit
 // re-renders (citers, related pages) keep theirs.
-func (s *index) changedPages(job indexJob) (urls []string, docs []build.Doc) {
-	byURL := map[string][]build.Doc{} // of the pages re-rendered
+func (s *index) changedPages(job indexJob) (urls []string, docs []search.Document) {
+	byURL := map[string][]search.Document{} // of the pages re-rendered
 	for _, name := range job.changed {
 		if page, ok := strings.CutSuffix(name, "index.html"); ok {
 			byURL["/"+page] = nil
@@ -194,13 +193,13 @@ const (
 )
 
 // reindex replaces the index with a fresh one of docs.
-func (s *index) reindex(ctx context.Context, docs []build.Doc, start time.Time) {
+func (s *index) reindex(ctx context.Context, docs []search.Document, start time.Time) {
 	fresh, err := search.NewMemory(ctx, nil)
 	if err != nil {
 		s.logger.Error("search index", "err", err)
 		return
 	}
-	for chunk := range slices.Chunk(build.SearchDocuments(docs), indexChunk) {
+	for chunk := range slices.Chunk(docs, indexChunk) {
 		if err = s.yield.wait(ctx); err == nil {
 			err = fresh.Add(ctx, chunk)
 		}
@@ -221,7 +220,7 @@ func (s *index) reindex(ctx context.Context, docs []build.Doc, start time.Time) 
 	}
 	clear(s.sums)
 	s.updates = 0
-	byURL := map[string][]build.Doc{}
+	byURL := map[string][]search.Document{}
 	for _, d := range docs {
 		byURL[d.URL] = append(byURL[d.URL], d)
 	}
@@ -233,7 +232,7 @@ func (s *index) reindex(ctx context.Context, docs []build.Doc, start time.Time) 
 
 // docsSum hashes the search text of one page's docs; has is false when the
 // page has none (it is gone).
-func docsSum(seed maphash.Seed, docs []build.Doc) (sum uint64, has bool) {
+func docsSum(seed maphash.Seed, docs []search.Document) (sum uint64, has bool) {
 	if len(docs) == 0 {
 		return 0, false
 	}
@@ -244,7 +243,7 @@ func docsSum(seed maphash.Seed, docs []build.Doc) (sum uint64, has bool) {
 		for _, p := range d.Pins {
 			pins = append(pins, p.Key, p.Anchor)
 		}
-		for _, f := range []string{d.ID, d.URL, d.Anchor, d.Title, d.Kind, d.Cite, d.AsOf, d.Summary, d.Body, d.Official,
+		for _, f := range []string{d.ID, d.URL, d.Anchor, d.Title, d.Heading, d.Kind, d.Cite, d.AsOf, d.Summary, d.Body, d.Official,
 			strings.Join(d.Tags, "\x00"), strings.Join(pins, "\x00"), strings.Join(d.Cites, "\x00")} {
 			h.WriteString(f)
 			h.WriteByte(0)

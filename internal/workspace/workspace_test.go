@@ -14,7 +14,6 @@ import (
 
 	"golang.org/x/tools/txtar"
 
-	"github.com/kb-legal/kb/internal/build"
 	"github.com/kb-legal/kb/internal/search"
 )
 
@@ -373,8 +372,8 @@ func TestIndexCompacts(t *testing.T) {
 	h := &countingHandler{counts: map[string]int{}}
 	s := newIndex(slog.New(h), newYielding())
 	defer s.close()
-	docs := func(word string) []build.Doc {
-		return []build.Doc{
+	docs := func(word string) []search.Document {
+		return []search.Document{
 			{ID: "/a/", URL: "/a/", Title: "A", Kind: "page", Body: "about " + word},
 			{ID: "/b/", URL: "/b/", Title: "B", Kind: "page", Body: "unchanged text"},
 		}

@@ -505,7 +505,8 @@
     return ms + (p.should.length ? ss * matched / p.should.length : 0);
   };
 
-  // doc resolves to document n: {u, a, t, k, s, b}. Documents are packed
+  // doc resolves to document n: {u, a, t, h, k, s, b} (internal/search's
+  // docFile). Documents are packed
   // meta.chunk to a file, each fetched once.
   Engine.prototype.doc = function (n) {
     var c = Math.floor(n / this.meta.chunk);
@@ -615,15 +616,15 @@
         return {
           total: res.total, pages: res.pages, fallback: res.fallback, kinds: res.kinds,
           hits: res.hits.map(function (h) {
-            var d = byNum[h.doc], page = d.t.split(" › ")[0];
+            var d = byNum[h.doc], heading = h.best && h.label ? h.label : d.h;
             return {
               href: pageURL(d.u, h.best ? h.anchor : d.a),
-              title: h.best && h.label ? page + " › " + h.label : d.t,
+              title: heading ? d.t + " › " + heading : d.t,
               kind: d.k, best: h.best,
               snippet: snippet(h.best && h.text ? h.text : d.b || d.s || "", h.best ? {} : surfaces),
               sections: h.sections.map(function (n) {
-                var s = byNum[n], at = s.t.indexOf(" › ");
-                return { href: pageURL(s.u, s.a), heading: at >= 0 ? s.t.slice(at + 3) : "Introduction" };
+                var s = byNum[n];
+                return { href: pageURL(s.u, s.a), heading: s.h || "Introduction" };
               }),
             };
           }),
