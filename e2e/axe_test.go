@@ -14,10 +14,10 @@ import (
 // axeScript is axe-core as npm ships it.
 const axeScript = "node_modules/axe-core/axe.min.js"
 
-// axeRun runs axe-core's WCAG 2.0/2.1 level A and AA rules on the page and
+// axeRun runs axe-core's WCAG 2.0, 2.1 and 2.2 level A and AA rules on the page and
 // returns the violations.
 const axeRun = `axe.run(document, {
-	runOnly: {type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]},
+	runOnly: {type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]},
 	resultTypes: ["violations"],
 }).then(r => r.violations.map(v => ({
 	id: v.id, impact: v.impact || "", help: v.help,

@@ -178,6 +178,12 @@ func testBrowser(t *testing.T, s *published) {
 	t.Run("print", func(t *testing.T) { t.Parallel(); testPrint(t, s, browser) })
 	t.Run("not-found", func(t *testing.T) { t.Parallel(); testNotFound(t, s, browser) })
 	t.Run("accessibility", func(t *testing.T) { t.Parallel(); testAccessibility(t, s, browser) })
+	t.Run("context-in-view", func(t *testing.T) { t.Parallel(); testContextInView(t, s, browser) })
+	t.Run("tab-stops", func(t *testing.T) { t.Parallel(); testTabStops(t, s, browser) })
+	t.Run("preview-placement", func(t *testing.T) { t.Parallel(); testPreviewPlacement(t, s, browser) })
+	t.Run("theme-state", func(t *testing.T) { t.Parallel(); testThemeState(t, s, browser) })
+	t.Run("search-landmarks", func(t *testing.T) { t.Parallel(); testSearchLandmarks(t, s, browser) })
+	t.Run("matrix", func(t *testing.T) { t.Parallel(); testMatrix(t, s, browser) })
 }
 
 // testPagesLoad opens every page of the site and fails on any console

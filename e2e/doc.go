@@ -8,7 +8,9 @@
 //     404.html and atom.xml exist and parse; no preview-server code;
 //   - Debian's chromium driven by chromedp: no console errors or failed
 //     requests, search, citations, previews, dark mode, print styles,
-//     axe-core's WCAG 2.1 A/AA rules, and screenshots for people to look at;
+//     axe-core's WCAG 2.2 A/AA rules, the reading aids (sticky contents,
+//     the page bar, previews, one tab stop per pin, the matrix's cards),
+//     and screenshots for people to look at;
 //   - the Nu HTML Checker over every page.
 //
 // axe-core and vnu-jar come from npm (package.json here; `npm ci --prefix

@@ -158,6 +158,9 @@ func (c *cache) planFor(g *generation) *plan {
 			mark(u)
 			pl.dates = true
 		}
+		if st.anchors != old.anchors {
+			pl.generated = true // the matrix names the places scenarios apply
+		}
 		if st.front != old.front {
 			pl.generated = true
 			if !slices.Equal(st.tags, old.tags) || st.section != old.section || st.isSection != old.isSection {

@@ -249,7 +249,7 @@ func (g *generation) generatedPages() map[string]*render.Page {
 	out["tags/index.html"] = ti
 
 	m := g.base("Scenario matrix", "/matrix/")
-	m.Layout, m.Summary = "matrix", "The worked scenarios by outcome and by what drives it."
+	m.Layout, m.Summary = "matrix", "The worked scenarios against the rules they apply, with their outcome and risk."
 	m.Matrix = g.matrix()
 	out["matrix/index.html"] = m
 
@@ -264,40 +264,6 @@ func (g *generation) generatedPages() map[string]*render.Page {
 }
 
 func termOf(p *site.Page) string { return cmp.Or(p.Term, p.Title) }
-
-// matrix arranges scenarios by trigger (rows) and outcome (columns), in
-// the order and with the labels of kb.yaml's vocabulary; triggers it does
-// not list (when it lists none) follow, sorted.
-func (g *generation) matrix() *render.Matrix {
-	v := g.site.Config.Vocabulary.Matrix()
-	m := &render.Matrix{}
-	for _, o := range v.Outcomes {
-		m.Outcomes = append(m.Outcomes, render.Column{Value: o.Value, Label: o.Label})
-	}
-	outcomes := site.Values(v.Outcomes)
-	rows := map[string][][]render.Link{}
-	for _, p := range g.site.OfKind("scenario") {
-		trigger := cmp.Or(p.Trigger, "other")
-		if rows[trigger] == nil {
-			rows[trigger] = make([][]render.Link, len(m.Outcomes))
-		}
-		col := slices.Index(outcomes, p.Outcome)
-		if col < 0 {
-			continue
-		}
-		rows[trigger][col] = append(rows[trigger][col], g.link(p))
-	}
-	for _, t := range v.Triggers {
-		if cells := rows[t.Value]; cells != nil {
-			m.Rows = append(m.Rows, render.MatrixRow{Trigger: t.Label, Cells: cells})
-			delete(rows, t.Value)
-		}
-	}
-	for _, t := range slices.Sorted(maps.Keys(rows)) {
-		m.Rows = append(m.Rows, render.MatrixRow{Trigger: t, Cells: rows[t]})
-	}
-	return m
-}
 
 // navigation resolves the site's menu and about page for the theme. Menu
 // entries are page ids, cite keys or site paths; a bad one is a problem in

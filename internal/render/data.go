@@ -146,19 +146,51 @@ type Group struct {
 	Links []Link
 }
 
-// Matrix is the scenario matrix: triggers down, outcomes across.
+// Matrix is the scenario matrix: each scenario (a row) against the rules
+// it applies (the columns: provisions' and guidelines' places, grouped by
+// the document they belong to), with its outcome and risk.
 type Matrix struct {
-	Outcomes []Column
+	Outcomes []Column // the outcomes, in the vocabulary's order (a filter)
+	Triggers []Column // the triggers the scenarios use, in order (a filter)
+	Groups   []RuleGroup
 	Rows     []MatrixRow
 }
 
-// Column is an outcome: its value (for CSS classes) and its label.
+// Column is a value of the vocabulary: its value (for CSS classes and
+// filters) and its label.
 type Column struct {
 	Value, Label string
 }
 
-// MatrixRow is one trigger's scenarios, one cell per outcome.
+// RuleGroup is the rules of one document: "MiCA Art. 61", "ESMA
+// Guidelines on reverse solicitation".
+type RuleGroup struct {
+	Title string
+	Rules []Rule
+}
+
+// Rule is one column of the matrix: a place a scenario applies.
+type Rule struct {
+	ID       string // a key for filters, e.g. "mica-art-61#p1-sub2"
+	Label    string // within its group: "(1), second subparagraph", "para. 12", a heading
+	Citation string // in full: "MiCA Art. 61(1), second subparagraph"
+	URL      string
+	Count    int // how many scenarios apply it
+}
+
+// MatrixRow is one scenario: its outcome and risk, and for each rule of
+// each group (in order) whether it applies it.
 type MatrixRow struct {
-	Trigger string
-	Cells   [][]Link
+	Scenario Link
+	Trigger  Column
+	Outcome  Column
+	Risk     Column
+	Cells    []RuleCell
+	Others   []Link // what it applies that is no rule: commentary, ESMA's documents
+}
+
+// RuleCell is a rule as one scenario's row shows it.
+type RuleCell struct {
+	Rule    *Rule
+	Applies bool
 }

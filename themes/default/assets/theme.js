@@ -9,12 +9,16 @@
   document.addEventListener("DOMContentLoaded", function () {
     var button = document.querySelector(".theme-toggle");
     if (!button) return;
+    var system = window.matchMedia("(prefers-color-scheme: dark)");
+    function dark() { return root.dataset.theme ? root.dataset.theme === "dark" : system.matches; }
+    // The toggle is a "Dark mode" switch: pressed while the page is dark.
+    function show() { button.setAttribute("aria-pressed", String(dark())); }
     button.addEventListener("click", function () {
-      var dark = root.dataset.theme
-        ? root.dataset.theme === "dark"
-        : window.matchMedia("(prefers-color-scheme: dark)").matches;
-      root.dataset.theme = dark ? "light" : "dark";
+      root.dataset.theme = dark() ? "light" : "dark";
       try { localStorage.setItem("kb-theme", root.dataset.theme); } catch (e) { /* ignore */ }
+      show();
     });
+    system.addEventListener("change", show);
+    show();
   });
 })();

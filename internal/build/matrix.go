@@ -1,0 +1,202 @@
+package build
+
+import (
+	"cmp"
+	"maps"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/kb-legal/kb/internal/render"
+	"github.com/kb-legal/kb/internal/site"
+)
+
+// matrix sets each scenario against the rules it applies. The rules are
+// the places the site cites as law (see ruleOf): the columns, grouped by
+// article or document, the most applied first, each group's in the order
+// the law numbers them; what else a scenario applies (commentary, topics
+// of ESMA's pages, ESMA's other documents) is listed in its row. Rows run by outcome, then trigger, in
+// the order of kb.yaml's vocabulary.
+func (g *generation) matrix() *render.Matrix {
+	v := g.site.Config.Vocabulary.Matrix()
+	m := &render.Matrix{}
+	for _, o := range v.Outcomes {
+		m.Outcomes = append(m.Outcomes, render.Column{Value: o.Value, Label: o.Label})
+	}
+	scenarios := g.site.OfKind("scenario")
+	outcomes, triggers := site.Values(v.Outcomes), site.Values(v.Triggers)
+	order := func(values []string, value string) int {
+		if i := slices.Index(values, value); i >= 0 {
+			return i
+		}
+		return len(values)
+	}
+	slices.SortStableFunc(scenarios, func(a, b *site.Page) int {
+		return cmp.Or(cmp.Compare(order(outcomes, a.Outcome), order(outcomes, b.Outcome)),
+			cmp.Compare(order(triggers, a.Trigger), order(triggers, b.Trigger)), strings.Compare(a.Trigger, b.Trigger))
+	})
+
+	groups := map[string]*ruleGroup{}
+	type applied struct {
+		rules  []*ruleEntry
+		others []render.Link
+	}
+	uses := make([]applied, len(scenarios))
+	for i, p := range scenarios {
+		for _, a := range p.Applies {
+			t, _, err := g.linker.resolveApplies(a)
+			if err != nil {
+				continue
+			}
+			key, title, fresh := g.ruleOf(t)
+			if fresh == nil {
+				r := g.linker.describe(t)
+				uses[i].others = append(uses[i].others, render.Link{Title: r.Title, URL: r.URL, Kind: r.TargetKind, Cite: cmp.Or(r.Cite, r.Title)})
+				continue
+			}
+			grp := groups[key]
+			if grp == nil {
+				grp = &ruleGroup{title: title, kind: t.Page.Kind, rules: map[string]*ruleEntry{}}
+				groups[key] = grp
+			}
+			e := grp.rules[fresh.rule.ID]
+			if e == nil {
+				e = fresh
+				grp.rules[e.rule.ID] = e
+			}
+			if !slices.Contains(uses[i].rules, e) {
+				uses[i].rules = append(uses[i].rules, e)
+				e.rule.Count++
+				grp.count++
+			}
+		}
+	}
+
+	// Provisions before guidelines; the most applied document first.
+	sorted := slices.Collect(maps.Values(groups))
+	slices.SortFunc(sorted, func(a, b *ruleGroup) int {
+		return cmp.Or(cmp.Compare(kindRank(a.kind), kindRank(b.kind)), cmp.Compare(b.count, a.count), naturalCompare(a.title, b.title))
+	})
+	var columns []*ruleEntry
+	for _, grp := range sorted {
+		entries := slices.Collect(maps.Values(grp.rules))
+		slices.SortFunc(entries, compareRules)
+		rg := render.RuleGroup{Title: grp.title}
+		for _, e := range entries {
+			rg.Rules = append(rg.Rules, *e.rule)
+		}
+		m.Groups = append(m.Groups, rg)
+		columns = append(columns, entries...)
+	}
+	// The rows point at the groups' own copies of the rules.
+	at := map[*ruleEntry]*render.Rule{}
+	n := 0
+	for gi := range m.Groups {
+		for ri := range m.Groups[gi].Rules {
+			at[columns[n]] = &m.Groups[gi].Rules[ri]
+			n++
+		}
+	}
+
+	seen := map[string]bool{}
+	for i, p := range scenarios {
+		row := render.MatrixRow{Scenario: g.link(p), Others: uses[i].others,
+			Trigger: render.Column{Value: p.Trigger, Label: site.Label(v.Triggers, p.Trigger)},
+			Outcome: render.Column{Value: p.Outcome, Label: site.Label(v.Outcomes, p.Outcome)},
+			Risk:    render.Column{Value: p.Risk, Label: site.Label(v.Risks, p.Risk)}}
+		for _, e := range columns {
+			row.Cells = append(row.Cells, render.RuleCell{Rule: at[e], Applies: slices.Contains(uses[i].rules, e)})
+		}
+		m.Rows = append(m.Rows, row)
+		if p.Trigger != "" && !seen[p.Trigger] {
+			seen[p.Trigger] = true
+			m.Triggers = append(m.Triggers, row.Trigger)
+		}
+	}
+	slices.SortStableFunc(m.Triggers, func(a, b render.Column) int {
+		return cmp.Or(cmp.Compare(order(triggers, a.Value), order(triggers, b.Value)), strings.Compare(a.Value, b.Value))
+	})
+	return m
+}
+
+// ruleGroup collects the rules of one article or document.
+type ruleGroup struct {
+	title string
+	kind  string
+	count int // applications of its rules, over all scenarios
+	rules map[string]*ruleEntry
+}
+
+// ruleEntry is a rule with what orders it: its number, then its page and
+// its position there ("1" before "1, first subparagraph" before "2").
+type ruleEntry struct {
+	rule     *render.Rule
+	number   int
+	page     string
+	position int
+}
+
+func compareRules(a, b *ruleEntry) int {
+	return cmp.Or(cmp.Compare(a.number, b.number), strings.Compare(a.page, b.page), cmp.Compare(a.position, b.position))
+}
+
+func kindRank(kind string) int {
+	if kind == "provision" {
+		return 0
+	}
+	return 1
+}
+
+// ruleOf says whether target t is a rule, and if so under which group:
+// a rule is a place the site cites as law, by the scheme of its page (a
+// provision's paragraph, a guideline's numbered paragraph) or a provision
+// as a whole. Its label is the citation's part after the group's title
+// ("(1), second subparagraph", "para. 12"). A heading that is no pinpoint
+// is no rule.
+func (g *generation) ruleOf(t site.Target) (key, title string, e *ruleEntry) {
+	sc := g.site.SchemeOf(t.Page)
+	pp := sc.Pinpoint(t.Anchor)
+	switch {
+	case t.Page.Kind == "provision" && sc.Cite != "" && (pp.Label != "" || t.Anchor == ""):
+		key, title = "provision "+sc.Cite, sc.Cite
+	case t.Page.Kind == "guideline" && sc.Document != "" && pp.Label != "":
+		key, title = "document "+sc.Document, sc.Document
+	default:
+		return "", "", nil
+	}
+	r := g.linker.describe(t)
+	rule := &render.Rule{ID: t.Page.ID + "#" + t.Anchor, URL: r.URL, Citation: pp.Short}
+	rule.Label = cmp.Or(strings.TrimPrefix(strings.TrimPrefix(pp.Short, title), ", "), pp.Short)
+	e = &ruleEntry{rule: rule, page: t.Page.URL, position: -1}
+	for i, a := range t.Page.Anchors {
+		if a.ID == t.Anchor {
+			e.position = i
+		}
+	}
+	e.number, _ = strconv.Atoi(pp.Label[:leadingDigits(pp.Label)])
+	return key, title, e
+}
+
+// naturalCompare orders strings with their numbers by value: "MiCA Art. 3"
+// before "MiCA Art. 59" before "MiCA Art. 143".
+func naturalCompare(a, b string) int {
+	for a != "" && b != "" {
+		da, db := leadingDigits(a), leadingDigits(b)
+		if da > 0 && db > 0 {
+			na, _ := strconv.Atoi(a[:da])
+			nb, _ := strconv.Atoi(b[:db])
+			if c := cmp.Compare(na, nb); c != 0 {
+				return c
+			}
+			a, b = a[da:], b[db:]
+			continue
+		}
+		if a[0] != b[0] {
+			return cmp.Compare(a[0], b[0])
+		}
+		a, b = a[1:], b[1:]
+	}
+	return cmp.Compare(len(a), len(b))
+}
+
+func leadingDigits(s string) int { return len(s) - len(strings.TrimLeft(s, "0123456789")) }
