@@ -27,7 +27,7 @@ var fieldDocs = map[string]string{
 	"question":      "Scenarios: the legal question.",
 	"outcome":       "Scenarios: the answer (kb.yaml vocabulary: outcomes).",
 	"risk":          "Scenarios: the risk level (kb.yaml vocabulary: risks).",
-	"trigger":       "Scenarios: the row of the matrix (kb.yaml vocabulary: triggers).",
+	"trigger":       "Scenarios: what drives the outcome, a filter of the matrix (kb.yaml vocabulary: triggers).",
 	"applies":       "Scenarios: the rules applied, each a reference.",
 	"publisher":     "Sources: who published the document.",
 	"author":        "Sources: the author, if not the publisher.",

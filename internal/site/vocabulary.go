@@ -13,10 +13,11 @@ import (
 // the scenario matrix shows them in. kb.yaml declares it; the defaults are
 // those of the first site kb was made for.
 type Vocabulary struct {
-	// Triggers are the matrix's rows, in order. Empty: any trigger, rows
-	// sorted by name.
+	// Triggers are what drives a scenario's outcome, in the order the
+	// matrix's rows and its filter take them. Empty: any trigger, sorted
+	// by name.
 	Triggers []Choice `yaml:"triggers"`
-	// Outcomes are the matrix's columns, in order.
+	// Outcomes are the outcomes, in the order the matrix's rows take them.
 	Outcomes []Choice `yaml:"outcomes"`
 	// Risks are the risk levels, highest first.
 	Risks []Choice `yaml:"risks"`

@@ -331,6 +331,7 @@
     sep.textContent = "›";
     var place = document.createElement("a");
     place.className = "page-bar-place";
+    sep.hidden = place.hidden = true;
     inner.append(title, sep, place);
     el.appendChild(inner);
     var header = document.querySelector(".site-header");
