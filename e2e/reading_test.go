@@ -342,6 +342,11 @@ func testMatrix(t *testing.T, s *published, browser context.Context) {
 					t.Errorf("at 390 px the matrix's column heads show (display %q), want cards", d)
 				}
 				eval[chromedp.Void](t, tb, `document.querySelector(".rule-matrix").scrollIntoView(), window.scrollBy(0, -60)`)
+				if !waitFor(tb, `!document.querySelector(".page-bar").hidden`, 2*time.Second) {
+					t.Error("scrolled to the matrix, no bar names the page")
+				} else if eval[bool](t, tb, `document.querySelector(".page-bar-place").getClientRects().length > 0`) {
+					t.Error("on the matrix, which has no numbered places, the bar shows a place")
+				}
 				writeArtifact(t, "matrix-cards-390.png", viewShot(t, tb))
 			} else {
 				if d := eval[string](t, tb, `getComputedStyle(document.querySelector(".rule-matrix thead")).display`); d == "none" {
