@@ -4,6 +4,7 @@
 //	kb check  [--source DIR] [--format text|json|github] [--drafts]
 //	kb serve  [--source DIR] [--addr 127.0.0.1:1313] [--drafts] [--open]
 //	kb search [--index DIR] [--json] [--limit N] [--kind K] QUERY
+//	kb version [--json]
 //
 // Exit codes: 0 ok, 1 problems in the content, 2 usage errors.
 package main

@@ -39,6 +39,7 @@ Usage:
   kb refs   [--source DIR] [--json] [--drafts]
   kb new    [--source DIR] [--date YYYY-MM-DD] KIND PATH
   kb search [--index DIR] [--json] [--limit N] [--kind K] QUERY
+  kb version [--json]           (also kb --version)
 
 Run "kb COMMAND -h" for a command's flags.
 `
@@ -69,6 +70,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return exitOK
+	case "version", "-version", "--version":
+		return runVersion(rest, stdout, stderr)
 	}
 	fmt.Fprintf(stderr, "kb: unknown command %q\n\n%s", cmd, usage)
 	return exitUsage
@@ -112,7 +115,7 @@ func runBuild(ctx context.Context, args []string, stdout, stderr io.Writer, logg
 	if opts.Epoch, ok = sourceDateEpoch(stderr); !ok {
 		return exitUsage
 	}
-	opts.Logger = logger
+	opts.Logger = logger.With("kb", currentVersion().Short())
 	if out == "" {
 		out = filepath.Join(opts.Source, "public")
 	}
