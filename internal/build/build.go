@@ -43,7 +43,10 @@ type Options struct {
 	Citations bool
 	// Epoch, when not zero, dates files not committed to git in place of
 	// their modification time (SOURCE_DATE_EPOCH), for reproducible output.
-	Epoch  time.Time
+	Epoch time.Time
+	// Today is the day change notes may not be later than; zero: the
+	// clock's (UTC). Tests and kb check --today set it.
+	Today  time.Time
 	Logger *slog.Logger
 }
 
@@ -150,6 +153,7 @@ func generate(ctx context.Context, fsys fs.FS, opts Options, sink Sink, c *cache
 	g.renderSite = &render.Site{Title: cfg.Title, Description: cfg.Description, Language: cfg.Language,
 		BasePath: g.basePath, Notice: cfg.Notice, Generator: "kb"}
 	g.renderSite.Menu, g.renderSite.About, probs = g.navigation()
+	g.renderSite.WhatsNew = slices.ContainsFunc(s.Pages, func(p *site.Page) bool { return len(p.Changes) > 0 })
 	res.Problems = append(res.Problems, probs...)
 
 	theme, err := c.loadTheme(g, fsys)
@@ -167,6 +171,7 @@ func generate(ctx context.Context, fsys fs.FS, opts Options, sink Sink, c *cache
 		return nil, fmt.Errorf("link: %w", err)
 	}
 	res.Problems = append(res.Problems, probs...)
+	res.Problems = append(res.Problems, g.checkChanges()...)
 	g.graph = graph
 	if len(res.Problems) == 0 {
 		res.Coverage = g.coverage()
@@ -221,7 +226,7 @@ func withGenerated(pages []*site.Page) []*site.Page {
 	tags := map[string]bool{}
 	for _, p := range pages {
 		switch {
-		case p.URL == "/glossary/", p.URL == "/matrix/", p.URL == "/search/", strings.HasPrefix(p.URL, "/tags/"):
+		case p.URL == "/glossary/", p.URL == "/matrix/", p.URL == "/search/", p.URL == "/whats-new/", strings.HasPrefix(p.URL, "/tags/"):
 			taken[p.URL] = true
 		}
 		for _, t := range p.Tags {
@@ -238,6 +243,7 @@ func withGenerated(pages []*site.Page) []*site.Page {
 	add(site.Generated("tags", "Tags", "/tags/", "tags"))
 	add(site.Generated("matrix", "Scenario matrix", "/matrix/", "matrix"))
 	add(site.Generated("search", "Search", "/search/", "search"))
+	add(site.Generated("whats-new", "What's new", "/whats-new/", "whatsnew"))
 	for _, t := range slices.Sorted(maps.Keys(tags)) {
 		add(site.Generated("tag-"+t, "Tag: "+t, "/tags/"+t+"/", "tag"))
 	}

@@ -153,6 +153,9 @@ func (c *cache) planFor(g *generation) *plan {
 		if st.front != old.front || st.anchors != old.anchors {
 			changed[u] = st.front != old.front
 			mark(u)
+			if len(st.page.Changes) > 0 {
+				pl.generated = true // What's new names the sections its notes changed
+			}
 		}
 		if st.updated != old.updated {
 			mark(u)
@@ -240,7 +243,7 @@ func (pl *plan) reuse(c *cache, p *site.Page, name, content string) ([]byte, boo
 		if pl.generated {
 			return nil, false
 		}
-	} else if pl.dirty[p.URL] {
+	} else if pl.dirty[p.URL] || p.URL == "/" && pl.generated { // the home page lists the latest change notes
 		return nil, false
 	}
 	old, ok := c.states[p.URL]

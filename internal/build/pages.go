@@ -29,6 +29,10 @@ func (g *generation) pageData(p *site.Page, content string) (*render.Page, []str
 	}
 	d.Kind, d.Cite, d.AsOf, d.Date, d.Summary = p.Kind, p.Cite, p.AsOf, p.Date, p.Summary
 	d.Updated = g.updatedOf(p)
+	d.Changes = g.pageChanges(p)
+	if p.URL == "/" {
+		d.Recent = g.changeLinks(g.changes()[:min(5, len(g.changes()))])
+	}
 	d.Content = template.HTML(content)
 	d.Draft = p.Draft
 	if pp := g.parsed[p]; pp != nil {
@@ -252,6 +256,11 @@ func (g *generation) generatedPages() map[string]*render.Page {
 	m.Layout, m.Summary = "matrix", "The worked scenarios against the rules they apply, with their outcome and risk."
 	m.Matrix = g.matrix()
 	out["matrix/index.html"] = m
+
+	wn := g.base("What's new", "/whats-new/")
+	wn.Layout, wn.Summary = "whatsnew", "Every change note of the knowledge base, newest first, linked to the section that changed."
+	wn.Changes = g.changeLinks(g.changes())
+	out["whats-new/index.html"] = wn
 
 	s := g.base("Search", "/search/")
 	s.Layout, s.Search = "search", true

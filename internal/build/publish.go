@@ -91,6 +91,7 @@ func (g *generation) feed() []byte {
 			entries = append(entries, atomEntry{Title: p.Title, ID: abs, Link: atomLink{Href: abs}, Updated: day, Summary: p.Summary})
 		}
 	}
+	entries = append(entries, g.changeEntries()...)
 	slices.SortStableFunc(entries, func(a, b atomEntry) int {
 		return cmp.Or(cmp.Compare(b.Updated, a.Updated), cmp.Compare(a.ID, b.ID))
 	})

@@ -13,6 +13,7 @@ type Site struct {
 	Notice      string // shown at the foot of every page
 	Menu        []Link // the site's main navigation
 	About       *Link  // the page about the site, linked from every footer; nil for none
+	WhatsNew    bool   // the site has change notes: the footer links What's new
 	Generator   string
 }
 
@@ -61,6 +62,8 @@ type Page struct {
 	AsOf      string
 	Date      string
 	Updated   *Updated // when the page's file last changed; nil when unknown
+	Changes   []Change // the page's change notes; on What's new, the site's
+	Recent    []Change // on the home page: the site's latest change notes
 	Summary   string
 	URL       string // base-prefixed path of this page
 	Canonical string // absolute URL, for the canonical link and Open Graph
@@ -99,6 +102,15 @@ type Updated struct {
 	// FileTime: not from git (outside git, or not committed yet) but the
 	// file's own time, which the page says.
 	FileTime bool
+}
+
+// Change is one dated change note.
+type Change struct {
+	Date    string
+	Note    string
+	URL     string // base-prefixed: the page, at the section that changed
+	Section string // how the changed section reads ("Art. 61(2)", a heading); "" for the page
+	Page    Link   // the page changed
 }
 
 // TOCEntry is a line of the table of contents.

@@ -20,7 +20,7 @@ import (
 )
 
 // Layouts every theme provides.
-var layouts = []string{"page", "section", "home", "404", "glossary", "tags", "tag", "matrix", "search", "sources"}
+var layouts = []string{"page", "section", "home", "404", "glossary", "tags", "tag", "matrix", "search", "sources", "whatsnew"}
 
 // Theme is a parsed theme: its layouts and its fingerprinted assets.
 type Theme struct {

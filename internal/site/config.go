@@ -85,7 +85,7 @@ func ParseConfig(data []byte) (Config, diag.List) {
 	cfg.Vocabulary = Vocabulary{} // kb.yaml's lists replace the defaults, not add to them
 	keys, err := yamlpos.Decode(data, &cfg)
 	if err != nil {
-		return DefaultConfig(), diag.List{yamlProblem(ConfigFile, 1, err)}
+		return DefaultConfig(), diag.List{yamlProblem(ConfigFile, 1, err, parentKey(data, err))}
 	}
 	cfg.pos = keys
 	cfg.Vocabulary = cfg.Vocabulary.withDefaults()

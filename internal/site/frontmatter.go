@@ -38,6 +38,8 @@ type FrontMatter struct {
 	// MovedFrom lists the site paths the page was published at before it
 	// moved ("/esma/solicitation/"): each gets a page redirecting here.
 	MovedFrom []string `yaml:"moved_from"`
+	// Changes are the page's dated change notes (see Change).
+	Changes []Change `yaml:"changes"`
 
 	// Term is the defined term of a kind: term page.
 	Term string `yaml:"term"`
@@ -142,13 +144,37 @@ func Parse(file string, src []byte) (*Document, diag.List) {
 	doc := &Document{Body: body, BodyLine: bodyLine}
 	keys, err := yamlpos.Decode(yml, &doc.Front)
 	if err != nil {
-		return nil, diag.List{yamlProblem(file, yamlLine, err)}
+		return nil, diag.List{yamlProblem(file, yamlLine, err, parentKey(yml, err))}
 	}
 	doc.Pos = keys.Shift(yamlLine - 1)
 	return doc, doc.validate(file)
 }
 
-func yamlProblem(file string, yamlLine int, err error) diag.Problem {
+// nestedFields are the fields of front matter and kb.yaml values that are
+// mappings, for the hint on an unknown one.
+var nestedFields = map[string][]string{
+	"official": {"source", "url"}, "changes": changeFields, "citations": {"min_percent"},
+}
+
+// parentKey names the top-level key under which a YAML error sits: the
+// last line above it that starts a key at the first column.
+func parentKey(yml []byte, err error) string {
+	var pe *yamlpos.Error
+	if !errors.As(err, &pe) || pe.Col <= 1 {
+		return ""
+	}
+	lines := strings.Split(string(yml), "\n")
+	for i := min(pe.Line, len(lines)) - 1; i >= 0; i-- {
+		l := lines[i]
+		if l != "" && l[0] != ' ' && l[0] != '\t' && l[0] != '#' && l[0] != '-' {
+			key, _, _ := strings.Cut(l, ":")
+			return strings.TrimSpace(key)
+		}
+	}
+	return ""
+}
+
+func yamlProblem(file string, yamlLine int, err error, parent string) diag.Problem {
 	what, names := "front matter: ", fieldNames()
 	if file == ConfigFile {
 		what, names = "", configFieldNames()
@@ -162,12 +188,11 @@ func yamlProblem(file string, yamlLine int, err error) diag.Problem {
 			if near := Nearest(pe.Unknown, names); near != "" {
 				p.Hint = fmt.Sprintf("did you mean %q? A site's own fields go under params:", near)
 			}
-			if pe.Col > 1 { // nested: official: in a page, citations: in kb.yaml
-				parent, fields := "official", []string{"source", "url"}
-				if file == ConfigFile {
-					parent, fields = "citations", []string{"min_percent"}
+			if fields, ok := nestedFields[parent]; ok && pe.Col > 1 { // nested: official: or changes: in a page, citations: in kb.yaml
+				p.Hint = parent + ": takes " + fields[0] + ":"
+				if last := len(fields) - 1; last > 0 {
+					p.Hint = parent + ": takes " + strings.Join(fields[:last], ":, ") + ": and " + fields[last] + ":"
 				}
-				p.Hint = parent + ": takes " + strings.Join(fields, ": and ") + ":"
 				if near := Nearest(pe.Unknown, fields); near != "" {
 					p.Hint = fmt.Sprintf("did you mean %q? %s", near, p.Hint)
 				}
@@ -179,7 +204,7 @@ func yamlProblem(file string, yamlLine int, err error) diag.Problem {
 
 func fieldNames() []string {
 	return []string{"id", "title", "kind", "cite", "as_of", "date", "tags", "summary", "draft",
-		"weight", "aliases", "moved_from", "term", "no_term_links", "search", "facts", "question", "outcome", "risk",
+		"weight", "aliases", "moved_from", "changes", "term", "no_term_links", "search", "facts", "question", "outcome", "risk",
 		"trigger", "applies", "publisher", "author", "published", "url", "reliability", "reference",
 		"official", "params"}
 }
@@ -269,6 +294,7 @@ func (d *Document) validate(file string) diag.List {
 		}
 	}
 	probs = append(probs, d.validateSource(file)...)
+	probs = append(probs, d.validateChanges(file)...)
 	return probs.Sort()
 }
 

@@ -20,6 +20,7 @@ var fieldDocs = map[string]string{
 	"weight":        "Order within the section (lower first).",
 	"aliases":       "Terms only: other names that link to the term.",
 	"moved_from":    "Old addresses of this page, e.g. [/esma/solicitation/]: each redirects here.",
+	"changes":       "Dated change notes, each {date: YYYY-MM-DD, note: one line, anchor: the section that changed}: the page's history, What's new and the feed.",
 	"term":          "Terms only: the word that links to this page.",
 	"no_term_links": "true: no automatic links to defined terms on this page.",
 	"search":        "false: the page is left out of search.",
@@ -74,6 +75,11 @@ func Schema(v Vocabulary) map[string]any {
 			prop["items"] = map[string]any{"type": "string", "pattern": idPattern.String()}
 		case "moved_from":
 			prop["items"] = map[string]any{"type": "string", "pattern": "^/"}
+		case "changes":
+			item := typeSchema(f.Type.Elem())
+			item["required"] = []string{"date", "note"}
+			item["properties"].(map[string]any)["date"] = map[string]any{"type": "string", "pattern": `^\d{4}-\d{2}-\d{2}$`}
+			prop["items"] = item
 		}
 		props[name] = prop
 	}

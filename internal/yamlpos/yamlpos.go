@@ -27,7 +27,12 @@ func (e *Error) Error() string { return e.Message }
 // Pos is where a field sits: the 1-based line and column of its key and
 // of its value (the key's, when the value is empty). Columns count
 // characters.
-type Pos struct{ Line, Col, ValueLine, ValueCol int }
+type Pos struct {
+	Line, Col, ValueLine, ValueCol int
+	// Items are the fields of each item of a sequence value, the item
+	// itself under "" (its first field, or the item).
+	Items []Keys
+}
 
 // Keys maps each top-level key of a mapping to its position.
 type Keys map[string]Pos
@@ -64,9 +69,22 @@ func (k Keys) Has(key string) bool { _, ok := k[key]; return ok }
 func (k Keys) Shift(n int) Keys {
 	out := make(Keys, len(k))
 	for key, p := range k {
-		out[key] = Pos{p.Line + n, p.Col, p.ValueLine + n, p.ValueCol}
+		q := Pos{Line: p.Line + n, Col: p.Col, ValueLine: p.ValueLine + n, ValueCol: p.ValueCol}
+		for _, item := range p.Items {
+			q.Items = append(q.Items, item.Shift(n))
+		}
+		out[key] = q
 	}
 	return out
+}
+
+// Item returns the positions of the fields of item i of key's sequence;
+// nil when there is no such item.
+func (k Keys) Item(key string, i int) Keys {
+	if p, ok := k[key]; ok && i < len(p.Items) {
+		return p.Items[i]
+	}
+	return nil
 }
 
 // Decode decodes data into v, rejecting unknown fields and duplicate keys.
@@ -105,7 +123,10 @@ func Decode(data []byte, v any) (_ Keys, err error) {
 		if m, ok := file.Docs[0].Body.(*ast.MappingNode); ok {
 			for _, kv := range m.Values {
 				tk := kv.Key.GetToken()
-				p := Pos{tk.Position.Line, tk.Position.Column, tk.Position.Line, tk.Position.Column}
+				p := Pos{Line: tk.Position.Line, Col: tk.Position.Column, ValueLine: tk.Position.Line, ValueCol: tk.Position.Column}
+				if seq, ok := kv.Value.(*ast.SequenceNode); ok {
+					p.Items = itemKeys(seq)
+				}
 				if v := kv.Value; v != nil {
 					if m, ok := v.(*ast.MappingNode); ok && len(m.Values) > 0 {
 						v = m.Values[0].Key // a mapping's token is its first ":"
@@ -127,6 +148,44 @@ func Decode(data []byte, v any) (_ Keys, err error) {
 		return nil, convert(err)
 	}
 	return keys, nil
+}
+
+// itemKeys returns where the fields of each item of a sequence sit, the
+// item itself under "".
+func itemKeys(seq *ast.SequenceNode) []Keys {
+	var items []Keys
+	for _, item := range seq.Values {
+		k := Keys{}
+		var pairs []*ast.MappingValueNode
+		switch m := item.(type) {
+		case *ast.MappingNode:
+			pairs = m.Values
+		case *ast.MappingValueNode:
+			pairs = []*ast.MappingValueNode{m}
+		}
+		for _, kv := range pairs {
+			tk := kv.Key.GetToken()
+			p := Pos{Line: tk.Position.Line, Col: tk.Position.Column, ValueLine: tk.Position.Line, ValueCol: tk.Position.Column}
+			if v := kv.Value; v != nil {
+				if _, null := v.(*ast.NullNode); !null {
+					if vt := v.GetToken(); vt != nil && vt.Position != nil {
+						p.ValueLine, p.ValueCol = vt.Position.Line, vt.Position.Column
+					}
+				}
+			}
+			k[kv.Key.String()] = p
+			if _, ok := k[""]; !ok {
+				k[""] = Pos{Line: p.Line, Col: p.Col, ValueLine: p.Line, ValueCol: p.Col}
+			}
+		}
+		if _, ok := k[""]; !ok {
+			if tk := item.GetToken(); tk != nil && tk.Position != nil {
+				k[""] = Pos{Line: tk.Position.Line, Col: tk.Position.Column, ValueLine: tk.Position.Line, ValueCol: tk.Position.Column}
+			}
+		}
+		items = append(items, k)
+	}
+	return items
 }
 
 // convert turns go-yaml's error into an *Error with a position.

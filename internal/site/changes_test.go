@@ -1,0 +1,49 @@
+package site
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+)
+
+func TestChangesValidation(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		desc string
+		give string // the front matter's changes: field and what follows
+		want string // the problems, "" for none
+	}{
+		{desc: "a note with a date and an anchor", give: "changes:\n  - date: 2026-06-23\n    note: Added the statement\n    anchor: p2\n"},
+		{desc: "a flow item", give: "changes: [{date: 2026-06-23, note: Added the statement}]\n"},
+		{desc: "a bad date", give: "changes:\n  - date: 2026-13-01\n    note: Fixed\n",
+			want: `content/p.md:5:11: change date "2026-13-01" is not a valid date`},
+		{desc: "no date, at the item", give: "changes:\n  - note: Fixed\n",
+			want: "content/p.md:5:5: a change note needs date:"},
+		{desc: "an empty note, at its value", give: "changes:\n  - date: 2026-01-02\n    note: \"  \"\n",
+			want: "content/p.md:6:11: a change note needs note:"},
+		{desc: "a note of two lines", give: "changes:\n  - date: 2026-01-02\n    note: |\n      One.\n      Two.\n",
+			want: "content/p.md:6:11: a change note is one line"},
+		{desc: "the second item's problem at the second item", give: "changes:\n  - {date: 2026-01-02, note: One}\n  - {date: 2026-01-32, note: Two}\n",
+			want: `content/p.md:6:12: change date "2026-01-32" is not a valid date`},
+		{desc: "an unknown field, with the fields it takes", give: "changes:\n  - date: 2026-01-02\n    nte: One\n",
+			want: `content/p.md:6:5: front matter: unknown field "nte" (did you mean "note"? changes: takes date:, note: and anchor:)`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.desc, func(t *testing.T) {
+			t.Parallel()
+			src := "---\ntitle: P\nkind: page\n" + tt.give + "---\nBody.\n"
+			_, probs := Parse("content/p.md", []byte(src))
+			var got []string
+			for _, p := range probs {
+				s := fmt.Sprintf("%s:%d:%d: %s", p.File, p.Line, p.Col, p.Message)
+				if strings.Contains(tt.want, "(") {
+					s += " (" + p.Hint + ")"
+				}
+				got = append(got, s)
+			}
+			if g := strings.Join(got, "\n"); g != tt.want {
+				t.Errorf("problems:\n%s\nwant:\n%s", g, tt.want)
+			}
+		})
+	}
+}
