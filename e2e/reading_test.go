@@ -372,3 +372,19 @@ func testMatrix(t *testing.T, s *published, browser context.Context) {
 		})
 	}
 }
+
+// testFadedContrast checks what axe-core leaves out: the search box's
+// placeholder, faded text, has a contrast of at least 4.5:1 with the
+// page, light and dark.
+func testFadedContrast(t *testing.T, s *published, browser context.Context) {
+	tb := openTab(t, browser)
+	tb.goTo(t, s.url("provisions/art-61/"))
+	for _, scheme := range []string{"light", "dark"} {
+		tb.emulateMedia(t, "", scheme)
+		fg := luminance(t, eval[string](t, tb, `getComputedStyle(document.getElementById("kb-q"), "::placeholder").color`))
+		bg := luminance(t, eval[string](t, tb, `getComputedStyle(document.body).backgroundColor`))
+		if c := (max(fg, bg) + 0.05) / (min(fg, bg) + 0.05); c < 4.5 {
+			t.Errorf("%s scheme: the search box's placeholder has a contrast of %.1f:1, want at least 4.5:1", scheme, c)
+		}
+	}
+}
