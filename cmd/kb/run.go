@@ -32,9 +32,9 @@ const (
 const usage = `kb — a static-site generator for legal knowledge bases
 
 Usage:
-  kb build  [--source DIR] [--out DIR] [--index DIR] [--base-url URL] [--drafts]
-  kb check  [--source DIR] [--format text|json|github] [--drafts] [--citations]
-  kb serve  [--source DIR] [--addr 127.0.0.1:1313] [--drafts] [--open]
+  kb build  [--source DIR] [--out DIR] [--index DIR] [--base-url URL] [--drafts] [--today YYYY-MM-DD]
+  kb check  [--source DIR] [--format text|json|github] [--drafts] [--citations] [--stale [--strict]] [--today YYYY-MM-DD]
+  kb serve  [--source DIR] [--addr 127.0.0.1:1313] [--drafts] [--open] [--today YYYY-MM-DD]
   kb schema [--source DIR]
   kb refs   [--source DIR] [--json] [--drafts]
   kb new    [--source DIR] [--date YYYY-MM-DD] KIND PATH
@@ -105,6 +105,7 @@ func runBuild(ctx context.Context, args []string, stdout, stderr io.Writer, logg
 	fs.StringVar(&index, "index", "", "search index `directory` (default SOURCE/index)")
 	fs.StringVar(&opts.BaseURL, "base-url", "", "the `URL` the site is published at, e.g. https://org.example/kb/")
 	fs.BoolVar(&opts.Drafts, "drafts", false, "include draft pages")
+	today := todayFlag(fs)
 	if !parseFlags(fs, args) {
 		return exitUsage
 	}
@@ -113,6 +114,9 @@ func runBuild(ctx context.Context, args []string, stdout, stderr io.Writer, logg
 	}
 	var ok bool
 	if opts.Epoch, ok = sourceDateEpoch(stderr); !ok {
+		return exitUsage
+	}
+	if opts.Today, ok = parseToday(*today, stderr); !ok {
 		return exitUsage
 	}
 	opts.Logger = logger.With("kb", currentVersion().Short())
@@ -147,7 +151,14 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	fs.StringVar(&format, "format", "text", "output `format`: text, json or github")
 	fs.BoolVar(&opts.Drafts, "drafts", false, "include draft pages")
 	fs.BoolVar(&opts.Citations, "citations", false, "list every uncited paragraph and print the citation coverage")
+	fs.BoolVar(&opts.Stale, "stale", false, "list the pages due for review (as_of older than kb.yaml's review:, or a cited source newer) as warnings")
+	strict := fs.Bool("strict", false, "with --stale: pages due for review are errors, for CI")
+	today := todayFlag(fs)
 	if !parseFlags(fs, args) {
+		return exitUsage
+	}
+	var ok bool
+	if opts.Today, ok = parseToday(*today, stderr); !ok {
 		return exitUsage
 	}
 	if format != "text" && format != "json" && format != "github" {
@@ -170,15 +181,50 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	if err == nil && opts.Citations {
 		reportCoverage(res.Coverage, format, stdout)
 	}
+	drafts := 0
+	if err == nil {
+		drafts = len(res.Warnings)
+		if *strict {
+			res.Problems = append(res.Problems, res.Stale...).Sort()
+		} else {
+			res.Warnings = append(res.Warnings, res.Stale...).Sort()
+		}
+	}
 	code = report(res, err, format, stdout, stderr)
 	if code == exitOK && format == "text" {
 		fmt.Fprintf(stdout, "kb check: %d pages, no problems", res.Pages)
-		if n := len(res.Warnings); n > 0 {
+		if n := drafts; n > 0 {
 			fmt.Fprintf(stdout, " (%d %s in drafts)", n, plural(n, "warning", "warnings"))
+		}
+		if n := len(res.Stale); n > 0 {
+			fmt.Fprintf(stdout, "; %d %s due for review", n, plural(n, "warning", "warnings"))
 		}
 		fmt.Fprintln(stdout)
 	}
 	return code
+}
+
+// todayFlag adds --today to a command's flags.
+func todayFlag(fs *flag.FlagSet) *string {
+	return fs.String("today", "", "the `day` (YYYY-MM-DD) reviews fall due by and change notes may not be after (default: KB_TODAY, else the clock's, UTC)")
+}
+
+// parseToday reads --today's value, else KB_TODAY; zero when neither is
+// set: the clock's day.
+func parseToday(flagValue string, stderr io.Writer) (time.Time, bool) {
+	v, from := flagValue, "--today"
+	if v == "" {
+		v, from = os.Getenv("KB_TODAY"), "KB_TODAY"
+	}
+	if v == "" {
+		return time.Time{}, true
+	}
+	t, err := time.Parse(time.DateOnly, v)
+	if err != nil {
+		fmt.Fprintf(stderr, "kb: %s %q is not a date (YYYY-MM-DD)\n", from, diag.Printable(v))
+		return time.Time{}, false
+	}
+	return t, true
 }
 
 // checkDrafts checks the site again with its drafts, adding the problems
@@ -299,7 +345,9 @@ func report(res *build.Result, err error, format string, stdout, stderr io.Write
 		}{probs, warns, coverageOf(res)})
 	case "github":
 		for _, p := range warns {
-			p.Message = "draft: " + p.Message
+			if slices.Contains(res.Drafts, p.File) {
+				p.Message = "draft: " + p.Message
+			}
 			fmt.Fprintln(stdout, diag.GitHubCommand("warning", p))
 		}
 		for _, p := range probs {

@@ -25,6 +25,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer, logg
 	fs.StringVar(&addr, "addr", "127.0.0.1:1313", "the `address` to listen on (loopback by default)")
 	fs.BoolVar(&opts.Drafts, "drafts", false, "include draft pages")
 	fs.BoolVar(&open, "open", false, "open the site in the default browser")
+	today := todayFlag(fs)
 	if !parseFlags(fs, args) {
 		return exitUsage
 	}
@@ -35,6 +36,10 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer, logg
 	if opts.Epoch, ok = sourceDateEpoch(stderr); !ok {
 		return exitUsage
 	}
+	if opts.Today, ok = parseToday(*today, stderr); !ok {
+		return exitUsage
+	}
+	opts.Review = true // the preview's banner on pages due for review
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		fmt.Fprintf(stderr, "kb serve: %v\n", err)

@@ -44,9 +44,13 @@ type Options struct {
 	// Epoch, when not zero, dates files not committed to git in place of
 	// their modification time (SOURCE_DATE_EPOCH), for reproducible output.
 	Epoch time.Time
-	// Today is the day change notes may not be later than; zero: the
-	// clock's (UTC). Tests and kb check --today set it.
-	Today  time.Time
+	// Today is the day change notes may not be later than and pages'
+	// review is due by; zero: the clock's (UTC). Tests and --today set it.
+	Today time.Time
+	// Stale fills Result.Stale (kb check --stale); Review shows pages
+	// due for review a banner (the preview only).
+	Stale, Review bool
+
 	Logger *slog.Logger
 }
 
@@ -64,7 +68,9 @@ type Result struct {
 	Refs     []PageRefs        // with Options.Refs: what a writer can cite, by URL
 	// Shallow: the site is a shallow git clone, so pages last changed
 	// before its first commit are dated by that commit ("on or before").
-	Shallow  bool
+	Shallow bool
+	// Stale lists the pages due for review, with Options.Stale.
+	Stale    diag.List
 	Duration time.Duration
 }
 
@@ -86,6 +92,7 @@ type generation struct {
 	relinked   *relinked // what linking made again; nil: everything
 
 	updated map[string]lastUpdated // by content file: when it last changed
+	review  func() map[string]diag.List
 }
 
 // Generate builds the site from fsys (the site directory) into sink. It
@@ -180,6 +187,13 @@ func generate(ctx context.Context, fsys fs.FS, opts Options, sink Sink, c *cache
 		res.Refs = g.refs()
 	}
 	g.related = sync.OnceValue(func() *site.Relatedness { return site.NewRelatedness(g.graph, g.tags) })
+	g.review = sync.OnceValue(g.stale)
+	if opts.Stale {
+		for _, probs := range g.review() {
+			res.Stale = append(res.Stale, probs...)
+		}
+		res.Stale = res.Stale.Sort()
+	}
 	res.Problems = res.Problems.Sort()
 	if len(res.Problems) > 0 {
 		return res, nil

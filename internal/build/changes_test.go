@@ -1,7 +1,10 @@
 package build
 
 import (
+	"bytes"
+	"context"
 	"fmt"
+	"os"
 	"regexp"
 	"strings"
 	"testing"
@@ -88,5 +91,44 @@ func TestChangeNoteProblems(t *testing.T) {
 		if !want.MatchString(got) {
 			t.Errorf("problems lack %s:\n%s", want, got)
 		}
+	}
+}
+
+// TestReviewBanner: the preview (Options.Review) shows a page due for
+// review a banner, a build does not, and the Builder's output equals a
+// full build's when a cited source's date makes a page due.
+func TestReviewBanner(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	write(t, dir, "kb.yaml", "title: Review\nreview: {every: 180d}\n")
+	write(t, dir, "content/law/a.md", "---\ntitle: A\nkind: provision\nas_of: 2026-01-01\n---\nA rule [@src, p. 1].\n")
+	write(t, dir, "content/sources/src.md", "---\ntitle: The statement\nkind: source\npublisher: ESMA\npublished: 2025-06-23\nurl: https://esma.example/s\nreliability: secondary\n---\nA statement.\n")
+	fsys := os.DirFS(dir)
+	opts := Options{Review: true, Today: time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)}
+	b := NewBuilder(fsys, opts)
+	check := func(step, want string) {
+		t.Helper()
+		got, err := b.Build(context.Background())
+		if err != nil || len(got.Problems) > 0 {
+			t.Fatal(err, got.Problems)
+		}
+		full := NewMemSink()
+		if _, err := Generate(context.Background(), fsys, opts, full); err != nil {
+			t.Fatal(err)
+		}
+		page := string(got.Output["law/a/index.html"])
+		if !bytes.Equal(got.Output["law/a/index.html"], full.Files["law/a/index.html"]) {
+			t.Fatalf("%s: the Builder's page differs from a full build:\n%s", step, firstDiff(got.Output["law/a/index.html"], full.Files["law/a/index.html"]))
+		}
+		if want == "" && strings.Contains(page, "review-banner") || want != "" && !strings.Contains(page, want) {
+			t.Errorf("%s: banner %q expected, page:\n%s", step, want, page)
+		}
+	}
+	check("current", "")
+	write(t, dir, "content/sources/src.md", "---\ntitle: The statement\nkind: source\npublisher: ESMA\npublished: 2026-02-10\nurl: https://esma.example/s\nreliability: secondary\n---\nA statement.\n")
+	check("a newer source", "<li>cites [@src] (The statement), published 2026-02-10, after the page&#39;s as_of 2026-01-01")
+	res, sink := generateMem(t, fsys, Options{Today: opts.Today})
+	if len(res.Problems) > 0 || bytes.Contains(sink.Files["law/a/index.html"], []byte("review-banner")) {
+		t.Errorf("a build (not the preview) shows the review banner, or failed: %v", res.Problems)
 	}
 }

@@ -72,6 +72,9 @@ func (c *cache) planFor(g *generation) *plan {
 	h.WriteByte(0)
 	h.Write(rs)
 	h.Write(c.themeKey[:]) // pages link the theme's fingerprinted assets
+	if g.opts.Review {
+		h.WriteString(g.today()) // a new day can make pages due for review
+	}
 	pl.global = h.Sum64()
 	pl.all = err1 != nil || err2 != nil || c.last == nil || pl.global != c.global
 	for _, p := range g.site.Pages {

@@ -30,6 +30,16 @@ func (g *generation) pageData(p *site.Page, content string) (*render.Page, []str
 	d.Kind, d.Cite, d.AsOf, d.Date, d.Summary = p.Kind, p.Cite, p.AsOf, p.Date, p.Summary
 	d.Updated = g.updatedOf(p)
 	d.Changes = g.pageChanges(p)
+	if g.opts.Review {
+		for _, prob := range g.review()[p.File] {
+			d.Review = append(d.Review, prob.Message)
+		}
+		for _, e := range g.graph.Out(p) {
+			if e.To.IsSource() {
+				deps = append(deps, e.To.URL) // its published date
+			}
+		}
+	}
 	if p.URL == "/" {
 		d.Recent = g.changeLinks(g.changes()[:min(5, len(g.changes()))])
 	}

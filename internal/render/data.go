@@ -82,6 +82,7 @@ type Page struct {
 	Matrix      *Matrix   // the scenario matrix
 	Search      bool      // the search page
 	Draft       bool      // a draft page, built by kb serve --drafts or kb build --drafts
+	Review      []string  // why the page is due for review (the preview only)
 
 	theme *Theme
 }

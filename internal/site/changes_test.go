@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestChangesValidation(t *testing.T) {
@@ -45,5 +46,27 @@ func TestChangesValidation(t *testing.T) {
 				t.Errorf("problems:\n%s\nwant:\n%s", g, tt.want)
 			}
 		})
+	}
+}
+
+func TestParseInterval(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct {
+		give, want string // want: the day the interval after 2025-01-31 is, or "error", or "never"
+	}{
+		{"180d", "2025-07-30"}, {"2w", "2025-02-14"}, {"1m", "2025-03-03"}, {"1y", "2026-01-31"}, {"never", "never"},
+		{"0d", "error"}, {"-3d", "error"}, {"180", "error"}, {"6 months", "error"}, {"d", "error"}, {"", "error"},
+	} {
+		iv, err := ParseInterval(tt.give)
+		got := "error"
+		if err == nil {
+			got = "never"
+			if day, ok := iv.After(time.Date(2025, 1, 31, 0, 0, 0, 0, time.UTC)); ok {
+				got = day.Format(time.DateOnly)
+			}
+		}
+		if got != tt.want {
+			t.Errorf("ParseInterval(%q) → %s, want %s", tt.give, got, tt.want)
+		}
 	}
 }

@@ -41,8 +41,12 @@ type Config struct {
 	// Vocabulary is the values scenario fields may take (see Vocabulary).
 	Vocabulary Vocabulary     `yaml:"vocabulary"`
 	Params     map[string]any `yaml:"params"`
+	// Review is how long a page's as_of may age before it is due for
+	// review: every: for all kinds, or a kind's own (see review.go).
+	Review map[string]string `yaml:"review"`
 
-	pos yamlpos.Keys // where each key sits in kb.yaml
+	pos     yamlpos.Keys        // where each key sits in kb.yaml
+	reviews map[string]Interval // Review, parsed
 }
 
 // CitationRules is kb.yaml's citations: setting.
@@ -58,7 +62,7 @@ func (c Config) At(key string) (line, col int) { return c.pos.At(key) }
 // configFieldNames lists kb.yaml's fields, for "did you mean".
 func configFieldNames() []string {
 	return []string{"title", "base_url", "language", "theme", "description", "raw_html", "notice", "menu",
-		"about", "citations", "params", "vocabulary"}
+		"about", "citations", "params", "vocabulary", "review"}
 }
 
 // DefaultConfig is what a site without kb.yaml gets.
@@ -90,6 +94,9 @@ func ParseConfig(data []byte) (Config, diag.List) {
 	cfg.pos = keys
 	cfg.Vocabulary = cfg.Vocabulary.withDefaults()
 	if probs := cfg.Vocabulary.check(keys.At("vocabulary")); len(probs) > 0 {
+		return cfg, probs
+	}
+	if probs := cfg.checkReview(); len(probs) > 0 {
 		return cfg, probs
 	}
 	if cfg.BaseURL == "" {
