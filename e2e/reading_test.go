@@ -111,6 +111,9 @@ func testContextInView(t *testing.T, s *published, browser context.Context) {
 			if !waitFor(tb, `document.querySelector(".page-bar").hidden`, 2*time.Second) {
 				t.Error("at the top of the page, the bar is still shown")
 			}
+			if !waitFor(tb, `!document.querySelector(".toc a[aria-current]")`, 2*time.Second) {
+				t.Error("at the top of the page, above its first section, the contents still mark one")
+			}
 			// Printed, nothing sticks.
 			eval[chromedp.Void](t, tb, `document.getElementById("p2").scrollIntoView()`)
 			if !waitFor(tb, `!document.querySelector(".page-bar").hidden`, 2*time.Second) {

@@ -264,7 +264,7 @@
     targets.sort(function (a, b) { return a.compareDocumentPosition(b) & Node.DOCUMENT_POSITION_FOLLOWING ? -1 : 1; });
     var marked = null;
     function update() {
-      var el = current(targets, lineY()) || targets[0];
+      var el = current(targets, lineY()); // above the first section: none
       var a = el && byTarget.get(el);
       if (a === marked) return;
       if (marked) marked.removeAttribute("aria-current");
