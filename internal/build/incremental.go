@@ -13,7 +13,6 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
-	"unsafe"
 
 	"github.com/kb-legal/kb/internal/diag"
 	"github.com/kb-legal/kb/internal/gitlog"
@@ -158,7 +157,7 @@ type cache struct {
 }
 
 type cachedPage struct {
-	data  []byte // the bytes parsed, to skip hashing the very same bytes
+	read  uint64 // the read of the bytes parsed, to skip hashing the very same bytes
 	sum   [32]byte
 	page  *site.Page
 	probs diag.List
@@ -205,24 +204,24 @@ func newCache() *cache {
 }
 
 // parsePage is site.ParsePage, skipped when the file's bytes are unchanged.
-func (c *cache) parsePage(src site.Source) (*site.Page, diag.List) {
+func (c *cache) parsePage(src source) (*site.Page, diag.List) {
 	if c == nil {
-		return site.ParsePage(src)
+		return site.ParsePage(src.Source)
 	}
 	c.mu.Lock()
 	c.seen[src.File] = true
 	e, ok := c.pages[src.File]
 	c.mu.Unlock()
-	if ok && len(e.data) == len(src.Data) && unsafe.SliceData(e.data) == unsafe.SliceData(src.Data) {
+	if ok && e.read == src.read {
 		return e.page, e.probs
 	}
 	sum := sha256.Sum256(src.Data)
 	if ok && e.sum == sum {
 		return e.page, e.probs
 	}
-	p, probs := site.ParsePage(src)
+	p, probs := site.ParsePage(src.Source)
 	c.mu.Lock()
-	c.pages[src.File] = cachedPage{data: src.Data, sum: sum, page: p, probs: probs}
+	c.pages[src.File] = cachedPage{read: src.read, sum: sum, page: p, probs: probs}
 	c.mu.Unlock()
 	return p, probs
 }

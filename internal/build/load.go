@@ -28,7 +28,7 @@ const maxFileSize = sitefs.ContentLimit
 // Unreadable, oversized or non-UTF-8 files are problems, not failures. A
 // cache that knows which paths changed since its last read (see
 // Builder.BuildChanged) reads only those again.
-func readSources(fsys fs.FS, c *cache) ([]site.Source, diag.List) {
+func readSources(fsys fs.FS, c *cache) ([]source, diag.List) {
 	if c == nil {
 		l := &listing{files: map[string]listed{}}
 		l.walk(fsys, "content", nil)
@@ -36,6 +36,9 @@ func readSources(fsys fs.FS, c *cache) ([]site.Source, diag.List) {
 	}
 	if c.listing == nil || c.fresh == nil || c.fresh["."] || c.fresh["content"] {
 		l := &listing{files: map[string]listed{}}
+		if c.listing != nil {
+			l.reads = c.listing.reads // a read number is never given twice
+		}
 		l.walk(fsys, "content", c.listing)
 		c.listing = l
 		return l.sources()
@@ -59,7 +62,7 @@ func PageIDs(fsys fs.FS) []string {
 	srcs, _ := readSources(fsys, nil)
 	var ids []string
 	for _, src := range srcs {
-		if p, _ := site.ParsePage(src); p != nil {
+		if p, _ := site.ParsePage(src.Source); p != nil {
 			ids = append(ids, p.ID)
 		}
 	}
@@ -72,10 +75,20 @@ func PageIDs(fsys fs.FS) []string {
 type listing struct {
 	files map[string]listed
 	order []string // the paths, sorted, and perhaps some forgotten; nil when files were added
+	reads uint64   // files read so far, by this listing and the ones before it
+}
+
+// source is a content file as read, with the number of the read that
+// gave its bytes: the same number means the very same bytes, which a
+// Builder need not hash again.
+type source struct {
+	site.Source
+	read uint64
 }
 
 type listed struct {
 	data []byte
+	read uint64 // which read gave data (see source)
 	prob *diag.Problem
 	size int64
 	mod  time.Time
@@ -172,7 +185,8 @@ func (l *listing) visit(fsys fs.FS, p string, d fs.DirEntry, prev *listing) erro
 		l.set(p, listed{prob: &prob})
 		return nil
 	}
-	l.set(p, listed{data: data, size: info.Size(), mod: info.ModTime(), link: link})
+	l.reads++
+	l.set(p, listed{data: data, read: l.reads, size: info.Size(), mod: info.ModTime(), link: link})
 	return nil
 }
 
@@ -216,11 +230,11 @@ func (l *listing) recheckLinks(fsys fs.FS) {
 }
 
 // sources returns the files read, sorted by path, and the problems.
-func (l *listing) sources() ([]site.Source, diag.List) {
+func (l *listing) sources() ([]source, diag.List) {
 	if l.order == nil {
 		l.order = slices.Sorted(maps.Keys(l.files))
 	}
-	srcs := make([]site.Source, 0, len(l.order))
+	srcs := make([]source, 0, len(l.order))
 	var probs diag.List
 	for _, p := range l.order {
 		e, ok := l.files[p]
@@ -231,7 +245,7 @@ func (l *listing) sources() ([]site.Source, diag.List) {
 			probs = append(probs, *e.prob)
 			continue
 		}
-		srcs = append(srcs, site.Source{File: strings.TrimPrefix(p, "content/"), Data: e.data, Mod: e.mod})
+		srcs = append(srcs, source{Source: site.Source{File: strings.TrimPrefix(p, "content/"), Data: e.data, Mod: e.mod}, read: e.read})
 	}
 	return srcs, probs
 }

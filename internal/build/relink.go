@@ -6,7 +6,6 @@ import (
 	"maps"
 	"slices"
 	"strings"
-	"unsafe"
 
 	"github.com/kb-legal/kb/internal/diag"
 	"github.com/kb-legal/kb/internal/markup"
@@ -164,7 +163,7 @@ func (rl *relinking) toResolve(list []*parsed) (resolve map[*parsed]bool, replac
 		if isNew {
 			replaced = append(replaced, p.URL)
 		}
-		if f, ok := rl.old.facts[p.URL]; !ok || isNew || !sameAnchors(f.anchors, p.Anchors) {
+		if f, ok := rl.old.facts[p.URL]; !ok || isNew || !slices.Equal(f.anchors, p.Anchors) {
 			nf := rl.factsOf(p)
 			rl.next.facts[p.URL] = nf
 			if !ok || nf.sum != f.sum {
@@ -359,11 +358,6 @@ func (c *cache) structureSum(g *generation) uint64 {
 		}
 	}
 	return h.Sum64()
-}
-
-// sameAnchors reports whether a and b are the same slice.
-func sameAnchors(a, b []site.Anchor) bool {
-	return len(a) == len(b) && unsafe.SliceData(a) == unsafe.SliceData(b)
 }
 
 // sortedParsed lists a set of pages in URL order.

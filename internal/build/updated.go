@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"context"
 	"time"
-	"unsafe"
 
 	"github.com/kb-legal/kb/internal/gitlog"
 	"github.com/kb-legal/kb/internal/render"
@@ -54,7 +53,7 @@ func (c *cache) history(ctx context.Context, dir string) *gitlog.Log {
 }
 
 // updatedDates works out every content file's last-updated date.
-func (c *cache) updatedDates(ctx context.Context, srcs []site.Source, log *gitlog.Log, epoch time.Time) (map[string]lastUpdated, error) {
+func (c *cache) updatedDates(ctx context.Context, srcs []source, log *gitlog.Log, epoch time.Time) (map[string]lastUpdated, error) {
 	out := make([]lastUpdated, len(srcs))
 	err := parallel(ctx, len(srcs), func(i int) { out[i] = c.updatedOf(srcs[i], log, epoch) })
 	m := make(map[string]lastUpdated, len(srcs))
@@ -66,7 +65,7 @@ func (c *cache) updatedDates(ctx context.Context, srcs []site.Source, log *gitlo
 
 // updatedOf is one file's date; a Builder hashes again only bytes it has
 // not seen with this history.
-func (c *cache) updatedOf(src site.Source, log *gitlog.Log, epoch time.Time) lastUpdated {
+func (c *cache) updatedOf(src source, log *gitlog.Log, epoch time.Time) lastUpdated {
 	var head string
 	if log != nil {
 		head = log.Head
@@ -75,7 +74,7 @@ func (c *cache) updatedOf(src site.Source, log *gitlog.Log, epoch time.Time) las
 		c.mu.Lock()
 		e, ok := c.dates[src.File]
 		c.mu.Unlock()
-		if ok && e.head == head && len(e.data) == len(src.Data) && unsafe.SliceData(e.data) == unsafe.SliceData(src.Data) && e.mod.Equal(src.Mod) {
+		if ok && e.head == head && e.read == src.read && e.mod.Equal(src.Mod) {
 			return e.updated
 		}
 	}
@@ -96,7 +95,7 @@ func (c *cache) updatedOf(src site.Source, log *gitlog.Log, epoch time.Time) las
 	}
 	if c != nil {
 		c.mu.Lock()
-		c.dates[src.File] = cachedDate{data: src.Data, mod: src.Mod, head: head, updated: u}
+		c.dates[src.File] = cachedDate{read: src.read, mod: src.Mod, head: head, updated: u}
 		c.mu.Unlock()
 	}
 	return u
@@ -109,7 +108,7 @@ func day(t time.Time) time.Time {
 }
 
 type cachedDate struct {
-	data    []byte
+	read    uint64 // of the bytes dated (see source)
 	mod     time.Time
 	head    string
 	updated lastUpdated
