@@ -87,8 +87,7 @@ type generation struct {
 	renderSite *render.Site
 	theme      *render.Theme
 	md         *markup.Markdown
-	cache      *cache    // nil outside a Builder
-	plan       *plan     // what to render again; nil outside a Builder
+	reuse      reuse     // of earlier builds: fresh, or a Builder's cache
 	relinked   *relinked // what linking made again; nil: everything
 
 	updated map[string]lastUpdated // by content file: when it last changed
@@ -99,12 +98,12 @@ type generation struct {
 // returns every problem found; when there are any, the sink's content is
 // incomplete and must not be published.
 func Generate(ctx context.Context, fsys fs.FS, opts Options, sink Sink) (*Result, error) {
-	return generate(ctx, fsys, opts, sink, nil)
+	return generate(ctx, fsys, opts, sink, fresh{})
 }
 
-// generate is Generate, reusing what c (nil for none) kept of earlier
-// builds; the Builder passes its cache.
-func generate(ctx context.Context, fsys fs.FS, opts Options, sink Sink, c *cache) (*Result, error) {
+// generate is Generate, reusing what r kept of earlier builds: nothing
+// (fresh), or a Builder's cache.
+func generate(ctx context.Context, fsys fs.FS, opts Options, sink Sink, r reuse) (*Result, error) {
 	start := time.Now()
 	res := &Result{}
 	cfg, probs := site.LoadConfig(fsys)
@@ -115,18 +114,18 @@ func generate(ctx context.Context, fsys fs.FS, opts Options, sink Sink, c *cache
 		}
 	}
 
-	srcs, probs := readSources(fsys, c)
+	srcs, probs := r.readSources(fsys)
 	res.Problems = append(res.Problems, probs...)
-	log := c.history(ctx, opts.Source)
+	log := r.history(ctx, opts.Source)
 	res.Shallow = log != nil && log.Shallow
-	updated, err := c.updatedDates(ctx, srcs, log, opts.Epoch)
+	updated, err := updatedDates(ctx, r, srcs, log, opts.Epoch)
 	if err != nil {
 		return nil, err
 	}
 	pages := make([]*site.Page, len(srcs))
 	pageProbs := make([]diag.List, len(srcs))
 	if err := parallel(ctx, len(srcs), func(i int) {
-		pages[i], pageProbs[i] = c.parsePage(srcs[i])
+		pages[i], pageProbs[i] = r.parsePage(srcs[i])
 	}); err != nil {
 		return nil, fmt.Errorf("front matter: %w", err)
 	}
@@ -154,7 +153,7 @@ func generate(ctx context.Context, fsys fs.FS, opts Options, sink Sink, c *cache
 	res.Problems = append(res.Problems, probs...)
 	res.Warnings = res.Warnings.Sort()
 
-	g := &generation{opts: opts, site: s, tags: s.Tags(), parsed: make(map[*site.Page]*parsed, len(s.Pages)), cache: c, updated: updated,
+	g := &generation{opts: opts, site: s, tags: s.Tags(), parsed: make(map[*site.Page]*parsed, len(s.Pages)), reuse: r, updated: updated,
 		basePath: cfg.BasePath(), md: markup.New(markup.Options{RawHTML: cfg.RawHTML})}
 	g.linker = &linker{site: s, basePath: g.basePath}
 	g.renderSite = &render.Site{Title: cfg.Title, Description: cfg.Description, Language: cfg.Language,
@@ -163,7 +162,7 @@ func generate(ctx context.Context, fsys fs.FS, opts Options, sink Sink, c *cache
 	g.renderSite.WhatsNew = slices.ContainsFunc(s.Pages, func(p *site.Page) bool { return len(p.Changes) > 0 })
 	res.Problems = append(res.Problems, probs...)
 
-	theme, err := c.loadTheme(g, fsys)
+	theme, err := r.loadTheme(g, fsys)
 	if err != nil {
 		res.Problems = append(res.Problems, themeProblem(cfg.Theme, err))
 		return res, nil
@@ -199,7 +198,7 @@ func generate(ctx context.Context, fsys fs.FS, opts Options, sink Sink, c *cache
 		return res, nil
 	}
 
-	g.plan = c.planFor(g)
+	r.planFor(g)
 	files, err := g.write(ctx, sink)
 	if err != nil {
 		return nil, fmt.Errorf("write: %w", err)
@@ -284,7 +283,7 @@ func (g *generation) parse(ctx context.Context) error {
 		terms = append(terms, markup.Term{ID: t.ID, Phrases: append([]string{t.Term}, t.Aliases...)})
 	}
 	matcher := markup.NewTerms(terms)
-	g.cache.useTerms(terms, g.site.Config.RawHTML)
+	g.reuse.useTerms(terms, g.site.Config.RawHTML)
 	var pages []*site.Page
 	for _, p := range g.site.Pages {
 		if p.File != "" {
@@ -298,12 +297,12 @@ func (g *generation) parse(ctx context.Context) error {
 		if !p.NoTermLinks {
 			opts.Terms = matcher
 		}
-		pp := g.cache.parseBody(g.md, p, opts)
+		pp := g.reuse.parseBody(g.md, p, opts)
 		pp.opts = opts
 		if !pp.kept {
 			p.Anchors = anchorsOf(pp)
 		}
-		if g.cache == nil {
+		if !g.reuse.keepsTrees() {
 			// Every page's syntax tree at once is most of a full build's
 			// memory; it keeps the outline and parses again (cheaply) where
 			// it needs the tree (see tree).
@@ -322,14 +321,7 @@ func (g *generation) parse(ctx context.Context) error {
 // linkPages resolves every page's references and makes the link graph; a
 // Builder's cache does only what changed (see relink.go).
 func (g *generation) linkPages(ctx context.Context) (*site.Graph, diag.List, error) {
-	if g.cache != nil {
-		return g.cache.link(ctx, g)
-	}
-	edges, probs, err := g.linkList(ctx, g.parsedList())
-	if err != nil || len(probs) > 0 {
-		return nil, probs, err
-	}
-	return site.NewGraph(slices.Concat(edges...)), nil, nil
+	return g.reuse.link(ctx, g)
 }
 
 // linkList resolves the references of the pages in list, refreshes their
@@ -360,7 +352,7 @@ func (g *generation) resolvePages(ctx context.Context, list []*parsed) (diag.Lis
 func (g *generation) refreshPages(ctx context.Context, list []*parsed) error {
 	errs := make([]error, len(list))
 	if err := parallel(ctx, len(list), func(i int) {
-		errs[i] = g.refresh(list[i])
+		errs[i] = g.reuse.refresh(g, list[i])
 		list[i].page.Anchors = anchorsOf(list[i])
 	}); err != nil {
 		return err
@@ -376,21 +368,6 @@ func (g *generation) edgesOf(ctx context.Context, list []*parsed) ([][]site.Edge
 		edges[i] = g.linker.edges(list[i])
 	})
 	return edges, err
-}
-
-// refresh recomputes a page's texts once its references are resolved.
-func (g *generation) refresh(pp *parsed) error {
-	if g.cache != nil {
-		g.cache.refresh(pp)
-		return nil
-	}
-	doc, err := g.tree(pp)
-	if err != nil {
-		return err
-	}
-	doc.RefreshText()
-	pp.doc = doc.Outline()
-	return nil
 }
 
 // tree returns pp's document with its syntax tree, holding what linking
@@ -450,12 +427,12 @@ func (g *generation) write(ctx context.Context, sink Sink) ([]string, error) {
 		p := pages[i]
 		name := outputPath(p.URL)
 		if p.Layout != "" {
-			if out, ok := g.plan.reuse(g.cache, p, name, ""); ok {
+			if out, ok := g.reuse.reuseOutput(p, name, ""); ok {
 				emit(name, out)
 				return
 			}
 			if data := generated()[name]; data != nil {
-				out, err := g.cache.renderPage(g.theme, name, data)
+				out, err := g.reuse.renderPage(g.theme, name, data)
 				if err != nil {
 					fail(fmt.Errorf("render %s: %w", name, err))
 					return
@@ -466,7 +443,7 @@ func (g *generation) write(ctx context.Context, sink Sink) ([]string, error) {
 		}
 		var content string
 		if pp := g.parsed[p]; pp != nil {
-			html, ok := g.plan.body(g.cache, g.relinked, p, pp)
+			html, ok := g.reuse.reuseBody(g, p, pp)
 			if !ok {
 				var err error
 				if html, err = g.renderContent(p, pp); err != nil {
@@ -476,28 +453,28 @@ func (g *generation) write(ctx context.Context, sink Sink) ([]string, error) {
 			}
 			content = html
 		}
-		if out, ok := g.plan.reuse(g.cache, p, name, content); ok {
+		if out, ok := g.reuse.reuseOutput(p, name, content); ok {
 			emit(name, out)
 			return
 		}
 		d, deps := g.pageData(p, content)
-		g.plan.rendered(p, deps)
-		out, err := g.cache.renderPage(g.theme, name, d)
+		g.reuse.recordDeps(p, deps)
+		out, err := g.reuse.renderPage(g.theme, name, d)
 		if err != nil {
 			fail(fmt.Errorf("render %s: %w", name, err))
 			return
 		}
 		emit(name, out)
-		if pp := g.parsed[p]; pp != nil && g.cache == nil {
+		if pp := g.parsed[p]; pp != nil && !g.reuse.keepsTrees() {
 			pp.release()
 		}
 	})
 	if err != nil {
 		return nil, err
 	}
-	nf, ok := g.plan.reuseFile(g.cache, "404.html")
+	nf, ok := g.reuse.reuseFile("404.html")
 	if !ok {
-		if nf, err = g.cache.renderPage(g.theme, "404.html", generated()["404.html"]); err != nil {
+		if nf, err = g.reuse.renderPage(g.theme, "404.html", generated()["404.html"]); err != nil {
 			return nil, fmt.Errorf("render 404.html: %w", err)
 		}
 	}
@@ -509,10 +486,10 @@ func (g *generation) write(ctx context.Context, sink Sink) ([]string, error) {
 		return nil, firstErr
 	}
 	slices.Sort(files)
-	published, ok := g.plan.reusePublished(g.cache)
+	published, ok := g.reuse.reusePublished()
 	if !ok {
 		published = g.publishFiles(files)
-		g.plan.keepPublished(published)
+		g.reuse.keepPublished(published)
 	}
 	for name, data := range published {
 		emit(name, data)
@@ -534,7 +511,7 @@ func (g *generation) renderContent(p *site.Page, pp *parsed) (string, error) {
 		return "", err
 	}
 	g.fillPins(p, doc)
-	html, err := g.cache.renderBody(g.md, pp, doc)
+	html, err := g.reuse.renderBody(g.md, pp, doc)
 	if err != nil {
 		return "", fmt.Errorf("render %s: %w", contentPath(p.File), err)
 	}
@@ -604,13 +581,12 @@ func (g *generation) docs() []search.Document {
 // pageDocs returns the search documents of one page, reused from the last
 // build when neither the page nor its document's texts changed.
 func (g *generation) pageDocs(pp *parsed) []search.Document {
+	return g.reuse.docsOf(pp, func() []search.Document { return g.makeDocs(pp) })
+}
+
+// makeDocs makes the search documents of one page: one per section.
+func (g *generation) makeDocs(pp *parsed) []search.Document {
 	p := pp.page
-	c := g.cache
-	if c != nil {
-		if e, ok := c.docs[p.File]; ok && e.page == p && e.doc == pp.doc && e.textSum == pp.textSum {
-			return e.docs
-		}
-	}
 	if !p.Searchable() {
 		return nil
 	}
@@ -634,9 +610,6 @@ func (g *generation) pageDocs(pp *parsed) []search.Document {
 	}
 	if card := g.scenarioText(p); card != "" {
 		out[0].Body = strings.TrimSpace(card + "\n\n" + out[0].Body)
-	}
-	if c != nil {
-		c.docs[p.File] = cachedDocs{page: p, doc: pp.doc, textSum: pp.textSum, docs: out}
 	}
 	return out
 }

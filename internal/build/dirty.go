@@ -57,12 +57,8 @@ type plan struct {
 }
 
 // planFor compares the site about to be rendered with the last good build.
-// It runs after linking, before writing; on a nil cache every page is
-// rendered.
-func (c *cache) planFor(g *generation) *plan {
-	if c == nil {
-		return nil
-	}
+// It runs after linking, before writing.
+func (c *cache) planFor(g *generation) {
 	pl := &plan{dirty: map[string]bool{}, pages: make(map[string]*pageState, len(g.site.Pages)), fronts: make(map[*site.Page]uint64, len(g.site.Pages))}
 	var h maphash.Hash
 	h.SetSeed(c.seed)
@@ -127,7 +123,7 @@ func (c *cache) planFor(g *generation) *plan {
 	c.next = pl
 	if pl.all {
 		pl.generated = true
-		return pl
+		return
 	}
 	// Pages whose front matter changed, or that came or went (true), or
 	// whose anchors only changed (false).
@@ -199,7 +195,6 @@ func (c *cache) planFor(g *generation) *plan {
 			}
 		}
 	}
-	return pl
 }
 
 // frontSum hashes what a page is apart from its body and anchors. Pages
@@ -221,7 +216,7 @@ func (c *cache) frontSum(pl *plan, p *site.Page) uint64 {
 // nothing it is made of changed: the same page and document, and nothing
 // that linking writes into the document.
 func (pl *plan) body(c *cache, linked *relinked, p *site.Page, pp *parsed) (string, bool) {
-	if pl == nil || linked.body(p) {
+	if linked.body(p) {
 		return "", false
 	}
 	old, ok := c.states[p.URL]
@@ -234,9 +229,6 @@ func (pl *plan) body(c *cache, linked *relinked, p *site.Page, pp *parsed) (stri
 // reuse returns the last good output of page p when its data cannot have
 // changed, given its rendered body.
 func (pl *plan) reuse(c *cache, p *site.Page, name, content string) ([]byte, bool) {
-	if pl == nil {
-		return nil, false
-	}
 	st := pl.pages[p.URL]
 	st.content = content
 	if pl.all {
@@ -262,15 +254,13 @@ func (pl *plan) reuse(c *cache, p *site.Page, name, content string) ([]byte, boo
 
 // rendered records the pages page p's data was made from.
 func (pl *plan) rendered(p *site.Page, deps []string) {
-	if pl != nil {
-		pl.pages[p.URL].deps = deps
-	}
+	pl.pages[p.URL].deps = deps
 }
 
 // reuseFile returns the last good output of a generated file that depends
 // on site-wide data only (the 404 page).
 func (pl *plan) reuseFile(c *cache, name string) ([]byte, bool) {
-	if pl == nil || pl.all {
+	if pl.all {
 		return nil, false
 	}
 	data, ok := c.last[name]
@@ -280,7 +270,7 @@ func (pl *plan) reuseFile(c *cache, name string) ([]byte, bool) {
 // reusePublished returns the last good sitemap, feed and the like when no
 // page came, went or changed its front matter.
 func (pl *plan) reusePublished(c *cache) (map[string][]byte, bool) {
-	if pl == nil || pl.all || pl.generated || pl.dates || c.published == nil {
+	if pl.all || pl.generated || pl.dates || c.published == nil {
 		return nil, false
 	}
 	pl.published = c.published
@@ -289,9 +279,7 @@ func (pl *plan) reusePublished(c *cache) (map[string][]byte, bool) {
 
 // keepPublished records the files publishFiles made for this build.
 func (pl *plan) keepPublished(files map[string][]byte) {
-	if pl != nil {
-		pl.published = files
-	}
+	pl.published = files
 }
 
 // commit makes a successful build's state the one the next build compares

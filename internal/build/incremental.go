@@ -115,8 +115,8 @@ func (b *Builder) build(ctx context.Context, fresh map[string]bool) (*Rebuild, e
 	return rb, nil
 }
 
-// cache is what a Builder keeps between builds. A nil *cache is valid and
-// keeps nothing: that is Generate.
+// cache is what a Builder keeps between builds: its reuse (see reuse.go),
+// where Generate's is fresh, which keeps nothing.
 type cache struct {
 	seed maphash.Seed
 
@@ -205,9 +205,6 @@ func newCache() *cache {
 
 // parsePage is site.ParsePage, skipped when the file's bytes are unchanged.
 func (c *cache) parsePage(src source) (*site.Page, diag.List) {
-	if c == nil {
-		return site.ParsePage(src.Source)
-	}
 	c.mu.Lock()
 	c.seen[src.File] = true
 	e, ok := c.pages[src.File]
@@ -229,9 +226,6 @@ func (c *cache) parsePage(src source) (*site.Page, diag.List) {
 // useTerms records the defined terms and options bodies are parsed with;
 // when they change, every body is parsed again.
 func (c *cache) useTerms(terms []markup.Term, rawHTML bool) {
-	if c == nil {
-		return
-	}
 	var b strings.Builder
 	for _, t := range terms {
 		b.WriteString(t.ID)
@@ -255,9 +249,6 @@ func (c *cache) useTerms(terms []markup.Term, rawHTML bool) {
 // from the same body with the same options. A reused document still holds
 // the previous build's resolutions; linking overwrites every one of them.
 func (c *cache) parseBody(md *markup.Markdown, p *site.Page, opts markup.ParseOptions) *parsed {
-	if c == nil {
-		return &parsed{page: p, doc: md.Parse(p.Body, opts), lines: diag.NewLines(p.Body)}
-	}
 	noTerms := opts.Terms == nil
 	c.mu.Lock()
 	e, ok := c.bodies[p.File]
@@ -277,9 +268,6 @@ func (c *cache) parseBody(md *markup.Markdown, p *site.Page, opts markup.ParseOp
 
 // loadTheme loads the theme again only when its files changed.
 func (c *cache) loadTheme(g *generation, fsys fs.FS) (*render.Theme, error) {
-	if c == nil {
-		return g.loadTheme(fsys)
-	}
 	key := themeKey(fsys, path.Join("themes", g.site.Config.Theme))
 	if c.theme != nil && key == c.themeKey {
 		return c.theme, nil
@@ -316,11 +304,7 @@ func themeKey(fsys fs.FS, dir string) [32]byte {
 // refresh recomputes a document's texts once its references are
 // resolved, unless it was last refreshed with the same reference texts:
 // the texts depend on nothing else.
-func (c *cache) refresh(pp *parsed) {
-	if c == nil {
-		pp.doc.RefreshText()
-		return
-	}
+func (c *cache) refresh(_ *generation, pp *parsed) error {
 	var h maphash.Hash
 	h.SetSeed(c.seed)
 	for _, r := range pp.doc.Refs {
@@ -337,21 +321,19 @@ func (c *cache) refresh(pp *parsed) {
 	e, ok := c.texts[pp.page.File]
 	c.mu.Unlock()
 	if ok && e.doc == pp.doc && e.sum == sum {
-		return
+		return nil
 	}
 	pp.doc.RefreshText()
 	c.mu.Lock()
 	c.texts[pp.page.File] = cachedText{doc: pp.doc, sum: sum}
 	c.mu.Unlock()
+	return nil
 }
 
 // renderBody renders doc, page pp's document with its syntax tree (see
 // generation.tree), reusing the HTML when neither the document nor
 // anything linking wrote into it changed.
 func (c *cache) renderBody(md *markup.Markdown, pp *parsed, doc *markup.Document) (string, error) {
-	if c == nil {
-		return md.RenderString(doc)
-	}
 	sum := c.resolvedSum(pp.doc)
 	c.mu.Lock()
 	e, ok := c.html[pp.page.File]
@@ -407,11 +389,6 @@ func (c *cache) resolvedSum(doc *markup.Document) uint64 {
 // renderPage renders page data with the theme, reusing the previous output
 // of the same path when the data is the same.
 func (c *cache) renderPage(t *render.Theme, name string, d *render.Page) ([]byte, error) {
-	if c == nil {
-		var buf bytes.Buffer
-		err := t.Render(&buf, d)
-		return buf.Bytes(), err
-	}
 	var h maphash.Hash
 	h.SetSeed(c.seed)
 	content := d.Content

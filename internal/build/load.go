@@ -25,15 +25,17 @@ import (
 const maxFileSize = sitefs.ContentLimit
 
 // readSources reads every content/**/*.md file of fsys, sorted by path.
-// Unreadable, oversized or non-UTF-8 files are problems, not failures. A
-// cache that knows which paths changed since its last read (see
-// Builder.BuildChanged) reads only those again.
-func readSources(fsys fs.FS, c *cache) ([]source, diag.List) {
-	if c == nil {
-		l := &listing{files: map[string]listed{}}
-		l.walk(fsys, "content", nil)
-		return l.sources()
-	}
+// Unreadable, oversized or non-UTF-8 files are problems, not failures.
+func (fresh) readSources(fsys fs.FS) ([]source, diag.List) {
+	l := &listing{files: map[string]listed{}}
+	l.walk(fsys, "content", nil)
+	return l.sources()
+}
+
+// readSources is fresh's, reading again only the files whose size or
+// modification time changed, or, when the Builder knows which paths
+// changed since its last read (see Builder.BuildChanged), only those.
+func (c *cache) readSources(fsys fs.FS) ([]source, diag.List) {
 	if c.listing == nil || c.fresh == nil || c.fresh["."] || c.fresh["content"] {
 		l := &listing{files: map[string]listed{}}
 		if c.listing != nil {
@@ -59,7 +61,7 @@ func readSources(fsys fs.FS, c *cache) ([]source, diag.List) {
 // PageIDs returns the ids of the site's content pages, drafts included,
 // sorted: kb new picks an id none of them has.
 func PageIDs(fsys fs.FS) []string {
-	srcs, _ := readSources(fsys, nil)
+	srcs, _ := fresh{}.readSources(fsys)
 	var ids []string
 	for _, src := range srcs {
 		if p, _ := site.ParsePage(src.Source); p != nil {

@@ -33,13 +33,18 @@ type lastUpdated struct {
 
 // history reads the site's git history (nil when there is none): once per
 // Generate; a Builder reads it again only when HEAD moved.
-func (c *cache) history(ctx context.Context, dir string) *gitlog.Log {
+func (fresh) history(ctx context.Context, dir string) *gitlog.Log {
 	if dir == "" {
 		return nil
 	}
-	if c == nil {
-		log, _ := gitlog.Read(ctx, dir, "content")
-		return log
+	log, _ := gitlog.Read(ctx, dir, "content")
+	return log
+}
+
+// history is fresh's, read again only when HEAD moved.
+func (c *cache) history(ctx context.Context, dir string) *gitlog.Log {
+	if dir == "" {
+		return nil
 	}
 	head, err := gitlog.Head(ctx, dir)
 	if err != nil {
@@ -53,9 +58,9 @@ func (c *cache) history(ctx context.Context, dir string) *gitlog.Log {
 }
 
 // updatedDates works out every content file's last-updated date.
-func (c *cache) updatedDates(ctx context.Context, srcs []source, log *gitlog.Log, epoch time.Time) (map[string]lastUpdated, error) {
+func updatedDates(ctx context.Context, r reuse, srcs []source, log *gitlog.Log, epoch time.Time) (map[string]lastUpdated, error) {
 	out := make([]lastUpdated, len(srcs))
-	err := parallel(ctx, len(srcs), func(i int) { out[i] = c.updatedOf(srcs[i], log, epoch) })
+	err := parallel(ctx, len(srcs), func(i int) { out[i] = r.updatedOf(srcs[i], log, epoch) })
 	m := make(map[string]lastUpdated, len(srcs))
 	for i, src := range srcs {
 		m[src.File] = out[i]
@@ -63,21 +68,8 @@ func (c *cache) updatedDates(ctx context.Context, srcs []source, log *gitlog.Log
 	return m, err
 }
 
-// updatedOf is one file's date; a Builder hashes again only bytes it has
-// not seen with this history.
-func (c *cache) updatedOf(src source, log *gitlog.Log, epoch time.Time) lastUpdated {
-	var head string
-	if log != nil {
-		head = log.Head
-	}
-	if c != nil {
-		c.mu.Lock()
-		e, ok := c.dates[src.File]
-		c.mu.Unlock()
-		if ok && e.head == head && e.read == src.read && e.mod.Equal(src.Mod) {
-			return e.updated
-		}
-	}
+// dateOf is one file's date.
+func dateOf(src source, log *gitlog.Log, epoch time.Time) lastUpdated {
 	// A file's time counts by the day: saving a file unchanged the same
 	// day changes no page.
 	u := lastUpdated{Time: day(src.Mod), From: fromFile}
@@ -93,11 +85,30 @@ func (c *cache) updatedOf(src source, log *gitlog.Log, epoch time.Time) lastUpda
 			u.From = fromBoundary
 		}
 	}
-	if c != nil {
-		c.mu.Lock()
-		c.dates[src.File] = cachedDate{read: src.read, mod: src.Mod, head: head, updated: u}
-		c.mu.Unlock()
+	return u
+}
+
+func (fresh) updatedOf(src source, log *gitlog.Log, epoch time.Time) lastUpdated {
+	return dateOf(src, log, epoch)
+}
+
+// updatedOf is fresh's; a Builder dates again only bytes it has not seen
+// with this history.
+func (c *cache) updatedOf(src source, log *gitlog.Log, epoch time.Time) lastUpdated {
+	var head string
+	if log != nil {
+		head = log.Head
 	}
+	c.mu.Lock()
+	e, ok := c.dates[src.File]
+	c.mu.Unlock()
+	if ok && e.head == head && e.read == src.read && e.mod.Equal(src.Mod) {
+		return e.updated
+	}
+	u := dateOf(src, log, epoch)
+	c.mu.Lock()
+	c.dates[src.File] = cachedDate{read: src.read, mod: src.Mod, head: head, updated: u}
+	c.mu.Unlock()
 	return u
 }
 
