@@ -114,52 +114,16 @@ func generate(ctx context.Context, fsys fs.FS, opts Options, sink Sink, r reuse)
 		}
 	}
 
-	srcs, probs := r.readSources(fsys)
-	res.Problems = append(res.Problems, probs...)
-	log := r.history(ctx, opts.Source)
-	res.Shallow = log != nil && log.Shallow
-	updated, err := updatedDates(ctx, r, srcs, log, opts.Epoch)
+	ld, err := load(ctx, fsys, opts, r, res)
 	if err != nil {
 		return nil, err
 	}
-	pages := make([]*site.Page, len(srcs))
-	pageProbs := make([]diag.List, len(srcs))
-	if err := parallel(ctx, len(srcs), func(i int) {
-		pages[i], pageProbs[i] = r.parsePage(srcs[i])
-	}); err != nil {
-		return nil, fmt.Errorf("front matter: %w", err)
-	}
-	var kept, drafts []*site.Page
-	for i, p := range pages {
-		draft := p != nil && p.Draft || p == nil && looksDraft(srcs[i].Data)
-		if draft {
-			res.Drafts = append(res.Drafts, contentPath(srcs[i].File))
-		}
-		switch {
-		case draft && !opts.Drafts:
-			res.Warnings = append(res.Warnings, pageProbs[i]...)
-			if p != nil {
-				drafts = append(drafts, p)
-			}
-		case p != nil:
-			kept = append(kept, p)
-			fallthrough
-		default:
-			res.Problems = append(res.Problems, pageProbs[i]...)
-		}
-	}
-	s, probs := site.New(cfg, withGenerated(kept))
-	s.SetDrafts(drafts)
+	s, probs := site.New(cfg, withGenerated(ld.kept))
+	s.SetDrafts(ld.drafts)
 	res.Problems = append(res.Problems, probs...)
 	res.Warnings = res.Warnings.Sort()
 
-	g := &generation{opts: opts, site: s, tags: s.Tags(), parsed: make(map[*site.Page]*parsed, len(s.Pages)), reuse: r, updated: updated,
-		basePath: cfg.BasePath(), md: markup.New(markup.Options{RawHTML: cfg.RawHTML})}
-	g.linker = &linker{site: s, basePath: g.basePath}
-	g.renderSite = &render.Site{Title: cfg.Title, Description: cfg.Description, Language: cfg.Language,
-		BasePath: g.basePath, Notice: cfg.Notice, Generator: "kb"}
-	g.renderSite.Menu, g.renderSite.About, probs = g.navigation()
-	g.renderSite.WhatsNew = slices.ContainsFunc(s.Pages, func(p *site.Page) bool { return len(p.Changes) > 0 })
+	g, probs := newGeneration(opts, s, r, ld.updated)
 	res.Problems = append(res.Problems, probs...)
 
 	theme, err := r.loadTheme(g, fsys)
@@ -208,6 +172,68 @@ func generate(ctx context.Context, fsys fs.FS, opts Options, sink Sink, r reuse)
 	res.Docs = g.docs()
 	res.Duration = time.Since(start)
 	return res, nil
+}
+
+// newGeneration starts the build of site s after loading; the problems
+// are those of the site's menu.
+func newGeneration(opts Options, s *site.Site, r reuse, updated map[string]lastUpdated) (*generation, diag.List) {
+	cfg := s.Config
+	g := &generation{opts: opts, site: s, tags: s.Tags(), parsed: make(map[*site.Page]*parsed, len(s.Pages)), reuse: r, updated: updated,
+		basePath: cfg.BasePath(), md: markup.New(markup.Options{RawHTML: cfg.RawHTML})}
+	g.linker = &linker{site: s, basePath: g.basePath}
+	g.renderSite = &render.Site{Title: cfg.Title, Description: cfg.Description, Language: cfg.Language,
+		BasePath: g.basePath, Notice: cfg.Notice, Generator: "kb"}
+	var probs diag.List
+	g.renderSite.Menu, g.renderSite.About, probs = g.navigation()
+	g.renderSite.WhatsNew = slices.ContainsFunc(s.Pages, func(p *site.Page) bool { return len(p.Changes) > 0 })
+	return g, probs
+}
+
+// loaded is what the load stage gives the others: the pages kept, the
+// drafts left out, and each content file's last-updated date.
+type loaded struct {
+	kept, drafts []*site.Page
+	updated      map[string]lastUpdated // by content file
+}
+
+// load reads, dates and parses the front matter of every content file,
+// adding their problems to res.
+func load(ctx context.Context, fsys fs.FS, opts Options, r reuse, res *Result) (*loaded, error) {
+	srcs, probs := r.readSources(fsys)
+	res.Problems = append(res.Problems, probs...)
+	log := r.history(ctx, opts.Source)
+	res.Shallow = log != nil && log.Shallow
+	updated, err := updatedDates(ctx, r, srcs, log, opts.Epoch)
+	if err != nil {
+		return nil, fmt.Errorf("dates: %w", err)
+	}
+	pages := make([]*site.Page, len(srcs))
+	pageProbs := make([]diag.List, len(srcs))
+	if err := parallel(ctx, len(srcs), func(i int) {
+		pages[i], pageProbs[i] = r.parsePage(srcs[i])
+	}); err != nil {
+		return nil, fmt.Errorf("front matter: %w", err)
+	}
+	ld := &loaded{updated: updated}
+	for i, p := range pages {
+		draft := p != nil && p.Draft || p == nil && looksDraft(srcs[i].Data)
+		if draft {
+			res.Drafts = append(res.Drafts, contentPath(srcs[i].File))
+		}
+		switch {
+		case draft && !opts.Drafts: // its problems do not block publishing
+			res.Warnings = append(res.Warnings, pageProbs[i]...)
+			if p != nil {
+				ld.drafts = append(ld.drafts, p)
+			}
+		case p != nil:
+			ld.kept = append(ld.kept, p)
+			fallthrough
+		default:
+			res.Problems = append(res.Problems, pageProbs[i]...)
+		}
+	}
+	return ld, nil
 }
 
 // draftLine finds "draft: true" in front matter that did not parse.
@@ -401,73 +427,45 @@ func (g *generation) parsedList() []*parsed {
 	return list
 }
 
+// writer collects what a build writes to its sink, and the first error.
+type writer struct {
+	sink Sink
+
+	mu    sync.Mutex
+	files []string
+	err   error
+}
+
+func (w *writer) fail(err error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.err = cmpErr(w.err, err)
+}
+
+// emit writes one file.
+func (w *writer) emit(name string, data []byte) {
+	err := w.sink.WriteFile(name, data)
+	w.mu.Lock()
+	w.files = append(w.files, name)
+	w.mu.Unlock()
+	if err != nil {
+		w.fail(fmt.Errorf("%s: %w", name, err))
+	}
+}
+
 // write renders every page and writes it, the generated pages and the
 // theme's assets to sink. It returns the paths written, sorted.
 func (g *generation) write(ctx context.Context, sink Sink) ([]string, error) {
-	var mu sync.Mutex
-	var files []string
-	var firstErr error
-	fail := func(err error) {
-		mu.Lock()
-		defer mu.Unlock()
-		firstErr = cmpErr(firstErr, err)
-	}
-	emit := func(name string, data []byte) {
-		err := sink.WriteFile(name, data)
-		mu.Lock()
-		files = append(files, name)
-		mu.Unlock()
-		if err != nil {
-			fail(fmt.Errorf("%s: %w", name, err))
-		}
-	}
+	w := &writer{sink: sink}
 	generated := sync.OnceValue(g.generatedPages)
 	pages := g.site.Pages
 	err := parallel(ctx, len(pages), func(i int) {
-		p := pages[i]
-		name := outputPath(p.URL)
-		if p.Layout != "" {
-			if out, ok := g.reuse.reuseOutput(p, name, ""); ok {
-				emit(name, out)
-				return
-			}
-			if data := generated()[name]; data != nil {
-				out, err := g.reuse.renderPage(g.theme, name, data)
-				if err != nil {
-					fail(fmt.Errorf("render %s: %w", name, err))
-					return
-				}
-				emit(name, out)
-				return
-			}
-		}
-		var content string
-		if pp := g.parsed[p]; pp != nil {
-			html, ok := g.reuse.reuseBody(g, p, pp)
-			if !ok {
-				var err error
-				if html, err = g.renderContent(p, pp); err != nil {
-					fail(err)
-					return
-				}
-			}
-			content = html
-		}
-		if out, ok := g.reuse.reuseOutput(p, name, content); ok {
-			emit(name, out)
-			return
-		}
-		d, deps := g.pageData(p, content)
-		g.reuse.recordDeps(p, deps)
-		out, err := g.reuse.renderPage(g.theme, name, d)
+		name, out, err := g.page(pages[i], generated)
 		if err != nil {
-			fail(fmt.Errorf("render %s: %w", name, err))
+			w.fail(err)
 			return
 		}
-		emit(name, out)
-		if pp := g.parsed[p]; pp != nil && !g.reuse.keepsTrees() {
-			pp.release()
-		}
+		w.emit(name, out)
 	})
 	if err != nil {
 		return nil, err
@@ -478,30 +476,74 @@ func (g *generation) write(ctx context.Context, sink Sink) ([]string, error) {
 			return nil, fmt.Errorf("render 404.html: %w", err)
 		}
 	}
-	emit("404.html", nf)
+	w.emit("404.html", nf)
 	for _, a := range g.theme.Assets() {
-		emit(a.Path, a.Data)
+		w.emit(a.Path, a.Data)
 	}
-	if firstErr != nil {
-		return nil, firstErr
+	if w.err != nil {
+		return nil, w.err
 	}
-	slices.Sort(files)
+	slices.Sort(w.files)
 	published, ok := g.reuse.reusePublished()
 	if !ok {
-		published = g.publishFiles(files)
+		published = g.publishFiles(w.files)
 		g.reuse.keepPublished(published)
 	}
 	for name, data := range published {
-		emit(name, data)
+		w.emit(name, data)
 	}
 	for name, data := range g.redirects() { // after the sitemap, which lists pages only
-		emit(name, data)
+		w.emit(name, data)
 	}
-	if firstErr != nil {
-		return nil, firstErr
+	if w.err != nil {
+		return nil, w.err
 	}
-	slices.Sort(files)
-	return files, nil
+	slices.Sort(w.files)
+	return w.files, nil
+}
+
+// page renders page p, a content page or one the build makes (generated
+// gives those' data), unless the last good build's output can be reused;
+// it returns the output file's name and bytes.
+func (g *generation) page(p *site.Page, generated func() map[string]*render.Page) (string, []byte, error) {
+	name := outputPath(p.URL)
+	if p.Layout != "" {
+		if out, ok := g.reuse.reuseOutput(p, name, ""); ok {
+			return name, out, nil
+		}
+		if data := generated()[name]; data != nil {
+			out, err := g.reuse.renderPage(g.theme, name, data)
+			if err != nil {
+				return "", nil, fmt.Errorf("render %s: %w", name, err)
+			}
+			return name, out, nil
+		}
+	}
+	var content string
+	pp := g.parsed[p]
+	if pp != nil {
+		html, ok := g.reuse.reuseBody(g, p, pp)
+		if !ok {
+			var err error
+			if html, err = g.renderContent(p, pp); err != nil {
+				return "", nil, err
+			}
+		}
+		content = html
+	}
+	if out, ok := g.reuse.reuseOutput(p, name, content); ok {
+		return name, out, nil
+	}
+	d, deps := g.pageData(p, content)
+	g.reuse.recordDeps(p, deps)
+	out, err := g.reuse.renderPage(g.theme, name, d)
+	if err != nil {
+		return "", nil, fmt.Errorf("render %s: %w", name, err)
+	}
+	if pp != nil && !g.reuse.keepsTrees() {
+		pp.release()
+	}
+	return name, out, nil
 }
 
 // renderContent renders page p's body, pp.

@@ -60,6 +60,23 @@ type plan struct {
 // It runs after linking, before writing.
 func (c *cache) planFor(g *generation) {
 	pl := &plan{dirty: map[string]bool{}, pages: make(map[string]*pageState, len(g.site.Pages)), fronts: make(map[*site.Page]uint64, len(g.site.Pages))}
+	var ok bool
+	pl.global, ok = c.globalSum(g)
+	pl.all = !ok || c.last == nil || pl.global != c.global
+	for _, p := range g.site.Pages {
+		pl.pages[p.URL] = c.stateOf(g, pl, p)
+	}
+	c.next = pl
+	if pl.all {
+		pl.generated = true
+		return
+	}
+	c.propagate(g, pl)
+}
+
+// globalSum hashes what every page is made of: the configuration, the
+// site's data for the theme, and the theme; ok is false when it cannot.
+func (c *cache) globalSum(g *generation) (sum uint64, ok bool) {
 	var h maphash.Hash
 	h.SetSeed(c.seed)
 	cfg, err1 := json.Marshal(g.site.Config)
@@ -71,62 +88,89 @@ func (c *cache) planFor(g *generation) {
 	if g.opts.Review {
 		h.WriteString(g.today()) // a new day can make pages due for review
 	}
-	pl.global = h.Sum64()
-	pl.all = err1 != nil || err2 != nil || c.last == nil || pl.global != c.global
-	for _, p := range g.site.Pages {
-		st := &pageState{page: p, front: c.frontSum(pl, p), tags: p.Tags, section: p.Section, isSection: p.IsSection, updated: g.updated[p.File]}
-		if pp := g.parsed[p]; pp != nil {
-			st.doc, st.textSum = pp.doc, pp.textSum
+	return h.Sum64(), err1 == nil && err2 == nil
+}
+
+// stateOf is what the dirty check knows of page p in this build: the last
+// good build's state when nothing it is made of changed.
+func (c *cache) stateOf(g *generation, pl *plan, p *site.Page) *pageState {
+	st := &pageState{page: p, front: c.frontSum(pl, p), tags: p.Tags, section: p.Section, isSection: p.IsSection, updated: g.updated[p.File]}
+	if pp := g.parsed[p]; pp != nil {
+		st.doc, st.textSum = pp.doc, pp.textSum
+	}
+	old, had := c.states[p.URL]
+	if had && old.page == p && old.doc == st.doc && old.textSum == st.textSum && old.updated == st.updated && !g.relinked.edges(p) {
+		*st = *old // nothing it is made of changed
+		return st
+	}
+	var h maphash.Hash
+	h.SetSeed(c.seed)
+	if had && st.doc != nil && old.doc == st.doc && old.textSum == st.textSum {
+		st.anchors = old.anchors // anchors come from the document's texts
+	} else {
+		writeAnchors(&h, p.Anchors)
+		st.anchors = h.Sum64()
+	}
+	st.out, st.targets = c.outSum(g, p)
+	return st
+}
+
+// outSum hashes what a cited page shows of p, and what p's "applies"
+// resolve to; targets are the pages p cites. Per place, the references
+// count in the order they come in p (the first one gives the row its
+// sentence), with how many each stands for; not where they are, which
+// every edit above them moves.
+func (c *cache) outSum(g *generation, p *site.Page) (sum uint64, targets []string) {
+	var h maphash.Hash
+	h.SetSeed(c.seed)
+	out := slices.Clone(g.graph.Out(p))
+	slices.SortStableFunc(out, func(a, b site.Edge) int {
+		return cmp.Or(strings.Compare(a.To.URL, b.To.URL), strings.Compare(a.ToAnchor, b.ToAnchor), cmp.Compare(a.Offset, b.Offset))
+	})
+	for _, e := range out {
+		for _, f := range [...]string{e.To.URL, e.ToAnchor, e.FromAnchor, e.Context, strconv.Itoa(e.Count)} {
+			h.WriteString(f)
+			h.WriteByte(0)
 		}
-		old, had := c.states[p.URL]
-		if had && old.page == p && old.doc == st.doc && old.textSum == st.textSum && old.updated == st.updated && !g.relinked.edges(p) {
-			*st = *old // nothing it is made of changed
-			pl.pages[p.URL] = st
-			continue
+		if !slices.Contains(targets, e.To.URL) {
+			targets = append(targets, e.To.URL)
 		}
-		if had && st.doc != nil && old.doc == st.doc && old.textSum == st.textSum {
-			st.anchors = old.anchors // anchors come from the document's texts
-		} else {
-			h.Reset()
-			writeAnchors(&h, p.Anchors)
-			st.anchors = h.Sum64()
-		}
-		h.Reset()
-		// What a cited page shows of p: per place, the references in the
-		// order they come in p (the first one gives the row its sentence),
-		// and how many each stands for; not where they are, which every
-		// edit above them moves.
-		out := slices.Clone(g.graph.Out(p))
-		slices.SortStableFunc(out, func(a, b site.Edge) int {
-			return cmp.Or(strings.Compare(a.To.URL, b.To.URL), strings.Compare(a.ToAnchor, b.ToAnchor), cmp.Compare(a.Offset, b.Offset))
-		})
-		for _, e := range out {
-			for _, f := range [...]string{e.To.URL, e.ToAnchor, e.FromAnchor, e.Context, strconv.Itoa(e.Count)} {
+	}
+	for _, a := range p.Applies {
+		if t, label, err := g.linker.resolveApplies(a); err == nil {
+			for _, f := range [...]string{"applies", t.Page.URL, t.Anchor, label} {
 				h.WriteString(f)
 				h.WriteByte(0)
 			}
-			if !slices.Contains(st.targets, e.To.URL) {
-				st.targets = append(st.targets, e.To.URL)
-			}
 		}
-		for _, a := range p.Applies {
-			if t, label, err := g.linker.resolveApplies(a); err == nil {
-				for _, f := range [...]string{"applies", t.Page.URL, t.Anchor, label} {
-					h.WriteString(f)
-					h.WriteByte(0)
-				}
-			}
-		}
-		st.out = h.Sum64()
-		pl.pages[p.URL] = st
 	}
-	c.next = pl
-	if pl.all {
-		pl.generated = true
+	return h.Sum64(), targets
+}
+
+// propagate marks dirty the pages whose data a change can reach: the
+// changed pages, their sections, the pages they cite or cited, their
+// tagmates, and the pages that depend on a page whose front matter or
+// anchors changed, or that came or went.
+func (c *cache) propagate(g *generation, pl *plan) {
+	changed := c.changedPages(g, pl)
+	if len(changed) == 0 {
 		return
 	}
-	// Pages whose front matter changed, or that came or went (true), or
-	// whose anchors only changed (false).
+	for u, old := range c.states {
+		for _, d := range old.deps {
+			if front, ok := changed[strings.TrimPrefix(d, anchorDep)]; ok && (front || d[0] == anchorDep[0]) {
+				pl.dirty[u] = true
+				break
+			}
+		}
+	}
+}
+
+// changedPages compares each page's state with the last good build's,
+// marking dirty what the change reaches directly. It returns the pages
+// whose front matter changed, or that came or went (true), or whose
+// anchors only changed (false).
+func (c *cache) changedPages(g *generation, pl *plan) map[string]bool {
 	changed := map[string]bool{}
 	mark := func(urls ...string) {
 		for _, u := range urls {
@@ -185,16 +229,7 @@ func (c *cache) planFor(g *generation) {
 			tagmates(old.tags)
 		}
 	}
-	if len(changed) > 0 {
-		for u, old := range c.states {
-			for _, d := range old.deps {
-				if front, ok := changed[strings.TrimPrefix(d, anchorDep)]; ok && (front || d[0] == anchorDep[0]) {
-					pl.dirty[u] = true
-					break
-				}
-			}
-		}
-	}
+	return changed
 }
 
 // frontSum hashes what a page is apart from its body and anchors. Pages
