@@ -119,41 +119,59 @@ func (b *Builder) build(ctx context.Context, fresh map[string]bool) (*Rebuild, e
 // where Generate's is fresh, which keeps nothing.
 type cache struct {
 	seed maphash.Seed
+	mu   sync.Mutex // guards the maps written by parallel workers
 
-	mu     sync.Mutex
-	pages  map[string]cachedPage // by content file
-	bodies map[string]cachedBody // by content file
-	html   map[string]cachedHTML // by content file
-	texts  map[string]cachedText // by content file
-	output map[string]cachedOut  // by output path
-
-	terms    string // the term list and options the bodies were parsed with
-	themeKey [32]byte
-	theme    *render.Theme
-
-	hist  *gitlog.Log           // the site's git history at its HEAD
-	dates map[string]cachedDate // by content file
-
-	listing *listing              // the content files last read
-	docs    map[string]cachedDocs // by content file
-	fresh   map[string]bool       // paths changed since the last build; nil: any may have
+	loadCache
+	parseCache
+	linkCache
+	renderCache
 
 	seen             map[string]bool // content files read by the current build
 	parsed, rendered atomic.Int64
+}
 
-	// The last good build, for the dirty check (see dirty.go).
-	last      map[string][]byte // its output
+// loadCache is what the load stage keeps: the files read, their front
+// matter and their dates.
+type loadCache struct {
+	listing *listing              // the content files last read
+	fresh   map[string]bool       // paths changed since the last build; nil: any may have
+	pages   map[string]cachedPage // by content file
+	hist    *gitlog.Log           // the site's git history at its HEAD
+	dates   map[string]cachedDate // by content file
+}
+
+// parseCache is what the parse stage keeps: each body's document.
+type parseCache struct {
+	terms  string                // the term list and options the bodies were parsed with
+	bodies map[string]cachedBody // by content file
+}
+
+// linkCache is what the link stage keeps (see relink.go): the last good
+// build's linking, the current build's until it succeeds, the pages
+// linked since the last good build, whose documents may hold a newer
+// state than it, and the texts refreshed.
+type linkCache struct {
+	links, nextLinks *linkState
+	unsettled        map[string]bool
+	texts            map[string]cachedText // by content file
+}
+
+// renderCache is what the render stage keeps: the theme, the bodies and
+// pages rendered, the search documents, and the last good build for the
+// dirty check (see dirty.go).
+type renderCache struct {
+	themeKey [32]byte
+	theme    *render.Theme
+	html     map[string]cachedHTML // by content file
+	output   map[string]cachedOut  // by output path
+	docs     map[string]cachedDocs // by content file
+
+	last      map[string][]byte // the last good build's output
 	global    uint64
 	states    map[string]*pageState // by URL
 	fronts    map[*site.Page]uint64
 	published map[string][]byte
 	next      *plan // the current build's, until it succeeds
-
-	// The last good build's linking (see relink.go), the current build's
-	// until it succeeds, and the pages linked since the last good build,
-	// whose documents may hold a newer state than it.
-	links, nextLinks *linkState
-	unsettled        map[string]bool
 }
 
 type cachedPage struct {
@@ -198,9 +216,11 @@ type cachedOut struct {
 }
 
 func newCache() *cache {
-	return &cache{seed: maphash.MakeSeed(), pages: map[string]cachedPage{}, bodies: map[string]cachedBody{},
-		html: map[string]cachedHTML{}, texts: map[string]cachedText{}, output: map[string]cachedOut{}, docs: map[string]cachedDocs{}, dates: map[string]cachedDate{},
-		unsettled: map[string]bool{}}
+	return &cache{seed: maphash.MakeSeed(),
+		loadCache:   loadCache{pages: map[string]cachedPage{}, dates: map[string]cachedDate{}},
+		parseCache:  parseCache{bodies: map[string]cachedBody{}},
+		linkCache:   linkCache{texts: map[string]cachedText{}, unsettled: map[string]bool{}},
+		renderCache: renderCache{html: map[string]cachedHTML{}, output: map[string]cachedOut{}, docs: map[string]cachedDocs{}}}
 }
 
 // parsePage is site.ParsePage, skipped when the file's bytes are unchanged.
