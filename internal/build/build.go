@@ -143,20 +143,7 @@ func generate(ctx context.Context, fsys fs.FS, opts Options, sink Sink, r reuse)
 	res.Problems = append(res.Problems, probs...)
 	res.Problems = append(res.Problems, g.checkChanges()...)
 	g.graph = graph
-	if len(res.Problems) == 0 {
-		res.Coverage = g.coverage()
-	}
-	if opts.Refs && len(res.Problems) == 0 {
-		res.Refs = g.refs()
-	}
-	g.related = sync.OnceValue(func() *site.Relatedness { return site.NewRelatedness(g.graph, g.tags) })
-	g.review = sync.OnceValue(g.stale)
-	if opts.Stale {
-		for _, probs := range g.review() {
-			res.Stale = append(res.Stale, probs...)
-		}
-		res.Stale = res.Stale.Sort()
-	}
+	g.survey(res)
 	res.Problems = res.Problems.Sort()
 	if len(res.Problems) > 0 {
 		return res, nil
@@ -172,6 +159,25 @@ func generate(ctx context.Context, fsys fs.FS, opts Options, sink Sink, r reuse)
 	res.Docs = g.docs()
 	res.Duration = time.Since(start)
 	return res, nil
+}
+
+// survey adds to res what the linked site tells of itself: its citation
+// coverage, what a writer can cite, and the pages due for review.
+func (g *generation) survey(res *Result) {
+	if len(res.Problems) == 0 {
+		res.Coverage = g.coverage()
+	}
+	if g.opts.Refs && len(res.Problems) == 0 {
+		res.Refs = g.refs()
+	}
+	g.related = sync.OnceValue(func() *site.Relatedness { return site.NewRelatedness(g.graph, g.tags) })
+	g.review = sync.OnceValue(g.stale)
+	if g.opts.Stale {
+		for _, probs := range g.review() {
+			res.Stale = append(res.Stale, probs...)
+		}
+		res.Stale = res.Stale.Sort()
+	}
 }
 
 // newGeneration starts the build of site s after loading; the problems
