@@ -64,7 +64,7 @@ func TestChangeNotes(t *testing.T) {
 		`<time datetime="2026-05-10">2026-05-10</time> <a href="/law/b/">Article B</a>`,
 		`<time datetime="2026-03-01">2026-03-01</time> <a href="/law/a/">Article A</a>`)
 	order("law/a/index.html",
-		`<summary>Changes: 2 · latest <time datetime="2026-06-23">2026-06-23</time>, Added paragraph 2 on the June statement</summary>`,
+		`<summary>2 changes, latest <time datetime="2026-06-23">2026-06-23</time>: Added paragraph 2 on the June statement</summary>`,
 		`2026-06-23</time> Added paragraph 2 on the June statement — <a href="/law/a/#p2">NS Art. A(2)</a></li>`,
 		`2026-03-01</time> First version of paragraph 1</li>`)
 	order("index.html", `<h2 id="kb-recent">What's new</h2>`, `2026-06-23`, `2026-05-10`, `2026-03-01`, `href="/whats-new/">Every change</a>`)

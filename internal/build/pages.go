@@ -32,7 +32,7 @@ func (g *generation) pageData(p *site.Page, content string) (*render.Page, []str
 	d.Changes = g.pageChanges(p)
 	if g.opts.Review {
 		for _, prob := range g.review()[p.File] {
-			d.Review = append(d.Review, prob.Message)
+			d.Review = append(d.Review, strings.TrimPrefix(prob.Message, "review due: "))
 		}
 		for _, e := range g.graph.Out(p) {
 			if e.To.IsSource() {
