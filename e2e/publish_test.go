@@ -106,7 +106,13 @@ func testPublishingFiles(t *testing.T, s *published) {
 			t.Fatalf("feed has %d entries; the shipped content has dated pages", len(feed.Entries))
 		}
 		prev := updated
+		ids := map[string]bool{}
+		changes := 0
 		for _, e := range feed.Entries {
+			if ids[e.ID] {
+				t.Errorf("entry id %s is not unique", e.ID)
+			}
+			ids[e.ID] = true
 			when, err := time.Parse(time.RFC3339, e.Updated)
 			if err != nil {
 				t.Errorf("entry %q <updated>: %v", e.Title, err)
@@ -115,12 +121,23 @@ func testPublishingFiles(t *testing.T, s *published) {
 				t.Errorf("entry %q (%s) is newer than the one before it or the feed: entries are not newest first", e.Title, e.Updated)
 			}
 			prev = when
-			if e.Title == "" || e.ID != e.Link.Href || !strings.HasPrefix(e.Link.Href, s.baseURL) {
-				t.Errorf("entry title %q, id %q, link %q: want a title and id = link under %s", e.Title, e.ID, e.Link.Href, s.baseURL)
+			// A page's entry is identified by its address; a change note's
+			// by its page's, day and text, and links to the section changed.
+			page, _, _ := strings.Cut(e.Link.Href, "#")
+			if note := strings.HasPrefix(e.ID, page+"#change-"); note {
+				changes++
+			} else if e.ID != e.Link.Href {
+				t.Errorf("entry %q: id %q is neither its link %q nor a change note of its page", e.Title, e.ID, e.Link.Href)
+			}
+			if e.Title == "" || !strings.HasPrefix(e.Link.Href, s.baseURL) {
+				t.Errorf("entry title %q, link %q: want a title and a link under %s", e.Title, e.Link.Href, s.baseURL)
 			}
 			if err := c.check(s.baseURL, e.Link.Href); err != nil {
 				t.Errorf("entry %q: %v", e.Title, err)
 			}
+		}
+		if changes == 0 {
+			t.Error("the feed carries no change note; the shipped content has some")
 		}
 	})
 
