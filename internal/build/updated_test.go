@@ -206,3 +206,25 @@ func TestBuilderFollowsGit(t *testing.T) {
 		}
 	}
 }
+
+// TestShallowClone: in a clone of depth 1, a page last changed before the
+// clone's only commit is dated by it, as "on or before"; the result says
+// the clone is shallow, for kb build's warning.
+func TestShallowClone(t *testing.T) {
+	t.Parallel()
+	repo := gitRepo(t)
+	clone := filepath.Join(t.TempDir(), "clone")
+	gittest.Git(t, t.TempDir(), "", "clone", "-q", "--depth", "1", "file://"+repo, clone)
+	tmp := t.TempDir()
+	res, err := RunWithIndex(context.Background(), Options{Source: clone}, filepath.Join(tmp, "public"), filepath.Join(tmp, "index"))
+	if err != nil || len(res.Problems) > 0 {
+		t.Fatal(err, res.Problems)
+	}
+	if !res.Shallow {
+		t.Error("a depth-1 clone is not reported shallow")
+	}
+	tree := readTree(t, filepath.Join(tmp, "public"))
+	if got := updatedOn(t, tree, "law/b/index.html"); !strings.Contains(got, `Updated on or before <time datetime="2026-03-10T14:30:00Z">2026-03-10</time>`) {
+		t.Errorf("a page older than the clone shows %q", got)
+	}
+}

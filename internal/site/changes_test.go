@@ -70,3 +70,23 @@ func TestParseInterval(t *testing.T) {
 		}
 	}
 }
+
+func FuzzParseInterval(f *testing.F) {
+	for _, s := range []string{"180d", "26w", "6m", "1y", "never", "0d", "-1y", "9999999999d", "d"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		iv, err := ParseInterval(s)
+		if err != nil {
+			return
+		}
+		again, err := ParseInterval(iv.String())
+		if err != nil || again != iv {
+			t.Fatalf("%q → %v, which reads back as %v, %v", s, iv, again, err)
+		}
+		day := time.Date(2025, 1, 31, 0, 0, 0, 0, time.UTC)
+		if after, ok := iv.After(day); ok != (iv.N > 0) || ok && !after.After(day) {
+			t.Fatalf("%q: After = %v, %t", s, after, ok)
+		}
+	})
+}
