@@ -184,6 +184,7 @@ func testBrowser(t *testing.T, s *published) {
 	t.Run("theme-state", func(t *testing.T) { t.Parallel(); testThemeState(t, s, browser) })
 	t.Run("search-landmarks", func(t *testing.T) { t.Parallel(); testSearchLandmarks(t, s, browser) })
 	t.Run("matrix", func(t *testing.T) { t.Parallel(); testMatrix(t, s, browser) })
+	t.Run("contents-follow", func(t *testing.T) { t.Parallel(); testContentsFollow(t, s, browser) })
 	t.Run("faded-contrast", func(t *testing.T) { t.Parallel(); testFadedContrast(t, s, browser) })
 }
 

@@ -391,3 +391,27 @@ func testFadedContrast(t *testing.T, s *published, browser context.Context) {
 		}
 	}
 }
+
+// testContentsFollow: in a window too low for the whole contents column,
+// the column scrolls itself to keep the marked section in sight.
+func testContentsFollow(t *testing.T, s *published, browser context.Context) {
+	tb := openTab(t, browser)
+	tb.do(t, chromedp.EmulateViewport(1280, 480))
+	tb.goTo(t, s.url("provisions/art-61/"))
+	if !eval[bool](t, tb, `(b => b.scrollHeight > b.clientHeight)(document.querySelector(".toc-inner"))`) {
+		t.Skip("the contents of Art. 61 fit a 480 px window; nothing to follow")
+	}
+	last := eval[string](t, tb, `(links => links[links.length - 1].getAttribute("href"))(document.querySelectorAll(".toc a"))`)
+	eval[chromedp.Void](t, tb, `window.scrollTo(0, document.documentElement.scrollHeight)`)
+	if !waitFor(tb, `(a => a && a.getAttribute("href") === `+jsString(last)+`)(document.querySelector(".toc a[aria-current]"))`, 2*time.Second) {
+		t.Fatalf("at the foot of the page the contents do not mark their last section %s", last)
+	}
+	where := eval[string](t, tb, `(() => {
+		const box = document.querySelector(".toc-inner").getBoundingClientRect();
+		const a = document.querySelector(".toc a[aria-current]").getBoundingClientRect();
+		return a.top >= box.top && a.bottom <= box.bottom ? "" : "at " + Math.round(a.top) + "–" + Math.round(a.bottom) + " in a column showing " + Math.round(box.top) + "–" + Math.round(box.bottom);
+	})()`)
+	if where != "" {
+		t.Errorf("the marked section is out of the contents column's sight: %s", where)
+	}
+}

@@ -274,7 +274,7 @@
       // Keep the marked line in sight within a long, scrolling column.
       var box = toc.querySelector(".toc-inner");
       if (box && box.scrollHeight > box.clientHeight) {
-        var top = a.offsetTop - box.offsetTop;
+        var top = a.offsetParent === box ? a.offsetTop : a.offsetTop - box.offsetTop;
         if (top < box.scrollTop || top + a.offsetHeight > box.scrollTop + box.clientHeight) box.scrollTop = top - box.clientHeight / 3;
       }
     }
