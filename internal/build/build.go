@@ -38,6 +38,7 @@ type Options struct {
 	BaseURL string // overrides kb.yaml's base_url when set
 	Drafts  bool   // include pages with draft: true
 	Refs    bool   // fill Result.Refs: every page's id, cite key and anchors
+	Model   bool   // fill Result.Model, problems or not: the site and every reference, for kb lsp
 	// Citations lists every uncited paragraph in Result.Coverage (kb
 	// check --citations); the counts are made either way.
 	Citations bool
@@ -71,6 +72,7 @@ type Result struct {
 	Shallow bool
 	// Stale lists the pages due for review, with Options.Stale.
 	Stale    diag.List
+	Model    *Model // with Options.Model: the site and its references, for an editor
 	Duration time.Duration
 }
 
@@ -166,6 +168,9 @@ func generate(ctx context.Context, fsys fs.FS, opts Options, sink Sink, r reuse)
 func (g *generation) survey(res *Result) {
 	if len(res.Problems) == 0 {
 		res.Coverage = g.coverage()
+	}
+	if g.opts.Model {
+		res.Model = g.model()
 	}
 	if g.opts.Refs && len(res.Problems) == 0 {
 		res.Refs = g.refs()
