@@ -35,6 +35,7 @@ Usage:
   kb build  [--source DIR] [--out DIR] [--index DIR] [--base-url URL] [--drafts] [--today YYYY-MM-DD]
   kb check  [--source DIR] [--format text|json|github] [--drafts] [--citations] [--stale [--strict]] [--today YYYY-MM-DD]
   kb serve  [--source DIR] [--addr 127.0.0.1:1313] [--drafts] [--open] [--today YYYY-MM-DD]
+  kb lsp    [--source DIR] [--drafts]   (a language server on stdin/stdout)
   kb schema [--source DIR]
   kb refs   [--source DIR] [--json] [--drafts]
   kb new    [--source DIR] [--date YYYY-MM-DD] KIND PATH
@@ -59,6 +60,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return runCheck(ctx, rest, stdout, stderr)
 	case "serve":
 		return runServe(ctx, rest, stdout, stderr, logger)
+	case "lsp":
+		return runLSP(ctx, rest, os.Stdin, stdout, stderr)
 	case "schema":
 		return runSchema(rest, stdout, stderr)
 	case "refs":

@@ -1,0 +1,57 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+
+	"github.com/kb-legal/kb/internal/build"
+	"github.com/kb-legal/kb/internal/lsp"
+	"github.com/kb-legal/kb/internal/workspace"
+)
+
+// runLSP is kb lsp: the language server, on stdin and stdout, over the
+// same workspace kb serve uses. Its log goes to stderr, which editors
+// keep in their language server log.
+func runLSP(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	fs := flags("lsp", stderr)
+	var opts build.Options
+	fs.StringVar(&opts.Source, "source", ".", "the site `directory` (kb.yaml, content/, themes/)")
+	fs.BoolVar(&opts.Drafts, "drafts", false, "treat drafts as published, as kb check --drafts does")
+	fs.Bool("stdio", true, "speak the protocol on stdin and stdout (the only way; accepted for editors that pass it)")
+	verbose := fs.Bool("verbose", false, "log every rebuild to stderr")
+	if !parseFlags(fs, args) {
+		return exitUsage
+	}
+	if code, ok := checkSource(opts.Source, stderr); !ok {
+		return code
+	}
+	level := slog.LevelWarn
+	if *verbose {
+		level = slog.LevelInfo
+	}
+	logger := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level}))
+	opts.Model = true
+	ws, err := workspace.Open(ctx, workspace.Options{Build: opts, Logger: logger})
+	if err != nil {
+		fmt.Fprintf(stderr, "kb lsp: %v\n", err)
+		return exitProblems
+	}
+	defer ws.Close()
+	srv := lsp.New(ws, lsp.Options{Root: opts.Source, Logger: logger})
+	if err := srv.Serve(ctx, stdio{stdin, stdout}); err != nil {
+		fmt.Fprintf(stderr, "kb lsp: %v\n", err)
+		return exitProblems
+	}
+	return exitOK
+}
+
+// stdio is the protocol's stream: stdin and stdout. Closing it leaves
+// them open; the process ends next.
+type stdio struct {
+	io.Reader
+	io.Writer
+}
+
+func (stdio) Close() error { return nil }
