@@ -5,8 +5,11 @@ package yamlpos
 
 import (
 	"bytes"
+	"cmp"
 	"errors"
 	"fmt"
+	"reflect"
+	"slices"
 	"strings"
 
 	"github.com/goccy/go-yaml"
@@ -145,7 +148,11 @@ func Decode(data []byte, v any) (_ Keys, err error) {
 		}
 	}
 	if err := yaml.UnmarshalWithOptions(data, v, yaml.Strict()); err != nil {
-		return nil, convert(err)
+		e := convert(err)
+		if e.Unknown != "" {
+			firstUnknown(e, keys, v)
+		}
+		return nil, e
 	}
 	return keys, nil
 }
@@ -186,6 +193,39 @@ func itemKeys(seq *ast.SequenceNode) []Keys {
 		items = append(items, k)
 	}
 	return items
+}
+
+// firstUnknown makes an unknown top-level field the first one written:
+// go-yaml reports whichever its map iteration meets first, and the same
+// file must always give the same problem.
+func firstUnknown(e *Error, keys Keys, v any) {
+	t := reflect.TypeOf(v)
+	for t != nil && t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	if _, top := keys[e.Unknown]; !top || t == nil || t.Kind() != reflect.Struct {
+		return // a nested field: go-yaml's answer stands
+	}
+	known := map[string]bool{}
+	for i := range t.NumField() {
+		name, _, _ := strings.Cut(t.Field(i).Tag.Get("yaml"), ",")
+		known[name] = true
+	}
+	var unknown []string
+	for k := range keys {
+		if !known[k] {
+			unknown = append(unknown, k)
+		}
+	}
+	if len(unknown) == 0 {
+		return
+	}
+	first := slices.MinFunc(unknown, func(a, b string) int {
+		pa, pb := keys[a], keys[b]
+		return cmp.Or(cmp.Compare(pa.Line, pb.Line), cmp.Compare(pa.Col, pb.Col))
+	})
+	e.Unknown, e.Message = first, "unknown field "+`"`+first+`"`
+	e.Line, e.Col = keys[first].Line, keys[first].Col
 }
 
 // convert turns go-yaml's error into an *Error with a position.
