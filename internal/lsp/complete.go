@@ -97,16 +97,18 @@ func (c *completer) reference(typed string, start, off int) {
 // holds what was typed.
 func (c *completer) pages(typed string, start, off int) {
 	want := strings.ToLower(strings.TrimSpace(typed))
-	type option struct{ label, detail, doc string }
+	type option struct {
+		label, detail string
+		page          *site.Page
+	}
 	var opts []option
 	for _, p := range c.site.Pages {
 		title := strings.ToLower(p.Title)
-		doc := pageDoc(c.site, p)
 		if want == "" || strings.Contains(p.ID, want) || strings.Contains(title, want) {
-			opts = append(opts, option{p.ID, p.Title, doc})
+			opts = append(opts, option{p.ID, p.Title, p})
 		}
 		if p.Cite != "" && (want == "" || strings.Contains(strings.ToLower(p.Cite), want) || strings.Contains(title, want)) {
-			opts = append(opts, option{p.Cite, p.Title, doc})
+			opts = append(opts, option{p.Cite, p.Title, p})
 		}
 	}
 	slices.SortFunc(opts, func(a, b option) int { return cmp.Compare(a.label, b.label) })
@@ -114,7 +116,7 @@ func (c *completer) pages(typed string, start, off int) {
 		opts, c.list.IsIncomplete = opts[:maxItems], true
 	}
 	for _, o := range opts {
-		c.add(o.label, o.detail, o.doc, protocol.CompletionItemKindReference, o.label, start, off, "")
+		c.add(o.label, o.detail, pageDoc(o.page), protocol.CompletionItemKindReference, o.label, start, off, "")
 	}
 }
 
@@ -178,7 +180,7 @@ func anchorDetail(s *site.Site, p *site.Page, a site.Anchor) (detail, doc string
 }
 
 // pageDoc is a page's documentation: title, citation, summary.
-func pageDoc(s *site.Site, p *site.Page) string {
+func pageDoc(p *site.Page) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "**%s**", p.Title)
 	if p.Cite != "" {
