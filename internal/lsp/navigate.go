@@ -59,9 +59,9 @@ func (a *at) target() (site.Target, error) {
 		if a.page == nil {
 			return site.Target{}, fmt.Errorf("the page is not built yet")
 		}
-		t, internal, err := s.ResolveLink(a.page, a.sp.target)
-		if err == nil && !internal {
-			return site.Target{}, fmt.Errorf("a link to another website")
+		t, kind, err := s.ResolveLink(a.page, a.sp.target)
+		if err == nil && kind != site.LinkPage {
+			return site.Target{}, fmt.Errorf("a link to another website or to a file")
 		}
 		return t, err
 	case anchorSpot, idSpot:

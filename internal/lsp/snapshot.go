@@ -102,8 +102,8 @@ func (s *snapshot) resolve(from *site.Page, u build.Use) (site.Target, bool) {
 		t, err := s.site.Resolve(ref)
 		return t, err == nil
 	case build.UseLink:
-		t, internal, err := s.site.ResolveLink(from, u.Target)
-		return t, internal && err == nil && t.Page != nil
+		t, kind, err := s.site.ResolveLink(from, u.Target)
+		return t, kind == site.LinkPage && err == nil && t.Page != nil
 	case build.UseCite:
 		p, err := s.site.Source(u.Target)
 		return site.Target{Page: p}, err == nil
