@@ -66,4 +66,3 @@ func TestNeovim(t *testing.T) {
 		t.Errorf("Neovim saw:\n%s\nwant %q", got, want)
 	}
 }
-
