@@ -13,9 +13,9 @@ import (
 
 // BenchmarkLatency measures what a writer waits for in the editor, over
 // the protocol: from a change that breaks (or mends) a reference to its
-// diagnostics arriving, and from asking to the completion list after
-// "[[" and after "[[id#". It reports the medians and 99th percentiles in
-// milliseconds. The sites: the shipped one, the 1,000-page synthetic one,
+// diagnostics arriving, from asking to the completion list after "[["
+// and after "[[id#", and to a hover on a reference. It reports the
+// medians and 99th percentiles in milliseconds. The sites: the shipped one, the 1,000-page synthetic one,
 // and, with KB_STRESS=1, the 10,000-page one.
 func BenchmarkLatency(b *testing.B) {
 	sites := []struct {
@@ -34,7 +34,7 @@ func BenchmarkLatency(b *testing.B) {
 			var symbols any // answered once the first build is done
 			c.call("textDocument/documentSymbol", map[string]any{"textDocument": map[string]any{"uri": c.uri(name)}}, &symbols)
 			end := posOf(text, len(text), c.enc)
-			var diags, refs, anchors []time.Duration
+			var diags, refs, anchors, hovers []time.Duration
 			version := 1
 			for b.Loop() {
 				// Break a reference, then mend it: each change is timed to
@@ -50,6 +50,9 @@ func BenchmarkLatency(b *testing.B) {
 					c.waitDiagnostics(name, func(ds []diagnostic) bool { return (len(ds) == 0) == fix })
 					diags = append(diags, time.Since(t0))
 				}
+				// Hover on a reference right after a change: the first hover
+				// of a build counts every page's citers.
+				hovers = append(hovers, c.timeHover(name, text, "\n[["+id+"]]", &version))
 				refs = append(refs, c.timeCompletion(name, text, "\n[[", &version))
 				anchors = append(anchors, c.timeCompletion(name, text, "\n[["+id+"#", &version))
 			}
@@ -59,6 +62,8 @@ func BenchmarkLatency(b *testing.B) {
 			b.ReportMetric(pct(refs, 99), "p99-complete-ids-ms")
 			b.ReportMetric(pct(anchors, 50), "p50-complete-anchors-ms")
 			b.ReportMetric(pct(anchors, 99), "p99-complete-anchors-ms")
+			b.ReportMetric(pct(hovers, 50), "p50-hover-ms")
+			b.ReportMetric(pct(hovers, 99), "p99-hover-ms")
 			b.ReportMetric(0, "ns/op")
 		})
 	}
@@ -76,6 +81,31 @@ func (c *client) timeCompletion(name, text, typed string, version *int) time.Dur
 	took := time.Since(t0)
 	if len(items) == 0 {
 		c.t.Fatalf("no completion after %q", typed)
+	}
+	*version++
+	c.change(name, *version, rng{end, posOf(full, len(full), c.enc)}, "")
+	return took
+}
+
+// timeHover types typed at the end of the buffer, waits for the build
+// that covers it, times a hover on it, and removes it again.
+func (c *client) timeHover(name, text, typed string, version *int) time.Duration {
+	end := posOf(text, len(text), c.enc)
+	*version++
+	c.change(name, *version, rng{end, end}, typed)
+	full := text + typed
+	var symbols any // answered once the build covering the change is done
+	c.call("textDocument/documentSymbol", map[string]any{"textDocument": map[string]any{"uri": c.uri(name)}}, &symbols)
+	t0 := time.Now()
+	var hover struct {
+		Contents struct {
+			Value string `json:"value"`
+		} `json:"contents"`
+	}
+	c.call("textDocument/hover", map[string]any{"textDocument": map[string]any{"uri": c.uri(name)}, "position": posOf(full, len(full)-3, c.enc)}, &hover)
+	took := time.Since(t0)
+	if !strings.Contains(hover.Contents.Value, "cited by") {
+		c.t.Fatalf("hover on %q: %q", typed, hover.Contents.Value)
 	}
 	*version++
 	c.change(name, *version, rng{end, posOf(full, len(full), c.enc)}, "")

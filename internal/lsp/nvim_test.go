@@ -6,7 +6,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -30,7 +29,7 @@ func TestNeovim(t *testing.T) {
 	defer cancel()
 	tmp := t.TempDir()
 	kb := filepath.Join(tmp, "kb")
-	build := exec.CommandContext(ctx, filepath.Join(runtime.GOROOT(), "bin", "go"), "build", "-o", kb, "github.com/kb-legal/kb/cmd/kb")
+	build := exec.CommandContext(ctx, "go", "build", "-o", kb, "github.com/kb-legal/kb/cmd/kb")
 	if out, err := build.CombinedOutput(); err != nil {
 		t.Fatalf("go build: %v\n%s", err, out)
 	}
