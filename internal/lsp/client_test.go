@@ -111,7 +111,7 @@ func start(t testing.TB, dir string, encodings ...string) *client {
 		c.conn.Close()
 		select {
 		case <-c.done:
-		case <-time.After(10 * time.Second):
+		case <-time.After(time.Minute):
 			t.Error("the server did not stop when the client went away")
 		}
 		cancel()
@@ -157,7 +157,7 @@ func (c *client) handle(_ context.Context, _ *jsonrpc2.Conn, req *jsonrpc2.Reque
 
 func (c *client) call(method string, params, result any) {
 	c.t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
 	if err := c.conn.Call(ctx, method, params, result); err != nil {
 		c.t.Fatalf("%s: %v", method, err)
@@ -165,7 +165,7 @@ func (c *client) call(method string, params, result any) {
 }
 
 func (c *client) callErr(method string, params, result any) error {
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
 	return c.conn.Call(ctx, method, params, result)
 }
@@ -214,7 +214,7 @@ func (c *client) change(name string, version int, r rng, text string) {
 // ok, and returns them.
 func (c *client) waitDiagnostics(name string, ok func([]diagnostic) bool) []diagnostic {
 	c.t.Helper()
-	deadline := time.After(30 * time.Second)
+	deadline := time.After(3 * time.Minute) // builds are slow under the race detector
 	for {
 		c.mu.Lock()
 		ds, seen := c.diags[name]

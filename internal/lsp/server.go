@@ -355,9 +355,10 @@ func (s *Server) latest() *snapshot {
 	return snap
 }
 
-// settled waits, briefly, for the build covering every change so far: a
-// request that edits or lists places across files must see the buffers
-// as they are. After the wait, it answers from the latest build.
+// settled waits for the build covering every change so far: a request
+// that edits or lists places across files must see the buffers as they
+// are. The wait is bounded, generously, for a build that would never end;
+// after it, the request answers from the latest build.
 func (s *Server) settled() *snapshot {
 	ctx, cancel := context.WithTimeout(context.Background(), settleWait)
 	defer cancel()
@@ -370,8 +371,9 @@ func (s *Server) settled() *snapshot {
 }
 
 // settleWait bounds how long a request waits for a build: a 10k-page site
-// rebuilds in well under it.
-const settleWait = 5 * time.Second
+// rebuilds in well under a second, a slow machine under load may take a
+// hundred times as long.
+const settleWait = 2 * time.Minute
 
 // update records a finished build and queues its diagnostics; it returns
 // the build's snapshot.
