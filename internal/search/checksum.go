@@ -92,13 +92,17 @@ func hashFile(p string) (string, error) {
 // with the same contents. Its errors wrap ErrDamaged.
 func verifyChecksums(dir string) error {
 	damaged := func(why string) error { return fmt.Errorf("%w (%s: %s)", ErrDamaged, dir, why) }
-	f, err := os.Open(filepath.Join(dir, ChecksumFile))
+	list, err := os.ReadFile(filepath.Join(dir, ChecksumFile))
 	if err != nil {
 		return damaged("no " + ChecksumFile)
 	}
-	defer f.Close()
+	// Build ends every line with a newline: a list without one at its end
+	// was cut short, even if what is left still reads as lines.
+	if !bytes.HasSuffix(list, []byte("\n")) {
+		return damaged(ChecksumFile + " is cut short")
+	}
 	want := map[string]string{}
-	sc := bufio.NewScanner(f)
+	sc := bufio.NewScanner(bytes.NewReader(list))
 	for sc.Scan() {
 		sum, path, ok := strings.Cut(sc.Text(), "  ")
 		if !ok || len(sum) != 8 || path == "" {
