@@ -63,6 +63,7 @@ type (
 	}
 	completionItem struct {
 		Label         string          `json:"label"`
+		Data          any             `json:"data,omitempty"`
 		Detail        string          `json:"detail"`
 		Documentation json.RawMessage `json:"documentation"`
 		TextEdit      struct {

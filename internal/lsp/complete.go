@@ -19,7 +19,7 @@ import (
 
 // maxItems bounds a completion list: past it the list says it is
 // incomplete, and the client asks again as the writer types on.
-const maxItems = 500
+const maxItems = 200
 
 func (s *Server) completion(_ *glsp.Context, p *protocol.CompletionParams) (any, error) {
 	d, err := s.doc(p.TextDocument.URI)
@@ -116,7 +116,10 @@ func (c *completer) pages(typed string, start, off int) {
 		opts, c.list.IsIncomplete = opts[:maxItems], true
 	}
 	for _, o := range opts {
-		c.add(o.label, o.detail, pageDoc(o.page), protocol.CompletionItemKindReference, o.label, start, off, "")
+		// The page's documentation comes on completionItem/resolve: a
+		// list of hundreds is sent faster without it.
+		c.add(o.label, o.detail, "", protocol.CompletionItemKindReference, o.label, start, off, "")
+		c.list.Items[len(c.list.Items)-1].Data = o.page.ID
 	}
 }
 
@@ -135,6 +138,17 @@ func (c *completer) anchors(page, typed string, start, off int) {
 		detail, doc := anchorDetail(c.site, p, a)
 		c.add(a.ID, detail, doc, protocol.CompletionItemKindEnumMember, a.ID, start, off, fmt.Sprintf("%05d", i))
 	}
+}
+
+// resolveCompletion adds a page's documentation to its item.
+func (s *Server) resolveCompletion(_ *glsp.Context, item *protocol.CompletionItem) (*protocol.CompletionItem, error) {
+	id, ok := item.Data.(string)
+	if snap := s.latest(); ok && snap != nil && snap.site != nil {
+		if p := snap.site.ByID(id); p != nil {
+			item.Documentation = protocol.MarkupContent{Kind: protocol.MarkupKindMarkdown, Value: pageDoc(p)}
+		}
+	}
+	return item, nil
 }
 
 // pageNamed finds the page a reference names before "#": by id, or by

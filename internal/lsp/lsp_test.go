@@ -105,6 +105,17 @@ func TestCompletion(t *testing.T) {
 			if !ok || !strings.Contains(item.Detail, tt.detail) {
 				t.Fatalf("completion of %q: %s = %+v (found %v), want detail with %q; labels %v", tt.typed, tt.want, item, ok, tt.detail, labels(items))
 			}
+			if item.Data != nil { // a page: its documentation comes on resolve
+				var resolved struct {
+					Documentation struct {
+						Value string `json:"value"`
+					} `json:"documentation"`
+				}
+				c.call("completionItem/resolve", item, &resolved)
+				if !strings.Contains(resolved.Documentation.Value, "content/") {
+					t.Errorf("completionItem/resolve of %s: documentation %q, want the page's", tt.want, resolved.Documentation.Value)
+				}
+			}
 			// The edit replaces what was typed of the name.
 			if got := item.TextEdit.Range.End; got != posOf(text, len(text), c.enc) {
 				t.Errorf("edit ends at %+v, want the cursor", got)

@@ -182,6 +182,7 @@ func (s *Server) handler() *protocol.Handler {
 		TextDocumentDidClose:            s.didClose,
 		TextDocumentDidSave:             func(*glsp.Context, *protocol.DidSaveTextDocumentParams) error { return nil },
 		TextDocumentCompletion:          s.completion,
+		CompletionItemResolve:           s.resolveCompletion,
 		TextDocumentHover:               s.hover,
 		TextDocumentDefinition:          s.definition,
 		TextDocumentReferences:          s.references,
@@ -227,6 +228,7 @@ func (s *Server) initialize(gc *glsp.Context, _ *protocol.InitializeParams) (any
 		TextDocumentSync: protocol.TextDocumentSyncOptions{OpenClose: &yes, Change: &incremental},
 		CompletionProvider: &protocol.CompletionOptions{
 			TriggerCharacters: []string{"[", "#", "@", ":", " ", "\"", ","},
+			ResolveProvider:   &yes,
 		},
 		HoverProvider:          true,
 		DefinitionProvider:     true,
