@@ -100,6 +100,9 @@ func (t *text) position(off int, enc encoding) protocol.Position {
 	n := t.lineOf(off)
 	line := t.line(n)
 	col := min(off-t.starts[n], len(line))
+	for col > 0 && col < len(line) && !utf8.RuneStart(line[col]) {
+		col--
+	}
 	return protocol.Position{Line: uint32(n), Character: uint32(count(line[:col], enc))}
 }
 
