@@ -184,9 +184,9 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	if err == nil && opts.Citations {
 		reportCoverage(res.Coverage, format, stdout)
 	}
-	drafts := 0
+	warned := 0
 	if err == nil {
-		drafts = len(res.Warnings)
+		warned = len(res.Warnings)
 		if *strict {
 			res.Problems = append(res.Problems, res.Stale...).Sort()
 		} else {
@@ -196,8 +196,8 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	code = report(res, err, format, stdout, stderr)
 	if code == exitOK && format == "text" {
 		fmt.Fprintf(stdout, "kb check: %d pages, no problems", res.Pages)
-		if n := drafts; n > 0 {
-			fmt.Fprintf(stdout, " (%d %s in drafts)", n, plural(n, "warning", "warnings"))
+		if n := warned; n > 0 { // of tags and drafts
+			fmt.Fprintf(stdout, " (%d %s)", n, plural(n, "warning", "warnings"))
 		}
 		if n := len(res.Stale); n > 0 {
 			fmt.Fprintf(stdout, "; %d %s due for review", n, plural(n, "warning", "warnings"))

@@ -58,7 +58,8 @@ type Options struct {
 // Result is what a generation produced.
 type Result struct {
 	Problems diag.List
-	// Warnings are problems that do not block publishing: those of draft
+	// Warnings are problems that do not block publishing: tags that group
+	// nothing (site.CheckTags), and those of draft
 	// pages a build leaves out.
 	Warnings diag.List
 	Drafts   []string          // the draft pages' files (content/…), included or not
@@ -123,7 +124,6 @@ func generate(ctx context.Context, fsys fs.FS, opts Options, sink Sink, r reuse)
 	s, probs := site.New(cfg, withGenerated(ld.kept))
 	s.SetDrafts(ld.drafts)
 	res.Problems = append(res.Problems, probs...)
-	res.Warnings = res.Warnings.Sort()
 
 	g, probs := newGeneration(opts, s, r, ld.updated)
 	res.Problems = append(res.Problems, probs...)
@@ -244,7 +244,17 @@ func load(ctx context.Context, fsys fs.FS, opts Options, r reuse, res *Result) (
 			res.Problems = append(res.Problems, pageProbs[i]...)
 		}
 	}
+	res.Warnings = append(res.Warnings, site.CheckTags(ld.kept, sourceOf(srcs))...).Sort()
 	return ld, nil
+}
+
+// sourceOf looks up content files as read, by their path under content/.
+func sourceOf(srcs []source) func(file string) []byte {
+	byFile := make(map[string][]byte, len(srcs))
+	for _, s := range srcs {
+		byFile[s.File] = s.Data
+	}
+	return func(file string) []byte { return byFile[file] }
 }
 
 // draftLine finds "draft: true" in front matter that did not parse.
@@ -270,14 +280,21 @@ func themeProblem(theme string, err error) diag.Problem {
 
 // withGenerated adds the pages the build makes — glossary, tag index and
 // tag pages, scenario matrix, search — unless content already has a page at
-// that address, so references and links to them resolve like any other.
+// that address, or names it as its old one (a section of terms that says
+// moved_from: [/glossary/] is the glossary), so references and links to
+// them resolve like any other.
 func withGenerated(pages []*site.Page) []*site.Page {
 	taken := map[string]bool{} // of the addresses generated pages would take
 	tags := map[string]bool{}
 	for _, p := range pages {
-		switch {
-		case p.URL == "/glossary/", p.URL == "/matrix/", p.URL == "/search/", p.URL == "/whats-new/", strings.HasPrefix(p.URL, "/tags/"):
-			taken[p.URL] = true
+		for _, url := range append([]string{p.URL}, p.MovedFrom...) { // a page, or a page's old address
+			switch {
+			case url == "/glossary/", url == "/matrix/", url == "/search/", url == "/whats-new/", strings.HasPrefix(url, "/tags/"):
+				taken[url] = true
+			}
+		}
+		if p.ForWriters() {
+			continue // on no tag page
 		}
 		for _, t := range p.Tags {
 			tags[t] = true

@@ -27,7 +27,7 @@ type pageChange struct {
 // day, by page, and in the order the page lists them.
 func (g *generation) changes() []pageChange {
 	var out []pageChange
-	for _, p := range g.site.Pages {
+	for _, p := range site.ForReaders(g.site.Pages) {
 		for _, c := range p.Changes {
 			out = append(out, pageChange{page: p, Change: c})
 		}

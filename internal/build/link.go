@@ -128,6 +128,9 @@ func (l *linker) resolve(pp *parsed) diag.List {
 
 // edges sets the previews of a page's resolved references and returns the
 // graph edges they make. Call it once every page's texts are final.
+//
+// A writers' page makes no edges: readers' pages neither list it among
+// their citers nor rank it among their related pages.
 func (l *linker) edges(pp *parsed) []site.Edge {
 	var edges []site.Edge
 	for i, r := range pp.doc.Refs {
@@ -158,6 +161,9 @@ func (l *linker) edges(pp *parsed) []site.Edge {
 	if src := l.site.OfficialSource(pp.page); src != nil {
 		// The page's official wording is in the source: it cites it as a whole.
 		edges = append(edges, site.Edge{From: pp.page, To: src, Context: "Official text of " + pp.page.Title, Offset: -1})
+	}
+	if pp.page.ForWriters() {
+		return nil
 	}
 	return edges
 }

@@ -23,7 +23,7 @@ func (g *generation) matrix() *render.Matrix {
 	for _, o := range v.Outcomes {
 		m.Outcomes = append(m.Outcomes, render.Column{Value: o.Value, Label: o.Label})
 	}
-	scenarios := g.site.OfKind("scenario")
+	scenarios := site.ForReaders(g.site.OfKind("scenario"))
 	outcomes, triggers := site.Values(v.Outcomes), site.Values(v.Triggers)
 	order := func(values []string, value string) int {
 		if i := slices.Index(values, value); i >= 0 {

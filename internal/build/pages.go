@@ -54,15 +54,34 @@ func (g *generation) pageData(p *site.Page, content string) (*render.Page, []str
 		d.Breadcrumbs = append(d.Breadcrumbs, render.Link{Title: a.Title, URL: g.href(a.URL)})
 		deps = append(deps, a.URL)
 	}
-	for _, t := range p.Tags {
-		d.Tags = append(d.Tags, render.Link{Title: t, URL: g.href("/tags/" + t + "/")})
+	d.ForWriters = p.ForWriters()
+	if !p.ForWriters() { // a writers' page is on no tag page
+		for _, t := range p.Tags {
+			d.Tags = append(d.Tags, render.Link{Title: t, URL: g.href("/tags/" + t + "/")})
+		}
 	}
 	if p.IsSection {
 		children := g.site.Children(p)
-		d.Children = g.links(children)
+		if !p.ForWriters() {
+			children = site.ForReaders(children)
+		}
 		deps = appendURLs(deps, children)
-		if groups := g.sourceGroups(children); groups != nil {
-			d.Layout, d.Groups = "sources", groups
+		switch {
+		case g.sourceGroups(children) != nil:
+			d.Layout, d.Groups = "sources", g.sourceGroups(children)
+		case isGlossary(children):
+			d.Layout, d.Groups = "glossary", g.glossaryGroups(children)
+		default:
+			// A section lists each of its pages once: those its own text
+			// links to are not listed again below it.
+			linked := g.graph.Cites(p)
+			for _, c := range children {
+				if slices.Contains(linked, c) {
+					d.ChildrenLinked++
+				} else {
+					d.Children = append(d.Children, g.link(c))
+				}
+			}
 		}
 	}
 	if o, ok := g.site.Official(p); ok {
@@ -76,9 +95,15 @@ func (g *generation) pageData(p *site.Page, content string) (*render.Page, []str
 	for _, e := range g.graph.In(p) {
 		deps = append(deps, e.From.URL)
 	}
-	related := g.related().Related(p, 6)
+	related := g.relatedTo(p)
 	d.Related = g.links(related)
 	deps = appendURLs(deps, related)
+	d.RelatedHeading = "Related pages"
+	for _, h := range d.TOC {
+		if strings.EqualFold(h.Text, d.RelatedHeading) {
+			d.RelatedHeading = "More related pages" // the author has a section of that name
+		}
+	}
 	if p.Kind == "scenario" {
 		v := g.site.Config.Vocabulary.Matrix()
 		s := &render.Scenario{Facts: p.Facts, Question: p.Question, Outcome: p.Outcome, Risk: p.Risk, Trigger: site.Label(v.Triggers, p.Trigger),
@@ -94,6 +119,23 @@ func (g *generation) pageData(p *site.Page, content string) (*render.Page, []str
 	}
 	slices.Sort(deps)
 	return d, slices.Compact(deps)
+}
+
+// relatedTo is what "Related pages" lists under p: the six pages most
+// related to it that the page does not already show — neither linked from
+// its text nor among its citers — and, on a readers' page, no writers' page.
+func (g *generation) relatedTo(p *site.Page) []*site.Page {
+	shown := g.graph.Cites(p)
+	for _, e := range g.graph.In(p) {
+		shown = append(shown, e.From)
+	}
+	var out []*site.Page
+	for _, r := range g.related().Related(p, 6+len(shown)) {
+		if len(out) < 6 && !slices.Contains(shown, r) && (p.ForWriters() || !r.ForWriters()) {
+			out = append(out, r)
+		}
+	}
+	return out
 }
 
 func appendURLs(urls []string, pages []*site.Page) []string {
@@ -231,23 +273,12 @@ func (g *generation) citedBy(p *site.Page) []render.CitedGroup {
 func (g *generation) generatedPages() map[string]*render.Page {
 	out := map[string]*render.Page{}
 
-	gl := g.base("Glossary", "/glossary/")
-	gl.Layout, gl.Summary = "glossary", "Every defined term of the knowledge base, with a short definition."
-	terms := g.site.OfKind("term")
-	slices.SortFunc(terms, func(a, b *site.Page) int { return cmp.Compare(strings.ToLower(termOf(a)), strings.ToLower(termOf(b))) })
-	for _, t := range terms {
-		letter := strings.ToUpper(string([]rune(termOf(t))[:1]))
-		if !unicode.IsLetter([]rune(letter)[0]) {
-			letter = "#"
-		}
-		if n := len(gl.Groups); n == 0 || gl.Groups[n-1].Title != letter {
-			gl.Groups = append(gl.Groups, render.Group{Title: letter, ID: "letter-" + strings.ToLower(letter)})
-		}
-		l := g.link(t)
-		l.Title = termOf(t)
-		gl.Groups[len(gl.Groups)-1].Links = append(gl.Groups[len(gl.Groups)-1].Links, l)
+	if p := g.site.ByURL("/glossary/"); p != nil && p.Layout == "glossary" {
+		gl := g.base("Glossary", "/glossary/")
+		gl.Layout, gl.Summary = "glossary", "Every defined term of the knowledge base, with a short definition."
+		gl.Groups = g.glossaryGroups(site.ForReaders(g.site.OfKind("term")))
+		out["glossary/index.html"] = gl
 	}
-	out["glossary/index.html"] = gl
 
 	ti := g.base("Tags", "/tags/")
 	ti.Layout = "tags"
@@ -282,6 +313,38 @@ func (g *generation) generatedPages() map[string]*render.Page {
 	return out
 }
 
+// isGlossary reports whether a section's pages are all defined terms: the
+// section is then the site's glossary, listing them A to Z with their
+// definitions.
+func isGlossary(children []*site.Page) bool {
+	for _, c := range children {
+		if c.Kind != "term" {
+			return false
+		}
+	}
+	return len(children) > 0
+}
+
+// glossaryGroups lists terms A to Z, a group per initial letter.
+func (g *generation) glossaryGroups(terms []*site.Page) []render.Group {
+	terms = slices.Clone(terms)
+	slices.SortFunc(terms, func(a, b *site.Page) int { return cmp.Compare(strings.ToLower(termOf(a)), strings.ToLower(termOf(b))) })
+	var groups []render.Group
+	for _, t := range terms {
+		letter := strings.ToUpper(string([]rune(termOf(t))[:1]))
+		if !unicode.IsLetter([]rune(letter)[0]) {
+			letter = "#"
+		}
+		if n := len(groups); n == 0 || groups[n-1].Title != letter {
+			groups = append(groups, render.Group{Title: letter, ID: "letter-" + strings.ToLower(letter)})
+		}
+		l := g.link(t)
+		l.Title = termOf(t)
+		groups[len(groups)-1].Links = append(groups[len(groups)-1].Links, l)
+	}
+	return groups
+}
+
 func termOf(p *site.Page) string { return cmp.Or(p.Term, p.Title) }
 
 // navigation resolves the site's menu and about page for the theme. Menu
@@ -294,7 +357,7 @@ func (g *generation) navigation() ([]render.Link, *render.Link, diag.List) {
 	entries := cfg.Menu
 	if len(entries) == 0 {
 		if home := g.site.ByURL("/"); home != nil {
-			for _, p := range g.site.Children(home) {
+			for _, p := range site.ForReaders(g.site.Children(home)) {
 				if p.IsSection {
 					entries = append(entries, p.URL)
 				}
@@ -303,7 +366,7 @@ func (g *generation) navigation() ([]render.Link, *render.Link, diag.List) {
 		entries = append(entries, "/matrix/", "/glossary/")
 	}
 	for _, e := range entries {
-		p := g.site.ByURL(e)
+		p := cmp.Or(g.site.ByURL(e), g.site.Moved(e)) // an old address names the page now there
 		if p == nil {
 			t, err := g.site.Resolve(e)
 			if err != nil {
@@ -316,6 +379,9 @@ func (g *generation) navigation() ([]render.Link, *render.Link, diag.List) {
 		}
 		if p.URL == "/matrix/" && len(g.site.OfKind("scenario")) == 0 || p.URL == "/glossary/" && len(g.site.OfKind("term")) == 0 {
 			continue // nothing to show yet
+		}
+		if slices.ContainsFunc(menu, func(l render.Link) bool { return l.URL == g.href(p.URL) }) {
+			continue // the glossary section named twice, as itself and by /glossary/
 		}
 		menu = append(menu, render.Link{Title: p.Title, URL: g.href(p.URL)})
 	}

@@ -30,7 +30,8 @@ type sitemapURL struct {
 	LastMod string `xml:"lastmod,omitempty"`
 }
 
-// sitemap lists every page file written, except the 404 page.
+// sitemap lists every page file written, except the 404 page and
+// writers' pages.
 func (g *generation) sitemap(pages []string) []byte {
 	var urls []sitemapURL
 	for _, name := range pages {
@@ -40,6 +41,9 @@ func (g *generation) sitemap(pages []string) []byte {
 		url := "/" + strings.TrimSuffix(name, "index.html")
 		u := sitemapURL{Loc: g.site.Config.Absolute(url)}
 		if p := g.site.ByURL(url); p != nil {
+			if p.ForWriters() {
+				continue
+			}
 			u.LastMod = g.lastMod(p)
 		}
 		urls = append(urls, u)
@@ -74,13 +78,13 @@ type atomEntry struct {
 	Summary string   `xml:"summary,omitempty"`
 }
 
-// feed is an Atom feed of the content pages, last updated first (see
-// lastMod). Dates come from git or the content, never the clock, so the
-// feed of a commit is always the same.
+// feed is an Atom feed of readers' content pages, last updated first
+// (see lastMod). Dates come from git or the content, never the clock, so
+// the feed of a commit is always the same.
 func (g *generation) feed() []byte {
 	var entries []atomEntry
 	for _, p := range g.site.Pages {
-		if p.File == "" || p.IsSection {
+		if p.File == "" || p.IsSection || p.ForWriters() {
 			continue
 		}
 		if day := g.lastMod(p); day != "" {

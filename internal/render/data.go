@@ -72,17 +72,24 @@ type Page struct {
 	TOC         []TOCEntry
 	Breadcrumbs []Link
 	Tags        []Link
-	Children    []Link // a section's pages
-	CitedBy     []CitedGroup
-	Related     []Link
-	Scenario    *Scenario
-	Official    *Official // provisions and guidelines naming their official text
-	Source      *Source   // the details of a source page
-	Groups      []Group   // glossary terms, tag pages, …
-	Matrix      *Matrix   // the scenario matrix
-	Search      bool      // the search page
-	Draft       bool      // a draft page, built by kb serve --drafts or kb build --drafts
-	Review      []string  // why the page is due for review (the preview only)
+	Children    []Link // a section's pages, but for those its text links to
+	// ChildrenLinked counts the section's pages its text links to, and
+	// Children leaves out.
+	ChildrenLinked int
+	CitedBy        []CitedGroup
+	Related        []Link
+	// RelatedHeading titles Related: "Related pages", unless the page has
+	// a section of its own by that name.
+	RelatedHeading string
+	Scenario       *Scenario
+	Official       *Official // provisions and guidelines naming their official text
+	Source         *Source   // the details of a source page
+	Groups         []Group   // glossary terms, tag pages, …
+	Matrix         *Matrix   // the scenario matrix
+	Search         bool      // the search page
+	Draft          bool      // a draft page, built by kb serve --drafts or kb build --drafts
+	ForWriters     bool      // a page for the site's writers (audience: writers), kept out of search engines
+	Review         []string  // why the page is due for review (the preview only)
 
 	theme *Theme
 }

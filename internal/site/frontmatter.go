@@ -47,6 +47,10 @@ type FrontMatter struct {
 	NoTermLinks bool `yaml:"no_term_links"`
 	// Search: false leaves the page out of the search index.
 	Search *bool `yaml:"search"`
+	// Audience is who the page is for: readers (the default) or writers.
+	// A writers' page is published but kept out of readers' navigation,
+	// lists, feed, sitemap and search.
+	Audience string `yaml:"audience"`
 
 	// Scenario fields.
 	Facts    string   `yaml:"facts"`
@@ -73,8 +77,15 @@ type FrontMatter struct {
 }
 
 // Searchable reports whether the page is indexed for search: unless its
-// front matter says search: false.
-func (f *FrontMatter) Searchable() bool { return f.Search == nil || *f.Search }
+// front matter says search: false, or the page is for writers.
+func (f *FrontMatter) Searchable() bool { return (f.Search == nil || *f.Search) && !f.ForWriters() }
+
+// Audiences a page may be written for; the first is the default.
+var audiences = []string{"readers", "writers"}
+
+// ForWriters reports whether the page is for the site's writers (audience:
+// writers): readers' pages do not list it, and search does not find it.
+func (f *FrontMatter) ForWriters() bool { return f.Audience == "writers" }
 
 // Document is a content file split into its front matter and Markdown body.
 type Document struct {
@@ -204,7 +215,7 @@ func yamlProblem(file string, yamlLine int, err error, parent string) diag.Probl
 
 func fieldNames() []string {
 	return []string{"id", "title", "kind", "cite", "as_of", "date", "tags", "summary", "draft",
-		"weight", "aliases", "moved_from", "changes", "term", "no_term_links", "search", "facts", "question", "outcome", "risk",
+		"weight", "aliases", "moved_from", "changes", "term", "no_term_links", "search", "audience", "facts", "question", "outcome", "risk",
 		"trigger", "applies", "publisher", "author", "published", "url", "reliability", "reference",
 		"official", "params"}
 }
@@ -246,6 +257,9 @@ func (d *Document) validate(file string) diag.List {
 		if _, err := time.Parse(time.DateOnly, v); err != nil {
 			bad(key, fmt.Sprintf("%s %q is not a valid date", key, v), "write dates as YYYY-MM-DD, e.g. 2025-02-26")
 		}
+	}
+	if f.Audience != "" && !slices.Contains(audiences, f.Audience) {
+		bad("audience", fmt.Sprintf("unknown audience %q", f.Audience), suggest(f.Audience, audiences))
 	}
 	for _, t := range f.Tags {
 		if !idPattern.MatchString(t) {

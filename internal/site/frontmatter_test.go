@@ -85,6 +85,15 @@ func TestParseProblems(t *testing.T) {
 			want: []string{`content/p.md:3:1: front matter: unknown field "sumary" (did you mean "summary"? A site's own fields go under params:)`},
 		},
 		{
+			desc: "audience for writers",
+			give: "---\ntitle: A\naudience: writers\n---\n",
+		},
+		{
+			desc: "unknown audience",
+			give: "---\ntitle: A\naudience: writer\n---\n",
+			want: []string{`content/p.md:3:11: unknown audience "writer" (did you mean "writers"?)`},
+		},
+		{
 			desc: "params may hold anything",
 			give: "---\ntitle: A\nparams:\n  anything: [1, 2]\n---\n",
 		},

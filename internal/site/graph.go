@@ -169,6 +169,17 @@ func (g *Graph) In(p *Page) []Edge { return g.in[p] }
 // Out returns the edges out of p, in the graph's order.
 func (g *Graph) Out(p *Page) []Edge { return g.out[p] }
 
+// Cites returns the pages p references, each once, in the graph's order.
+func (g *Graph) Cites(p *Page) []*Page {
+	var out []*Page
+	for _, e := range g.out[p] {
+		if !slices.Contains(out, e.To) {
+			out = append(out, e.To)
+		}
+	}
+	return out
+}
+
 // Relatedness ranks pages by how related they are to each other: by shared
 // tags and links in either direction. It is made once per build, after the
 // graph, and is safe for concurrent use.

@@ -24,6 +24,7 @@ var fieldDocs = map[string]string{
 	"term":          "Terms only: the word that links to this page.",
 	"no_term_links": "true: no automatic links to defined terms on this page.",
 	"search":        "false: the page is left out of search.",
+	"audience":      "readers (default) or writers: a writers' page is left out of readers' navigation, lists, feed, sitemap and search.",
 	"facts":         "Scenarios: the facts.",
 	"question":      "Scenarios: the legal question.",
 	"outcome":       "Scenarios: the answer (kb.yaml vocabulary: outcomes).",
@@ -47,6 +48,7 @@ func Schema(v Vocabulary) map[string]any {
 	v = v.withDefaults()
 	enums := map[string][]string{
 		"kind": kinds, "outcome": Values(v.Outcomes), "risk": Values(v.Risks), "reliability": reliabilities,
+		"audience": audiences,
 	}
 	if len(v.Triggers) > 0 {
 		enums["trigger"] = Values(v.Triggers)

@@ -311,10 +311,19 @@ func (s *Site) OfKind(kind string) []*Page {
 	return out
 }
 
-// Tags maps each tag to its pages, sorted.
+// ForReaders returns the pages that are not for writers, in order.
+func ForReaders(pages []*Page) []*Page {
+	return slices.DeleteFunc(slices.Clone(pages), func(p *Page) bool { return p.ForWriters() })
+}
+
+// Tags maps each tag to its pages, sorted. Writers' pages are on no tag
+// page.
 func (s *Site) Tags() map[string][]*Page {
 	tags := map[string][]*Page{}
 	for _, p := range s.Pages {
+		if p.ForWriters() {
+			continue
+		}
 		for _, t := range p.Tags {
 			tags[t] = append(tags[t], p)
 		}
