@@ -40,6 +40,12 @@ func testLinks(t *testing.T, s *published) {
 		if file == "404.html" {
 			want = "" // served at any address: no canonical URL
 		}
+		if isRedirect(filepath.Join(s.dir, file)) { // an old address: canonical is where it went
+			if !strings.HasPrefix(doc.canonical, s.baseURL) {
+				t.Errorf("%s: redirect's canonical link %q is not a page of the site", file, doc.canonical)
+			}
+			continue
+		}
 		if doc.canonical != want {
 			t.Errorf("%s: canonical link %q, want %q", file, doc.canonical, want)
 		}
@@ -280,4 +286,18 @@ func parseHTML(r io.Reader) (*htmlDoc, error) {
 			}
 		}
 	}
+}
+
+// isRedirect reports whether a built file is the page kb writes at an old
+// address (moved_from): it refreshes to the page now there.
+func isRedirect(file string) bool {
+	data, err := os.ReadFile(file)
+	return err == nil && bytes.Contains(data, []byte(`<meta http-equiv="refresh"`))
+}
+
+// isNoindex reports whether a built page asks search engines not to index
+// it: redirects and writers' pages, which the sitemap leaves out.
+func isNoindex(file string) bool {
+	data, err := os.ReadFile(file)
+	return err == nil && bytes.Contains(data, []byte(`<meta name="robots" content="noindex">`))
 }

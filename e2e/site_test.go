@@ -58,6 +58,7 @@ func TestPublishedSite(t *testing.T) {
 	t.Run("no-preview-code", func(t *testing.T) { t.Parallel(); testNoPreviewCode(t, s) })
 	t.Run("no-raw-citations", func(t *testing.T) { t.Parallel(); testNoRawCitations(t, s) })
 	t.Run("html-validity", func(t *testing.T) { t.Parallel(); testHTMLValidity(t, s) })
+	t.Run("page-weight", func(t *testing.T) { t.Parallel(); testPageWeight(t, s) })
 	t.Run("browser", func(t *testing.T) { t.Parallel(); testBrowser(t, s) })
 }
 

@@ -44,6 +44,7 @@ func (g *generation) pageData(p *site.Page, content string) (*render.Page, []str
 		d.Recent = g.changeLinks(g.changes()[:min(5, len(g.changes()))])
 	}
 	d.Content = template.HTML(content)
+	d.HasCode = strings.Contains(content, `<pre class="chroma"`)
 	d.Draft = p.Draft
 	if pp := g.parsed[p]; pp != nil {
 		for _, h := range pp.doc.TOC {
@@ -233,6 +234,10 @@ var citerKinds = []struct{ kind, title string }{
 	{"", "Other pages"},
 }
 
+// citersShown is how many citers of a place "Cited by" lists before a
+// "show more": Article 61's busiest paragraph has dozens.
+const citersShown = 5
+
 // citedBy lists p's citers by the place they cite, and within it by kind:
 // one row per citing page, with how often it cites the place and where
 // it does so first.
@@ -257,10 +262,23 @@ func (g *generation) citedBy(p *site.Page) []render.CitedGroup {
 			}
 			rows[k] = append(rows[k], render.Citer{Title: c.Page.Title, URL: g.href(url), Kind: c.Page.Kind, Context: c.First.Context, Mentions: c.Mentions})
 		}
+		shown := 0 // the first citersShown rows are listed, the rest on demand
 		for k, rs := range rows {
-			if len(rs) > 0 {
-				cg.Kinds = append(cg.Kinds, render.CiterKind{Title: citerKinds[k].title, Citers: rs})
+			if len(rs) == 0 {
+				continue
 			}
+			n := min(len(rs), max(citersShown-shown, 0))
+			if cg.Count <= citersShown+1 { // "1 more" would hide as much as it shows
+				n = len(rs)
+			}
+			if n > 0 {
+				cg.Kinds = append(cg.Kinds, render.CiterKind{Title: citerKinds[k].title, Citers: rs[:n]})
+			}
+			if n < len(rs) {
+				cg.More = append(cg.More, render.CiterKind{Title: citerKinds[k].title, Citers: rs[n:]})
+				cg.MoreCount += len(rs) - n
+			}
+			shown += n
 		}
 		out = append(out, cg)
 	}

@@ -68,6 +68,9 @@ type Page struct {
 	URL       string // base-prefixed path of this page
 	Canonical string // absolute URL, for the canonical link and Open Graph
 	Content   template.HTML
+	// HasCode is true when Content holds a highlighted code block: only
+	// then does the page load the highlighting stylesheet.
+	HasCode bool
 
 	TOC         []TOCEntry
 	Breadcrumbs []Link
@@ -96,6 +99,15 @@ type Page struct {
 
 // Asset returns the base-prefixed URL of a theme asset.
 func (p *Page) Asset(name string) string { return p.Site.BasePath + p.theme.AssetPath(name) }
+
+// Inline returns a theme script for a <script> element of the page
+// itself: one that must run before the page paints, and would block it
+// if fetched.
+func (p *Page) Inline(name string) template.JS { return template.JS(p.theme.asset(name)) }
+
+// ScriptHash is the hash allowing, in a Content-Security-Policy source
+// 'sha256-…', the script that Inline returns for name.
+func (p *Page) ScriptHash(name string) string { return scriptHash(p.theme.asset(name)) }
 
 // Home is the base-prefixed URL of the home page.
 func (p *Page) Home() string { return p.Site.BasePath }
@@ -135,6 +147,10 @@ type CitedGroup struct {
 	Label  string // how the cited place reads: "MiCA Art. 61(2)" or a heading
 	Count  int    // how many pages cite the place: the rows of Kinds
 	Kinds  []CiterKind
+	// More are the rows shown on demand, after the first few in Kinds;
+	// MoreCount counts them.
+	More      []CiterKind
+	MoreCount int
 }
 
 // CiterKind is the pages of one kind citing a place.

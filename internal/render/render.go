@@ -8,6 +8,7 @@ package render
 import (
 	"bytes"
 	"crypto/sha256"
+	"encoding/base64"
 	"encoding/hex"
 	"fmt"
 	"html/template"
@@ -17,6 +18,8 @@ import (
 	"path"
 	"slices"
 	"strings"
+
+	"github.com/kb-legal/kb/internal/minify"
 )
 
 // Layouts every theme provides.
@@ -58,6 +61,11 @@ func Load(defaultTheme, siteTheme fs.FS, extra map[string][]byte) (*Theme, error
 	for name, data := range extra {
 		files[name] = data
 	}
+	for name, data := range files {
+		if files[name], err = minify.Asset(name, data); err != nil {
+			return nil, fmt.Errorf("theme assets: %w", err)
+		}
+	}
 	for _, name := range slices.Sorted(maps.Keys(files)) {
 		a := Asset{Name: name, Path: "assets/" + fingerprint(name, files[name]), Data: files[name]}
 		t.assets = append(t.assets, a)
@@ -94,6 +102,23 @@ func (t *Theme) Assets() []Asset { return t.assets }
 
 // AssetPath returns the published path of an asset ("" if unknown).
 func (t *Theme) AssetPath(name string) string { return t.urls[name] }
+
+// asset returns an asset's (minified) bytes; nil if unknown.
+func (t *Theme) asset(name string) []byte {
+	for _, a := range t.assets {
+		if a.Name == name {
+			return a.Data
+		}
+	}
+	return nil
+}
+
+// scriptHash is the base64 SHA-256 of a script's bytes: the
+// Content-Security-Policy source 'sha256-…' that allows it inline.
+func scriptHash(data []byte) string {
+	sum := sha256.Sum256(data)
+	return base64.StdEncoding.EncodeToString(sum[:])
+}
 
 // Render executes the page's layout into w.
 func (t *Theme) Render(w io.Writer, p *Page) error {

@@ -3,6 +3,7 @@ package render
 import (
 	"bytes"
 	"crypto/sha256"
+	"encoding/base64"
 	"encoding/hex"
 	"strings"
 	"testing"
@@ -30,7 +31,7 @@ func TestSiteThemeOverridesFileByFile(t *testing.T) {
 		"assets/style.css":  {Data: []byte("body{color:red}")},
 		"assets/extra.js":   {Data: []byte("2")},
 	}
-	theme, err := Load(minimalTheme(), own, map[string][]byte{"chroma.css": []byte(".chroma{}")})
+	theme, err := Load(minimalTheme(), own, map[string][]byte{"chroma.css": []byte(".chroma{color:red}")})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -54,7 +55,7 @@ func TestSiteThemeOverridesFileByFile(t *testing.T) {
 	// Names carry the first 4 bytes of the SHA-256 of what is published:
 	// the site's style.css, not the default one.
 	hash := func(s string) string { sum := sha256.Sum256([]byte(s)); return hex.EncodeToString(sum[:4]) }
-	want := "assets/chroma." + hash(".chroma{}") + ".css assets/extra." + hash("2") + ".js assets/kb." + hash("1") + ".js assets/style." + hash("body{color:red}") + ".css"
+	want := "assets/chroma." + hash(".chroma{color:red}") + ".css assets/extra." + hash("2") + ".js assets/kb." + hash("1") + ".js assets/style." + hash("body{color:red}") + ".css"
 	if strings.Join(names, " ") != want {
 		t.Errorf("assets = %v, want %s", names, want)
 	}
@@ -68,5 +69,33 @@ func TestLoadReportsBrokenTemplates(t *testing.T) {
 	own := fstest.MapFS{"layouts/page.html": {Data: []byte(`{{define "main"}}{{.Nope`)}}
 	if _, err := Load(minimalTheme(), own, nil); err == nil || !strings.Contains(err.Error(), "page") {
 		t.Errorf("Load = %v, want an error naming the page layout", err)
+	}
+}
+
+// TestInlineScript checks the one inline script: minified, and allowed by
+// a Content-Security-Policy hash of exactly the bytes in the page.
+func TestInlineScript(t *testing.T) {
+	t.Parallel()
+	fsys := minimalTheme()
+	fsys["layouts/base.html"] = &fstest.MapFile{Data: []byte(`<meta content="script-src 'sha256-{{.ScriptHash "theme.js"}}'"><script>{{.Inline "theme.js"}}</script>{{template "main" .}}`)}
+	fsys["assets/theme.js"] = &fstest.MapFile{Data: []byte("// applies the theme\nvar theme = \"dark\" ;\n")}
+	theme, err := Load(fsys, nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b bytes.Buffer
+	if err := theme.Render(&b, &Page{Site: &Site{BasePath: "/"}, Layout: "page"}); err != nil {
+		t.Fatal(err)
+	}
+	page := b.String()
+	start, end := strings.Index(page, "<script>")+len("<script>"), strings.Index(page, "</script>")
+	script := page[start:end]
+	if strings.Contains(script, "applies") || strings.Contains(script, " ;") {
+		t.Errorf("inline script is not minified: %q", script)
+	}
+	sum := sha256.Sum256([]byte(script))
+	want := strings.NewReplacer("+", "&#43;").Replace(base64.StdEncoding.EncodeToString(sum[:])) // as escaped in the attribute
+	if !strings.Contains(page, "'sha256-"+want+"'") {
+		t.Errorf("the policy does not allow the inline script %q by its hash:\n%s", script, page)
 	}
 }

@@ -407,3 +407,27 @@
     filter();
   });
 })();
+
+// Search loads when it is first wanted — the header's box focused, or "/"
+// pressed — not with every page: most readers of a page never search.
+(function () {
+  "use strict";
+  var form = document.querySelector("form.search-form[data-script]");
+  if (!form) return;
+  // The search page loads it at once.
+  var script = document.querySelector('script[src="' + form.dataset.script + '"]');
+  function load() {
+    if (script) return;
+    script = document.createElement("script");
+    script.src = form.dataset.script;
+    document.head.appendChild(script);
+  }
+  form.addEventListener("focusin", load);
+  document.addEventListener("keydown", function (e) {
+    if (script || e.key !== "/" || e.ctrlKey || e.metaKey || e.altKey) return;
+    var t = e.target;
+    if (t && (t.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(t.tagName))) return;
+    var q = document.getElementById("kb-q");
+    if (q) { e.preventDefault(); q.focus(); }
+  });
+})();

@@ -736,7 +736,7 @@
     if (!input || !popup || document.getElementById("kb-search-page-q")) return;
     popup.setAttribute("role", "listbox");
     popup.setAttribute("aria-label", "Search results");
-    live(input, popup, function () { return { limit: 8 }; }, function (res, q) {
+    var box = live(input, popup, function () { return { limit: 8 }; }, function (res, q) {
       popup.hidden = !q.trim();
       if (!res) return;
       popup.textContent = "";
@@ -763,6 +763,11 @@
     document.addEventListener("click", function (e) {
       if (!popup.contains(e.target) && e.target !== input) popup.hidden = true;
     });
+    // Loaded on the box's first focus (kb.js): the reader may be typing.
+    if (document.activeElement === input) {
+      if (!backend()) engine.init();
+      if (input.value.trim()) box.run();
+    }
   }
 
   // perPage is how many pages of results the search page draws at a time.
