@@ -24,7 +24,7 @@ check: kb
 ## test: vet, formatting and the whole test suite (browser tests need chromium)
 test: vet
 	@test -z "$$(gofmt -l cmd internal themes e2e)" || { echo "gofmt needed:"; gofmt -l cmd internal themes e2e; exit 1; }
-	$(GO) test -count=1 -timeout 20m ./...
+	$(GO) test -count=1 -timeout 30m ./...
 
 STATICCHECK ?= honnef.co/go/tools/cmd/staticcheck@v0.8.2
 

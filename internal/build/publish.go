@@ -144,9 +144,20 @@ func (g *generation) redirects() map[string][]byte {
 		fmt.Fprintf(&b, "<title>Moved: %s</title>\n", html.EscapeString(r.To.Title))
 		fmt.Fprintf(&b, "<link rel=\"canonical\" href=\"%s\">\n", html.EscapeString(canonical))
 		b.WriteString("<meta name=\"robots\" content=\"noindex\">\n")
+		if icon := g.faviconPath(); icon != "" { // else browsers ask for /favicon.ico
+			fmt.Fprintf(&b, "<link rel=\"icon\" href=\"%s\" type=\"image/svg+xml\">\n", html.EscapeString(g.href("/"+icon)))
+		}
 		fmt.Fprintf(&b, "<meta http-equiv=\"refresh\" content=\"0; url=%s\">\n", html.EscapeString(href))
 		fmt.Fprintf(&b, "</head>\n<body>\n<p>This page has moved to <a href=\"%s\">%s</a>.</p>\n</body>\n</html>\n", html.EscapeString(href), html.EscapeString(r.To.Title))
 		out[outputPath(r.From)] = []byte(b.String())
 	}
 	return out
+}
+
+// faviconPath is the published path of the theme's icon, "" for none.
+func (g *generation) faviconPath() string {
+	if g.theme == nil {
+		return ""
+	}
+	return g.theme.AssetPath("favicon.svg")
 }
