@@ -1,35 +1,51 @@
 // Audits pages with Lighthouse on one Chromium, mobile and desktop, and
-// prints one JSON line per audit: the page, the form factor, each
-// category's score and the weighted audits that fell short.
+// prints one JSON line per page and form factor: each category's score
+// and the weighted audits that fell short.
 // Used by go test ./e2e (lighthouse_test.go):
-//   node lighthouse.mjs CHROMIUM URL...
+//   node lighthouse.mjs MIN_SCORE CHROMIUM URL...
 import lighthouse from "lighthouse";
 import desktopConfig from "lighthouse/core/config/desktop-config.js";
 import * as chromeLauncher from "chrome-launcher";
 
-const [chromePath, ...urls] = process.argv.slice(2);
+const [minArg, chromePath, ...urls] = process.argv.slice(2);
+const min = Number(minArg);
 const chrome = await chromeLauncher.launch({
   chromePath,
   chromeFlags: ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
     "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
 });
+// audit runs Lighthouse once and sums up its report.
+async function audit(url, config) {
+  const { lhr } = await lighthouse(url, { port: chrome.port, output: "json", logLevel: "error" }, config);
+  const scores = {}, short = [];
+  for (const [id, cat] of Object.entries(lhr.categories)) {
+    scores[id] = cat.score;
+    for (const ref of cat.auditRefs) {
+      const a = lhr.audits[ref.id];
+      if (ref.weight > 0 && a.score !== null && a.score < 1) {
+        short.push(`${id}: ${ref.id} ${a.score}${a.displayValue ? " (" + a.displayValue + ")" : ""}`);
+      }
+    }
+  }
+  return { scores, short, errors: lhr.runtimeError ? [lhr.runtimeError.message] : [] };
+}
+
+const median = xs => xs.slice().sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
 try {
   for (const url of urls) {
     for (const [formFactor, config] of [["mobile", undefined], ["desktop", desktopConfig]]) {
-      const result = await lighthouse(url, { port: chrome.port, output: "json", logLevel: "error" }, config);
-      const lhr = result.lhr;
-      const scores = {}, short = [];
-      for (const [id, cat] of Object.entries(lhr.categories)) {
-        scores[id] = cat.score;
-        for (const ref of cat.auditRefs) {
-          const a = lhr.audits[ref.id];
-          if (ref.weight > 0 && a.score !== null && a.score < 1) {
-            short.push(`${id}: ${ref.id} ${a.score}${a.displayValue ? " (" + a.displayValue + ")" : ""}`);
-          }
-        }
+      // Performance varies from run to run, the more so on a busy
+      // machine: a page that falls short is audited twice more, and each
+      // category scores its median (as Lighthouse's docs advise).
+      const runs = [await audit(url, config)];
+      if (Object.values(runs[0].scores).some(s => s === null || s < min)) {
+        runs.push(await audit(url, config), await audit(url, config));
       }
-      const errors = lhr.runtimeError ? [lhr.runtimeError.message] : [];
-      console.log(JSON.stringify({ url, formFactor, scores, short, errors }));
+      const scores = {};
+      for (const id of Object.keys(runs[0].scores)) scores[id] = median(runs.map(r => r.scores[id] ?? 0));
+      const last = runs[runs.length - 1];
+      console.log(JSON.stringify({ url, formFactor, runs: runs.length, scores, short: last.short, errors: runs.flatMap(r => r.errors) }));
     }
   }
 } finally {
