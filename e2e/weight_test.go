@@ -53,16 +53,16 @@ func testPageWeight(t *testing.T, s *published) {
 		for _, kind := range []string{"html", "css", "js"} {
 			r, g := len(parts[kind]), gzipSize(t, parts[kind])
 			raw, gz = raw+r, gz+g
-			fmt.Fprintf(&line, " | %.1f / %.1f", kb(r), kb(g))
+			fmt.Fprintf(&line, " | %.1f / %.1f", kilo(r), kilo(g))
 		}
-		t.Logf("| /%s%s | **%.1f / %.1f** |", b.page, line.String(), kb(raw), kb(gz))
+		t.Logf("| /%s%s | **%.1f / %.1f** |", b.page, line.String(), kilo(raw), kilo(gz))
 		if raw > b.raw || gz > b.gzip {
 			t.Errorf("/%s weighs %d bytes (%d gzip), over its budget of %d (%d gzip): see README.md, Page weight", b.page, raw, gz, b.raw, b.gzip)
 		}
 	}
 }
 
-func kb(n int) float64 { return float64(n) / 1000 }
+func kilo(n int) float64 { return float64(n) / 1000 }
 
 // gzipSize is the size of data compressed as a host would (gzip -9).
 func gzipSize(t *testing.T, data []byte) int {
