@@ -331,6 +331,7 @@
     sep.textContent = "›";
     var place = document.createElement("a");
     place.className = "page-bar-place";
+    place.href = "#kb-main"; // until a place is in view: an anchor without href is no link (Lighthouse, crawlable-anchors)
     sep.hidden = place.hidden = true;
     inner.append(title, sep, place);
     el.appendChild(inner);
