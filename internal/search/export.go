@@ -166,15 +166,6 @@ func (e *exporter) emit(name string, data []byte) error {
 // documents: the same documents give the same bytes. It streams the
 // documents from the index, holding one chunk of them at a time.
 func (x *Index) Export(ctx context.Context, write func(name string, data []byte) error, opts ExportOptions) (ExportStats, error) {
-	if opts.Dir == "" {
-		opts.Dir = "search"
-	}
-	if opts.ShardBytes <= 0 {
-		opts.ShardBytes = 24 << 10
-	}
-	if opts.ChunkDocs <= 0 {
-		opts.ChunkDocs = 4
-	}
 	adv, err := x.bleve.Advanced()
 	if err != nil {
 		return ExportStats{}, err
@@ -184,18 +175,63 @@ func (x *Index) Export(ctx context.Context, write func(name string, data []byte)
 		return ExportStats{}, err
 	}
 	defer r.Close()
+	ids, err := liveIDs(r)
+	if err != nil {
+		return ExportStats{}, err
+	}
+	num := make(map[string]int, len(ids))
+	for n, id := range ids {
+		num[string(id.internal)] = n
+	}
+	src := &indexSource{r: r, ids: ids, num: num}
+	return export(ctx, x.bleve.Mapping().AnalyzerNamed(analyzerName), src, write, opts)
+}
 
+// exportSource is what an export reads: the documents, numbered in ID
+// order, and the scored postings of their terms (see scoreTerms).
+type exportSource interface {
+	len() int
+	doc(n int) (Document, error)
+	impacts(ctx context.Context, fields []textField, maxPostings int, withPositions bool) (map[string][]int, map[string][]int, error)
+}
+
+// indexSource reads the documents and postings back from an index.
+type indexSource struct {
+	r   index.IndexReader
+	ids []docID
+	num map[string]int // document number by internal ID
+}
+
+func (s *indexSource) len() int { return len(s.ids) }
+
+func (s *indexSource) doc(n int) (Document, error) { return storedDoc(s.r, s.ids[n].external) }
+
+func (s *indexSource) impacts(ctx context.Context, fields []textField, maxPostings int, withPositions bool) (map[string][]int, map[string][]int, error) {
+	return fieldImpacts(ctx, s.r, s.num, fields, maxPostings, withPositions)
+}
+
+// export writes the static index of src's documents; analyzer is the
+// index's text analyzer.
+func export(ctx context.Context, analyzer analysis.Analyzer, src exportSource, write func(name string, data []byte) error, opts ExportOptions) (ExportStats, error) {
+	if opts.Dir == "" {
+		opts.Dir = "search"
+	}
+	if opts.ShardBytes <= 0 {
+		opts.ShardBytes = 24 << 10
+	}
+	if opts.ChunkDocs <= 0 {
+		opts.ChunkDocs = 4
+	}
 	e := &exporter{ctx: ctx, dir: opts.Dir, write: write, hash: sha256.New()}
-	analyzer := x.bleve.Mapping().AnalyzerNamed(analyzerName)
 	m := meta{Version: 5, Scale: Scale, Step: impactStep, Stop: stopWords(analyzer), Infl: inflections(), Cite: site.CitationPattern}
 	pins := map[string][][]any{}
 	m.Chunk = opts.ChunkDocs
-	num, text, err := e.writeDocs(r, analyzer.(*analysis.DefaultAnalyzer).Tokenizer, &m, pins)
+	text, err := e.writeDocs(src, analyzer.(*analysis.DefaultAnalyzer).Tokenizer, &m, pins)
 	if err != nil {
 		return e.stats, err
 	}
 	if len(pins) > 0 {
-		cites, _, err := fieldImpacts(ctx, r, num, []textField{{fieldCites, 1}}, 0, false)
+		cites, _, err := src.impacts(ctx, []textField{{fieldCites, 1}}, 0, false)
 		if err != nil {
 			return e.stats, err
 		}
@@ -224,7 +260,7 @@ func (x *Index) Export(ctx context.Context, write func(name string, data []byte)
 		}
 		m.Pins = true
 	}
-	postings, positions, err := fieldImpacts(ctx, r, num, textFields(), opts.MaxPostings, true)
+	postings, positions, err := src.impacts(ctx, textFields(), opts.MaxPostings, true)
 	if err != nil {
 		return e.stats, err
 	}
@@ -259,7 +295,10 @@ func (x *Index) Export(ctx context.Context, write func(name string, data []byte)
 		}
 		data, err = json.Marshal(pf)
 		if err == nil {
-			data, err = gzipped(data)
+			// Positions are fetched only for a phrase, and are most of the
+			// export's bytes: the best compression took most of a build's
+			// export time (3× the default level's) to save 2 % of them.
+			data, err = gzippedAt(data, gzip.DefaultCompression)
 		}
 		if err != nil {
 			return e.stats, err
@@ -284,14 +323,9 @@ func (x *Index) Export(ctx context.Context, write func(name string, data []byte)
 }
 
 // writeDocs writes the document chunks, in ID order, and fills m's pages
-// and chunks. It returns each live document's number by internal ID, and
-// the lowercased words of the indexed text (the vocabulary's candidates).
-func (e *exporter) writeDocs(r index.IndexReader, tok analysis.Tokenizer, m *meta, pins map[string][][]any) (map[string]int, map[string]struct{}, error) {
-	ids, err := liveIDs(r)
-	if err != nil {
-		return nil, nil, err
-	}
-	num := make(map[string]int, len(ids))
+// and chunks. It returns the lowercased words of the indexed text (the
+// vocabulary's candidates).
+func (e *exporter) writeDocs(src exportSource, tok analysis.Tokenizer, m *meta, pins map[string][][]any) (map[string]struct{}, error) {
 	// Tokenizing runs beside the reading and encoding of documents.
 	texts := make(chan []string, 4)
 	words := make(chan map[string]struct{})
@@ -320,20 +354,19 @@ func (e *exporter) writeDocs(r index.IndexReader, tok analysis.Tokenizer, m *met
 		chunk.Reset()
 		return e.emit(fmt.Sprintf("d/%d.kbz", len(m.Chunks)-1), data)
 	}
-	fail := func(err error) (map[string]int, map[string]struct{}, error) {
+	fail := func(err error) (map[string]struct{}, error) {
 		close(texts)
 		<-words
-		return nil, nil, err
+		return nil, err
 	}
-	for n, id := range ids {
+	for n := range src.len() {
 		if err := e.ctx.Err(); err != nil {
 			return fail(err)
 		}
-		d, err := storedDoc(r, id.external)
+		d, err := src.doc(n)
 		if err != nil {
 			return fail(err)
 		}
-		num[string(id.internal)] = n
 		for _, p := range d.Pins {
 			pins[p.Key] = append(pins[p.Key], []any{n, p.Anchor, p.Label, p.Text})
 		}
@@ -374,9 +407,9 @@ func (e *exporter) writeDocs(r index.IndexReader, tok analysis.Tokenizer, m *met
 	}
 	texts <- batch
 	close(texts)
-	m.Docs = len(ids)
-	e.stats.Docs, e.stats.Chunks = len(ids), len(m.Chunks)
-	return num, <-words, nil
+	m.Docs = src.len()
+	e.stats.Docs, e.stats.Chunks = m.Docs, len(m.Chunks)
+	return <-words, nil
 }
 
 type docID struct {
@@ -450,10 +483,14 @@ func storedDoc(r index.IndexReader, id string) (Document, error) {
 	return d, nil
 }
 
-// gzipped compresses data deterministically (no name, no time in the header).
-func gzipped(data []byte) ([]byte, error) {
+// gzipped compresses data deterministically (no name, no time in the
+// header), as small as it can.
+func gzipped(data []byte) ([]byte, error) { return gzippedAt(data, gzip.BestCompression) }
+
+// gzippedAt compresses data deterministically at a compression level.
+func gzippedAt(data []byte, level int) ([]byte, error) {
 	var b bytes.Buffer
-	w, err := gzip.NewWriterLevel(&b, gzip.BestCompression)
+	w, err := gzip.NewWriterLevel(&b, level)
 	if err != nil {
 		return nil, err
 	}

@@ -8,14 +8,26 @@ import (
 	index "github.com/blevesearch/bleve_index_api"
 )
 
-// fieldImpacts reads the postings of every term of fields and returns,
-// per term, [Δdoc, impact, …] for its maxPostings highest-impact docs (all
-// when maxPostings is 0), in doc order, scored as a disjunction of term
-// queries on the fields with their boosts. num numbers the live documents
-// by internal ID. It goes term by term over the union of the fields'
-// dictionaries, so that only one term's postings are held at a time
-// beside the result. With withPositions, it also returns each term's
-// positions in _all, per posting in order (see positionsOf).
+// hit is a term's posting in one field of one document: the document's
+// number (in ID order), the term's frequency there, the field's norm, and,
+// when positions are wanted, the term's positions (see positionsOf).
+type hit struct {
+	doc  int
+	freq uint64
+	norm float64
+	pos  []int
+}
+
+// hitsFunc appends to hits the postings of term in fields[field], in any
+// order of documents.
+type hitsFunc func(term string, field int, hits []hit) ([]hit, error)
+
+// fieldImpacts reads the postings of every term of fields in an index and
+// returns them scored (see scoreTerms). num numbers the live documents by
+// internal ID. It goes term by term over the union of the fields'
+// dictionaries, so that only one term's postings are held at a time beside
+// the result. With withPositions, it also returns each term's positions in
+// _all.
 func fieldImpacts(ctx context.Context, r index.IndexReader, num map[string]int, fields []textField, maxPostings int, withPositions bool) (map[string][]int, map[string][]int, error) {
 	total, err := r.DocCount()
 	if err != nil {
@@ -31,24 +43,52 @@ func fieldImpacts(ctx context.Context, r index.IndexReader, num map[string]int, 
 	}
 	slices.Sort(terms)
 	terms = slices.Compact(terms)
+	var tfd index.TermFieldDoc
+	hitsOf := func(term string, field int, hits []hit) ([]hit, error) {
+		vectors := withPositions && fields[field].name == fieldAll
+		tfr, err := r.TermFieldReader(ctx, []byte(term), fields[field].name, true, true, vectors)
+		if err != nil {
+			return nil, err
+		}
+		defer tfr.Close()
+		for {
+			next, err := tfr.Next(tfd.Reset())
+			if err != nil {
+				return nil, err
+			}
+			if next == nil {
+				return hits, nil
+			}
+			if n, ok := num[string(next.ID)]; ok {
+				h := hit{doc: n, freq: next.Freq, norm: next.Norm}
+				if vectors {
+					h.pos = positionsOf(next.Vectors)
+				}
+				hits = append(hits, h)
+			}
+		}
+	}
+	return scoreTerms(ctx, terms, float64(total), len(num), fields, maxPostings, withPositions, hitsOf)
+}
 
+// scoreTerms returns, per term of terms, [Δdoc, impact, …] for its
+// maxPostings highest-impact docs (all when maxPostings is 0), in doc
+// order, scored as a disjunction of term queries on the fields with their
+// boosts over an index of total documents (docs of them numbered). With
+// withPositions, it also returns each term's positions in _all, per
+// posting in order.
+func scoreTerms(ctx context.Context, terms []string, total float64, docs int, fields []textField, maxPostings int, withPositions bool, hitsOf hitsFunc) (map[string][]int, map[string][]int, error) {
 	type acc struct {
 		sum     float64
 		matched int
 	}
-	type hit struct {
-		doc  int
-		freq uint64
-		norm float64
-	}
 	type posting struct{ doc, impact int }
 	// Scratch, reused from term to term: a dense accumulator per doc and
 	// the docs it touched.
-	accs := make([]acc, len(num))
+	accs := make([]acc, docs)
 	var touched []int
 	var hits []hit
 	var ps []posting
-	var tfd index.TermFieldDoc
 	out := make(map[string][]int, len(terms))
 	var positions map[string][]int
 	posOf := map[int][]int{} // doc → the term's positions in _all
@@ -61,36 +101,18 @@ func fieldImpacts(ctx context.Context, r index.IndexReader, num map[string]int, 
 		}
 		touched = touched[:0]
 		clear(posOf)
-		for _, f := range fields {
-			vectors := withPositions && f.name == fieldAll
-			tfr, err := r.TermFieldReader(ctx, []byte(term), f.name, true, true, vectors)
+		for i, f := range fields {
+			var err error
+			hits, err = hitsOf(term, i, hits[:0])
 			if err != nil {
 				return nil, nil, err
 			}
-			hits = hits[:0]
-			for {
-				next, err := tfr.Next(tfd.Reset())
-				if err != nil {
-					tfr.Close()
-					return nil, nil, err
-				}
-				if next == nil {
-					break
-				}
-				if n, ok := num[string(next.ID)]; ok {
-					hits = append(hits, hit{n, next.Freq, next.Norm})
-					if vectors {
-						posOf[n] = positionsOf(next.Vectors)
-					}
-				}
-			}
-			tfr.Close()
 			if len(hits) == 0 {
 				continue // not in this field, or only in deleted documents
 			}
 			// Bleve's idf counts the term's postings; counting the live ones
 			// makes an updated index export what a fresh one does.
-			idf := 1 + math.Log(float64(total)/float64(len(hits)+1))
+			idf := 1 + math.Log(total/float64(len(hits)+1))
 			for _, h := range hits {
 				a := &accs[h.doc]
 				if a.matched == 0 {
@@ -98,6 +120,9 @@ func fieldImpacts(ctx context.Context, r index.IndexReader, num map[string]int, 
 				}
 				a.sum += math.Sqrt(float64(h.freq)) * h.norm * idf * idf * f.boost
 				a.matched++
+				if withPositions && f.name == fieldAll {
+					posOf[h.doc] = h.pos
+				}
 			}
 		}
 		if len(touched) == 0 {

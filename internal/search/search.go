@@ -90,7 +90,13 @@ const batchSize = 1000
 // out. A cancelled or failed build leaves the builder unclosed (closing
 // merges and writes the index, and panics when it holds no segment) and
 // dir removed. No documents make an empty index.
-func Build(ctx context.Context, dir string, docs []Document) (err error) {
+func Build(ctx context.Context, dir string, docs []Document) error {
+	return build(ctx, dir, docs, nil)
+}
+
+// build is Build; c, when not nil, also collects the postings of every
+// document as it is analysed, and is finished once they all are.
+func build(ctx context.Context, dir string, docs []Document, c *collector) (err error) {
 	if len(docs) == 0 {
 		return buildEmpty(dir)
 	}
@@ -107,17 +113,34 @@ func Build(ctx context.Context, dir string, docs []Document) (err error) {
 			os.RemoveAll(dir)
 		}
 	}()
-	b, err := bleve.NewBuilder(dir, newMapping(), map[string]any{"batchSize": batchSize, "buildPathPrefix": work})
+	m := newMapping()
+	b, err := bleve.NewBuilder(dir, analysedMapping{m}, map[string]any{"batchSize": batchSize, "buildPathPrefix": work})
 	if err != nil {
 		return fmt.Errorf("creating index %s: %w", dir, err)
 	}
-	for _, d := range docs {
-		if err := ctx.Err(); err != nil {
-			return err
+	stop, cancel := context.WithCancel(context.Background())
+	var visit visitFunc
+	if c != nil {
+		visit = c.visit
+	}
+	batches, analysed := analysedBatches(stop, m, docs, batchSize, visit)
+	defer analysed()
+	defer cancel() // before waiting for the analysis to stop
+	for batch := range batches {
+		for _, d := range batch {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			if err := b.Index(d.ID(), d); err != nil {
+				return fmt.Errorf("indexing %s: %w", d.ID(), err)
+			}
 		}
-		if err := b.Index(d.ID, fields(d)); err != nil {
-			return fmt.Errorf("indexing %s: %w", d.ID, err)
-		}
+	}
+	if err := analysed(); err != nil {
+		return fmt.Errorf("indexing: %w", err)
+	}
+	if c != nil {
+		c.finish(nil) // the export goes on while Bleve merges its segments
 	}
 	if err := b.Close(); err != nil {
 		return fmt.Errorf("writing index %s: %w", dir, err)

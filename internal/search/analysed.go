@@ -1,0 +1,108 @@
+package search
+
+import (
+	"context"
+	"encoding/json"
+	"runtime"
+	"sync"
+
+	"github.com/blevesearch/bleve/v2/document"
+	"github.com/blevesearch/bleve/v2/mapping"
+	index "github.com/blevesearch/bleve_index_api"
+)
+
+// Bleve's offline builder analyses each document's text on the goroutine
+// that writes the segments, one document after another: about half of a
+// build's indexing time on one core. Build analyses the documents itself,
+// a batch at a time on every core, ahead of the builder, and hands it
+// documents whose fields are analysed already.
+
+// analysedField is a field whose analysis is done: the builder's call to
+// Analyze keeps it.
+type analysedField struct{ document.Field }
+
+func (analysedField) Analyze() {}
+
+// analysedMapping is the index's mapping, which, for the builder, takes a
+// document analysed beforehand as it is.
+type analysedMapping struct{ *mapping.IndexMappingImpl }
+
+func (m analysedMapping) MapDocument(doc *document.Document, data any) error {
+	if pre, ok := data.(*document.Document); ok && pre.ID() == doc.ID() {
+		*doc = *pre
+		return nil
+	}
+	return m.IndexMappingImpl.MapDocument(doc, data)
+}
+
+// MarshalJSON is the mapping's own, as the index stores it.
+func (m analysedMapping) MarshalJSON() ([]byte, error) { return json.Marshal(m.IndexMappingImpl) }
+
+// analyse maps d with m and analyses its indexed fields.
+func analyse(m *mapping.IndexMappingImpl, d Document) (*document.Document, error) {
+	doc := document.NewDocument(d.ID)
+	if err := m.MapDocument(doc, fields(d)); err != nil {
+		return nil, err
+	}
+	for i, f := range doc.Fields {
+		if f.Options().IsIndexed() {
+			f.Analyze()
+			doc.Fields[i] = analysedField{f}
+		}
+	}
+	return doc, nil
+}
+
+// visitFunc is given each document analysed, with its index in the
+// documents, by the worker (numbered from 0 to GOMAXPROCS) that analysed
+// it: a worker's calls come one after another.
+type visitFunc func(worker, i int, doc *document.Document)
+
+// analysedBatches analyses docs in batches of n, each on every core, and
+// sends the batches in order, each analysed while the one before is
+// indexed; it closes the channel when done, or at the first error
+// (returned by the func it returns), or when ctx is done. visit, when not
+// nil, is given each document analysed.
+func analysedBatches(ctx context.Context, m *mapping.IndexMappingImpl, docs []Document, n int, visit visitFunc) (<-chan []*document.Document, func() error) {
+	out := make(chan []*document.Document)
+	var firstErr error
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		defer close(out)
+		workers := runtime.GOMAXPROCS(0)
+		for start := 0; start < len(docs); start += n {
+			chunk := docs[start:min(len(docs), start+n)]
+			batch := make([]*document.Document, len(chunk))
+			errs := make([]error, workers)
+			var wg sync.WaitGroup
+			for w := range workers {
+				wg.Go(func() {
+					for i := w; i < len(chunk); i += workers {
+						if batch[i], errs[w] = analyse(m, chunk[i]); errs[w] != nil {
+							return
+						}
+						if visit != nil {
+							visit(w, start+i, batch[i])
+						}
+					}
+				})
+			}
+			wg.Wait()
+			for _, err := range errs {
+				if err != nil {
+					firstErr = err
+					return
+				}
+			}
+			select {
+			case out <- batch:
+			case <-ctx.Done():
+				return
+			}
+		}
+	}()
+	return out, func() error { <-done; return firstErr }
+}
+
+var _ index.Field = analysedField{}

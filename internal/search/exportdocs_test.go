@@ -1,0 +1,120 @@
+package search
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+// TestExportDocumentsIsExport checks that the export made from documents
+// (alone, and beside the index by BuildAndExport) is, byte for byte, the
+// export read back from an index of them.
+func TestExportDocumentsIsExport(t *testing.T) {
+	t.Parallel()
+	withCites := sampleDocs()
+	withCites[0].Pins = []Pin{{Key: "art 61", Label: "MiCA Art. 61", Text: "Reverse\tsolicitation"}}
+	withCites[1].Cites = []string{"art 61(1)", "art 61", "art 61(1)"}
+	withCites[2].Cites = []string{"art 61", ""}
+	withCites[4].Pins = []Pin{{Key: "art 61(1)", Anchor: "p1", Label: "MiCA Art. 61(1)", Text: "Where a client"}, {Key: "mica art 61(1)", Anchor: "p1"}}
+	many := func(n int) []Document {
+		var out []Document
+		for i := range n {
+			out = append(out, Document{ID: fmt.Sprintf("/p/%d/", i%97), URL: fmt.Sprintf("/p/%d/", i%97), Kind: []string{"scenario", "term"}[i%2],
+				Title: fmt.Sprintf("Page %d on firms' marketing", i), Heading: []string{"", "Outcome"}[i%2],
+				Body: fmt.Sprintf("The firm's %d clients — Zürich, Straße — solicit services; the client solicits %d times. Not the same, not own.", i, i%7),
+				Cite: []string{"", "MiCA Art. 61(2)"}[i%3%2]})
+		}
+		return out // duplicate IDs: the last of each is indexed
+	}
+	tests := []struct {
+		desc string
+		give []Document
+		opts ExportOptions
+	}{
+		{desc: "sample", give: sampleDocs()},
+		{desc: "pinpoints and citations", give: withCites},
+		{desc: "duplicate ids", give: many(300)},
+		{desc: "few postings kept", give: many(300), opts: ExportOptions{MaxPostings: 3, ShardBytes: 512, ChunkDocs: 2}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.desc, func(t *testing.T) {
+			t.Parallel()
+			want := exportWith(t, openSample(t, tt.give), tt.opts)
+			exported := map[string][]byte{}
+			if _, err := ExportDocuments(context.Background(), tt.give, func(name string, data []byte) error {
+				exported[name] = data
+				return nil
+			}, tt.opts); err != nil {
+				t.Fatal(err)
+			}
+			dir := filepath.Join(t.TempDir(), "index")
+			built := map[string][]byte{}
+			if _, err := BuildAndExport(context.Background(), dir, tt.give, func(name string, data []byte) error {
+				built[name] = data
+				return nil
+			}, tt.opts); err != nil {
+				t.Fatal(err)
+			}
+			for _, got := range []map[string][]byte{exported, built} {
+				if len(got) != len(want) {
+					t.Errorf("%d files, want %d", len(got), len(want))
+				}
+				for name, data := range want {
+					if string(got[name]) != string(data) {
+						t.Errorf("%s differs:\n got %s\nwant %s", name, gunzip(t, got[name]), gunzip(t, data))
+					}
+				}
+			}
+			// BuildAndExport's index is Build's.
+			other, err := Open(dir)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer other.Close()
+			if again := exportWith(t, other, tt.opts); !equalFiles(again, want) {
+				t.Error("the index BuildAndExport built exports other files")
+			}
+		})
+	}
+}
+
+// TestBuildAndExportCancelled: a cancelled build returns the cancellation,
+// writes no index and leaves nothing behind.
+func TestBuildAndExportCancelled(t *testing.T) {
+	t.Parallel()
+	var docs []Document
+	for i := range 2*batchSize + 10 {
+		docs = append(docs, Document{ID: fmt.Sprintf("/p%d/", i), URL: fmt.Sprintf("/p%d/", i), Title: "Page", Body: "reverse solicitation"})
+	}
+	parent := t.TempDir()
+	ctx, cancel := context.WithCancel(context.Background())
+	written := 0
+	_, err := BuildAndExport(ctx, filepath.Join(parent, "index"), docs, func(string, []byte) error {
+		if written++; written == 10 {
+			cancel()
+		}
+		return nil
+	}, ExportOptions{})
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("BuildAndExport = %v, want cancelled", err)
+	}
+	left, _ := os.ReadDir(parent)
+	for _, e := range left {
+		t.Errorf("left behind: %s", e.Name())
+	}
+}
+
+func exportWith(t *testing.T, idx *Index, opts ExportOptions) map[string][]byte {
+	t.Helper()
+	files := map[string][]byte{}
+	if _, err := idx.Export(context.Background(), func(name string, data []byte) error {
+		files[name] = data
+		return nil
+	}, opts); err != nil {
+		t.Fatal(err)
+	}
+	return files
+}
