@@ -53,6 +53,11 @@ type Options struct {
 	Stale, Review bool
 
 	Logger *slog.Logger
+
+	// docsReady, when set, is given the search documents as soon as they
+	// exist, before the pages are written, so that the index can be built
+	// beside the writing (see RunWithIndex).
+	docsReady func([]search.Document)
 }
 
 // Result is what a generation produced.
@@ -152,13 +157,18 @@ func generate(ctx context.Context, fsys fs.FS, opts Options, sink Sink, r reuse)
 	}
 
 	r.planFor(g)
+	// The documents are made of the linked outlines, before writing
+	// releases them.
+	res.Docs = g.docs()
+	if opts.docsReady != nil {
+		opts.docsReady(res.Docs)
+	}
 	files, err := g.write(ctx, sink)
 	if err != nil {
 		return nil, fmt.Errorf("write: %w", err)
 	}
 	res.Files = files
 	res.Pages = len(g.parsed)
-	res.Docs = g.docs()
 	res.Duration = time.Since(start)
 	return res, nil
 }

@@ -19,6 +19,10 @@ import (
 // search/. The site and the index are staged beside their final places
 // and swapped in only when both are complete; on problems or errors
 // neither changes.
+//
+// The index and its export are made as soon as the documents exist, from
+// one analysis, while the pages are rendered and written, so that a build
+// keeps every core busy.
 func RunWithIndex(ctx context.Context, opts Options, out, indexDir string) (*Result, error) {
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.DiscardHandler)
@@ -34,17 +38,6 @@ func RunWithIndex(ctx context.Context, opts Options, out, indexDir string) (*Res
 		return nil, fmt.Errorf("site output: %w", err)
 	}
 	defer site.Abort()
-	src, err := sitefs.Open(opts.Source)
-	if err != nil {
-		return nil, fmt.Errorf("source: %w", err)
-	}
-	defer src.Close()
-	res, err := Generate(ctx, src, opts, site)
-	if err != nil || len(res.Problems) > 0 {
-		return res, err
-	}
-
-	start := time.Now()
 	index, err := stage(indexDir)
 	if err != nil {
 		return nil, fmt.Errorf("search index: %w", err)
@@ -54,27 +47,31 @@ func RunWithIndex(ctx context.Context, opts Options, out, indexDir string) (*Res
 	if err := os.Remove(index.Dir); err != nil {
 		return nil, fmt.Errorf("search index: %w", err)
 	}
-	docs := res.Docs
-	if err := search.Build(ctx, index.Dir, docs); err != nil {
-		return nil, fmt.Errorf("search index: %w", err)
-	}
-	idx, err := search.Open(index.Dir)
+	src, err := sitefs.Open(opts.Source)
 	if err != nil {
-		return nil, fmt.Errorf("search index: %w", err)
+		return nil, fmt.Errorf("source: %w", err)
 	}
-	var mu sync.Mutex
-	stats, err := idx.Export(ctx, func(name string, data []byte) error {
-		mu.Lock()
-		res.Files = append(res.Files, name)
-		mu.Unlock()
-		return site.WriteFile(name, data)
-	}, search.ExportOptions{})
-	if cerr := idx.Close(); err == nil {
-		err = cerr
+	defer src.Close()
+
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	start := time.Now()
+	var ix indexing
+	opts.docsReady = func(docs []search.Document) {
+		ix.docs = docs
+		ix.wg.Go(func() { ix.build(ctx, index.Dir, site) })
 	}
-	if err != nil {
-		return nil, fmt.Errorf("static export: %w", err)
+	res, err := Generate(ctx, src, opts, site)
+	if err != nil || len(res.Problems) > 0 {
+		cancel()
+		ix.wg.Wait()
+		return res, err
 	}
+	ix.wg.Wait()
+	if ix.err != nil {
+		return nil, fmt.Errorf("search index: %w", ix.err)
+	}
+	res.Files = append(res.Files, ix.files...)
 	slices.Sort(res.Files)
 	res.Warnings = append(res.Warnings, goneURLs(out, res.Files)...)
 
@@ -84,8 +81,26 @@ func RunWithIndex(ctx context.Context, opts Options, out, indexDir string) (*Res
 	if err := index.Commit(); err != nil {
 		return nil, fmt.Errorf("publishing the search index: %w", err)
 	}
-	res.Duration += time.Since(start)
+	res.Duration = time.Since(start)
 	opts.Logger.Info("built", "pages", res.Pages, "files", len(res.Files), "out", out,
-		"index", indexDir, "sections", len(docs), "search_bytes", stats.Bytes, "took", res.Duration.Round(time.Millisecond))
+		"index", indexDir, "sections", len(ix.docs), "search_bytes", ix.stats.Bytes, "took", res.Duration.Round(time.Millisecond))
 	return res, nil
+}
+
+// indexing is the search index of a build, made beside the writing of its
+// pages: the Bleve index and its static export, from one analysis.
+type indexing struct {
+	wg    sync.WaitGroup
+	docs  []search.Document
+	files []string // the static export's files
+	stats search.ExportStats
+	err   error
+}
+
+// build builds the Bleve index in dir and writes its static export to site.
+func (ix *indexing) build(ctx context.Context, dir string, site *stagedDir) {
+	ix.stats, ix.err = search.BuildAndExport(ctx, dir, ix.docs, func(name string, data []byte) error {
+		ix.files = append(ix.files, name)
+		return site.WriteFile(name, data)
+	}, search.ExportOptions{})
 }
