@@ -30,7 +30,8 @@ import (
 
 type config struct {
 	kb, hugo, pagefind string
-	chromium           string // "" to skip the byte measurements in a browser
+	versions           []string // "tool version" of each tool measured, for the table
+	chromium           string   // "" to skip the byte measurements in a browser
 	sizes              []int
 	seed               uint64
 	runs, edits        int
@@ -125,7 +126,24 @@ func (c *config) resolveTools() error {
 			}
 		}
 	}
+	c.versions = []string{"kb " + toolVersion(c.kb, "version")}
+	if c.hugo != "" {
+		c.versions = append(c.versions, toolVersion(c.hugo, "version"))
+	}
+	if c.pagefind != "" {
+		c.versions = append(c.versions, toolVersion(c.pagefind, "--version"))
+	}
 	return nil
+}
+
+// toolVersion is the first line a tool prints of its version, or "?".
+func toolVersion(bin, arg string) string {
+	out, err := exec.Command(bin, arg).Output()
+	line, _, _ := strings.Cut(strings.TrimSpace(string(out)), "\n")
+	if err != nil || line == "" {
+		return "?"
+	}
+	return line
 }
 
 func lookPath(name string) string {
@@ -376,15 +394,16 @@ func pagefindQueryBytes(dir string) int64 {
 }
 
 func (c *config) print(w *os.File, results []*result) {
-	fmt.Fprintf(w, "\nFull builds (best of %d; CPU = user+sys; peak RSS from wait4), %d cores\n\n", c.runs, numCPU())
+	fmt.Fprintf(w, "\nFull builds (best of %d; CPU = user+sys; peak RSS from wait4), %d cores\n", c.runs, numCPU())
+	fmt.Fprintf(w, "Tools: %s\n\n", strings.Join(c.versions, "; "))
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "pages\ttool\twall\tCPU\tpeak RSS\twall/page\tCPU/page\t")
+	fmt.Fprintln(tw, "pages\ttool\twall\tCPU\tCPU/wall\tpeak RSS\twall/page\tCPU/page\tpeak/page\t")
 	row := func(n int, name string, u usage) {
 		if u.Wall == 0 {
 			return
 		}
-		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t%s\t\n", n, name, fmtDur(u.Wall), fmtDur(u.CPU), fmtBytes(u.PeakRSS),
-			fmtDur(u.Wall/time.Duration(n)), fmtDur(u.CPU/time.Duration(n)))
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%.2f\t%s\t%s\t%s\t%s\t\n", n, name, fmtDur(u.Wall), fmtDur(u.CPU), ratio(u.CPU, u.Wall),
+			fmtBytes(u.PeakRSS), fmtDur(u.Wall/time.Duration(n)), fmtDur(u.CPU/time.Duration(n)), fmtBytes(u.PeakRSS/int64(n)))
 	}
 	for _, r := range results {
 		row(r.pages, "kb build (site + index)", r.kb)
@@ -394,7 +413,7 @@ func (c *config) print(w *os.File, results []*result) {
 		if r.hugo.Wall > 0 && r.pagefind.Wall > 0 {
 			peers := r.hugo.add(r.pagefind)
 			row(r.pages, "hugo + pagefind", peers)
-			fmt.Fprintf(tw, "%d\tkb ÷ (hugo + pagefind)\t%.2f×\t%.2f×\t%.2f×\t\t\t\n", r.pages,
+			fmt.Fprintf(tw, "%d\tkb ÷ (hugo + pagefind)\t%.2f×\t%.2f×\t\t%.2f×\t\t\t\t\n", r.pages,
 				ratio(r.kb.Wall, peers.Wall), ratio(r.kb.CPU, peers.CPU), float64(r.kb.PeakRSS)/float64(peers.PeakRSS))
 		}
 	}

@@ -1,0 +1,75 @@
+// Command prof runs one full build with the search index, as `kb build`
+// does, under the CPU profiler (and, with -memprofile, writes a heap
+// profile at the end), for finding where a build spends its time:
+//
+//	go run ./internal/bench/gen -n 10000 /tmp/s10k
+//	go build -o /tmp/prof ./internal/bench/prof
+//	/tmp/prof -cpuprofile /tmp/cpu.prof /tmp/s10k
+//	go tool pprof -top /tmp/prof /tmp/cpu.prof
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"runtime"
+	"runtime/pprof"
+	"time"
+
+	"github.com/kb-legal/kb/internal/build"
+)
+
+func main() {
+	os.Exit(run())
+}
+
+func run() int {
+	cpu := flag.String("cpuprofile", "", "write a CPU profile to `file`")
+	mem := flag.String("memprofile", "", "write a heap profile to `file` at the end")
+	flag.Parse()
+	if flag.NArg() != 1 {
+		fmt.Fprintln(os.Stderr, "usage: prof [-cpuprofile FILE] [-memprofile FILE] SITE")
+		return 2
+	}
+	src := flag.Arg(0)
+	if *cpu != "" {
+		f, err := os.Create(*cpu)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "prof:", err)
+			return 1
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			fmt.Fprintln(os.Stderr, "prof:", err)
+			return 1
+		}
+		defer pprof.StopCPUProfile()
+	}
+	start := time.Now()
+	res, err := build.RunWithIndex(context.Background(), build.Options{Source: src}, filepath.Join(src, "public"), filepath.Join(src, "index"))
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "prof:", err)
+		return 1
+	}
+	if len(res.Problems) > 0 {
+		fmt.Fprintln(os.Stderr, "prof:", len(res.Problems), "problems, first:", res.Problems[0])
+		return 1
+	}
+	fmt.Fprintf(os.Stderr, "prof: %d pages, %d files in %v\n", res.Pages, len(res.Files), time.Since(start).Round(time.Millisecond))
+	if *mem != "" {
+		f, err := os.Create(*mem)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "prof:", err)
+			return 1
+		}
+		defer f.Close()
+		runtime.GC()
+		if err := pprof.WriteHeapProfile(f); err != nil {
+			fmt.Fprintln(os.Stderr, "prof:", err)
+			return 1
+		}
+	}
+	return 0
+}
