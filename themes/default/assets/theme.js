@@ -2,6 +2,7 @@
 // the toggle. Without a stored choice the system setting applies (CSS).
 (function () {
   var root = document.documentElement;
+  root.classList.add("js"); // for styles that keep the place of what script shows
   try {
     var saved = localStorage.getItem("kb-theme");
     if (saved === "light" || saved === "dark") root.dataset.theme = saved;
