@@ -53,11 +53,6 @@ type Options struct {
 	Stale, Review bool
 
 	Logger *slog.Logger
-
-	// docsReady, when set, is given the search documents as soon as they
-	// exist, before the pages are written, so that the index can be built
-	// beside the writing (see RunWithIndex).
-	docsReady func([]search.Document)
 }
 
 // Result is what a generation produced.
@@ -160,9 +155,6 @@ func generate(ctx context.Context, fsys fs.FS, opts Options, sink Sink, r reuse)
 	// The documents are made of the linked outlines, before writing
 	// releases them.
 	res.Docs = g.docs()
-	if opts.docsReady != nil {
-		opts.docsReady(res.Docs)
-	}
 	files, err := g.write(ctx, sink)
 	if err != nil {
 		return nil, fmt.Errorf("write: %w", err)
