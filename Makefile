@@ -4,7 +4,7 @@ SOURCE  ?= .
 ADDR    ?= 127.0.0.1:1313
 BENCHTIME ?= 3x
 
-.PHONY: build serve test check bench bench-go bench-compare fuzz stress vet fmt kb clean
+.PHONY: build serve test check bench bench-go bench-compare fuzz stress vet fmt kb clean release-tools release-snapshot release
 
 kb:
 	$(GO) build -o bin/kb ./cmd/kb
@@ -77,5 +77,29 @@ fuzz:
 stress:
 	KB_STRESS=1 $(GO) test -count=1 -run 'Stress|Soak|Load' -timeout 30m ./...
 
+## release-snapshot: the release archives (linux, darwin, windows × amd64, arm64),
+## checksums and SBOMs in dist/, as a tag would publish them, publishing nothing
+## (GoReleaser and cyclonedx-gomod are installed with go install into bin/tools;
+## the first run compiles them, a few minutes)
+GORELEASER_VERSION ?= v2.15.1
+CYCLONEDX_GOMOD_VERSION ?= v1.10.0
+TOOLS ?= $(CURDIR)/bin/tools
+release-tools:
+	GOBIN=$(TOOLS) $(GO) install github.com/goreleaser/goreleaser/v2@$(GORELEASER_VERSION)
+	GOBIN=$(TOOLS) $(GO) install github.com/CycloneDX/cyclonedx-gomod/cmd/cyclonedx-gomod@$(CYCLONEDX_GOMOD_VERSION)
+
+# GoReleaser reads the commit only in a repository with a remote: a clone
+# without one (a worktree, some CI checkouts) gets one for this run alone.
+release-snapshot: release-tools
+	@if [ -z "$$(git remote)" ]; then \
+	  export GIT_CONFIG_COUNT=1 GIT_CONFIG_KEY_0=remote.origin.url GIT_CONFIG_VALUE_0=https://github.com/kb-legal/kb.git; \
+	fi; \
+	echo "goreleaser release --snapshot --clean"; \
+	PATH="$(TOOLS):$$PATH" $(TOOLS)/goreleaser release --snapshot --clean
+
+## release: publish the tagged commit (the release workflow runs it; needs GITHUB_TOKEN)
+release: release-tools
+	PATH="$(TOOLS):$$PATH" $(TOOLS)/goreleaser release --clean
+
 clean:
-	rm -rf bin public index
+	rm -rf bin public index dist
