@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"cmp"
 	"fmt"
-	"regexp"
 	"slices"
 	"strings"
 
@@ -12,6 +11,7 @@ import (
 	protocol "github.com/tliron/glsp/protocol_3_16"
 
 	"github.com/kb-legal/kb/internal/build"
+	"github.com/kb-legal/kb/internal/markup"
 	"github.com/kb-legal/kb/internal/site"
 )
 
@@ -48,36 +48,34 @@ func (a *at) renaming() (renaming, error) {
 }
 
 func (s *Server) prepareRename(_ *glsp.Context, p *protocol.PrepareRenameParams) (any, error) {
-	a, err := s.at(p.TextDocument.URI, p.Position, true)
+	a, rn, err := s.renamingAt(p.TextDocument.URI, p.Position)
 	if err != nil || a == nil {
 		return nil, err
-	}
-	rn, err := a.renaming()
-	if err != nil {
-		return nil, err
-	}
-	if rn.page.File == "" {
-		return nil, fmt.Errorf("%s is made by the build; it has no file to rename in", rn.page.URL)
 	}
 	return protocol.RangeWithPlaceholder{Range: a.d.text.rangeOf(rn.start, rn.end, a.enc), Placeholder: string(a.d.text.src[rn.start:rn.end])}, nil
 }
 
-var (
-	idPattern     = regexp.MustCompile(`^[a-z0-9][a-z0-9._-]*$`)
-	anchorPattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]*$`)
-)
-
-func (s *Server) rename(_ *glsp.Context, p *protocol.RenameParams) (*protocol.WorkspaceEdit, error) {
-	a, err := s.at(p.TextDocument.URI, p.Position, true)
+// renamingAt is what a rename at pos would change, refused where the
+// page it names has no file (nil and no error: nothing there).
+func (s *Server) renamingAt(uri string, pos protocol.Position) (*at, renaming, error) {
+	a, err := s.at(uri, pos, true)
 	if err != nil || a == nil {
-		return nil, err
+		return nil, renaming{}, err
 	}
 	rn, err := a.renaming()
 	if err != nil {
-		return nil, err
+		return nil, renaming{}, err
 	}
 	if rn.page.File == "" {
-		return nil, fmt.Errorf("%s is made by the build; it has no file to rename in", rn.page.URL)
+		return nil, renaming{}, fmt.Errorf("%s is made by the build; it has no file to rename in", rn.page.URL)
+	}
+	return a, rn, nil
+}
+
+func (s *Server) rename(_ *glsp.Context, p *protocol.RenameParams) (*protocol.WorkspaceEdit, error) {
+	a, rn, err := s.renamingAt(p.TextDocument.URI, p.Position)
+	if err != nil || a == nil {
+		return nil, err
 	}
 	e := edits{snap: a.snap, enc: a.enc, byFile: map[string][]protocol.TextEdit{}}
 	if rn.anchor == "" {
@@ -114,7 +112,7 @@ func (e *edits) add(name string, t *text, start, end int, newText string) {
 // names it by id, and in kb.yaml's menu: and about:.
 func (e *edits) renameID(p *site.Page, id string) error {
 	old := p.ID
-	if !idPattern.MatchString(id) {
+	if !site.ValidID(id) {
 		return fmt.Errorf("%q is not an id: use lower-case letters, digits, '.', '_' and '-', starting with a letter or digit", id)
 	}
 	if id == old {
@@ -194,8 +192,8 @@ func idEdge(line []byte, i int) bool {
 // marked ({#old}, or added to a heading whose anchor was automatic), and
 // in every reference and link that lands on it.
 func (e *edits) renameAnchor(p *site.Page, old, anchor string) error {
-	if !anchorPattern.MatchString(anchor) || strings.HasPrefix(strings.ToLower(anchor), "kb") {
-		return fmt.Errorf("%q is not an anchor: use letters, digits, '.', '_' and '-', not starting with \"kb\"", anchor)
+	if !markup.ValidAnchor(anchor) {
+		return fmt.Errorf("%q is not an anchor: use letters, digits, '.', '_', ':' and '-', not starting with \"kb\"", anchor)
 	}
 	if anchor == old {
 		return nil

@@ -50,6 +50,13 @@ func ParsePinMarker(s string) (id string, n int, ok bool) {
 	return s[m[2]:m[3]], m[1], true
 }
 
+// ValidAnchor reports whether anchor may be written as a marker {#anchor}
+// and kept: the marker's syntax, and not a name kb reserves.
+func ValidAnchor(anchor string) bool {
+	id, n, ok := ParsePinMarker("{#" + anchor + "}")
+	return ok && n == len(anchor)+3 && id == anchor && !ReservedID(anchor)
+}
+
 // pinTransformer gives paragraphs that start with {#id} that id, and every
 // heading and marked paragraph a permalink.
 type pinTransformer struct{}

@@ -22,6 +22,10 @@ func Kinds() []string { return slices.Clone(kinds) }
 
 var idPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9._-]*$`)
 
+// ValidID reports whether id may be a page id (front matter id:, or a
+// tag).
+func ValidID(id string) bool { return idPattern.MatchString(id) }
+
 // FrontMatter is the validated YAML header of a page.
 type FrontMatter struct {
 	ID      string   `yaml:"id"`
