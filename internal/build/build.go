@@ -91,7 +91,7 @@ type generation struct {
 	theme      *render.Theme
 	md         *markup.Markdown
 	reuse      reuse     // of earlier builds: fresh, or a Builder's cache
-	relinked   *relinked // what linking made again; nil: everything
+	relinked   *relinked // what the cache linked again (set by its link)
 
 	updated map[string]lastUpdated // by content file: when it last changed
 	review  func() map[string]diag.List

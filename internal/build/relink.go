@@ -48,8 +48,10 @@ type linkRecord struct {
 	targets     []string // URLs of the pages it refers to, "applies" included
 }
 
-// relinked says which pages a build linked again; a nil *relinked: all.
+// relinked says which pages a build linked again: all of them, or those
+// in pages and cited.
 type relinked struct {
+	all   bool                // every page was linked again
 	pages map[*site.Page]bool // pages whose edges, and texts, were made again
 	cited map[string]bool     // URLs of the pages whose citers changed
 }
@@ -57,12 +59,12 @@ type relinked struct {
 // body reports whether p's rendered body may differ from the last good
 // build's: its references, links or the citer counts of its pins changed.
 func (r *relinked) body(p *site.Page) bool {
-	return r == nil || r.pages[p] || r.cited[p.URL]
+	return r.all || r.pages[p] || r.cited[p.URL]
 }
 
 // edges reports whether p's edges may differ from the last good build's.
 func (r *relinked) edges(p *site.Page) bool {
-	return r == nil || r.pages[p]
+	return r.all || r.pages[p]
 }
 
 // link resolves references and makes the graph, for the pages an edit
@@ -71,6 +73,7 @@ func (c *cache) link(ctx context.Context, g *generation) (*site.Graph, diag.List
 	list := g.parsedList()
 	next := &linkState{structure: c.structureSum(g), site: g.site}
 	if c.links == nil || c.links.structure != next.structure {
+		g.relinked = &relinked{all: true}
 		return c.linkAll(ctx, g, list, next)
 	}
 	rl := &relinking{cache: c, g: g, old: c.links, next: next}
