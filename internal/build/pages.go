@@ -20,25 +20,13 @@ import (
 func (g *generation) pageData(p *site.Page, content string) (*render.Page, []string) {
 	deps := []string{p.URL}
 	d := g.base(p.Title, p.URL)
-	d.Layout = "page"
-	switch {
-	case p.URL == "/":
-		d.Layout = "home"
-	case p.IsSection:
-		d.Layout = "section"
-	}
+	d.Layout = layoutOf(p)
 	d.Kind, d.Cite, d.AsOf, d.Date, d.Summary = p.Kind, p.Cite, p.AsOf, p.Date, p.Summary
 	d.Updated = g.updatedOf(p)
 	d.Changes = g.pageChanges(p)
 	if g.opts.Review {
-		for _, prob := range g.review()[p.File] {
-			d.Review = append(d.Review, strings.TrimPrefix(prob.Message, "review due: "))
-		}
-		for _, e := range g.graph.Out(p) {
-			if e.To.IsSource() {
-				deps = append(deps, e.To.URL) // its published date
-			}
-		}
+		d.Review = g.reviewNotes(p)
+		deps = appendURLs(deps, g.citedSources(p)) // their published dates
 	}
 	if p.URL == "/" {
 		d.Recent = g.changeLinks(g.changes()[:min(5, len(g.changes()))])
@@ -46,44 +34,14 @@ func (g *generation) pageData(p *site.Page, content string) (*render.Page, []str
 	d.Content = template.HTML(content)
 	d.HasCode = strings.Contains(content, `<pre class="chroma"`)
 	d.Draft = p.Draft
-	if pp := g.parsed[p]; pp != nil {
-		for _, h := range pp.doc.TOC {
-			d.TOC = append(d.TOC, render.TOCEntry{Level: h.Level, ID: h.ID, Text: h.Text})
-		}
-	}
-	for _, a := range g.site.Ancestors(p) {
-		d.Breadcrumbs = append(d.Breadcrumbs, render.Link{Title: a.Title, URL: g.href(a.URL)})
-		deps = append(deps, a.URL)
-	}
+	d.TOC = g.tocOf(p)
+	ancestors := g.site.Ancestors(p)
+	d.Breadcrumbs = g.breadcrumbs(ancestors)
+	deps = appendURLs(deps, ancestors)
 	d.ForWriters = p.ForWriters()
-	if !p.ForWriters() { // a writers' page is on no tag page
-		for _, t := range p.Tags {
-			d.Tags = append(d.Tags, render.Link{Title: t, URL: g.href("/tags/" + t + "/")})
-		}
-	}
+	d.Tags = g.tagLinks(p)
 	if p.IsSection {
-		children := g.site.Children(p)
-		if !p.ForWriters() {
-			children = site.ForReaders(children)
-		}
-		deps = appendURLs(deps, children)
-		switch {
-		case g.sourceGroups(children) != nil:
-			d.Layout, d.Groups = "sources", g.sourceGroups(children)
-		case isGlossary(children):
-			d.Layout, d.Groups = "glossary", g.glossaryGroups(children)
-		default:
-			// A section lists each of its pages once: those its own text
-			// links to are not listed again below it.
-			linked := g.graph.Cites(p)
-			for _, c := range children {
-				if slices.Contains(linked, c) {
-					d.ChildrenLinked++
-				} else {
-					d.Children = append(d.Children, g.link(c))
-				}
-			}
-		}
+		deps = appendURLs(deps, g.listChildren(p, d))
 	}
 	if o, ok := g.site.Official(p); ok {
 		d.Official = &render.Official{Source: g.sourceOf(o.Source), URL: o.URL}
@@ -99,27 +57,137 @@ func (g *generation) pageData(p *site.Page, content string) (*render.Page, []str
 	related := g.relatedTo(p)
 	d.Related = g.links(related)
 	deps = appendURLs(deps, related)
-	d.RelatedHeading = "Related pages"
-	for _, h := range d.TOC {
-		if strings.EqualFold(h.Text, d.RelatedHeading) {
-			d.RelatedHeading = "More related pages" // the author has a section of that name
-		}
-	}
+	d.RelatedHeading = relatedHeading(d.TOC)
 	if p.Kind == "scenario" {
-		v := g.site.Config.Vocabulary.Matrix()
-		s := &render.Scenario{Facts: p.Facts, Question: p.Question, Outcome: p.Outcome, Risk: p.Risk, Trigger: site.Label(v.Triggers, p.Trigger),
-			OutcomeLabel: site.Label(v.Outcomes, p.Outcome), RiskLabel: site.Label(v.Risks, p.Risk)}
-		for _, a := range p.Applies {
-			if t, label, err := g.linker.resolveApplies(a); err == nil {
-				r := g.linker.describe(t)
-				deps = append(deps, anchorDep+t.Page.URL) // its preview is the anchor's text
-				s.Applies = append(s.Applies, render.Link{Title: r.Title, URL: r.URL, Kind: r.TargetKind, Summary: r.Preview, Cite: cmp.Or(label, r.Cite, r.Title)})
-			}
-		}
-		d.Scenario = s
+		var ruleDeps []string
+		d.Scenario, ruleDeps = g.scenarioOf(p)
+		deps = append(deps, ruleDeps...)
 	}
 	slices.Sort(deps)
 	return d, slices.Compact(deps)
+}
+
+// layoutOf is the theme layout a page is drawn with, before a section's
+// children may make it a sources index or a glossary.
+func layoutOf(p *site.Page) string {
+	switch {
+	case p.URL == "/":
+		return "home"
+	case p.IsSection:
+		return "section"
+	}
+	return "page"
+}
+
+// reviewNotes are the preview's reasons why page p is due for review.
+func (g *generation) reviewNotes(p *site.Page) []string {
+	var notes []string
+	for _, prob := range g.review()[p.File] {
+		notes = append(notes, strings.TrimPrefix(prob.Message, "review due: "))
+	}
+	return notes
+}
+
+// citedSources are the sources page p cites.
+func (g *generation) citedSources(p *site.Page) []*site.Page {
+	var sources []*site.Page
+	for _, e := range g.graph.Out(p) {
+		if e.To.IsSource() {
+			sources = append(sources, e.To)
+		}
+	}
+	return sources
+}
+
+// tocOf is page p's table of contents: its headings.
+func (g *generation) tocOf(p *site.Page) []render.TOCEntry {
+	pp := g.parsed[p]
+	if pp == nil {
+		return nil
+	}
+	var toc []render.TOCEntry
+	for _, h := range pp.doc.TOC {
+		toc = append(toc, render.TOCEntry{Level: h.Level, ID: h.ID, Text: h.Text})
+	}
+	return toc
+}
+
+// breadcrumbs links a page's ancestors, the home page first.
+func (g *generation) breadcrumbs(ancestors []*site.Page) []render.Link {
+	var crumbs []render.Link
+	for _, a := range ancestors {
+		crumbs = append(crumbs, render.Link{Title: a.Title, URL: g.href(a.URL)})
+	}
+	return crumbs
+}
+
+// tagLinks links page p's tag pages; a writers' page is on none.
+func (g *generation) tagLinks(p *site.Page) []render.Link {
+	if p.ForWriters() {
+		return nil
+	}
+	var tags []render.Link
+	for _, t := range p.Tags {
+		tags = append(tags, render.Link{Title: t, URL: g.href("/tags/" + t + "/")})
+	}
+	return tags
+}
+
+// listChildren fills in what section p lists of its pages — a sources
+// index, a glossary or a list of pages — and returns the pages listed.
+func (g *generation) listChildren(p *site.Page, d *render.Page) []*site.Page {
+	children := g.site.Children(p)
+	if !p.ForWriters() {
+		children = site.ForReaders(children)
+	}
+	if groups := g.sourceGroups(children); groups != nil {
+		d.Layout, d.Groups = "sources", groups
+		return children
+	}
+	if isGlossary(children) {
+		d.Layout, d.Groups = "glossary", g.glossaryGroups(children)
+		return children
+	}
+	// A section lists each of its pages once: those its own text links to
+	// are not listed again below it.
+	linked := g.graph.Cites(p)
+	for _, c := range children {
+		if slices.Contains(linked, c) {
+			d.ChildrenLinked++
+		} else {
+			d.Children = append(d.Children, g.link(c))
+		}
+	}
+	return children
+}
+
+// relatedHeading is the heading of "Related pages", unless the author
+// has a section of that name.
+func relatedHeading(toc []render.TOCEntry) string {
+	for _, h := range toc {
+		if strings.EqualFold(h.Text, "Related pages") {
+			return "More related pages"
+		}
+	}
+	return "Related pages"
+}
+
+// scenarioOf is what a scenario page shows of its structured fields, and
+// the dependencies of the rules it applies: their anchors' texts are
+// their previews.
+func (g *generation) scenarioOf(p *site.Page) (*render.Scenario, []string) {
+	v := g.site.Config.Vocabulary.Matrix()
+	s := &render.Scenario{Facts: p.Facts, Question: p.Question, Outcome: p.Outcome, Risk: p.Risk, Trigger: site.Label(v.Triggers, p.Trigger),
+		OutcomeLabel: site.Label(v.Outcomes, p.Outcome), RiskLabel: site.Label(v.Risks, p.Risk)}
+	var deps []string
+	for _, a := range p.Applies {
+		if t, label, err := g.linker.resolveApplies(a); err == nil {
+			r := g.linker.describe(t)
+			deps = append(deps, anchorDep+t.Page.URL)
+			s.Applies = append(s.Applies, render.Link{Title: r.Title, URL: r.URL, Kind: r.TargetKind, Summary: r.Preview, Cite: cmp.Or(label, r.Cite, r.Title)})
+		}
+	}
+	return s, deps
 }
 
 // relatedTo is what "Related pages" lists under p: the six pages most
