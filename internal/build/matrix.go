@@ -24,23 +24,55 @@ func (g *generation) matrix() *render.Matrix {
 		m.Outcomes = append(m.Outcomes, render.Column{Value: o.Value, Label: o.Label})
 	}
 	scenarios := site.ForReaders(g.site.OfKind("scenario"))
-	outcomes, triggers := site.Values(v.Outcomes), site.Values(v.Triggers)
-	order := func(values []string, value string) int {
-		if i := slices.Index(values, value); i >= 0 {
-			return i
+	sortScenarios(scenarios, v)
+	groups, uses := g.applications(scenarios)
+	var columns []*ruleEntry
+	m.Groups, columns = ruleColumns(groups)
+	at := ruleCells(m.Groups, columns)
+	for i, p := range scenarios {
+		row := render.MatrixRow{Scenario: g.link(p), Others: uses[i].others,
+			Trigger: render.Column{Value: p.Trigger, Label: site.Label(v.Triggers, p.Trigger)},
+			Outcome: render.Column{Value: p.Outcome, Label: site.Label(v.Outcomes, p.Outcome)},
+			Risk:    render.Column{Value: p.Risk, Label: site.Label(v.Risks, p.Risk)}}
+		for _, e := range columns {
+			row.Cells = append(row.Cells, render.RuleCell{Rule: at[e], Applies: slices.Contains(uses[i].rules, e)})
 		}
-		return len(values)
+		m.Rows = append(m.Rows, row)
 	}
-	slices.SortStableFunc(scenarios, func(a, b *site.Page) int {
-		return cmp.Or(cmp.Compare(order(outcomes, a.Outcome), order(outcomes, b.Outcome)),
-			cmp.Compare(order(triggers, a.Trigger), order(triggers, b.Trigger)), strings.Compare(a.Trigger, b.Trigger))
-	})
+	m.Triggers = triggersOf(m.Rows, v)
+	return m
+}
 
-	groups := map[string]*ruleGroup{}
-	type applied struct {
-		rules  []*ruleEntry
-		others []render.Link
+// sortScenarios orders the matrix's rows: by outcome, then trigger, in
+// the order of the vocabulary, values it does not know last.
+func sortScenarios(scenarios []*site.Page, v site.Vocabulary) {
+	outcomes, triggers := site.Values(v.Outcomes), site.Values(v.Triggers)
+	slices.SortStableFunc(scenarios, func(a, b *site.Page) int {
+		return cmp.Or(cmp.Compare(rankOf(outcomes, a.Outcome), rankOf(outcomes, b.Outcome)),
+			cmp.Compare(rankOf(triggers, a.Trigger), rankOf(triggers, b.Trigger)), strings.Compare(a.Trigger, b.Trigger))
+	})
+}
+
+// rankOf is value's place among values, after them all when it is not
+// one of them.
+func rankOf(values []string, value string) int {
+	if i := slices.Index(values, value); i >= 0 {
+		return i
 	}
+	return len(values)
+}
+
+// applied is what one scenario applies: rules (the matrix's columns) and
+// other places, listed in its row.
+type applied struct {
+	rules  []*ruleEntry
+	others []render.Link
+}
+
+// applications resolves what each scenario applies into the rule groups,
+// by key (see ruleOf), counting each rule's applications.
+func (g *generation) applications(scenarios []*site.Page) (map[string]*ruleGroup, []applied) {
+	groups := map[string]*ruleGroup{}
 	uses := make([]applied, len(scenarios))
 	for i, p := range scenarios {
 		for _, a := range p.Applies {
@@ -71,13 +103,17 @@ func (g *generation) matrix() *render.Matrix {
 			}
 		}
 	}
+	return groups, uses
+}
 
-	// Provisions before guidelines; the most applied document first.
+// ruleColumns orders the groups — provisions before guidelines, the most
+// applied document first — and each group's rules as the law numbers
+// them; columns are the rules in that order.
+func ruleColumns(groups map[string]*ruleGroup) (out []render.RuleGroup, columns []*ruleEntry) {
 	sorted := slices.Collect(maps.Values(groups))
 	slices.SortFunc(sorted, func(a, b *ruleGroup) int {
 		return cmp.Or(cmp.Compare(kindRank(a.kind), kindRank(b.kind)), cmp.Compare(b.count, a.count), naturalCompare(a.title, b.title))
 	})
-	var columns []*ruleEntry
 	for _, grp := range sorted {
 		entries := slices.Collect(maps.Values(grp.rules))
 		slices.SortFunc(entries, compareRules)
@@ -85,38 +121,42 @@ func (g *generation) matrix() *render.Matrix {
 		for _, e := range entries {
 			rg.Rules = append(rg.Rules, *e.rule)
 		}
-		m.Groups = append(m.Groups, rg)
+		out = append(out, rg)
 		columns = append(columns, entries...)
 	}
-	// The rows point at the groups' own copies of the rules.
+	return out, columns
+}
+
+// ruleCells maps each column to the groups' own copy of its rule, which
+// the rows point at.
+func ruleCells(groups []render.RuleGroup, columns []*ruleEntry) map[*ruleEntry]*render.Rule {
 	at := map[*ruleEntry]*render.Rule{}
 	n := 0
-	for gi := range m.Groups {
-		for ri := range m.Groups[gi].Rules {
-			at[columns[n]] = &m.Groups[gi].Rules[ri]
+	for gi := range groups {
+		for ri := range groups[gi].Rules {
+			at[columns[n]] = &groups[gi].Rules[ri]
 			n++
 		}
 	}
+	return at
+}
 
+// triggersOf lists the triggers of the rows, once each, in the order of
+// the vocabulary, the ones it does not know last by value.
+func triggersOf(rows []render.MatrixRow, v site.Vocabulary) []render.Column {
+	var out []render.Column
 	seen := map[string]bool{}
-	for i, p := range scenarios {
-		row := render.MatrixRow{Scenario: g.link(p), Others: uses[i].others,
-			Trigger: render.Column{Value: p.Trigger, Label: site.Label(v.Triggers, p.Trigger)},
-			Outcome: render.Column{Value: p.Outcome, Label: site.Label(v.Outcomes, p.Outcome)},
-			Risk:    render.Column{Value: p.Risk, Label: site.Label(v.Risks, p.Risk)}}
-		for _, e := range columns {
-			row.Cells = append(row.Cells, render.RuleCell{Rule: at[e], Applies: slices.Contains(uses[i].rules, e)})
-		}
-		m.Rows = append(m.Rows, row)
-		if p.Trigger != "" && !seen[p.Trigger] {
-			seen[p.Trigger] = true
-			m.Triggers = append(m.Triggers, row.Trigger)
+	for _, row := range rows {
+		if t := row.Trigger; t.Value != "" && !seen[t.Value] {
+			seen[t.Value] = true
+			out = append(out, t)
 		}
 	}
-	slices.SortStableFunc(m.Triggers, func(a, b render.Column) int {
-		return cmp.Or(cmp.Compare(order(triggers, a.Value), order(triggers, b.Value)), strings.Compare(a.Value, b.Value))
+	triggers := site.Values(v.Triggers)
+	slices.SortStableFunc(out, func(a, b render.Column) int {
+		return cmp.Or(cmp.Compare(rankOf(triggers, a.Value), rankOf(triggers, b.Value)), strings.Compare(a.Value, b.Value))
 	})
-	return m
+	return out
 }
 
 // ruleGroup collects the rules of one article or document.
