@@ -172,64 +172,86 @@ func (c *cache) propagate(g *generation, pl *plan) {
 // anchors only changed (false).
 func (c *cache) changedPages(g *generation, pl *plan) map[string]bool {
 	changed := map[string]bool{}
-	mark := func(urls ...string) {
-		for _, u := range urls {
-			pl.dirty[u] = true
-		}
-	}
-	tagmates := func(tags []string) {
-		for _, t := range tags {
-			for _, q := range g.tags[t] {
-				pl.dirty[q.URL] = true
-			}
-		}
-	}
 	for u, st := range pl.pages {
 		old, ok := c.states[u]
 		if !ok {
-			changed[u], pl.generated = true, true
-			mark(u, st.section)
-			mark(st.targets...)
-			tagmates(st.tags)
+			changed[u] = true
+			pl.mark(u)
+			pl.cameOrWent(g, st)
 			continue
 		}
 		if st.front != old.front || st.anchors != old.anchors {
 			changed[u] = st.front != old.front
-			mark(u)
-			if len(st.page.Changes) > 0 {
-				pl.generated = true // What's new names the sections its notes changed
-			}
 		}
-		if st.updated != old.updated {
-			mark(u)
-			pl.dates = true
-		}
-		if st.anchors != old.anchors {
-			pl.generated = true // the matrix names the places scenarios apply
-		}
-		if st.front != old.front {
-			pl.generated = true
-			if !slices.Equal(st.tags, old.tags) || st.section != old.section || st.isSection != old.isSection {
-				mark(st.section, old.section)
-				tagmates(st.tags)
-				tagmates(old.tags)
-			}
-		}
-		if st.out != old.out {
-			mark(u)
-			mark(st.targets...)
-			mark(old.targets...)
-		}
+		pl.compare(g, u, st, old)
 	}
 	for u, old := range c.states {
 		if _, ok := pl.pages[u]; !ok {
-			changed[u], pl.generated = true, true
-			mark(old.section)
-			mark(old.targets...)
-			tagmates(old.tags)
+			changed[u] = true
+			pl.cameOrWent(g, old)
 		}
 	}
 	return changed
+}
+
+// cameOrWent marks dirty what a page that came, or went, reaches: its
+// section, the pages it links to and those sharing a tag with it; the
+// generated pages list it.
+func (pl *plan) cameOrWent(g *generation, st *pageState) {
+	pl.generated = true
+	pl.mark(st.section)
+	pl.mark(st.targets...)
+	pl.markTagmates(g, st.tags)
+}
+
+// compare marks dirty what the change of page u since the last good build
+// (old) reaches directly: the page itself when its data changed, its
+// section and tag mates when it moved or was retagged, the pages it links
+// to, then and now, when its edges changed.
+func (pl *plan) compare(g *generation, u string, st, old *pageState) {
+	if st.front != old.front || st.anchors != old.anchors {
+		pl.mark(u)
+		if len(st.page.Changes) > 0 {
+			pl.generated = true // What's new names the sections its notes changed
+		}
+	}
+	if st.updated != old.updated {
+		pl.mark(u)
+		pl.dates = true
+	}
+	if st.anchors != old.anchors {
+		pl.generated = true // the matrix names the places scenarios apply
+	}
+	if st.front != old.front {
+		pl.generated = true
+		if !slices.Equal(st.tags, old.tags) || st.section != old.section || st.isSection != old.isSection {
+			pl.mark(st.section, old.section)
+			pl.markTagmates(g, st.tags)
+			pl.markTagmates(g, old.tags)
+		}
+	}
+	if st.out != old.out {
+		pl.mark(u)
+		pl.mark(st.targets...)
+		pl.mark(old.targets...)
+	}
+}
+
+// mark makes the pages at urls dirty.
+func (pl *plan) mark(urls ...string) {
+	for _, u := range urls {
+		pl.dirty[u] = true
+	}
+}
+
+// markTagmates makes dirty the pages with one of tags: their related
+// pages may change.
+func (pl *plan) markTagmates(g *generation, tags []string) {
+	for _, t := range tags {
+		for _, q := range g.tags[t] {
+			pl.dirty[q.URL] = true
+		}
+	}
 }
 
 // frontSum hashes what a page is apart from its body and anchors. Pages
