@@ -65,6 +65,18 @@ type linker struct {
 // URLs and titles, and returns the targets (for edges and previews, once all
 // texts are final) and the problems found. It only writes to pp's document.
 func (l *linker) resolve(pp *parsed) diag.List {
+	probs := l.resolveRefs(pp)
+	probs = append(probs, l.resolveLinks(pp)...)
+	probs = append(probs, l.resolveCites(pp)...)
+	probs = append(probs, l.checkApplies(pp.page)...)
+	for _, p := range pp.doc.Problems {
+		probs = append(probs, pp.problem(p.Offset, p.Message, p.Hint))
+	}
+	return probs
+}
+
+// resolveRefs resolves the page's [[references]] (terms included).
+func (l *linker) resolveRefs(pp *parsed) diag.List {
 	var probs diag.List
 	pp.refTargets = make([]site.Target, len(pp.doc.Refs))
 	for i, r := range pp.doc.Refs {
@@ -79,6 +91,13 @@ func (l *linker) resolve(pp *parsed) diag.List {
 		pp.refTargets[i] = t
 		r.Resolved = l.describe(t)
 	}
+	return probs
+}
+
+// resolveLinks resolves the page's Markdown links, rewriting those to
+// other pages to their published address.
+func (l *linker) resolveLinks(pp *parsed) diag.List {
+	var probs diag.List
 	pp.linkTargets = make([]site.Target, len(pp.doc.Links))
 	for i, lk := range pp.doc.Links {
 		if lk.Node != nil { // nil in an outline, which tree rewrites from linkTargets
@@ -96,6 +115,13 @@ func (l *linker) resolve(pp *parsed) diag.List {
 			}
 		}
 	}
+	return probs
+}
+
+// resolveCites resolves the page's source citations; a citation of the
+// page's official source links the page's own part of it, if named.
+func (l *linker) resolveCites(pp *parsed) diag.List {
+	var probs diag.List
 	pp.citeTargets = make([]site.Target, len(pp.doc.Cites))
 	official := l.site.OfficialSource(pp.page)
 	for i, c := range pp.doc.Cites {
@@ -108,20 +134,21 @@ func (l *linker) resolve(pp *parsed) diag.List {
 		pp.citeTargets[i] = site.Target{Page: src}
 		c.Source = l.citedSource(src)
 		if src == official {
-			c.Source.Address = pp.page.Official.URL // the page's own part of it, if named
-			if c.Source.Address == "" {
-				c.Source.Address = src.Address
-			}
+			c.Source.Address = cmp.Or(pp.page.Official.URL, src.Address)
 		}
 	}
-	for _, a := range pp.page.Applies {
+	return probs
+}
+
+// checkApplies reports the entries of a scenario's "applies" that do
+// not resolve, at the field.
+func (l *linker) checkApplies(p *site.Page) diag.List {
+	var probs diag.List
+	for _, a := range p.Applies {
 		if _, _, err := l.resolveApplies(a); err != nil {
-			line, col := pp.page.Pos.At("applies")
-			probs = append(probs, diag.Problem{File: contentPath(pp.page.File), Line: line, Col: col, Message: "applies: " + err.Error(), Hint: hintOf(err)})
+			line, col := p.Pos.At("applies")
+			probs = append(probs, diag.Problem{File: contentPath(p.File), Line: line, Col: col, Message: "applies: " + err.Error(), Hint: hintOf(err)})
 		}
-	}
-	for _, p := range pp.doc.Problems {
-		probs = append(probs, pp.problem(p.Offset, p.Message, p.Hint))
 	}
 	return probs
 }
