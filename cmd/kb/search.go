@@ -2,20 +2,14 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
-	"html"
 	"io"
-	"io/fs"
 	"log/slog"
-	"os"
 	"path/filepath"
 	"strings"
-	"time"
 
-	"github.com/kb-legal/kb/internal/diag"
 	"github.com/kb-legal/kb/internal/search"
 )
 
@@ -52,7 +46,7 @@ func runSearch(ctx context.Context, args []string, stdout, stderr io.Writer) int
 		if code := runBuild(ctx, []string{"--source", source, "--index", dir}, io.Discard, stderr, logger); code != exitOK {
 			return code
 		}
-	} else if file, ok := newerThanIndex(source, dir); ok {
+	} else if file, ok := search.NewerContent(source, dir); ok {
 		fmt.Fprintf(stderr, "kb search: warning: %s is newer than the index; results may be stale (run kb build, or kb search --rebuild)\n", file)
 	}
 	idx, err := search.Open(dir)
@@ -62,46 +56,19 @@ func runSearch(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	}
 	defer idx.Close()
 	res, err := idx.Search(ctx, req)
-	if err != nil {
-		var qe *search.QueryError
-		if errors.As(err, &qe) {
-			fmt.Fprintf(stderr, "kb search: %v\n", err)
-			return exitUsage
-		}
+	var qe *search.QueryError
+	switch {
+	case errors.As(err, &qe):
+		fmt.Fprintf(stderr, "kb search: %v\n", err)
+		return exitUsage
+	case err != nil:
 		fmt.Fprintf(stderr, "kb search: %v\n", err)
 		return exitProblems
+	case asJSON:
+		_ = res.WriteJSON(stdout)
+	default:
+		res.WriteText(stdout, req.Query, req.From)
 	}
-	if asJSON {
-		enc := json.NewEncoder(stdout)
-		enc.SetIndent("", "  ")
-		enc.SetEscapeHTML(false)
-		res.Kinds = nil
-		_ = enc.Encode(res)
-		return exitOK
-	}
-	if len(res.Hits) == 0 {
-		fmt.Fprintf(stdout, "no results for %q\n", req.Query) // %q escapes controls
-		return exitOK
-	}
-	if res.Fallback {
-		fmt.Fprintln(stdout, search.FallbackNote)
-	}
-	for i, h := range res.Hits {
-		link := h.URL
-		if h.Anchor != "" {
-			link += "#" + h.Anchor
-		}
-		fmt.Fprintf(stdout, "%d. %s [%s]\n   %s\n   %s\n", req.From+i+1, diag.Printable(h.Title), diag.Printable(h.Kind), diag.Printable(link), diag.Printable(plainSnippet(h.Snippet)))
-		for _, s := range h.Sections {
-			link := h.URL
-			if s.Anchor != "" {
-				link += "#" + s.Anchor
-			}
-			fmt.Fprintf(stdout, "   also: %s (%s)\n", diag.Printable(s.Heading), diag.Printable(link))
-		}
-	}
-	fmt.Fprintf(stdout, "%d %s, %d %s matched\n", res.Pages, plural(res.Pages, "page", "pages"),
-		res.Total, plural(int(res.Total), "section", "sections"))
 	return exitOK
 }
 
@@ -133,53 +100,4 @@ func splitQuery(fs *flag.FlagSet, args []string) (words, flagArgs []string) {
 		}
 	}
 	return words, flagArgs
-}
-
-// newerThanIndex returns a content file (kb.yaml or under content/)
-// modified after the index in dir was last written, if there is one.
-func newerThanIndex(source, dir string) (string, bool) {
-	built := time.Time{}
-	_ = filepath.WalkDir(dir, func(_ string, d fs.DirEntry, err error) error {
-		if err == nil && !d.IsDir() {
-			if info, err := d.Info(); err == nil && info.ModTime().After(built) {
-				built = info.ModTime()
-			}
-		}
-		return nil
-	})
-	if built.IsZero() {
-		return "", false
-	}
-	var newer string
-	check := func(path string, d fs.DirEntry, err error) error {
-		if err != nil || d == nil || d.IsDir() {
-			return nil
-		}
-		if info, err := d.Info(); err == nil && info.ModTime().After(built) {
-			newer = path
-			return fs.SkipAll
-		}
-		return nil
-	}
-	_ = check(filepath.Join(source, "kb.yaml"), statEntry(filepath.Join(source, "kb.yaml")), nil)
-	if newer == "" {
-		_ = filepath.WalkDir(filepath.Join(source, "content"), check)
-	}
-	return newer, newer != ""
-}
-
-// statEntry is a DirEntry for one file, or nil when it is missing.
-func statEntry(path string) fs.DirEntry {
-	info, err := os.Stat(path)
-	if err != nil {
-		return nil
-	}
-	return fs.FileInfoToDirEntry(info)
-}
-
-// plainSnippet renders an HTML snippet for a terminal: marks become
-// [brackets], entities are decoded, lines joined.
-func plainSnippet(s string) string {
-	s = strings.NewReplacer("<mark>", "[", "</mark>", "]").Replace(s)
-	return strings.Join(strings.Fields(html.UnescapeString(s)), " ")
 }
