@@ -24,6 +24,7 @@ import (
 	"github.com/kb-legal/kb/internal/bench/corpus"
 	"github.com/kb-legal/kb/internal/browsertest"
 	"github.com/kb-legal/kb/internal/build"
+	"github.com/kb-legal/kb/internal/preview"
 	"github.com/kb-legal/kb/themes"
 )
 
@@ -78,7 +79,7 @@ func writeSource(t testing.TB, dir, name, data string) {
 
 // startTestPreview runs kb serve's machinery on dir behind a real HTTP
 // server.
-func startTestPreview(t testing.TB, dir string) (*preview, *httptest.Server) {
+func startTestPreview(t testing.TB, dir string) (*preview.Preview, *httptest.Server) {
 	logger := slog.New(slog.DiscardHandler)
 	if testing.Verbose() {
 		logger = slog.New(slog.NewTextHandler(os.Stderr, nil))
@@ -87,17 +88,17 @@ func startTestPreview(t testing.TB, dir string) (*preview, *httptest.Server) {
 }
 
 // startLoggedPreview is startTestPreview, logging to logger.
-func startLoggedPreview(t testing.TB, dir string, logger *slog.Logger) (*preview, *httptest.Server) {
+func startLoggedPreview(t testing.TB, dir string, logger *slog.Logger) (*preview.Preview, *httptest.Server) {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
-	p, err := startPreview(ctx, build.Options{Source: dir}, logger, io.Discard)
+	p, err := preview.Start(ctx, build.Options{Source: dir}, logger, io.Discard)
 	if err != nil {
 		t.Fatal(err)
 	}
-	ts := httptest.NewServer(p.server.Handler(""))
+	ts := httptest.NewServer(p.Handler(""))
 	t.Cleanup(func() {
 		cancel()
-		p.close()
+		p.Close()
 		ts.Close()
 	})
 	return p, ts

@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/kb-legal/kb/internal/build"
+	"github.com/kb-legal/kb/internal/preview"
 )
 
 // liveScript is what the preview server adds to every HTML page.
@@ -74,7 +75,7 @@ func TestSoak(t *testing.T) {
 	baseGoroutines, baseFiles := runtime.NumGoroutine(), openFiles(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	p, err := startPreview(ctx, build.Options{Source: dir}, slog.New(slog.DiscardHandler), io.Discard)
+	p, err := preview.Start(ctx, build.Options{Source: dir}, slog.New(slog.DiscardHandler), io.Discard)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -124,7 +125,7 @@ func TestSoak(t *testing.T) {
 		rec := httptest.NewRecorder()
 		req := httptest.NewRequest(http.MethodGet, "/"+strings.TrimSuffix(name, "index.html"), nil)
 		req.Host = "localhost" // the preview answers only to its own address
-		p.server.Handler("").ServeHTTP(rec, req)
+		p.Handler("").ServeHTTP(rec, req)
 		return rec.Code, bytes.ReplaceAll(rec.Body.Bytes(), []byte(liveScript), nil)
 	}
 	diff := func() string {
@@ -153,7 +154,7 @@ func TestSoak(t *testing.T) {
 	}
 	t.Logf("%d operations; served site equals a clean build of %d files", ops, len(clean.Files))
 
-	p.close()
+	p.Close()
 	cancel()
 	deadline = time.Now().Add(10 * time.Second)
 	for runtime.NumGoroutine() > baseGoroutines || openFiles(t) > baseFiles {

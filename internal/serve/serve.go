@@ -14,8 +14,8 @@
 //
 // The site is a map of files, never the file system: no request can reach
 // outside it, whatever its path says. The package does not build sites;
-// package workspace builds them and cmd/kb publishes its results to a
-// Server.
+// package workspace builds them and package preview publishes its
+// results to a Server.
 package serve
 
 import (
