@@ -403,3 +403,9 @@ func plural(n int, one, many string) string {
 	}
 	return many
 }
+
+// fail reports err of the command cmd ("kb new: …") and returns code.
+func fail(stderr io.Writer, cmd string, err error, code int) int {
+	fmt.Fprintf(stderr, "%s: %v\n", cmd, err)
+	return code
+}
