@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"fmt"
 	"io"
 	"log/slog"
 
@@ -24,8 +23,8 @@ func runLSP(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 	if !parseFlags(fs, args) {
 		return exitUsage
 	}
-	if code, ok := checkSource(opts.Source, stderr); !ok {
-		return code
+	if !checkSource(opts.Source, stderr) {
+		return exitUsage
 	}
 	level := slog.LevelWarn
 	if *verbose {
@@ -35,14 +34,12 @@ func runLSP(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 	opts.Model = true
 	ws, err := workspace.Open(ctx, workspace.Options{Build: opts, Logger: logger})
 	if err != nil {
-		fmt.Fprintf(stderr, "kb lsp: %v\n", err)
-		return exitProblems
+		return fail(stderr, "kb lsp", err, exitProblems)
 	}
 	defer ws.Close()
 	srv := lsp.New(ws, lsp.Options{Root: opts.Source, Logger: logger})
 	if err := srv.Serve(ctx, stdio{stdin, stdout}); err != nil {
-		fmt.Fprintf(stderr, "kb lsp: %v\n", err)
-		return exitProblems
+		return fail(stderr, "kb lsp", err, exitProblems)
 	}
 	return exitOK
 }

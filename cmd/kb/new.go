@@ -43,9 +43,9 @@ func runNew(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "kb new: --date %q is not a date (YYYY-MM-DD)\n", p.Today)
 		return exitUsage
 	}
-	src, code, ok := openSite(*source, stderr)
+	src, ok := openSite(*source, stderr)
 	if !ok {
-		return code
+		return exitUsage
 	}
 	defer src.Close()
 	from, err := archetype.Write(*source, src, themes.Default(), p)

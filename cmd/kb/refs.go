@@ -2,11 +2,11 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 
 	"github.com/kb-legal/kb/internal/build"
+	"github.com/kb-legal/kb/internal/check"
 )
 
 // runRefs lists every page id, cite key and anchor, so a writer (or an
@@ -20,42 +20,22 @@ func runRefs(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if !parseFlags(fs, args) {
 		return exitUsage
 	}
-	src, code, ok := openSite(opts.Source, stderr)
+	src, ok := openSite(opts.Source, stderr)
 	if !ok {
-		return code
+		return exitUsage
 	}
 	defer src.Close()
-	opts.Refs = true
-	res, err := build.Generate(ctx, src, opts, discard{})
+	res, err := check.Refs(ctx, src, opts)
 	if err != nil || len(res.Problems) > 0 {
 		fmt.Fprintln(stderr, "kb refs: the site has problems; the list below may miss the pages they concern")
-		if code := report(res, err, "text", stdout, stderr); err != nil {
+		if code := report(res, err, check.Text, stdout, stderr); err != nil {
 			return code
 		}
 	}
 	if *asJSON {
-		refs := res.Refs
-		if refs == nil {
-			refs = []build.PageRefs{}
-		}
-		enc := json.NewEncoder(stdout)
-		enc.SetIndent("", "  ")
-		_ = enc.Encode(refs)
-		return exitOK
-	}
-	for _, p := range res.Refs {
-		fmt.Fprintf(stdout, "[[%s]]", p.ID)
-		if p.Cite != "" {
-			fmt.Fprintf(stdout, "  [[%s]]", p.Cite)
-		}
-		fmt.Fprintf(stdout, "  %s  (%s)\n", p.Title, p.File)
-		for _, a := range p.Anchors {
-			fmt.Fprintf(stdout, "    %s  %s", a.Ref, a.Label)
-			if a.Citation != "" {
-				fmt.Fprintf(stdout, "  = %s", a.Citation)
-			}
-			fmt.Fprintln(stdout)
-		}
+		_ = build.WriteRefsJSON(stdout, res.Refs)
+	} else {
+		build.WriteRefs(stdout, res.Refs)
 	}
 	return exitOK
 }

@@ -1,23 +1,20 @@
 package main
 
 import (
+	"cmp"
 	"context"
-	"encoding/json"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
-	"io/fs"
 	"log/slog"
-	"math"
 	"os"
 	"path/filepath"
 	"runtime/debug"
-	"slices"
 	"strconv"
 	"time"
 
 	"github.com/kb-legal/kb/internal/build"
+	"github.com/kb-legal/kb/internal/check"
 	"github.com/kb-legal/kb/internal/diag"
 	"github.com/kb-legal/kb/internal/sitefs"
 )
@@ -109,29 +106,14 @@ func runBuild(ctx context.Context, args []string, stdout, stderr io.Writer, logg
 	fs.StringVar(&opts.BaseURL, "base-url", "", "the `URL` the site is published at, e.g. https://org.example/kb/")
 	fs.BoolVar(&opts.Drafts, "drafts", false, "include draft pages")
 	today := todayFlag(fs)
-	if !parseFlags(fs, args) {
-		return exitUsage
-	}
-	if code, ok := checkSource(opts.Source, stderr); !ok {
-		return code
-	}
-	var ok bool
-	if opts.Epoch, ok = sourceDateEpoch(stderr); !ok {
-		return exitUsage
-	}
-	if opts.Today, ok = parseToday(*today, stderr); !ok {
+	if !parseFlags(fs, args) || !siteDates(&opts, *today, stderr) {
 		return exitUsage
 	}
 	opts.Logger = logger.With("kb", currentVersion().Short())
-	if out == "" {
-		out = filepath.Join(opts.Source, "public")
-	}
-	if index == "" {
-		index = filepath.Join(opts.Source, "index")
-	}
+	out = cmp.Or(out, filepath.Join(opts.Source, "public"))
+	index = cmp.Or(index, filepath.Join(opts.Source, "index"))
 	if err := build.CheckOutputs(opts.Source, out, index); err != nil {
-		fmt.Fprintf(stderr, "kb build: %v\n", err)
-		return exitUsage
+		return fail(stderr, "kb build", err, exitUsage)
 	}
 	if os.Getenv("GOGC") == "" {
 		// A build's heap is mostly short-lived parse and render garbage:
@@ -143,73 +125,71 @@ func runBuild(ctx context.Context, args []string, stdout, stderr io.Writer, logg
 	if err == nil && res.Shallow {
 		logger.Warn("a shallow git clone: pages last changed before its first commit are dated by that commit, shown as updated on or before that day; fetch the whole history (git fetch --unshallow; in GitHub Actions, actions/checkout with fetch-depth: 0)")
 	}
-	return report(res, err, "text", stdout, stderr)
+	return report(res, err, check.Text, stdout, stderr)
 }
 
 func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := flags("check", stderr)
 	var opts build.Options
-	format := "text"
+	var format check.Format
 	fs.StringVar(&opts.Source, "source", ".", "the site `directory`")
-	fs.StringVar(&format, "format", "text", "output `format`: text, json or github")
+	fs.StringVar((*string)(&format), "format", "text", "output `format`: text, json or github")
 	fs.BoolVar(&opts.Drafts, "drafts", false, "include draft pages")
 	fs.BoolVar(&opts.Citations, "citations", false, "list every uncited paragraph and print the citation coverage")
 	fs.BoolVar(&opts.Stale, "stale", false, "list the pages due for review (as_of older than kb.yaml's review:, or a cited source newer) as warnings")
 	strict := fs.Bool("strict", false, "with --stale: pages due for review are errors, for CI")
 	today := todayFlag(fs)
+	var ok bool
 	if !parseFlags(fs, args) {
 		return exitUsage
-	}
-	var ok bool
-	if opts.Today, ok = parseToday(*today, stderr); !ok {
+	} else if opts.Today, ok = parseToday(*today, stderr); !ok {
 		return exitUsage
+	} else if !format.Known() {
+		return fail(stderr, "kb check", fmt.Errorf("unknown format %q (text, json or github)", string(format)), exitUsage)
 	}
-	if format != "text" && format != "json" && format != "github" {
-		fmt.Fprintf(stderr, "kb check: unknown format %q (text, json or github)\n", format)
-		return exitUsage
-	}
-	src, code, ok := openSite(opts.Source, stderr)
+	src, ok := openSite(opts.Source, stderr)
 	if !ok {
-		return code
+		return exitUsage
 	}
 	defer src.Close()
-	res, err := build.Generate(ctx, src, opts, discard{})
-	if err == nil && !opts.Drafts && len(res.Drafts) > 0 {
-		err = checkDrafts(ctx, src, opts, res)
+	res, err := check.Run(ctx, src, opts, *strict)
+	if err != nil {
+		return report(nil, err, format, stdout, stderr)
 	}
-	if err == nil && len(res.Problems) == 0 && res.Coverage.Shortfall != nil {
-		// Below kb.yaml's citations: {min_percent}: a problem like any other.
-		res.Problems = append(res.Problems, *res.Coverage.Shortfall)
+	if opts.Citations {
+		check.WriteCoverage(stdout, res.Coverage, format)
 	}
-	if err == nil && opts.Citations {
-		reportCoverage(res.Coverage, format, stdout)
-	}
-	warned := 0
-	if err == nil {
-		warned = len(res.Warnings)
-		if *strict {
-			res.Problems = append(res.Problems, res.Stale...).Sort()
-		} else {
-			res.Warnings = append(res.Warnings, res.Stale...).Sort()
-		}
-	}
-	code = report(res, err, format, stdout, stderr)
-	if code == exitOK && format == "text" {
-		fmt.Fprintf(stdout, "kb check: %d pages, no problems", res.Pages)
-		if n := warned; n > 0 { // of tags and drafts
-			fmt.Fprintf(stdout, " (%d %s)", n, plural(n, "warning", "warnings"))
-		}
-		if n := len(res.Stale); n > 0 {
-			fmt.Fprintf(stdout, "; %d %s due for review", n, plural(n, "warning", "warnings"))
-		}
-		fmt.Fprintln(stdout)
+	code := report(res.Result, nil, format, stdout, stderr)
+	if code == exitOK && format == check.Text {
+		res.WriteSummary(stdout)
 	}
 	return code
+}
+
+// report prints what a build found in format and returns the exit code.
+func report(res *build.Result, err error, format check.Format, stdout, stderr io.Writer) int {
+	if check.Report(stdout, stderr, res, err, format) {
+		return exitProblems
+	}
+	return exitOK
 }
 
 // todayFlag adds --today to a command's flags.
 func todayFlag(fs *flag.FlagSet) *string {
 	return fs.String("today", "", "the `day` (YYYY-MM-DD) reviews fall due by and change notes may not be after (default: KB_TODAY, else the clock's, UTC)")
+}
+
+// siteDates checks that opts.Source holds a site and sets the dates of a
+// build that publishes: SOURCE_DATE_EPOCH's and today's (see parseToday).
+func siteDates(opts *build.Options, today string, stderr io.Writer) bool {
+	var ok bool
+	if !checkSource(opts.Source, stderr) {
+		return false
+	} else if opts.Epoch, ok = sourceDateEpoch(stderr); !ok {
+		return false
+	}
+	opts.Today, ok = parseToday(today, stderr)
+	return ok
 }
 
 // parseToday reads --today's value, else KB_TODAY; zero when neither is
@@ -228,42 +208,6 @@ func parseToday(flagValue string, stderr io.Writer) (time.Time, bool) {
 		return time.Time{}, false
 	}
 	return t, true
-}
-
-// checkDrafts checks the site again with its drafts, adding the problems
-// found in draft pages to res's warnings: a writer sees what is left to
-// fix in a draft, and nothing of it blocks publishing.
-func checkDrafts(ctx context.Context, src fs.FS, opts build.Options, res *build.Result) error {
-	opts.Drafts = true
-	all, err := build.Generate(ctx, src, opts, discard{})
-	if err != nil {
-		return err
-	}
-	for _, p := range all.Problems {
-		if slices.Contains(res.Drafts, p.File) {
-			res.Warnings = append(res.Warnings, p)
-		}
-	}
-	res.Warnings = res.Warnings.Sort()
-	return nil
-}
-
-// reportCoverage prints every uncited paragraph and the coverage line.
-func reportCoverage(c build.Coverage, format string, stdout io.Writer) {
-	switch format {
-	case "json":
-		return // in the problems report (see coverageOf)
-	case "github":
-		for _, p := range c.Uncited {
-			fmt.Fprintln(stdout, diag.GitHubCommand("warning", p))
-		}
-		fmt.Fprintln(stdout, diag.GitHubCommand("notice", diag.Problem{Message: c.Line()}))
-	default:
-		for _, p := range c.Uncited {
-			fmt.Fprintln(stdout, p.String())
-		}
-		fmt.Fprintln(stdout, diag.Printable(c.Line()))
-	}
 }
 
 // sourceDateEpoch reads SOURCE_DATE_EPOCH (reproducible-builds.org), the
@@ -285,123 +229,33 @@ func sourceDateEpoch(stderr io.Writer) (time.Time, bool) {
 // checkSource rejects a source directory that does not exist or holds no
 // site: run from the wrong folder, kb would otherwise report an empty site
 // as having "no problems".
-func checkSource(dir string, stderr io.Writer) (int, bool) {
+func checkSource(dir string, stderr io.Writer) bool {
 	info, err := os.Stat(dir)
 	if err != nil || !info.IsDir() {
 		fmt.Fprintf(stderr, "kb: --source %s is not a directory\n", dir)
-		return exitUsage, false
+		return false
 	}
 	_, errConfig := os.Stat(filepath.Join(dir, "kb.yaml"))
 	content, errContent := os.Stat(filepath.Join(dir, "content"))
 	if errConfig != nil && (errContent != nil || !content.IsDir()) {
 		fmt.Fprintf(stderr, "kb: no kb site in %s (no kb.yaml or content/); pass --source\n", diag.Printable(dir))
-		return exitUsage, false
+		return false
 	}
-	return 0, true
+	return true
 }
 
 // openSite checks that dir holds a kb site and opens it through the gate
-// every file read goes through; on failure it has said why and gives the
-// exit code.
-func openSite(dir string, stderr io.Writer) (*sitefs.FS, int, bool) {
-	if code, ok := checkSource(dir, stderr); !ok {
-		return nil, code, false
+// every file read goes through; on failure it has said why.
+func openSite(dir string, stderr io.Writer) (*sitefs.FS, bool) {
+	if !checkSource(dir, stderr) {
+		return nil, false
 	}
 	src, err := sitefs.Open(dir)
 	if err != nil {
 		fmt.Fprintf(stderr, "kb: %v\n", err)
-		return nil, exitUsage, false
+		return nil, false
 	}
-	return src, 0, true
-}
-
-type discard struct{}
-
-func (discard) WriteFile(string, []byte) error { return nil }
-
-// report prints the problems of a build in the chosen format and returns
-// the exit code.
-func report(res *build.Result, err error, format string, stdout, stderr io.Writer) int {
-	if err != nil {
-		if errors.Is(err, context.Canceled) {
-			fmt.Fprintln(stderr, "kb: interrupted; the previous output is unchanged")
-			return exitProblems
-		}
-		fmt.Fprintf(stderr, "kb: %s\n", diag.Printable(err.Error()))
-		return exitProblems
-	}
-	probs, warns := res.Problems, res.Warnings
-	switch format {
-	case "json":
-		if probs == nil {
-			probs = diag.List{}
-		}
-		if warns == nil {
-			warns = diag.List{}
-		}
-		enc := json.NewEncoder(stdout)
-		enc.SetIndent("", "  ")
-		_ = enc.Encode(struct {
-			Problems  diag.List     `json:"problems"`
-			Warnings  diag.List     `json:"warnings"`
-			Citations *coverageJSON `json:"citations,omitempty"`
-		}{probs, warns, coverageOf(res)})
-	case "github":
-		for _, p := range warns {
-			if slices.Contains(res.Drafts, p.File) {
-				p.Message = "draft: " + p.Message
-			}
-			fmt.Fprintln(stdout, diag.GitHubCommand("warning", p))
-		}
-		for _, p := range probs {
-			fmt.Fprintln(stdout, diag.GitHubCommand("error", p))
-		}
-	default:
-		for _, p := range warns {
-			w := p
-			w.Message = "warning: " + w.Message
-			fmt.Fprintln(stderr, w.String())
-		}
-		for _, p := range probs {
-			fmt.Fprintln(stderr, p.String())
-		}
-		if len(probs) > 0 {
-			fmt.Fprintf(stderr, "kb: %d %s; nothing was written\n", len(probs), plural(len(probs), "problem", "problems"))
-		}
-	}
-	if len(probs) > 0 {
-		return exitProblems
-	}
-	return exitOK
-}
-
-// coverageJSON is kb check --citations --format json's coverage.
-type coverageJSON struct {
-	Paragraphs int       `json:"paragraphs"`
-	Cited      int       `json:"cited"`
-	Percent    float64   `json:"percent"`
-	Uncited    diag.List `json:"uncited"`
-}
-
-// coverageOf is the coverage to report, nil unless --citations asked for
-// it and the build got as far as counting.
-func coverageOf(res *build.Result) *coverageJSON {
-	c := res.Coverage
-	if !c.Listed {
-		return nil
-	}
-	uncited := c.Uncited
-	if uncited == nil {
-		uncited = diag.List{}
-	}
-	return &coverageJSON{Paragraphs: c.Paragraphs, Cited: c.Cited, Percent: math.Round(c.Percent()*10) / 10, Uncited: uncited}
-}
-
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return one
-	}
-	return many
+	return src, true
 }
 
 // fail reports err of the command cmd ("kb new: …") and returns code.

@@ -51,19 +51,16 @@ func runSearch(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	}
 	idx, err := search.Open(dir)
 	if err != nil {
-		fmt.Fprintf(stderr, "kb search: %v\n", err)
-		return exitProblems
+		return fail(stderr, "kb search", err, exitProblems)
 	}
 	defer idx.Close()
 	res, err := idx.Search(ctx, req)
 	var qe *search.QueryError
 	switch {
 	case errors.As(err, &qe):
-		fmt.Fprintf(stderr, "kb search: %v\n", err)
-		return exitUsage
+		return fail(stderr, "kb search", err, exitUsage)
 	case err != nil:
-		fmt.Fprintf(stderr, "kb search: %v\n", err)
-		return exitProblems
+		return fail(stderr, "kb search", err, exitProblems)
 	case asJSON:
 		_ = res.WriteJSON(stdout)
 	default:

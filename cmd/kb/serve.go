@@ -22,24 +22,13 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer, logg
 	fs.BoolVar(&opts.Drafts, "drafts", false, "include draft pages")
 	fs.BoolVar(&open, "open", false, "open the site in the default browser")
 	today := todayFlag(fs)
-	if !parseFlags(fs, args) {
-		return exitUsage
-	}
-	if code, ok := checkSource(opts.Source, stderr); !ok {
-		return code
-	}
-	var ok bool
-	if opts.Epoch, ok = sourceDateEpoch(stderr); !ok {
-		return exitUsage
-	}
-	if opts.Today, ok = parseToday(*today, stderr); !ok {
+	if !parseFlags(fs, args) || !siteDates(&opts, *today, stderr) {
 		return exitUsage
 	}
 	opts.Review = true // the preview's banner on pages due for review
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
-		fmt.Fprintf(stderr, "kb serve: %v\n", err)
-		return exitUsage
+		return fail(stderr, "kb serve", err, exitUsage)
 	}
 	if w := bindWarning(ln.Addr().String()); w != "" {
 		fmt.Fprintln(stderr, w)
@@ -47,8 +36,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer, logg
 	p, err := preview.Start(ctx, opts, logger, stderr)
 	if err != nil {
 		ln.Close()
-		fmt.Fprintf(stderr, "kb serve: %v\n", err)
-		return exitProblems
+		return fail(stderr, "kb serve", err, exitProblems)
 	}
 	defer p.Close()
 	url := "http://" + ln.Addr().String() + "/"
@@ -57,8 +45,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer, logg
 		preview.OpenBrowser(url, logger)
 	}
 	if err := p.Serve(ctx, ln); err != nil {
-		fmt.Fprintf(stderr, "kb serve: %v\n", err)
-		return exitProblems
+		return fail(stderr, "kb serve", err, exitProblems)
 	}
 	fmt.Fprintln(stdout, "kb serve: stopped")
 	return exitOK

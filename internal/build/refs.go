@@ -1,5 +1,11 @@
 package build
 
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+)
+
 // PageRefs is what a writer can cite of one page: its id, cite key and
 // anchors, each with the reference to write and how it reads.
 type PageRefs struct {
@@ -39,4 +45,35 @@ func (g *generation) refs() []PageRefs {
 		out = append(out, r)
 	}
 	return out
+}
+
+// WriteRefs writes what a writer can cite as `kb refs` lists it: a
+// line a page (its id, cite key, title and file), then a line an anchor
+// (the reference to write, its label, and the citation it reads as).
+func WriteRefs(w io.Writer, refs []PageRefs) {
+	for _, p := range refs {
+		fmt.Fprintf(w, "[[%s]]", p.ID)
+		if p.Cite != "" {
+			fmt.Fprintf(w, "  [[%s]]", p.Cite)
+		}
+		fmt.Fprintf(w, "  %s  (%s)\n", p.Title, p.File)
+		for _, a := range p.Anchors {
+			fmt.Fprintf(w, "    %s  %s", a.Ref, a.Label)
+			if a.Citation != "" {
+				fmt.Fprintf(w, "  = %s", a.Citation)
+			}
+			fmt.Fprintln(w)
+		}
+	}
+}
+
+// WriteRefsJSON writes refs as `kb refs --json` does: a JSON array,
+// empty rather than null.
+func WriteRefsJSON(w io.Writer, refs []PageRefs) error {
+	if refs == nil {
+		refs = []PageRefs{}
+	}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(refs)
 }
