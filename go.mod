@@ -10,6 +10,7 @@ require (
 	github.com/chromedp/chromedp v0.23.0
 	github.com/fsnotify/fsnotify v1.10.1
 	github.com/goccy/go-yaml v1.19.2
+	github.com/klauspost/compress v1.20.4
 	github.com/sourcegraph/jsonrpc2 v0.2.3
 	github.com/tdewolff/minify/v2 v2.24.25
 	github.com/tliron/glsp v0.2.2

@@ -2,13 +2,11 @@ package search
 
 import (
 	"bytes"
-	"compress/gzip"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
-	"hash"
 	"maps"
 	"slices"
 	"strings"
@@ -138,27 +136,19 @@ type shardFile struct {
 	Terms map[string][]int  `json:"t"`
 }
 
-// exporter writes the files of one export, hashing them as it goes.
+// exporter writes the files of one export, compressed, hashing them as
+// it goes.
 type exporter struct {
 	ctx   context.Context
 	dir   string
-	write func(name string, data []byte) error
-	hash  hash.Hash
+	pack  *packer
 	stats ExportStats
 }
 
-func (e *exporter) emit(name string, data []byte) error {
-	if err := e.ctx.Err(); err != nil {
-		return err
-	}
-	e.hash.Write([]byte(name))
-	e.hash.Write(data)
-	if err := e.write(e.dir+"/"+name, data); err != nil {
-		return err
-	}
-	e.stats.Files++
-	e.stats.Bytes += int64(len(data))
-	return nil
+// emit compresses raw at a level and writes it as name, under the
+// export's folder; raw must not change afterwards.
+func (e *exporter) emit(name string, raw []byte, level int) error {
+	return e.pack.add(e.dir+"/"+name, raw, level)
 }
 
 // Export writes the static index of x with write (names are slash paths
@@ -222,7 +212,9 @@ func export(ctx context.Context, analyzer analysis.Analyzer, src exportSource, w
 	if opts.ChunkDocs <= 0 {
 		opts.ChunkDocs = 4
 	}
-	e := &exporter{ctx: ctx, dir: opts.Dir, write: write, hash: sha256.New()}
+	h := sha256.New()
+	e := &exporter{ctx: ctx, dir: opts.Dir, pack: newPacker(ctx, write, h)}
+	defer e.pack.close() // on errors; a second close is harmless
 	m := meta{Version: 5, Scale: Scale, Step: impactStep, Stop: stopWords(analyzer), Infl: inflections(), Cite: site.CitationPattern}
 	pins := map[string][][]any{}
 	m.Chunk = opts.ChunkDocs
@@ -249,10 +241,7 @@ func export(ctx context.Context, analyzer analysis.Analyzer, src exportSource, w
 		for _, g := range slices.Sorted(maps.Keys(groups)) {
 			data, err := json.Marshal(groups[g])
 			if err == nil {
-				data, err = gzipped(data)
-			}
-			if err == nil {
-				err = e.emit("c/"+g+".kbz", data)
+				err = e.emit("c/"+g+".kbz", data, packBest)
 			}
 			if err != nil {
 				return e.stats, err
@@ -280,13 +269,10 @@ func export(ctx context.Context, analyzer analysis.Analyzer, src exportSource, w
 			sf.Terms[t] = postings[t]
 		}
 		data, err := json.Marshal(sf)
-		if err == nil {
-			data, err = gzipped(data)
-		}
 		if err != nil {
 			return e.stats, err
 		}
-		if err := e.emit(fmt.Sprintf("w/%d.kbz", i), data); err != nil {
+		if err := e.emit(fmt.Sprintf("w/%d.kbz", i), data, packDefault); err != nil {
 			return e.stats, err
 		}
 		pf := map[string][]int{}
@@ -294,30 +280,32 @@ func export(ctx context.Context, analyzer analysis.Analyzer, src exportSource, w
 			pf[t] = positions[t]
 		}
 		data, err = json.Marshal(pf)
-		if err == nil {
-			// Positions are fetched only for a phrase, and are most of the
-			// export's bytes: the best compression took most of a build's
-			// export time (3× the default level's) to save 2 % of them.
-			data, err = gzippedAt(data, gzip.DefaultCompression)
-		}
 		if err != nil {
 			return e.stats, err
 		}
-		if err := e.emit(fmt.Sprintf("p/%d.kbz", i), data); err != nil {
+		if err := e.emit(fmt.Sprintf("p/%d.kbz", i), data, packDefault); err != nil {
 			return e.stats, err
 		}
 	}
-	m.Hash = hex.EncodeToString(e.hash.Sum(nil))[:12]
-	data, err := json.Marshal(m)
+	// meta.kbz holds the hash of the other files: it is written last.
+	packed, err := e.pack.close()
+	e.stats.Files, e.stats.Bytes = packed.Files, packed.Bytes
 	if err != nil {
 		return e.stats, err
 	}
-	if data, err = gzipped(data); err != nil {
+	m.Hash = hex.EncodeToString(h.Sum(nil))[:12]
+	data, err := json.Marshal(m)
+	if err == nil {
+		data, err = gzipped(data, packBest)
+	}
+	if err == nil {
+		err = write(e.dir+"/meta.kbz", data)
+	}
+	if err != nil {
 		return e.stats, err
 	}
-	if err := e.emit("meta.kbz", data); err != nil {
-		return e.stats, err
-	}
+	e.stats.Files++
+	e.stats.Bytes += int64(len(data))
 	e.stats.Shards, e.stats.Words = len(shards), len(words)
 	return e.stats, nil
 }
@@ -347,12 +335,9 @@ func (e *exporter) writeDocs(src exportSource, tok analysis.Tokenizer, m *meta, 
 			return nil
 		}
 		chunk.WriteByte(']')
-		data, err := gzipped(chunk.Bytes())
-		if err != nil {
-			return err
-		}
+		data := bytes.Clone(chunk.Bytes())
 		chunk.Reset()
-		return e.emit(fmt.Sprintf("d/%d.kbz", len(m.Chunks)-1), data)
+		return e.emit(fmt.Sprintf("d/%d.kbz", len(m.Chunks)-1), data, packBest)
 	}
 	fail := func(err error) (map[string]struct{}, error) {
 		close(texts)
@@ -481,24 +466,4 @@ func storedDoc(r index.IndexReader, id string) (Document, error) {
 		}
 	})
 	return d, nil
-}
-
-// gzipped compresses data deterministically (no name, no time in the
-// header), as small as it can.
-func gzipped(data []byte) ([]byte, error) { return gzippedAt(data, gzip.BestCompression) }
-
-// gzippedAt compresses data deterministically at a compression level.
-func gzippedAt(data []byte, level int) ([]byte, error) {
-	var b bytes.Buffer
-	w, err := gzip.NewWriterLevel(&b, level)
-	if err != nil {
-		return nil, err
-	}
-	if _, err := w.Write(data); err != nil {
-		return nil, err
-	}
-	if err := w.Close(); err != nil {
-		return nil, err
-	}
-	return b.Bytes(), nil
 }
