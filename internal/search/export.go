@@ -1,12 +1,12 @@
 package search
 
 import (
-	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"hash"
 	"maps"
 	"slices"
 	"strings"
@@ -115,8 +115,8 @@ func citeGroup(key string) string {
 // citeFile is c/G.kbz: the pinpoints by key, and the postings of the
 // sections citing each key.
 type citeFile struct {
-	Pins  map[string][][]any `json:"p"` // key → [[doc, anchor, label, text], …] in doc order
-	Cites map[string][]int   `json:"t"` // key → [Δdoc, impact, …]
+	Pins  map[string][][]any         `json:"p"` // key → [[doc, anchor, label, text], …] in doc order
+	Cites map[string]json.RawMessage `json:"t"` // key → [Δdoc, impact, …]
 }
 
 // docFile is a document as the client shows it in a hit.
@@ -131,9 +131,9 @@ type docFile struct {
 }
 
 type shardFile struct {
-	Words map[string]string `json:"w,omitempty"` // word → term, unless the word is the term or an inflection of it
-	Infl  map[string]int    `json:"i,omitempty"` // term → bit j set when term's inflection j (meta's infl) is a word
-	Terms map[string][]int  `json:"t"`
+	Words map[string]string          `json:"w,omitempty"` // word → term, unless the word is the term or an inflection of it
+	Infl  map[string]int             `json:"i,omitempty"` // term → bit j set when term's inflection j (meta's infl) is a word
+	Terms map[string]json.RawMessage `json:"t"`           // term → [Δdoc, impact, …]
 }
 
 // exporter writes the files of one export, compressed, hashing them as
@@ -169,96 +169,150 @@ func (x *Index) Export(ctx context.Context, write func(name string, data []byte)
 	if err != nil {
 		return ExportStats{}, err
 	}
+	total, err := r.DocCount()
+	if err != nil {
+		return ExportStats{}, err
+	}
 	num := make(map[string]int, len(ids))
 	for n, id := range ids {
 		num[string(id.internal)] = n
 	}
-	src := &indexSource{r: r, ids: ids, num: num}
+	src := &indexSource{r: r, ids: ids, num: num, docCount: float64(total)}
 	return export(ctx, x.bleve.Mapping().AnalyzerNamed(analyzerName), src, write, opts)
 }
 
 // exportSource is what an export reads: the documents, numbered in ID
-// order, and the scored postings of their terms (see scoreTerms).
+// order, and their postings.
 type exportSource interface {
 	len() int
 	doc(n int) (Document, error)
-	impacts(ctx context.Context, fields []textField, maxPostings int, withPositions bool) (map[string][]int, map[string][]int, error)
+	postingSource(ctx context.Context) (postingSource, error)
 }
 
 // indexSource reads the documents and postings back from an index.
 type indexSource struct {
-	r   index.IndexReader
-	ids []docID
-	num map[string]int // document number by internal ID
+	r        index.IndexReader
+	ids      []docID
+	num      map[string]int // document number by internal ID
+	docCount float64
 }
 
 func (s *indexSource) len() int { return len(s.ids) }
 
 func (s *indexSource) doc(n int) (Document, error) { return storedDoc(s.r, s.ids[n].external) }
 
-func (s *indexSource) impacts(ctx context.Context, fields []textField, maxPostings int, withPositions bool) (map[string][]int, map[string][]int, error) {
-	return fieldImpacts(ctx, s.r, s.num, fields, maxPostings, withPositions)
+func (s *indexSource) postingSource(context.Context) (postingSource, error) { return s, nil }
+
+// withDefaults fills the options left zero.
+func (o ExportOptions) withDefaults() ExportOptions {
+	if o.Dir == "" {
+		o.Dir = "search"
+	}
+	if o.ShardBytes <= 0 {
+		o.ShardBytes = 24 << 10
+	}
+	if o.ChunkDocs <= 0 {
+		o.ChunkDocs = 4
+	}
+	return o
 }
 
 // export writes the static index of src's documents; analyzer is the
 // index's text analyzer.
 func export(ctx context.Context, analyzer analysis.Analyzer, src exportSource, write func(name string, data []byte) error, opts ExportOptions) (ExportStats, error) {
-	if opts.Dir == "" {
-		opts.Dir = "search"
-	}
-	if opts.ShardBytes <= 0 {
-		opts.ShardBytes = 24 << 10
-	}
-	if opts.ChunkDocs <= 0 {
-		opts.ChunkDocs = 4
-	}
+	opts = opts.withDefaults()
 	h := sha256.New()
 	e := &exporter{ctx: ctx, dir: opts.Dir, pack: newPacker(ctx, write, h)}
-	defer e.pack.close() // on errors; a second close is harmless
-	m := meta{Version: 5, Scale: Scale, Step: impactStep, Stop: stopWords(analyzer), Infl: inflections(), Cite: site.CitationPattern}
+	defer e.pack.close() // when it fails before the end
+	m := meta{Version: 5, Scale: Scale, Step: impactStep, Stop: stopWords(analyzer), Infl: inflections(),
+		Cite: site.CitationPattern, Chunk: opts.ChunkDocs}
 	pins := map[string][][]any{}
-	m.Chunk = opts.ChunkDocs
 	text, err := e.writeDocs(src, analyzer.(*analysis.DefaultAnalyzer).Tokenizer, &m, pins)
 	if err != nil {
 		return e.stats, err
 	}
+	ps, err := src.postingSource(ctx)
+	if err != nil {
+		return e.stats, err
+	}
 	if len(pins) > 0 {
-		cites, _, err := src.impacts(ctx, []textField{{fieldCites, 1}}, 0, false)
-		if err != nil {
+		if err := e.writeCites(newScorer(ps, src.len(), []textField{{fieldCites, 1}}, 0), pins); err != nil {
 			return e.stats, err
-		}
-		groups := map[string]*citeFile{}
-		for k, ps := range pins {
-			g := citeGroup(k)
-			if groups[g] == nil {
-				groups[g] = &citeFile{Pins: map[string][][]any{}, Cites: map[string][]int{}}
-			}
-			groups[g].Pins[k] = ps
-			if c, ok := cites[k]; ok {
-				groups[g].Cites[k] = c
-			}
-		}
-		for _, g := range slices.Sorted(maps.Keys(groups)) {
-			data, err := json.Marshal(groups[g])
-			if err == nil {
-				err = e.emit("c/"+g+".kbz", data, packBest)
-			}
-			if err != nil {
-				return e.stats, err
-			}
 		}
 		m.Pins = true
 	}
-	postings, positions, err := src.impacts(ctx, textFields(), opts.MaxPostings, true)
+	sc := newScorer(ps, src.len(), textFields(), opts.MaxPostings)
+	postings, err := sc.scoreAll(ctx)
 	if err != nil {
 		return e.stats, err
 	}
 	words := vocabulary(analyzer, text, postings)
-
 	shards := shardWords(words, postings, opts.ShardBytes)
+	if err := e.writeShards(sc, shards, words, postings, &m); err != nil {
+		return e.stats, err
+	}
+	e.stats.Shards, e.stats.Words = len(shards), len(words)
+	return e.stats, e.writeMeta(write, h, &m)
+}
+
+// scoreAll scores every term (see score).
+func (s *scorer) scoreAll(ctx context.Context) (map[string][]byte, error) {
+	terms, err := s.terms()
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string][]byte, len(terms))
+	for _, t := range terms {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		enc, err := s.score(ctx, t)
+		if err != nil {
+			return nil, err
+		}
+		if enc != nil {
+			out[t] = enc
+		}
+	}
+	return out, nil
+}
+
+// writeCites writes c/G.kbz: the pinpoints, grouped, and the postings of
+// the sections citing them, scored by sc.
+func (e *exporter) writeCites(sc *scorer, pins map[string][][]any) error {
+	cites, err := sc.scoreAll(e.ctx)
+	if err != nil {
+		return err
+	}
+	groups := map[string]*citeFile{}
+	for k, ps := range pins {
+		g := citeGroup(k)
+		if groups[g] == nil {
+			groups[g] = &citeFile{Pins: map[string][][]any{}, Cites: map[string]json.RawMessage{}}
+		}
+		groups[g].Pins[k] = ps
+		if c, ok := cites[k]; ok {
+			groups[g].Cites[k] = c
+		}
+	}
+	for _, g := range slices.Sorted(maps.Keys(groups)) {
+		data, err := json.Marshal(groups[g])
+		if err == nil {
+			err = e.emit("c/"+g+".kbz", data, packBest)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// writeShards writes each shard's vocabulary and postings (w/N.kbz) and
+// positions (p/N.kbz), and the shard keys into m.
+func (e *exporter) writeShards(sc *scorer, shards []shard, words map[string]string, postings map[string][]byte, m *meta) error {
 	for i, s := range shards {
 		m.Keys = append(m.Keys, s.key)
-		sf := shardFile{Words: map[string]string{}, Infl: map[string]int{}, Terms: map[string][]int{}}
+		sf := shardFile{Words: map[string]string{}, Infl: map[string]int{}, Terms: map[string]json.RawMessage{}}
 		for _, w := range s.words {
 			t := words[w]
 			if j := inflectionOf(w, t, m.Infl); j >= 0 {
@@ -269,29 +323,36 @@ func export(ctx context.Context, analyzer analysis.Analyzer, src exportSource, w
 			sf.Terms[t] = postings[t]
 		}
 		data, err := json.Marshal(sf)
+		if err == nil {
+			err = e.emit(fmt.Sprintf("w/%d.kbz", i), data, packDefault)
+		}
 		if err != nil {
-			return e.stats, err
+			return err
 		}
-		if err := e.emit(fmt.Sprintf("w/%d.kbz", i), data, packDefault); err != nil {
-			return e.stats, err
-		}
-		pf := map[string][]int{}
-		for t := range sf.Terms {
-			pf[t] = positions[t]
+		pf := make(map[string]json.RawMessage, len(sf.Terms))
+		for t, p := range sf.Terms {
+			if pf[t], err = sc.positions(e.ctx, t, p); err != nil {
+				return err
+			}
 		}
 		data, err = json.Marshal(pf)
-		if err != nil {
-			return e.stats, err
+		if err == nil {
+			err = e.emit(fmt.Sprintf("p/%d.kbz", i), data, packDefault)
 		}
-		if err := e.emit(fmt.Sprintf("p/%d.kbz", i), data, packDefault); err != nil {
-			return e.stats, err
+		if err != nil {
+			return err
 		}
 	}
-	// meta.kbz holds the hash of the other files: it is written last.
+	return nil
+}
+
+// writeMeta writes meta.kbz, once every other file is written: it holds
+// their hash.
+func (e *exporter) writeMeta(write func(name string, data []byte) error, h hash.Hash, m *meta) error {
 	packed, err := e.pack.close()
 	e.stats.Files, e.stats.Bytes = packed.Files, packed.Bytes
 	if err != nil {
-		return e.stats, err
+		return err
 	}
 	m.Hash = hex.EncodeToString(h.Sum(nil))[:12]
 	data, err := json.Marshal(m)
@@ -302,19 +363,18 @@ func export(ctx context.Context, analyzer analysis.Analyzer, src exportSource, w
 		err = write(e.dir+"/meta.kbz", data)
 	}
 	if err != nil {
-		return e.stats, err
+		return err
 	}
 	e.stats.Files++
 	e.stats.Bytes += int64(len(data))
-	e.stats.Shards, e.stats.Words = len(shards), len(words)
-	return e.stats, nil
+	return nil
 }
 
 // writeDocs writes the document chunks, in ID order, and fills m's pages
-// and chunks. It returns the lowercased words of the indexed text (the
-// vocabulary's candidates).
+// and chunks and the pinpoints. It returns the lowercased words of the
+// indexed text (the vocabulary's candidates), which it tokenizes beside
+// the reading and encoding of documents.
 func (e *exporter) writeDocs(src exportSource, tok analysis.Tokenizer, m *meta, pins map[string][][]any) (map[string]struct{}, error) {
-	// Tokenizing runs beside the reading and encoding of documents.
 	texts := make(chan []string, 4)
 	words := make(chan map[string]struct{})
 	go func() {
@@ -326,75 +386,92 @@ func (e *exporter) writeDocs(src exportSource, tok analysis.Tokenizer, m *meta, 
 		}
 		words <- seen
 	}()
-	var batch []string
-	var chunk bytes.Buffer
-	kinds := map[string]int{}
-	prevURL := ""
-	flush := func() error {
-		if chunk.Len() == 0 {
-			return nil
+	stopped := false
+	defer func() {
+		if !stopped {
+			close(texts)
+			<-words
 		}
-		chunk.WriteByte(']')
-		data := bytes.Clone(chunk.Bytes())
-		chunk.Reset()
-		return e.emit(fmt.Sprintf("d/%d.kbz", len(m.Chunks)-1), data, packBest)
-	}
-	fail := func(err error) (map[string]struct{}, error) {
-		close(texts)
-		<-words
-		return nil, err
-	}
+	}()
+	w := docWriter{e: e, m: m, kinds: map[string]int{}}
+	var batch []string
 	for n := range src.len() {
 		if err := e.ctx.Err(); err != nil {
-			return fail(err)
+			return nil, err
 		}
 		d, err := src.doc(n)
 		if err != nil {
-			return fail(err)
+			return nil, err
 		}
 		for _, p := range d.Pins {
 			pins[p.Key] = append(pins[p.Key], []any{n, p.Anchor, p.Label, p.Text})
 		}
-		if n == 0 || d.URL != prevURL {
-			if _, ok := kinds[d.Kind]; !ok {
-				kinds[d.Kind] = len(m.Kinds)
-				m.Kinds = append(m.Kinds, d.Kind)
-			}
-			m.PageKind = append(m.PageKind, kinds[d.Kind])
-			m.PageDocs = append(m.PageDocs, 0)
-			prevURL = d.URL
+		if err := w.add(n, d); err != nil {
+			return nil, err
 		}
-		m.PageDocs[len(m.PageDocs)-1]++
-		data, err := json.Marshal(docFile{URL: d.URL, Anchor: d.Anchor, Title: d.Title, Heading: d.Heading, Kind: d.Kind, Summary: d.Summary, Body: clip(d.Body, maxText)})
-		if err != nil {
-			return fail(err)
-		}
-		if chunk.Len() == 0 {
-			m.Chunks = append(m.Chunks, n)
-			chunk.WriteByte('[')
-		} else {
-			chunk.WriteByte(',')
-		}
-		chunk.Write(data)
-		if n%m.Chunk == m.Chunk-1 {
-			if err := flush(); err != nil {
-				return fail(err)
-			}
-		}
-		batch = append(batch, d.Title, d.Heading, d.Cite, d.Summary, d.Body)
-		if len(batch) >= 500 {
+		if batch = append(batch, d.Title, d.Heading, d.Cite, d.Summary, d.Body); len(batch) >= 500 {
 			texts <- batch
 			batch = nil
 		}
 	}
-	if err := flush(); err != nil {
-		return fail(err)
+	if err := w.flush(); err != nil {
+		return nil, err
 	}
 	texts <- batch
 	close(texts)
+	stopped = true
 	m.Docs = src.len()
 	e.stats.Docs, e.stats.Chunks = m.Docs, len(m.Chunks)
 	return <-words, nil
+}
+
+// docWriter packs documents into chunks (d/N.kbz) and fills meta's pages.
+type docWriter struct {
+	e       *exporter
+	m       *meta
+	kinds   map[string]int // index in m.Kinds
+	prevURL string
+	chunk   []byte
+}
+
+// add adds document n.
+func (w *docWriter) add(n int, d Document) error {
+	m := w.m
+	if n == 0 || d.URL != w.prevURL {
+		if _, ok := w.kinds[d.Kind]; !ok {
+			w.kinds[d.Kind] = len(m.Kinds)
+			m.Kinds = append(m.Kinds, d.Kind)
+		}
+		m.PageKind = append(m.PageKind, w.kinds[d.Kind])
+		m.PageDocs = append(m.PageDocs, 0)
+		w.prevURL = d.URL
+	}
+	m.PageDocs[len(m.PageDocs)-1]++
+	data, err := json.Marshal(docFile{URL: d.URL, Anchor: d.Anchor, Title: d.Title, Heading: d.Heading, Kind: d.Kind, Summary: d.Summary, Body: clip(d.Body, maxText)})
+	if err != nil {
+		return err
+	}
+	if len(w.chunk) == 0 {
+		m.Chunks = append(m.Chunks, n)
+		w.chunk = append(w.chunk, '[')
+	} else {
+		w.chunk = append(w.chunk, ',')
+	}
+	w.chunk = append(w.chunk, data...)
+	if n%m.Chunk == m.Chunk-1 {
+		return w.flush()
+	}
+	return nil
+}
+
+// flush writes the chunk begun, if any.
+func (w *docWriter) flush() error {
+	if len(w.chunk) == 0 {
+		return nil
+	}
+	data := append(w.chunk, ']')
+	w.chunk = nil // data now belongs to the packer
+	return w.e.emit(fmt.Sprintf("d/%d.kbz", len(w.m.Chunks)-1), data, packBest)
 }
 
 type docID struct {

@@ -56,17 +56,37 @@ const (
 	collected
 )
 
+// collectedField is the field collected as k.
+func collectedField(field string) (k int, ok bool) {
+	switch field {
+	case fieldTitle:
+		return collectTitle, true
+	case fieldAll:
+		return collectAll, true
+	case fieldCites:
+		return collectCites, true
+	}
+	return 0, false
+}
+
 // collector gathers, from the documents as they are analysed, the
-// postings the static export scores: per field and term, the hits of the
-// documents numbered in ID order.
+// postings the static export scores: per field and term, the postings of
+// the documents numbered in ID order, and per field and document its norm.
 type collector struct {
 	docs    []Document // in ID order, one per ID
 	num     []int      // by index in the documents given: number in docs, or -1 for one replaced by a later one
-	workers [][collected]map[string][]hit
+	norms   [collected][]float32
+	workers []collectorWorker
 
 	once  sync.Once
 	ready chan struct{} // closed once the analysis is done (or failed)
 	err   error
+}
+
+// collectorWorker is what one analysis worker collects, and its scratch.
+type collectorWorker struct {
+	lists   [collected]map[string]*postingList
+	scratch [collected]termStats
 }
 
 func newCollector(docs []Document) *collector {
@@ -85,10 +105,13 @@ func newCollector(docs []Document) *collector {
 		c.num[i] = len(c.docs)
 		c.docs = append(c.docs, docs[i])
 	}
-	c.workers = make([][collected]map[string][]hit, runtime.GOMAXPROCS(0))
+	for f := range collected {
+		c.norms[f] = make([]float32, len(c.docs))
+	}
+	c.workers = make([]collectorWorker, runtime.GOMAXPROCS(0))
 	for w := range c.workers {
 		for f := range collected {
-			c.workers[w][f] = map[string][]hit{}
+			c.workers[w].lists[f] = map[string]*postingList{}
 		}
 	}
 	return c
@@ -108,74 +131,99 @@ func (c *collector) visit(worker, i int, doc *document.Document) {
 	if n < 0 {
 		return
 	}
-	var title, all, cites termStats
+	w := &c.workers[worker]
+	for f := range collected {
+		w.scratch[f].reset()
+	}
 	doc.VisitFields(func(f index.Field) {
 		switch name := f.Name(); name {
 		case fieldTitle:
-			title.add(f, -1)
-			all.add(f, 0)
+			w.scratch[collectTitle].add(f, -1)
+			w.scratch[collectAll].add(f, 0)
 		case fieldHeading, fieldCite, fieldSummary, fieldBody:
-			all.add(f, slices.Index(phraseFields(), name))
+			w.scratch[collectAll].add(f, slices.Index(phraseFields(), name))
 		case fieldCites:
-			cites.add(f, -1)
+			w.scratch[collectCites].add(f, -1)
 		}
 	})
-	out := &c.workers[worker]
-	title.hits(n, out[collectTitle], false)
-	all.hits(n, out[collectAll], true)
-	cites.hits(n, out[collectCites], false)
+	for f := range collected {
+		if l := w.scratch[f].length; l > 0 {
+			// As Bleve's segments store it: the field's length as float32
+			// bits, read back as float32(1/√length).
+			c.norms[f][n] = float32(1.0 / math.Sqrt(float64(l)))
+			w.scratch[f].appendTo(int32(n), w.lists[f], f == collectAll)
+		}
+	}
 }
 
 // termStats are the analysed values of one field of a document (or, for
 // _all, of the fields it is made of): their length, and per term its
-// frequency and positions.
+// frequency and positions. It is reused from document to document.
 type termStats struct {
 	length int
-	terms  map[string]*termStat
+	index  map[string]int // term → its stats
+	stats  []termStat
 }
 
 type termStat struct {
-	freq uint64
-	pos  []int
+	term string
+	freq uint32
+	pos  []int32
+}
+
+func (s *termStats) reset() {
+	s.length = 0
+	clear(s.index)
+	s.stats = s.stats[:0]
 }
 
 // add adds an analysed field's tokens; field numbers their positions
 // (see phraseFields), -1 for none kept.
 func (s *termStats) add(f index.Field, field int) {
 	s.length += f.AnalyzedLength()
+	if s.index == nil {
+		s.index = map[string]int{}
+	}
 	for term, tf := range f.AnalyzedTokenFrequencies() {
-		if s.terms == nil {
-			s.terms = map[string]*termStat{}
+		i, ok := s.index[term]
+		if !ok {
+			i = len(s.stats)
+			s.index[term] = i
+			if i < cap(s.stats) {
+				s.stats = s.stats[:i+1]
+				s.stats[i].freq, s.stats[i].pos = 0, s.stats[i].pos[:0]
+			} else {
+				s.stats = append(s.stats, termStat{})
+			}
+			s.stats[i].term = term
 		}
-		st := s.terms[term]
-		if st == nil {
-			st = &termStat{}
-			s.terms[term] = st
-		}
-		st.freq += uint64(tf.Frequency())
+		st := &s.stats[i]
+		st.freq += uint32(tf.Frequency())
 		if field >= 0 {
 			for _, l := range tf.Locations {
-				st.pos = append(st.pos, field*fieldSpan+l.Position)
+				st.pos = append(st.pos, int32(field*fieldSpan+l.Position))
 			}
 		}
 	}
 }
 
-// hits appends document n's postings to out.
-func (s *termStats) hits(n int, out map[string][]hit, positions bool) {
-	if s.length == 0 {
-		return
-	}
-	// As Bleve's segments store it: the field's length as float32 bits,
-	// read back as float32(1/√length).
-	norm := float64(float32(1.0 / math.Sqrt(float64(s.length))))
-	for term, st := range s.terms {
-		h := hit{doc: n, freq: st.freq, norm: norm}
+// appendTo appends document n's postings to lists, with positions when
+// asked.
+func (s *termStats) appendTo(n int32, lists map[string]*postingList, positions bool) {
+	for i := range s.stats {
+		st := &s.stats[i]
+		l := lists[st.term]
+		if l == nil {
+			l = &postingList{}
+			lists[st.term] = l
+		}
+		l.docs = append(l.docs, n)
+		l.freqs = append(l.freqs, st.freq)
 		if positions {
 			slices.Sort(st.pos)
-			h.pos = st.pos
+			l.pos = append(l.pos, st.pos...)
+			l.ends = append(l.ends, uint32(len(l.pos)))
 		}
-		out[term] = append(out[term], h)
 	}
 }
 
@@ -201,45 +249,55 @@ func (s *docSource) doc(n int) (Document, error) {
 	return d, nil
 }
 
-// impacts scores the postings collected (see scoreTerms), once the
-// analysis is done.
-func (s *docSource) impacts(ctx context.Context, fields []textField, maxPostings int, withPositions bool) (map[string][]int, map[string][]int, error) {
+// postingSource returns the postings collected, once the analysis is done.
+func (s *docSource) postingSource(ctx context.Context) (postingSource, error) {
 	select {
 	case <-s.c.ready:
 	case <-ctx.Done():
-		return nil, nil, ctx.Err()
+		return nil, ctx.Err()
 	}
-	if s.c.err != nil {
-		return nil, nil, s.c.err
+	return s.c, s.c.err
+}
+
+func (c *collector) total() float64 { return float64(len(c.docs)) }
+
+func (c *collector) terms(field string) ([]string, error) {
+	k, ok := collectedField(field)
+	if !ok {
+		return nil, fmt.Errorf("search: export of field %s from documents", field)
 	}
-	postings := make([]map[string][]hit, len(fields))
 	var terms []string
-	for i, f := range fields {
-		var k int
-		switch f.name {
-		case fieldTitle:
-			k = collectTitle
-		case fieldAll:
-			k = collectAll
-		case fieldCites:
-			k = collectCites
-		default:
-			return nil, nil, fmt.Errorf("search: export of field %s from documents", f.name)
-		}
-		postings[i] = map[string][]hit{}
-		for _, w := range s.c.workers {
-			for t, hs := range w[k] {
-				postings[i][t] = append(postings[i][t], hs...)
-			}
-		}
-		for t := range postings[i] {
+	for _, w := range c.workers {
+		for t := range w.lists[k] {
 			terms = append(terms, t)
 		}
 	}
-	slices.Sort(terms)
-	terms = slices.Compact(terms)
-	hitsOf := func(term string, field int, hits []hit) ([]hit, error) {
-		return append(hits, postings[field][term]...), nil
+	return terms, nil
+}
+
+func (c *collector) postings(_ context.Context, term, field string, withPositions bool, out *postingList) error {
+	out.reset()
+	k, ok := collectedField(field)
+	if !ok {
+		return fmt.Errorf("search: export of field %s from documents", field)
 	}
-	return scoreTerms(ctx, terms, float64(len(s.c.docs)), len(s.c.docs), fields, maxPostings, withPositions, hitsOf)
+	for _, w := range c.workers {
+		l := w.lists[k][term]
+		if l == nil {
+			continue
+		}
+		for _, n := range l.docs {
+			out.norms = append(out.norms, float64(c.norms[k][n]))
+		}
+		out.docs = append(out.docs, l.docs...)
+		out.freqs = append(out.freqs, l.freqs...)
+		if withPositions && len(l.ends) > 0 {
+			base := uint32(len(out.pos))
+			out.pos = append(out.pos, l.pos...)
+			for _, e := range l.ends {
+				out.ends = append(out.ends, base+e)
+			}
+		}
+	}
+	return nil
 }

@@ -297,7 +297,11 @@ func TestImpactsAreBleveScores(t *testing.T) {
 			t.Fatal(err)
 		}
 		for term, p := range s.Terms {
-			terms[term] = p
+			var ps []int
+			if err := json.Unmarshal(p, &ps); err != nil {
+				t.Fatal(err)
+			}
+			terms[term] = ps
 		}
 	}
 	analyzer := idx.bleve.Mapping().AnalyzerNamed(analyzerName)

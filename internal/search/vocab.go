@@ -1,11 +1,9 @@
 package search
 
 import (
-	"bytes"
 	"runtime"
 	"slices"
 	"sort"
-	"strconv"
 	"strings"
 	"sync"
 
@@ -18,7 +16,7 @@ import (
 // inflections of the indexed terms that analyze back to them. The words
 // are analyzed in parallel (an analyzer is safe for concurrent use, as
 // Bleve's own indexing relies on).
-func vocabulary(a analysis.Analyzer, text map[string]struct{}, postings map[string][]int) map[string]string {
+func vocabulary(a analysis.Analyzer, text map[string]struct{}, postings map[string][]byte) map[string]string {
 	cands := make(map[string]struct{}, len(text)+len(postings)*4)
 	for w := range text {
 		cands[w] = struct{}{}
@@ -112,7 +110,7 @@ type shard struct {
 // shardWords groups the words by prefix, splitting a group by a longer
 // prefix while it is larger than limit bytes. A word belongs to the longest
 // key that is a prefix of it.
-func shardWords(words map[string]string, postings map[string][]int, limit int) []shard {
+func shardWords(words map[string]string, postings map[string][]byte, limit int) []shard {
 	infl := inflections()
 	size := func(ws []string) int {
 		n := 0
@@ -124,7 +122,7 @@ func shardWords(words map[string]string, postings map[string][]int, limit int) [
 			}
 			if !seen[t] {
 				seen[t] = true
-				n += len(t) + 6 + postingsLen(postings[t])
+				n += len(t) + 6 + len(postings[t]) - 1 // the numbers and their commas
 			}
 		}
 		return n
@@ -178,13 +176,4 @@ func shardWords(words map[string]string, postings map[string][]int, limit int) [
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].key < out[j].key })
 	return out
-}
-
-func postingsLen(p []int) int {
-	var b bytes.Buffer
-	for _, v := range p {
-		b.WriteString(strconv.Itoa(v))
-		b.WriteByte(',')
-	}
-	return b.Len()
 }
