@@ -1,11 +1,13 @@
 package search
 
 import (
+	"maps"
 	"runtime"
 	"slices"
 	"sort"
 	"strings"
 	"sync"
+	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2/analysis"
 	"github.com/blevesearch/bleve/v2/analysis/lang/en"
@@ -111,69 +113,80 @@ type shard struct {
 // prefix while it is larger than limit bytes. A word belongs to the longest
 // key that is a prefix of it.
 func shardWords(words map[string]string, postings map[string][]byte, limit int) []shard {
-	infl := inflections()
-	size := func(ws []string) int {
-		n := 0
-		seen := map[string]bool{}
-		for _, w := range ws {
-			t := words[w]
-			if w != t && inflectionOf(w, t, infl) < 0 {
-				n += len(w) + len(t) + 6
-			}
-			if !seen[t] {
-				seen[t] = true
-				n += len(t) + 6 + len(postings[t]) - 1 // the numbers and their commas
-			}
-		}
-		return n
+	sh := sharder{words: words, postings: postings, limit: limit, infl: inflections()}
+	all := slices.Sorted(maps.Keys(words))
+	for _, g := range groupByPrefix(all, 0) {
+		sh.split(g.key, g.words)
 	}
+	sort.Slice(sh.out, func(i, j int) bool { return sh.out[i].key < sh.out[j].key })
+	return sh.out
+}
+
+type sharder struct {
+	words    map[string]string
+	postings map[string][]byte
+	limit    int
+	infl     [][2]string
+	out      []shard
+}
+
+// size estimates the bytes of a shard of ws.
+func (sh *sharder) size(ws []string) int {
+	n := 0
+	seen := map[string]bool{}
+	for _, w := range ws {
+		t := sh.words[w]
+		if w != t && inflectionOf(w, t, sh.infl) < 0 {
+			n += len(w) + len(t) + 6
+		}
+		if !seen[t] {
+			seen[t] = true
+			n += len(t) + 6 + len(sh.postings[t]) - 1 // the numbers and their commas
+		}
+	}
+	return n
+}
+
+// split adds the shard of key, holding ws, or, while it is too large,
+// the words no longer than key and the shards of longer keys.
+func (sh *sharder) split(key string, ws []string) {
+	k := utf8.RuneCountInString(key)
+	if sh.size(ws) <= sh.limit || k >= maxKeyLen {
+		sh.out = append(sh.out, shard{key, ws})
+		return
+	}
+	var stay []string
+	for _, w := range ws {
+		if utf8.RuneCountInString(w) <= k {
+			stay = append(stay, w)
+		}
+	}
+	if len(stay) > 0 {
+		sh.out = append(sh.out, shard{key, stay})
+	}
+	for _, g := range groupByPrefix(ws, k) {
+		sh.split(g.key, g.words)
+	}
+}
+
+// groupByPrefix groups the words longer than k runes by their first k+1
+// runes, in the order of their first word.
+func groupByPrefix(ws []string, k int) []shard {
 	var out []shard
-	var split func(key string, ws []string)
-	split = func(key string, ws []string) {
-		if size(ws) <= limit || len([]rune(key)) >= maxKeyLen {
-			out = append(out, shard{key, ws})
-			return
+	at := map[string]int{}
+	for _, w := range ws {
+		rs := []rune(w)
+		if len(rs) <= k {
+			continue
 		}
-		var stay []string
-		groups := map[string][]string{}
-		var order []string
-		for _, w := range ws {
-			rs := []rune(w)
-			k := len([]rune(key))
-			if len(rs) <= k {
-				stay = append(stay, w)
-				continue
-			}
-			child := string(rs[:k+1])
-			if groups[child] == nil {
-				order = append(order, child)
-			}
-			groups[child] = append(groups[child], w)
+		key := string(rs[:k+1])
+		i, ok := at[key]
+		if !ok {
+			i = len(out)
+			at[key] = i
+			out = append(out, shard{key: key})
 		}
-		if len(stay) > 0 {
-			out = append(out, shard{key, stay})
-		}
-		for _, child := range order {
-			split(child, groups[child])
-		}
+		out[i].words = append(out[i].words, w)
 	}
-	all := make([]string, 0, len(words))
-	for w := range words {
-		all = append(all, w)
-	}
-	slices.Sort(all)
-	top := map[string][]string{}
-	var order []string
-	for _, w := range all {
-		k := string([]rune(w)[:1])
-		if top[k] == nil {
-			order = append(order, k)
-		}
-		top[k] = append(top[k], w)
-	}
-	for _, k := range order {
-		split(k, top[k])
-	}
-	sort.Slice(out, func(i, j int) bool { return out[i].key < out[j].key })
 	return out
 }
