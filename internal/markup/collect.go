@@ -16,89 +16,130 @@ const previewLen = 320
 // collect walks a parsed document once, in order, gathering its anchors,
 // references, links, table of contents and search sections.
 func collect(doc *Document) {
-	src := doc.Source
-	current := ""             // the anchor of the enclosing section or paragraph
-	seen := map[string]bool{} // anchor ids, to report duplicates
+	c := &collector{doc: doc, src: doc.Source, seen: map[string]bool{}, texts: map[ast.Node]string{}, ctx: contexts{}}
 	doc.Sections = []Section{{}}
-	addAnchor := func(a Anchor) {
-		if seen[a.ID] {
-			doc.Problems = append(doc.Problems, Problem{Offset: a.Offset,
-				Message: "duplicate anchor #" + a.ID, Hint: "anchors must be unique on a page; rename one"})
-			return
-		}
-		seen[a.ID] = true
-		doc.Anchors = append(doc.Anchors, a)
-	}
-	// A block's text serves its section, its anchor's preview and the
-	// preview of the heading before it: work it out once.
-	texts := map[ast.Node]string{}
-	ctx := contexts{}
-	textOf := func(n ast.Node) string {
-		t, ok := texts[n]
-		if !ok {
-			t = blockText(n, src)
-			texts[n] = t
-		}
-		return t
-	}
-
 	_ = ast.Walk(doc.Root, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
 		if !entering {
 			return ast.WalkContinue, nil
 		}
 		if n.Parent() == doc.Root {
-			if h, ok := n.(*ast.Heading); ok {
-				id, _ := h.AttributeString("id")
-				b, _ := id.([]byte)
-				doc.Sections = append(doc.Sections, Section{Anchor: string(b), Title: headingText(h, src)})
-			} else if t := textOf(n); t != "" {
-				s := &doc.Sections[len(doc.Sections)-1]
-				s.Text = joinNonEmpty(s.Text, t, "\n")
-				if c, ok := n.(*Callout); ok && c.CalloutType == quotationType {
-					s.Official = joinNonEmpty(s.Official, quotedText(c, src), "\n")
-				}
-			}
+			c.section(n)
 		}
-		switch n := n.(type) {
-		case *ast.Heading:
-			if id, ok := n.AttributeString("id"); ok {
-				b, _ := id.([]byte)
-				current = string(b)
-				title := headingText(n, src)
-				addAnchor(Anchor{ID: current, Label: title, Text: followingText(n, textOf), Offset: blockOffset(n), Pin: pinOf(n)})
-				if n.Level == 2 || n.Level == 3 {
-					doc.TOC = append(doc.TOC, Heading{Level: n.Level, ID: current, Text: title})
-				}
-			}
-		case *ast.Paragraph, *ast.TextBlock:
-			para := paragraphOf(n, src)
-			if pin, ok := n.FirstChild().(*Pin); ok {
-				current = pin.ID
-				addAnchor(Anchor{ID: pin.ID, Text: clip(textOf(n)), Offset: blockOffset(n), Pin: pin})
-			}
-			para.Within = current
-			doc.Paragraphs = append(doc.Paragraphs, para)
-		case *Callout:
-			if c := n.Cite; c != nil {
-				c.FromAnchor, c.Context = current, clip(quotedText(n, src))
-				doc.Cites = append(doc.Cites, c)
-			}
-		case *Citation:
-			n.FromAnchor, n.Context = current, ctx.contextOf(n, src)
-			doc.Cites = append(doc.Cites, n)
-			return ast.WalkSkipChildren, nil
-		case *Ref:
-			n.FromAnchor, n.Context = current, ctx.contextOf(n, src)
-			doc.Refs = append(doc.Refs, n)
-			return ast.WalkSkipChildren, nil
-		case *ast.Link:
-			doc.Links = append(doc.Links, &Link{Node: n, Dest: string(n.Destination), Offset: inlineOffset(n), FromAnchor: current, Context: ctx.contextOf(n, src)})
-		}
-		return ast.WalkContinue, nil
+		return c.node(n), nil
 	})
 	if doc.Sections[0].Text == "" {
 		doc.Sections = doc.Sections[1:]
 	}
+}
+
+// collector is collect's walk through a document.
+type collector struct {
+	doc     *Document
+	src     []byte
+	current string          // the anchor of the enclosing section or paragraph
+	seen    map[string]bool // anchor ids, to report duplicates
+	// A block's text serves its section, its anchor's preview and the
+	// preview of the heading before it: work it out once.
+	texts map[ast.Node]string
+	ctx   contexts
+}
+
+// textOf is the text of block n.
+func (c *collector) textOf(n ast.Node) string {
+	t, ok := c.texts[n]
+	if !ok {
+		t = blockText(n, c.src)
+		c.texts[n] = t
+	}
+	return t
+}
+
+// addAnchor adds an anchor, or a problem when the page has its id
+// already.
+func (c *collector) addAnchor(a Anchor) {
+	if c.seen[a.ID] {
+		c.doc.Problems = append(c.doc.Problems, Problem{Offset: a.Offset,
+			Message: "duplicate anchor #" + a.ID, Hint: "anchors must be unique on a page; rename one"})
+		return
+	}
+	c.seen[a.ID] = true
+	c.doc.Anchors = append(c.doc.Anchors, a)
+}
+
+// section adds top-level block n to the sections: a heading starts one,
+// other blocks add their text (and a quotation its official wording) to
+// the current one.
+func (c *collector) section(n ast.Node) {
+	doc := c.doc
+	if h, ok := n.(*ast.Heading); ok {
+		id, _ := h.AttributeString("id")
+		b, _ := id.([]byte)
+		doc.Sections = append(doc.Sections, Section{Anchor: string(b), Title: headingText(h, c.src)})
+		return
+	}
+	if t := c.textOf(n); t != "" {
+		s := &doc.Sections[len(doc.Sections)-1]
+		s.Text = joinNonEmpty(s.Text, t, "\n")
+		if q, ok := n.(*Callout); ok && q.CalloutType == quotationType {
+			s.Official = joinNonEmpty(s.Official, quotedText(q, c.src), "\n")
+		}
+	}
+}
+
+// node collects what node n is: an anchor, a paragraph, a citation, a
+// reference or a link, each with the anchor it is under.
+func (c *collector) node(n ast.Node) ast.WalkStatus {
+	doc, src := c.doc, c.src
+	switch n := n.(type) {
+	case *ast.Heading:
+		c.heading(n)
+	case *ast.Paragraph, *ast.TextBlock:
+		c.paragraph(n)
+	case *Callout:
+		if q := n.Cite; q != nil {
+			q.FromAnchor, q.Context = c.current, clip(quotedText(n, src))
+			doc.Cites = append(doc.Cites, q)
+		}
+	case *Citation:
+		n.FromAnchor, n.Context = c.current, c.ctx.contextOf(n, src)
+		doc.Cites = append(doc.Cites, n)
+		return ast.WalkSkipChildren
+	case *Ref:
+		n.FromAnchor, n.Context = c.current, c.ctx.contextOf(n, src)
+		doc.Refs = append(doc.Refs, n)
+		return ast.WalkSkipChildren
+	case *ast.Link:
+		doc.Links = append(doc.Links, &Link{Node: n, Dest: string(n.Destination), Offset: inlineOffset(n), FromAnchor: c.current, Context: c.ctx.contextOf(n, src)})
+	}
+	return ast.WalkContinue
+}
+
+// heading makes a heading with an id an anchor, and a level 2 or 3 one
+// an entry of the table of contents.
+func (c *collector) heading(n *ast.Heading) {
+	id, ok := n.AttributeString("id")
+	if !ok {
+		return
+	}
+	b, _ := id.([]byte)
+	c.current = string(b)
+	title := headingText(n, c.src)
+	c.addAnchor(Anchor{ID: c.current, Label: title, Text: followingText(n, c.textOf), Offset: blockOffset(n), Pin: pinOf(n)})
+	if n.Level == 2 || n.Level == 3 {
+		c.doc.TOC = append(c.doc.TOC, Heading{Level: n.Level, ID: c.current, Text: title})
+	}
+}
+
+// paragraph adds a paragraph, under the anchor it opens with or else the
+// one before it.
+func (c *collector) paragraph(n ast.Node) {
+	para := paragraphOf(n, c.src)
+	if pin, ok := n.FirstChild().(*Pin); ok {
+		c.current = pin.ID
+		c.addAnchor(Anchor{ID: pin.ID, Text: clip(c.textOf(n)), Offset: blockOffset(n), Pin: pin})
+	}
+	para.Within = c.current
+	c.doc.Paragraphs = append(c.doc.Paragraphs, para)
 }
 
 // RefreshText recomputes the document's texts — anchor previews, reference
