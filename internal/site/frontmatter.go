@@ -226,71 +226,107 @@ func fieldNames() []string {
 
 // validate checks the schema rules YAML decoding cannot express.
 func (d *Document) validate(file string) diag.List {
-	var probs diag.List
+	fp := &frontProblems{pos: d.Pos, file: file}
+	known := d.validateFields(fp)
+	d.validateDates(fp)
+	d.cleanMovedFrom(fp)
+	if !known {
+		// What the other fields should be follows from the kind: one
+		// problem for one mistake.
+		return fp.list.Sort()
+	}
+	d.validateKindFields(fp)
+	probs := append(fp.list, d.validateSource(file)...)
+	probs = append(probs, d.validateChanges(file)...)
+	return probs.Sort()
+}
+
+// frontProblems collects the problems of one page's front matter, each
+// at its key's value (at) or at the key itself (atKey).
+type frontProblems struct {
+	pos  yamlpos.Keys
+	file string
+	list diag.List
+}
+
+func (fp *frontProblems) at(key, msg, hint string) {
+	line, col := fp.pos.At(key)
+	fp.list = append(fp.list, diag.Problem{File: fp.file, Line: line, Col: col, Message: msg, Hint: hint})
+}
+
+func (fp *frontProblems) atKey(key, msg, hint string) {
+	line, col := fp.pos.Key(key)
+	fp.list = append(fp.list, diag.Problem{File: fp.file, Line: line, Col: col, Message: msg, Hint: hint})
+}
+
+// validateFields checks the title, id, kind, audience and tags, setting
+// the default kind; it reports whether the kind is known.
+func (d *Document) validateFields(fp *frontProblems) (knownKind bool) {
 	f := &d.Front
-	bad := func(key, msg, hint string) {
-		line, col := d.Pos.At(key)
-		probs = append(probs, diag.Problem{File: file, Line: line, Col: col, Message: msg, Hint: hint})
-	}
-	badKey := func(key, msg, hint string) {
-		line, col := d.Pos.Key(key)
-		probs = append(probs, diag.Problem{File: file, Line: line, Col: col, Message: msg, Hint: hint})
-	}
 	f.Title = strings.TrimSpace(f.Title)
 	if f.Title == "" {
-		bad("title", "missing title", `add a line such as title: "Article 61 — …"`)
+		fp.at("title", "missing title", `add a line such as title: "Article 61 — …"`)
 	}
 	if f.ID != "" && !idPattern.MatchString(f.ID) {
-		bad("id", fmt.Sprintf("invalid id %q", f.ID), "use lowercase letters, digits, dots and dashes")
+		fp.at("id", fmt.Sprintf("invalid id %q", f.ID), "use lowercase letters, digits, dots and dashes")
 	}
-	knownKind := true
+	knownKind = true
 	if f.Kind == "" {
 		f.Kind = "page"
 	} else if !slices.Contains(kinds, f.Kind) {
-		bad("kind", fmt.Sprintf("unknown kind %q", f.Kind), suggest(f.Kind, kinds))
+		fp.at("kind", fmt.Sprintf("unknown kind %q", f.Kind), suggest(f.Kind, kinds))
 		knownKind = false
 	}
-	for _, key := range []string{"as_of", "date"} {
-		v := f.AsOf
-		if key == "date" {
-			v = f.Date
+	if f.Audience != "" && !slices.Contains(audiences, f.Audience) {
+		fp.at("audience", fmt.Sprintf("unknown audience %q", f.Audience), suggest(f.Audience, audiences))
+	}
+	for _, t := range f.Tags {
+		if !idPattern.MatchString(t) {
+			fp.at("tags", fmt.Sprintf("invalid tag %q", t), "use lowercase letters, digits and dashes")
 		}
+	}
+	return knownKind
+}
+
+// validateDates checks as_of and date.
+func (d *Document) validateDates(fp *frontProblems) {
+	for key, v := range map[string]string{"as_of": d.Front.AsOf, "date": d.Front.Date} {
 		if v == "" {
 			continue
 		}
 		if _, err := time.Parse(time.DateOnly, v); err != nil {
-			bad(key, fmt.Sprintf("%s %q is not a valid date", key, v), "write dates as YYYY-MM-DD, e.g. 2025-02-26")
+			fp.at(key, fmt.Sprintf("%s %q is not a valid date", key, v), "write dates as YYYY-MM-DD, e.g. 2025-02-26")
 		}
 	}
-	if f.Audience != "" && !slices.Contains(audiences, f.Audience) {
-		bad("audience", fmt.Sprintf("unknown audience %q", f.Audience), suggest(f.Audience, audiences))
-	}
-	for _, t := range f.Tags {
-		if !idPattern.MatchString(t) {
-			bad("tags", fmt.Sprintf("invalid tag %q", t), "use lowercase letters, digits and dashes")
-		}
-	}
+}
+
+// cleanMovedFrom cleans the old addresses of moved_from, each a site
+// path.
+func (d *Document) cleanMovedFrom(fp *frontProblems) {
+	f := &d.Front
 	for i, old := range f.MovedFrom {
 		clean, ok := cleanSitePath(old)
 		if !ok {
-			bad("moved_from", fmt.Sprintf("moved_from %q is not a site path", old),
+			fp.at("moved_from", fmt.Sprintf("moved_from %q is not a site path", old),
 				"write the old address as it was published, from the site's root: moved_from: [/esma/solicitation/]")
 			continue
 		}
 		f.MovedFrom[i] = clean
 	}
-	if !knownKind {
-		// What the other fields should be follows from the kind: one
-		// problem for one mistake.
-		return probs.Sort()
-	}
+}
+
+// validateKindFields checks the fields a kind of page needs, and refuses
+// those of another kind: a term needs a term, a scenario its facts,
+// question, outcome and risk.
+func (d *Document) validateKindFields(fp *frontProblems) {
+	f := &d.Front
 	if f.Kind == "term" && strings.TrimSpace(f.Term) == "" {
-		bad("kind", "a term page needs a term: field", `add term: "close links"`)
+		fp.at("kind", "a term page needs a term: field", `add term: "close links"`)
 	}
 	if f.Kind == "scenario" {
 		for key, v := range map[string]string{"facts": f.Facts, "question": f.Question, "outcome": f.Outcome, "risk": f.Risk} {
 			if strings.TrimSpace(v) == "" {
-				bad("kind", "a scenario needs "+key+":", "scenarios carry facts, question, outcome, risk and applies")
+				fp.at("kind", "a scenario needs "+key+":", "scenarios carry facts, question, outcome, risk and applies")
 			}
 		}
 		// outcome, risk and trigger are checked against the site's
@@ -299,21 +335,18 @@ func (d *Document) validate(file string) diag.List {
 	if f.Kind != "scenario" {
 		for _, key := range []string{"facts", "question", "outcome", "risk", "trigger", "applies"} {
 			if d.Pos.Has(key) {
-				badKey(key, key+": is only for kind: scenario", "remove it or set kind: scenario")
+				fp.atKey(key, key+": is only for kind: scenario", "remove it or set kind: scenario")
 			}
 		}
 	}
 	if f.Kind != "term" {
 		for key, set := range map[string]bool{"term": f.Term != "", "aliases": len(f.Aliases) > 0} {
 			if set {
-				badKey(key, key+": is only for kind: term (other names of a defined term)",
+				fp.atKey(key, key+": is only for kind: term (other names of a defined term)",
 					"remove it; to keep an old address of a moved page working, list it under moved_from:")
 			}
 		}
 	}
-	probs = append(probs, d.validateSource(file)...)
-	probs = append(probs, d.validateChanges(file)...)
-	return probs.Sort()
 }
 
 // cleanSitePath checks an old address given in moved_from: and returns it
