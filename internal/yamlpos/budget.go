@@ -33,101 +33,139 @@ func checkBudget(data []byte) error {
 // levels, which is what a budget needs. It returns where the nesting first
 // exceeds limit, and false; or true.
 func depthScan(data []byte, limit int) (line, col int, ok bool) {
-	var (
-		indents []int // open block levels, by indentation
-		flow    int   // open flow brackets
-		quote   byte  // the open quoted string's quote, or 0
-		scalar  = -1  // a block scalar's parent indentation, or -1
-		lineNo  int
-	)
-	for len(data) > 0 {
-		lineNo++
+	n := &nesting{limit: limit, scalar: -1}
+	for lineNo := 1; len(data) > 0; lineNo++ {
 		i := bytes.IndexByte(data, '\n')
 		if i < 0 {
 			i = len(data)
 		}
 		text := data[:i]
 		data = data[min(i+1, len(data)):]
-		indent := 0
-		for indent < len(text) && text[indent] == ' ' {
-			indent++
-		}
-		blank := indent == len(text) || text[indent] == '#'
-		if scalar >= 0 {
-			if blank || indent > scalar {
-				continue
-			}
-			scalar = -1
-		}
-		pos := indent
-		if quote == 0 && flow == 0 && !blank {
-			for len(indents) > 0 && indents[len(indents)-1] >= indent {
-				indents = indents[:len(indents)-1]
-			}
-			indents = append(indents, indent)
-			// "- - x" and "? x" open a level each, at their own column.
-			for pos+1 < len(text) && (text[pos] == '-' || text[pos] == '?') && text[pos+1] == ' ' {
-				if len(indents) >= limit {
-					return lineNo, pos + 1, false
-				}
-				pos += 2
-				for pos < len(text) && text[pos] == ' ' {
-					pos++
-				}
-				indents = append(indents, pos)
-			}
-			if len(indents) > limit {
-				return lineNo, indent + 1, false
-			}
-		}
-		valueStart := true // where a flow collection or a quoted string may begin
-		for ; pos < len(text); pos++ {
-			c := text[pos]
-			if quote != 0 {
-				switch {
-				case quote == '"' && c == '\\':
-					pos++
-				case c == quote && quote == '\'' && pos+1 < len(text) && text[pos+1] == '\'':
-					pos++
-				case c == quote:
-					quote = 0
-					valueStart = false
-				}
-				continue
-			}
-			switch {
-			case c == '#' && (pos == 0 || text[pos-1] == ' ' || text[pos-1] == '\t'):
-				pos = len(text)
-				continue
-			case (c == '"' || c == '\'') && (valueStart || flow > 0 && isFlowStart(text, pos)):
-				quote = c
-				continue
-			case (c == '[' || c == '{') && (valueStart || flow > 0):
-				flow++
-				if len(indents)+flow > limit {
-					return lineNo, pos + 1, false
-				}
-				valueStart = true
-				continue
-			case (c == ']' || c == '}') && flow > 0:
-				flow--
-			case flow == 0 && (c == '|' || c == '>') && valueStart && blockScalarHeader(text[pos+1:]):
-				scalar = indent
-				pos = len(text)
-				continue
-			case c == ':' && (pos+1 == len(text) || text[pos+1] == ' '):
-				valueStart = true
-				continue
-			case c == ',' && flow > 0:
-				valueStart = true
-				continue
-			case c == ' ' || c == '\t':
-				continue
-			}
-			valueStart = false
+		if col, ok := n.line(text); !ok {
+			return lineNo, col, false
 		}
 	}
 	return 0, 0, true
+}
+
+// nesting is depthScan's state from one line to the next.
+type nesting struct {
+	limit   int
+	indents []int // open block levels, by indentation
+	flow    int   // open flow brackets
+	quote   byte  // the open quoted string's quote, or 0
+	scalar  int   // a block scalar's parent indentation, or -1
+}
+
+// line scans one line. It returns the column where the nesting first
+// exceeds the limit, and false; or true.
+func (n *nesting) line(text []byte) (col int, ok bool) {
+	indent := 0
+	for indent < len(text) && text[indent] == ' ' {
+		indent++
+	}
+	blank := indent == len(text) || text[indent] == '#'
+	if n.scalar >= 0 {
+		if blank || indent > n.scalar {
+			return 0, true
+		}
+		n.scalar = -1
+	}
+	pos := indent
+	if n.quote == 0 && n.flow == 0 && !blank {
+		if pos, col, ok = n.block(text, indent); !ok {
+			return col, false
+		}
+	}
+	return n.inline(text, pos, indent)
+}
+
+// block closes the block levels deeper than the line's indentation and
+// opens the line's own: one for its indentation, one per "- " or "? " it
+// starts with, at their own column ("- - x"). It returns where the line's
+// content starts.
+func (n *nesting) block(text []byte, indent int) (pos, col int, ok bool) {
+	for len(n.indents) > 0 && n.indents[len(n.indents)-1] >= indent {
+		n.indents = n.indents[:len(n.indents)-1]
+	}
+	n.indents = append(n.indents, indent)
+	pos = indent
+	for pos+1 < len(text) && (text[pos] == '-' || text[pos] == '?') && text[pos+1] == ' ' {
+		if len(n.indents) >= n.limit {
+			return 0, pos + 1, false
+		}
+		pos += 2
+		for pos < len(text) && text[pos] == ' ' {
+			pos++
+		}
+		n.indents = append(n.indents, pos)
+	}
+	if len(n.indents) > n.limit {
+		return 0, indent + 1, false
+	}
+	return pos, 0, true
+}
+
+// inline scans a line's content from pos: quoted strings, comments, flow
+// brackets and the header of a block scalar.
+func (n *nesting) inline(text []byte, pos, indent int) (col int, ok bool) {
+	valueStart := true // where a flow collection or a quoted string may begin
+	for ; pos < len(text); pos++ {
+		c := text[pos]
+		if n.quote != 0 {
+			var closed bool
+			if pos, closed = n.quoted(text, pos); closed {
+				valueStart = false
+			}
+			continue
+		}
+		switch {
+		case c == '#' && (pos == 0 || text[pos-1] == ' ' || text[pos-1] == '\t'):
+			return 0, true
+		case (c == '"' || c == '\'') && (valueStart || n.flow > 0 && isFlowStart(text, pos)):
+			n.quote = c
+			continue
+		case (c == '[' || c == '{') && (valueStart || n.flow > 0):
+			n.flow++
+			if len(n.indents)+n.flow > n.limit {
+				return pos + 1, false
+			}
+			valueStart = true
+			continue
+		case (c == ']' || c == '}') && n.flow > 0:
+			n.flow--
+		case n.flow == 0 && (c == '|' || c == '>') && valueStart && blockScalarHeader(text[pos+1:]):
+			n.scalar = indent
+			return 0, true
+		case c == ':' && (pos+1 == len(text) || text[pos+1] == ' '):
+			valueStart = true
+			continue
+		case c == ',' && n.flow > 0:
+			valueStart = true
+			continue
+		case c == ' ' || c == '\t':
+			continue
+		}
+		valueStart = false
+	}
+	return 0, true
+}
+
+// quoted scans the character at pos of an open quoted string: an escape
+// ("\\x" in double quotes), a doubled single quote, or the closing quote.
+// It returns the last position it read and whether the string closed.
+func (n *nesting) quoted(text []byte, pos int) (int, bool) {
+	c := text[pos]
+	switch {
+	case n.quote == '"' && c == '\\':
+		return pos + 1, false
+	case c == n.quote && n.quote == '\'' && pos+1 < len(text) && text[pos+1] == '\'':
+		return pos + 1, false
+	case c == n.quote:
+		n.quote = 0
+		return pos, true
+	}
+	return pos, false
 }
 
 // isFlowStart reports whether a quote at pos of a flow collection opens a
