@@ -101,7 +101,6 @@ func Decode(data []byte, v any) (_ Keys, err error) {
 			err = &Error{Line: 1, Col: 1, Message: fmt.Sprintf("YAML that cannot be decoded (%v)", r)}
 		}
 	}()
-	keys := Keys{}
 	// go-yaml miscounts lines after a comment ended by "\r\n"; YAML reads
 	// every line break as "\n" anyway, so give it only those.
 	data = bytes.ReplaceAll(bytes.ReplaceAll(data, []byte("\r\n"), []byte("\n")), []byte("\r"), []byte("\n"))
@@ -109,43 +108,18 @@ func Decode(data []byte, v any) (_ Keys, err error) {
 		return nil, err
 	}
 	if strings.TrimSpace(string(data)) == "" {
-		return keys, nil
+		return Keys{}, nil
 	}
 	file, err := parser.ParseBytes(data, 0)
 	if err != nil {
 		return nil, plain(data, convert(err))
 	}
-	for _, doc := range file.Docs {
-		if tags := ast.Filter(ast.TagType, doc); len(tags) > 0 {
-			tk := tags[0].GetToken()
-			return nil, &Error{Line: tk.Position.Line, Col: tk.Position.Column,
-				Message: fmt.Sprintf("YAML tag %s is not supported; quote the value if it starts with !", tk.Value)}
-		}
+	if err := refuseTags(file); err != nil {
+		return nil, err
 	}
-	if len(file.Docs) > 0 && file.Docs[0].Body != nil {
-		if m, ok := file.Docs[0].Body.(*ast.MappingNode); ok {
-			for _, kv := range m.Values {
-				tk := kv.Key.GetToken()
-				p := Pos{Line: tk.Position.Line, Col: tk.Position.Column, ValueLine: tk.Position.Line, ValueCol: tk.Position.Column}
-				if seq, ok := kv.Value.(*ast.SequenceNode); ok {
-					p.Items = itemKeys(seq)
-				}
-				if v := kv.Value; v != nil {
-					if m, ok := v.(*ast.MappingNode); ok && len(m.Values) > 0 {
-						v = m.Values[0].Key // a mapping's token is its first ":"
-					}
-					if _, null := v.(*ast.NullNode); !null {
-						if vt := v.GetToken(); vt != nil && vt.Position != nil {
-							p.ValueLine, p.ValueCol = vt.Position.Line, vt.Position.Column
-						}
-					}
-				}
-				keys[kv.Key.String()] = p
-			}
-		} else if _, ok := file.Docs[0].Body.(*ast.NullNode); !ok {
-			tk := file.Docs[0].Body.GetToken()
-			return nil, &Error{Line: tk.Position.Line, Col: tk.Position.Column, Message: "expected key: value fields"}
-		}
+	keys, err := topKeys(file)
+	if err != nil {
+		return nil, err
 	}
 	if err := yaml.UnmarshalWithOptions(data, v, yaml.Strict()); err != nil {
 		e := convert(err)
@@ -155,6 +129,61 @@ func Decode(data []byte, v any) (_ Keys, err error) {
 		return nil, e
 	}
 	return keys, nil
+}
+
+// refuseTags refuses YAML tags ("!!binary", "!x"): front matter is plain
+// values.
+func refuseTags(file *ast.File) error {
+	for _, doc := range file.Docs {
+		if tags := ast.Filter(ast.TagType, doc); len(tags) > 0 {
+			tk := tags[0].GetToken()
+			return &Error{Line: tk.Position.Line, Col: tk.Position.Column,
+				Message: fmt.Sprintf("YAML tag %s is not supported; quote the value if it starts with !", tk.Value)}
+		}
+	}
+	return nil
+}
+
+// topKeys returns the positions of the first document's keys, which
+// must be a mapping (or nothing).
+func topKeys(file *ast.File) (Keys, error) {
+	keys := Keys{}
+	if len(file.Docs) == 0 || file.Docs[0].Body == nil {
+		return keys, nil
+	}
+	body := file.Docs[0].Body
+	m, ok := body.(*ast.MappingNode)
+	if !ok {
+		if _, null := body.(*ast.NullNode); null {
+			return keys, nil
+		}
+		tk := body.GetToken()
+		return nil, &Error{Line: tk.Position.Line, Col: tk.Position.Column, Message: "expected key: value fields"}
+	}
+	for _, kv := range m.Values {
+		keys[kv.Key.String()] = keyPos(kv)
+	}
+	return keys, nil
+}
+
+// keyPos is where a key and its value are; a sequence's items' keys too.
+func keyPos(kv *ast.MappingValueNode) Pos {
+	tk := kv.Key.GetToken()
+	p := Pos{Line: tk.Position.Line, Col: tk.Position.Column, ValueLine: tk.Position.Line, ValueCol: tk.Position.Column}
+	if seq, ok := kv.Value.(*ast.SequenceNode); ok {
+		p.Items = itemKeys(seq)
+	}
+	if v := kv.Value; v != nil {
+		if m, ok := v.(*ast.MappingNode); ok && len(m.Values) > 0 {
+			v = m.Values[0].Key // a mapping's token is its first ":"
+		}
+		if _, null := v.(*ast.NullNode); !null {
+			if vt := v.GetToken(); vt != nil && vt.Position != nil {
+				p.ValueLine, p.ValueCol = vt.Position.Line, vt.Position.Column
+			}
+		}
+	}
+	return p
 }
 
 // itemKeys returns where the fields of each item of a sequence sit, the
