@@ -110,60 +110,15 @@ func (x *Index) search(ctx context.Context, req Request, clauses []Clause, keys 
 	if err != nil {
 		return Result{}, err
 	}
-	out := Result{Hits: []Hit{}}
-	byURL := map[string]int{} // page URL → its index among the pages found
+	pc := &pageHits{x: x, clauses: clauses, keys: keys, from: req.From, limit: limit, out: Result{Hits: []Hit{}}, byURL: map[string]int{}}
 	// The pinpoints the query cites come first, as best bets.
 	best, err := x.bestBets(ctx, keys, req.Kind)
 	if err != nil {
 		return Result{}, err
 	}
-	for _, h := range best {
-		if _, seen := byURL[h.URL]; seen {
-			continue
-		}
-		byURL[h.URL] = len(byURL)
-		if len(byURL) > req.From && len(out.Hits) < limit {
-			out.Hits = append(out.Hits, h)
-		}
-	}
-	for from := 0; ; from += window {
-		sr := bleve.NewSearchRequestOptions(q, window, from, false)
-		sr.SortBy([]string{"-_score", "_id"})
-		sr.Fields = []string{fieldURL, fieldAnchor, fieldTitle, fieldHeading, fieldKind, fieldBody, fieldSummary, fieldPin}
-		if from == 0 {
-			sr.AddFacet("pages", bleve.NewFacetRequest(fieldPage, int(docs)))
-		}
-		res, err := x.bleve.SearchInContext(ctx, sr)
-		if err != nil {
-			return Result{}, err
-		}
-		if from == 0 {
-			out.Total = res.Total
-			out.Pages, out.Kinds = pageCounts(res)
-		}
-		for _, h := range res.Hits {
-			url := str(h.Fields[fieldURL])
-			n, seen := byURL[url]
-			if !seen {
-				n = len(byURL)
-				byURL[url] = n
-			}
-			if n < req.From || n >= req.From+limit {
-				continue
-			}
-			if !seen && !(len(best) > 0 && pinned(h.Fields, keys)) {
-				out.Hits = append(out.Hits, Hit{URL: url, Anchor: str(h.Fields[fieldAnchor]), Title: displayTitle(str(h.Fields[fieldTitle]), str(h.Fields[fieldHeading])),
-					Kind: str(h.Fields[fieldKind]), Score: h.Score, Snippet: x.snippet(h.Fields, clauses)})
-				continue
-			}
-			hit := &out.Hits[n-req.From]
-			if a := str(h.Fields[fieldAnchor]); len(hit.Sections) < maxSections && a != hit.Anchor && !(hit.Best && a == hit.section) {
-				hit.Sections = append(hit.Sections, Section{Anchor: str(h.Fields[fieldAnchor]), Heading: sectionHeading(h.Fields)})
-			}
-		}
-		if len(res.Hits) < window || len(byURL) > req.From+limit {
-			break
-		}
+	pc.addBest(best)
+	if err := pc.collect(ctx, q, docs); err != nil {
+		return Result{}, err
 	}
 	if req.Kind != "" {
 		// The facets show every kind, not just the one chosen.
@@ -173,9 +128,86 @@ func (x *Index) search(ctx context.Context, req Request, clauses []Clause, keys 
 		if err != nil {
 			return Result{}, err
 		}
-		_, out.Kinds = pageCounts(fres)
+		_, pc.out.Kinds = pageCounts(fres)
 	}
-	return out, nil
+	return pc.out, nil
+}
+
+// pageHits collects the pages a search finds, one hit a page at its best
+// section, from the page numbered from, at most limit of them.
+type pageHits struct {
+	x           *Index
+	clauses     []Clause
+	keys        []string
+	from, limit int
+	best        bool // the query cites pinpoints, which are first
+	out         Result
+	byURL       map[string]int // page URL → its index among the pages found
+}
+
+// addBest adds the best bets, the pinpoints the query cites.
+func (pc *pageHits) addBest(best []Hit) {
+	pc.best = len(best) > 0
+	for _, h := range best {
+		if _, seen := pc.byURL[h.URL]; seen {
+			continue
+		}
+		pc.byURL[h.URL] = len(pc.byURL)
+		if len(pc.byURL) > pc.from && len(pc.out.Hits) < pc.limit {
+			pc.out.Hits = append(pc.out.Hits, h)
+		}
+	}
+}
+
+// collect reads the matching sections, best first, a window at a time,
+// until it has the pages wanted; the first window also counts the pages
+// matched.
+func (pc *pageHits) collect(ctx context.Context, q query.Query, docs uint64) error {
+	for from := 0; ; from += window {
+		sr := bleve.NewSearchRequestOptions(q, window, from, false)
+		sr.SortBy([]string{"-_score", "_id"})
+		sr.Fields = []string{fieldURL, fieldAnchor, fieldTitle, fieldHeading, fieldKind, fieldBody, fieldSummary, fieldPin}
+		if from == 0 {
+			sr.AddFacet("pages", bleve.NewFacetRequest(fieldPage, int(docs)))
+		}
+		res, err := pc.x.bleve.SearchInContext(ctx, sr)
+		if err != nil {
+			return err
+		}
+		if from == 0 {
+			pc.out.Total = res.Total
+			pc.out.Pages, pc.out.Kinds = pageCounts(res)
+		}
+		for _, h := range res.Hits {
+			pc.add(h.Fields, h.Score)
+		}
+		if len(res.Hits) < window || len(pc.byURL) > pc.from+pc.limit {
+			return nil
+		}
+	}
+}
+
+// add adds a matching section: a new page's hit, or one more section
+// beneath its page's, when the page is among those wanted.
+func (pc *pageHits) add(f map[string]any, score float64) {
+	url := str(f[fieldURL])
+	n, seen := pc.byURL[url]
+	if !seen {
+		n = len(pc.byURL)
+		pc.byURL[url] = n
+	}
+	if n < pc.from || n >= pc.from+pc.limit {
+		return
+	}
+	if !seen && !(pc.best && pinned(f, pc.keys)) {
+		pc.out.Hits = append(pc.out.Hits, Hit{URL: url, Anchor: str(f[fieldAnchor]), Title: displayTitle(str(f[fieldTitle]), str(f[fieldHeading])),
+			Kind: str(f[fieldKind]), Score: score, Snippet: pc.x.snippet(f, pc.clauses)})
+		return
+	}
+	hit := &pc.out.Hits[n-pc.from]
+	if a := str(f[fieldAnchor]); len(hit.Sections) < maxSections && a != hit.Anchor && !(hit.Best && a == hit.section) {
+		hit.Sections = append(hit.Sections, Section{Anchor: a, Heading: sectionHeading(f)})
+	}
 }
 
 // sectionHeading names a section beneath its page's hit: its heading, or
@@ -327,84 +359,112 @@ func runeBytes(s string, n int, fromEnd bool) int {
 // keys are the pinpoints the query cites: the sections citing them rank
 // higher, or, when the query has no words, are what it finds.
 func compile(clauses []Clause, kind string, analyzer analysis.Analyzer, all bool, keys []string) query.Query {
-	var must, should, mustNot, filters []query.Query
-	var group []query.Query // the plain clauses joined by OR so far
-	endGroup := func() {
-		switch {
-		case len(group) == 1:
-			must = append(must, group[0])
-		case len(group) > 1:
-			must = append(must, query.NewDisjunctionQuery(group))
-		}
-		group = nil
-	}
+	var b boolean
 	for _, c := range clauses {
-		if isKeywordField(c.Field) {
-			t := query.NewTermQuery(c.Text)
-			t.SetField(c.Field)
-			if c.Occur == MustNot {
-				mustNot = append(mustNot, t)
-			} else {
-				filters = append(filters, t) // a filter ranks nothing
-			}
-			continue
-		}
-		units := clauseUnits(c, analyzer)
-		if len(units) == 0 {
-			continue // only stop words
-		}
-		switch {
-		case c.Occur == Must:
-			must = append(must, units...)
-		case c.Occur == MustNot:
-			mustNot = append(mustNot, units...)
-		case !all:
-			should = append(should, units...)
-		default:
-			if !c.Or {
-				endGroup()
-			}
-			if len(units) == 1 {
-				group = append(group, units[0])
-			} else {
-				group = append(group, query.NewConjunctionQuery(units))
-			}
-		}
+		b.add(c, analyzer, all)
 	}
-	endGroup()
-	if len(keys) > 0 {
-		var cites []query.Query
-		for _, k := range keys {
-			t := query.NewTermQuery(k)
-			t.SetField(fieldCites)
-			cites = append(cites, t)
-		}
-		if len(must) == 0 && len(should) == 0 {
-			must = append(must, query.NewDisjunctionQuery(cites))
-		} else {
-			should = append(should, cites...)
-		}
-	}
+	b.endGroup()
+	b.cite(keys)
 	if kind != "" {
 		t := query.NewTermQuery(kind)
 		t.SetField(fieldKind)
-		filters = append(filters, t)
+		b.filters = append(b.filters, t)
 	}
-	if len(must) == 0 && len(should) == 0 && len(filters) == 0 {
+	return b.query()
+}
+
+// boolean is a Boolean query being compiled.
+type boolean struct {
+	must, should, mustNot, filters []query.Query
+	group                          []query.Query // the plain clauses joined by OR so far
+}
+
+// add compiles clause c: a keyword field's is a filter (or an exclusion),
+// which ranks nothing; the others' analysed units are required, excluded,
+// ranking only, or, with all, required in their OR group.
+func (b *boolean) add(c Clause, analyzer analysis.Analyzer, all bool) {
+	if isKeywordField(c.Field) {
+		t := query.NewTermQuery(c.Text)
+		t.SetField(c.Field)
+		if c.Occur == MustNot {
+			b.mustNot = append(b.mustNot, t)
+		} else {
+			b.filters = append(b.filters, t) // a filter ranks nothing
+		}
+		return
+	}
+	units := clauseUnits(c, analyzer)
+	if len(units) == 0 {
+		return // only stop words
+	}
+	switch {
+	case c.Occur == Must:
+		b.must = append(b.must, units...)
+	case c.Occur == MustNot:
+		b.mustNot = append(b.mustNot, units...)
+	case !all:
+		b.should = append(b.should, units...)
+	default:
+		if !c.Or {
+			b.endGroup()
+		}
+		if len(units) == 1 {
+			b.group = append(b.group, units[0])
+		} else {
+			b.group = append(b.group, query.NewConjunctionQuery(units))
+		}
+	}
+}
+
+// endGroup requires one of the group of plain clauses joined by OR so
+// far, and starts a new group.
+func (b *boolean) endGroup() {
+	switch {
+	case len(b.group) == 1:
+		b.must = append(b.must, b.group[0])
+	case len(b.group) > 1:
+		b.must = append(b.must, query.NewDisjunctionQuery(b.group))
+	}
+	b.group = nil
+}
+
+// cite ranks the sections citing one of keys higher; without words to
+// match, they are what the query finds.
+func (b *boolean) cite(keys []string) {
+	if len(keys) == 0 {
+		return
+	}
+	var cites []query.Query
+	for _, k := range keys {
+		t := query.NewTermQuery(k)
+		t.SetField(fieldCites)
+		cites = append(cites, t)
+	}
+	if len(b.must) == 0 && len(b.should) == 0 {
+		b.must = append(b.must, query.NewDisjunctionQuery(cites))
+	} else {
+		b.should = append(b.should, cites...)
+	}
+}
+
+// query is the compiled query; nil when nothing can match. Filters
+// alone match every section they let through.
+func (b *boolean) query() query.Query {
+	if len(b.must) == 0 && len(b.should) == 0 && len(b.filters) == 0 {
 		return nil
 	}
-	b := query.NewBooleanQuery(must, should, mustNot)
-	if len(must) == 0 && len(should) == 0 {
-		b.AddMust(query.NewMatchAllQuery())
+	q := query.NewBooleanQuery(b.must, b.should, b.mustNot)
+	if len(b.must) == 0 && len(b.should) == 0 {
+		q.AddMust(query.NewMatchAllQuery())
 	}
-	switch len(filters) {
+	switch len(b.filters) {
 	case 0:
 	case 1:
-		b.AddFilter(filters[0])
+		q.AddFilter(b.filters[0])
 	default:
-		b.AddFilter(query.NewConjunctionQuery(filters))
+		q.AddFilter(query.NewConjunctionQuery(b.filters))
 	}
-	return b
+	return q
 }
 
 // clauseUnits are the scored parts of a word or phrase clause: a phrase
