@@ -38,17 +38,8 @@ func runLSP(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 	}
 	defer ws.Close()
 	srv := lsp.New(ws, lsp.Options{Root: opts.Source, Logger: logger})
-	if err := srv.Serve(ctx, stdio{stdin, stdout}); err != nil {
+	if err := srv.Serve(ctx, lsp.Stdio(stdin, stdout)); err != nil {
 		return fail(stderr, "kb lsp", err, exitProblems)
 	}
 	return exitOK
 }
-
-// stdio is the protocol's stream: stdin and stdout. Closing it leaves
-// them open; the process ends next.
-type stdio struct {
-	io.Reader
-	io.Writer
-}
-
-func (stdio) Close() error { return nil }
