@@ -226,22 +226,17 @@ func sourceDateEpoch(stderr io.Writer) (time.Time, bool) {
 	return time.Unix(sec, 0).UTC(), true
 }
 
-// checkSource rejects a source directory that does not exist or holds no
-// site: run from the wrong folder, kb would otherwise report an empty site
-// as having "no problems".
+// checkSource says why --source holds no site, if it does not.
 func checkSource(dir string, stderr io.Writer) bool {
-	info, err := os.Stat(dir)
-	if err != nil || !info.IsDir() {
+	switch err := sitefs.CheckSite(dir); err {
+	case sitefs.ErrNotDir:
 		fmt.Fprintf(stderr, "kb: --source %s is not a directory\n", dir)
-		return false
-	}
-	_, errConfig := os.Stat(filepath.Join(dir, "kb.yaml"))
-	content, errContent := os.Stat(filepath.Join(dir, "content"))
-	if errConfig != nil && (errContent != nil || !content.IsDir()) {
+	case sitefs.ErrNoSite:
 		fmt.Fprintf(stderr, "kb: no kb site in %s (no kb.yaml or content/); pass --source\n", diag.Printable(dir))
-		return false
+	default:
+		return true
 	}
-	return true
+	return false
 }
 
 // openSite checks that dir holds a kb site and opens it through the gate
