@@ -121,6 +121,29 @@ func BenchmarkExport(b *testing.B) {
 	}
 }
 
+// BenchmarkExportDocuments measures the static export as kb build makes
+// it, from the documents (their analysis included, which BuildAndExport
+// shares with the Bleve index): its time, its allocations and the bytes it
+// writes.
+func BenchmarkExportDocuments(b *testing.B) {
+	for _, pages := range sizes {
+		b.Run(fmt.Sprintf("pages=%d", pages), func(b *testing.B) {
+			docs := benchDocs(b, pages)
+			b.ReportAllocs()
+			var st search.ExportStats
+			var err error
+			for b.Loop() {
+				st, err = search.ExportDocuments(context.Background(), docs, func(string, []byte) error { return nil }, search.ExportOptions{})
+				if err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(st.Files), "files")
+			b.ReportMetric(float64(st.Bytes)/1e6, "static-MB")
+		})
+	}
+}
+
 // BenchmarkMemory measures the preview server's index: building it in
 // memory, and re-indexing one edited page with Update (what a one-file
 // edit in kb serve costs).

@@ -9,6 +9,7 @@ import (
 	"hash"
 	"maps"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/blevesearch/bleve/v2/analysis"
@@ -322,29 +323,61 @@ func (e *exporter) writeShards(sc *scorer, shards []shard, words map[string]stri
 			}
 			sf.Terms[t] = postings[t]
 		}
-		data, err := json.Marshal(sf)
-		if err == nil {
-			err = e.emit(fmt.Sprintf("w/%d.kbz", i), data, packDefault)
-		}
-		if err != nil {
+		if err := e.emit(fmt.Sprintf("w/%d.kbz", i), sf.appendJSON(nil), packDefault); err != nil {
 			return err
 		}
 		pf := make(map[string]json.RawMessage, len(sf.Terms))
 		for t, p := range sf.Terms {
+			var err error
 			if pf[t], err = sc.positions(e.ctx, t, p); err != nil {
 				return err
 			}
 		}
-		data, err = json.Marshal(pf)
-		if err == nil {
-			err = e.emit(fmt.Sprintf("p/%d.kbz", i), data, packDefault)
-		}
-		if err != nil {
+		if err := e.emit(fmt.Sprintf("p/%d.kbz", i), appendObject(nil, pf, appendRaw), packDefault); err != nil {
 			return err
 		}
 	}
 	return nil
 }
+
+// appendJSON appends the shard file as encoding/json writes it, without
+// its cost of checking and copying every posting (most of a shard's bytes).
+func (sf *shardFile) appendJSON(b []byte) []byte {
+	b = append(b, '{')
+	if len(sf.Words) > 0 {
+		b = append(b, `"w":`...)
+		b = append(appendObject(b, sf.Words, appendString), ',')
+	}
+	if len(sf.Infl) > 0 {
+		b = append(b, `"i":`...)
+		b = append(appendObject(b, sf.Infl, appendInt), ',')
+	}
+	b = append(b, `"t":`...)
+	return append(appendObject(b, sf.Terms, appendRaw), '}')
+}
+
+// appendObject appends m as a JSON object, as encoding/json writes a map:
+// its keys sorted.
+func appendObject[V any](b []byte, m map[string]V, value func([]byte, V) []byte) []byte {
+	b = append(b, '{')
+	for i, k := range slices.Sorted(maps.Keys(m)) {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = append(appendString(b, k), ':')
+		b = value(b, m[k])
+	}
+	return append(b, '}')
+}
+
+func appendString(b []byte, s string) []byte {
+	q, _ := json.Marshal(s) // a string always encodes
+	return append(b, q...)
+}
+
+func appendInt(b []byte, v int) []byte { return strconv.AppendInt(b, int64(v), 10) }
+
+func appendRaw(b []byte, v json.RawMessage) []byte { return append(b, v...) }
 
 // writeMeta writes meta.kbz, once every other file is written: it holds
 // their hash.

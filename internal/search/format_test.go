@@ -131,3 +131,33 @@ func TestExportFormat(t *testing.T) {
 		}
 	}
 }
+
+// TestShardJSON checks that a shard file written by hand is what
+// encoding/json writes of it, which the client and the tests decode.
+func TestShardJSON(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		desc string
+		give shardFile
+	}{
+		{desc: "terms only", give: shardFile{Terms: map[string]json.RawMessage{"firm": json.RawMessage("[0,123]")}}},
+		{desc: "empty maps left out", give: shardFile{Words: map[string]string{}, Infl: map[string]int{},
+			Terms: map[string]json.RawMessage{"b": json.RawMessage("[1,2,3,4]"), "a": json.RawMessage("[0,9]")}}},
+		{desc: "words, inflections and escapes", give: shardFile{
+			Words: map[string]string{"zürich": "zurich", "a<b>&c": "abc", "line\u2028sep": "line", `quo"te`: "quote"},
+			Infl:  map[string]int{"solicit": 5, "firm": 1 << 30},
+			Terms: map[string]json.RawMessage{"zurich": json.RawMessage("[3,1]"), "abc": json.RawMessage("[0,1,2,1]")}}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.desc, func(t *testing.T) {
+			t.Parallel()
+			want, err := json.Marshal(tt.give)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := tt.give.appendJSON(nil); string(got) != string(want) {
+				t.Errorf("appendJSON =\n%s\nwant (encoding/json)\n%s", got, want)
+			}
+		})
+	}
+}
