@@ -38,18 +38,33 @@ func (m analysedMapping) MapDocument(doc *document.Document, data any) error {
 // MarshalJSON is the mapping's own, as the index stores it.
 func (m analysedMapping) MarshalJSON() ([]byte, error) { return json.Marshal(m.IndexMappingImpl) }
 
-// analyse maps d with m and analyses its indexed fields.
+// analyse maps d with m and analyses its indexed fields, composing the
+// _all field of them as the builder would.
+//
+// The composed field goes first among the document's fields and the
+// document keeps no composite: the builder then composes nothing again
+// (on its one goroutine), and the segment, which visits composites before
+// fields, sees the same fields in the same order.
 func analyse(m *mapping.IndexMappingImpl, d Document) (*document.Document, error) {
 	doc := document.NewDocument(d.ID)
 	if err := m.MapDocument(doc, fields(d)); err != nil {
 		return nil, err
 	}
 	for i, f := range doc.Fields {
-		if f.Options().IsIndexed() {
-			f.Analyze()
-			doc.Fields[i] = analysedField{f}
+		if !f.Options().IsIndexed() {
+			continue
 		}
+		f.Analyze()
+		for _, c := range doc.CompositeFields {
+			c.Compose(f.Name(), f.AnalyzedLength(), f.AnalyzedTokenFrequencies())
+		}
+		doc.Fields[i] = analysedField{f}
 	}
+	composed := make([]document.Field, 0, len(doc.CompositeFields)+len(doc.Fields))
+	for _, c := range doc.CompositeFields {
+		composed = append(composed, analysedField{c})
+	}
+	doc.Fields, doc.CompositeFields = append(composed, doc.Fields...), nil
 	return doc, nil
 }
 
