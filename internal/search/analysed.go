@@ -6,6 +6,7 @@ import (
 	"runtime"
 	"sync"
 
+	"github.com/blevesearch/bleve/v2/analysis"
 	"github.com/blevesearch/bleve/v2/document"
 	"github.com/blevesearch/bleve/v2/mapping"
 	index "github.com/blevesearch/bleve_index_api"
@@ -38,21 +39,36 @@ func (m analysedMapping) MapDocument(doc *document.Document, data any) error {
 // MarshalJSON is the mapping's own, as the index stores it.
 func (m analysedMapping) MarshalJSON() ([]byte, error) { return json.Marshal(m.IndexMappingImpl) }
 
-// analyse maps d with m and analyses its indexed fields, composing the
+// analyser analyses documents for one goroutine: the index's mapping,
+// with the legal analyzer stemming through a cache of its own.
+type analyser struct {
+	mapping       *mapping.IndexMappingImpl
+	legal, cached analysis.Analyzer
+}
+
+func newAnalyser(m *mapping.IndexMappingImpl) *analyser {
+	legal := m.AnalyzerNamed(analyzerName)
+	return &analyser{mapping: m, legal: legal, cached: withStemCache(legal)}
+}
+
+// analyse maps d with the mapping and analyses its indexed fields, composing the
 // _all field of them as the builder would.
 //
 // The composed field goes first among the document's fields and the
 // document keeps no composite: the builder then composes nothing again
 // (on its one goroutine), and the segment, which visits composites before
 // fields, sees the same fields in the same order.
-func analyse(m *mapping.IndexMappingImpl, d Document) (*document.Document, error) {
+func (a *analyser) analyse(d Document) (*document.Document, error) {
 	doc := document.NewDocument(d.ID)
-	if err := m.MapDocument(doc, fields(d)); err != nil {
+	if err := a.mapping.MapDocument(doc, fields(d)); err != nil {
 		return nil, err
 	}
 	for i, f := range doc.Fields {
 		if !f.Options().IsIndexed() {
 			continue
+		}
+		if t, ok := f.(*document.TextField); ok && t.Analyzer() == a.legal {
+			f = document.NewTextFieldCustom(t.Name(), t.ArrayPositions(), t.Value(), t.Options(), a.cached)
 		}
 		f.Analyze()
 		for _, c := range doc.CompositeFields {
@@ -86,6 +102,10 @@ func analysedBatches(ctx context.Context, m *mapping.IndexMappingImpl, docs []Do
 		defer close(done)
 		defer close(out)
 		workers := runtime.GOMAXPROCS(0)
+		analysers := make([]*analyser, workers)
+		for w := range analysers {
+			analysers[w] = newAnalyser(m)
+		}
 		for start := 0; start < len(docs); start += n {
 			chunk := docs[start:min(len(docs), start+n)]
 			batch := make([]*document.Document, len(chunk))
@@ -94,7 +114,7 @@ func analysedBatches(ctx context.Context, m *mapping.IndexMappingImpl, docs []Do
 			for w := range workers {
 				wg.Go(func() {
 					for i := w; i < len(chunk); i += workers {
-						if batch[i], errs[w] = analyse(m, chunk[i]); errs[w] != nil {
+						if batch[i], errs[w] = analysers[w].analyse(chunk[i]); errs[w] != nil {
 							return
 						}
 						if visit != nil {

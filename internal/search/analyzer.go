@@ -73,3 +73,51 @@ func must(err error) {
 		panic("search: analyzer definition: " + err.Error())
 	}
 }
+
+// maxStems bounds the stems a stemCache keeps.
+const maxStems = 1 << 17
+
+// stemCache is a Porter stemmer that remembers its stems, for one
+// goroutine: a site repeats few words many times, and stemming each
+// occurrence again was a fifth of the analysis of a build. Its stems are
+// the stemmer's, so the index is the same.
+type stemCache struct {
+	porter analysis.TokenFilter
+	stems  map[string][]byte
+}
+
+func (c *stemCache) Filter(input analysis.TokenStream) analysis.TokenStream {
+	for _, t := range input {
+		if t.KeyWord { // as the stemmer does
+			continue
+		}
+		if stem, ok := c.stems[string(t.Term)]; ok {
+			t.Term = slices.Clone(stem)
+			continue
+		}
+		word := string(t.Term)
+		c.porter.Filter(analysis.TokenStream{t})
+		if len(c.stems) < maxStems {
+			c.stems[word] = slices.Clone(t.Term)
+		}
+	}
+	return input
+}
+
+// withStemCache returns the legal analyzer a, with a stemCache of its own
+// in place of its Porter stemmer; or a itself, if it is not made as
+// addLegalAnalyzer makes it.
+func withStemCache(a analysis.Analyzer) analysis.Analyzer {
+	da, ok := a.(*analysis.DefaultAnalyzer)
+	if !ok || len(da.TokenFilters) == 0 {
+		return a
+	}
+	last := len(da.TokenFilters) - 1
+	if _, ok := da.TokenFilters[last].(*porter.PorterStemmer); !ok {
+		return a
+	}
+	c := *da
+	c.TokenFilters = slices.Clone(da.TokenFilters)
+	c.TokenFilters[last] = &stemCache{porter: da.TokenFilters[last], stems: map[string][]byte{}}
+	return &c
+}

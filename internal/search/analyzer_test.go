@@ -39,3 +39,28 @@ func TestLegalAnalyzer(t *testing.T) {
 		}
 	}
 }
+
+// TestStemCache checks that the legal analyzer with a stem cache gives the
+// tokens the analyzer gives, positions and offsets included, from its
+// cache as from the stemmer.
+func TestStemCache(t *testing.T) {
+	t.Parallel()
+	legal := newMapping().AnalyzerNamed(analyzerName)
+	cached := withStemCache(legal)
+	if cached == legal {
+		t.Fatal("the legal analyzer has no Porter stemmer to cache")
+	}
+	text := "The client's own exclusive initiative: clients initiating, solicitations solicited; Ünïcode words, 61(2) and MiCA."
+	for round := range 3 { // the stemmer's, then the cache's stems
+		want, got := legal.Analyze([]byte(text)), cached.Analyze([]byte(text))
+		if len(got) != len(want) {
+			t.Fatalf("round %d: %d tokens, want %d", round, len(got), len(want))
+		}
+		for i := range want {
+			if string(got[i].Term) != string(want[i].Term) || got[i].Position != want[i].Position ||
+				got[i].Start != want[i].Start || got[i].End != want[i].End {
+				t.Errorf("round %d: token %d is %+v, want %+v", round, i, got[i], want[i])
+			}
+		}
+	}
+}
