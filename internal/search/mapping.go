@@ -96,6 +96,7 @@ func newMapping() *mapping.IndexMappingImpl {
 	doc.AddFieldMappingsAt(fieldBody, text())
 	official := text()
 	official.IncludeInAll = false // its words are counted once, as body's
+	official.Store = false        // body holds its text; nothing shows it alone
 	doc.AddFieldMappingsAt(fieldOffic, official)
 	doc.AddFieldMappingsAt(fieldKind, kw(true))
 	doc.AddFieldMappingsAt(fieldTags, kw(true))
