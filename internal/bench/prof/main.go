@@ -6,6 +6,9 @@
 //	go build -o /tmp/prof ./internal/bench/prof
 //	/tmp/prof -cpuprofile /tmp/cpu.prof /tmp/s10k
 //	go tool pprof -top /tmp/prof /tmp/cpu.prof
+//
+// With -site it builds the site alone (no search index), for the cost of
+// loading, parsing, linking and writing pages.
 package main
 
 import (
@@ -19,6 +22,7 @@ import (
 	"time"
 
 	"github.com/kb-legal/kb/internal/build"
+	"github.com/kb-legal/kb/internal/sitefs"
 )
 
 func main() {
@@ -28,6 +32,7 @@ func main() {
 func run() int {
 	cpu := flag.String("cpuprofile", "", "write a CPU profile to `file`")
 	mem := flag.String("memprofile", "", "write a heap profile to `file` at the end")
+	siteOnly := flag.Bool("site", false, "build the site alone, without the search index, into SITE/public-prof")
 	flag.Parse()
 	if flag.NArg() != 1 {
 		fmt.Fprintln(os.Stderr, "usage: prof [-cpuprofile FILE] [-memprofile FILE] SITE")
@@ -48,7 +53,13 @@ func run() int {
 		defer pprof.StopCPUProfile()
 	}
 	start := time.Now()
-	res, err := build.RunWithIndex(context.Background(), build.Options{Source: src}, filepath.Join(src, "public"), filepath.Join(src, "index"))
+	var res *build.Result
+	var err error
+	if *siteOnly {
+		res, err = generate(src, filepath.Join(src, "public-prof"))
+	} else {
+		res, err = build.RunWithIndex(context.Background(), build.Options{Source: src}, filepath.Join(src, "public"), filepath.Join(src, "index"))
+	}
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "prof:", err)
 		return 1
@@ -72,4 +83,28 @@ func run() int {
 		}
 	}
 	return 0
+}
+
+// generate builds the site in src alone into out, replaced.
+func generate(src, out string) (*build.Result, error) {
+	fsys, err := sitefs.Open(src)
+	if err != nil {
+		return nil, err
+	}
+	defer fsys.Close()
+	if err := os.RemoveAll(out); err != nil {
+		return nil, err
+	}
+	return build.Generate(context.Background(), fsys, build.Options{Source: src}, dirSink(out))
+}
+
+// dirSink writes a site's files under a directory.
+type dirSink string
+
+func (d dirSink) WriteFile(name string, data []byte) error {
+	p := filepath.Join(string(d), filepath.FromSlash(name))
+	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+		return err
+	}
+	return os.WriteFile(p, data, 0o644)
 }
