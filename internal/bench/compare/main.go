@@ -16,6 +16,7 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"os/signal"
@@ -435,7 +436,13 @@ func (c *config) print(w *os.File, results []*result) {
 			x := ratio(r.kb.Wall, r.hugo.Wall+r.pagefind.Wall)
 			fmt.Fprintf(w, "  %s  %d pages: kb build wall is %.2f× hugo + pagefind (target ≤ 0.80×)\n", verdict(x <= 0.8), r.pages, x)
 		}
-		fmt.Fprintf(w, "  %s  %d pages: kb build peak RSS %s (target < 0.88 GiB)\n", verdict(float64(r.kb.PeakRSS) < 0.88*(1<<30)), r.pages, fmtBytes(r.kb.PeakRSS))
+		if r.hugo.PeakRSS > 0 {
+			fmt.Fprintf(w, "  %s  %d pages: kb build peak RSS %s, Hugo's %s (target: below Hugo's)\n",
+				verdict(r.kb.PeakRSS < r.hugo.PeakRSS), r.pages, fmtBytes(r.kb.PeakRSS), fmtBytes(r.hugo.PeakRSS))
+		}
+		if r.pages >= 50000 {
+			fmt.Fprintf(w, "  %s  %d pages: kb build peak RSS %s (target < 2.5 GiB)\n", verdict(float64(r.kb.PeakRSS) < 2.5*(1<<30)), r.pages, fmtBytes(r.kb.PeakRSS))
+		}
 		if r.kbFirst > 0 && r.pfFirst > 0 {
 			peer := "Pagefind's Default UI"
 			if r.pfOnKB {
@@ -453,14 +460,22 @@ func (c *config) print(w *os.File, results []*result) {
 	}
 	if len(results) >= 2 {
 		a, b := results[0], results[len(results)-1]
-		pa, pb := float64(a.kb.Wall)/float64(a.pages), float64(b.kb.Wall)/float64(b.pages)
-		fmt.Fprintf(w, "  %s  wall per page %d → %d pages: %s → %s (%+.0f%%, target within ±20%%)\n",
-			verdict(pb <= 1.2*pa && pb >= 0.8*pa), a.pages, b.pages, fmtDur(time.Duration(pa)), fmtDur(time.Duration(pb)), 100*(pb/pa-1))
-		ca, cb := float64(a.kb.CPU)/float64(a.pages), float64(b.kb.CPU)/float64(b.pages)
-		fmt.Fprintf(w, "  %s  CPU per page %d → %d pages: %s → %s (%+.0f%%; steadier than wall on a shared machine)\n",
-			verdict(cb <= 1.2*ca && cb >= 0.8*ca), a.pages, b.pages, fmtDur(time.Duration(ca)), fmtDur(time.Duration(cb)), 100*(cb/ca-1))
+		perPage(w, "wall", a.pages, b.pages, float64(a.kb.Wall), float64(b.kb.Wall), fmtNanos, "")
+		perPage(w, "CPU", a.pages, b.pages, float64(a.kb.CPU), float64(b.kb.CPU), fmtNanos, "; steadier than wall on a shared machine")
+		perPage(w, "peak RSS", a.pages, b.pages, float64(a.kb.PeakRSS), float64(b.kb.PeakRSS), func(v float64) string { return fmtBytes(int64(v)) }, "")
 	}
 }
+
+// perPage prints whether a kb build's figure per page stays flat from the
+// smallest corpus (na pages, total va) to the largest (nb, vb): the
+// issue's target is within 15 %.
+func perPage(w io.Writer, what string, na, nb int, va, vb float64, format func(float64) string, note string) {
+	pa, pb := va/float64(na), vb/float64(nb)
+	fmt.Fprintf(w, "  %s  %s per page %d → %d pages: %s → %s (%+.0f%%, target within ±15%%%s)\n",
+		verdict(pb <= 1.15*pa && pb >= 0.85*pa), what, na, nb, format(pa), format(pb), 100*(pb/pa-1), note)
+}
+
+func fmtNanos(v float64) string { return fmtDur(time.Duration(v)) }
 
 func ratio(a, b time.Duration) float64 {
 	if b == 0 {
