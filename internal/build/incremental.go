@@ -427,14 +427,14 @@ func (c *cache) renderPage(t *render.Theme, name string, d *render.Page) ([]byte
 		return e.data, nil
 	}
 	c.rendered.Add(1)
-	var buf bytes.Buffer
-	if err := t.Render(&buf, d); err != nil {
+	out, err := t.RenderBytes(d)
+	if err != nil {
 		return nil, err
 	}
 	c.mu.Lock()
-	c.output[name] = cachedOut{sum: sum, data: buf.Bytes()}
+	c.output[name] = cachedOut{sum: sum, data: out}
 	c.mu.Unlock()
-	return buf.Bytes(), nil
+	return out, nil
 }
 
 // begin starts a build's bookkeeping.

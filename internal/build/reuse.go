@@ -1,7 +1,6 @@
 package build
 
 import (
-	"bytes"
 	"context"
 	"io/fs"
 	"slices"
@@ -120,9 +119,7 @@ func (fresh) renderBody(md *markup.Markdown, _ *parsed, doc *markup.Document) (s
 }
 
 func (fresh) renderPage(t *render.Theme, _ string, d *render.Page) ([]byte, error) {
-	var buf bytes.Buffer
-	err := t.Render(&buf, d)
-	return buf.Bytes(), err
+	return t.RenderBytes(d)
 }
 
 // The cache's plan of what to render again (see dirty.go), made by

@@ -97,7 +97,7 @@ func citationAt(text string, m []int) Citation {
 		c.Instrument, c.BareStart = "", c.Start
 	}
 	c.Number = strings.ToLower(c.Number)
-	for g := range strings.SplitSeq(strings.NewReplacer(" ", "", ")", "").Replace(strings.ToLower(groups)), "(") {
+	for g := range strings.SplitSeq(strings.Map(dropSpaceParen, strings.ToLower(groups)), "(") {
 		if g != "" {
 			c.Groups = append(c.Groups, g)
 		}
@@ -193,4 +193,12 @@ func anchorIDs(p *Page) []string {
 		out[i] = a.ID
 	}
 	return out
+}
+
+// dropSpaceParen, for strings.Map, drops spaces and closing parentheses.
+func dropSpaceParen(r rune) rune {
+	if r == ' ' || r == ')' {
+		return -1
+	}
+	return r
 }
