@@ -183,7 +183,52 @@ func joinNonEmpty(a, b, sep string) string {
 func blockText(n ast.Node, src []byte) string {
 	var b strings.Builder
 	writeText(&b, n, src)
-	return strings.TrimSpace(strings.Join(strings.Fields(b.String()), " "))
+	return collapseSpace(b.String())
+}
+
+// collapseSpace is strings.Join(strings.Fields(s), " ") without the slice
+// of words, and s itself when it is that already: the text of every block
+// of every page goes through it.
+func collapseSpace(s string) string {
+	if isCollapsed(s) {
+		return s
+	}
+	var b strings.Builder
+	b.Grow(len(s))
+	space := false
+	for i := 0; i < len(s); {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if unicode.IsSpace(r) {
+			space = true
+		} else {
+			if space && b.Len() > 0 {
+				b.WriteByte(' ')
+			}
+			space = false
+			b.WriteString(s[i : i+size])
+		}
+		i += size
+	}
+	return b.String()
+}
+
+// isCollapsed reports whether s has no space at either end and words
+// separated by one ASCII space each.
+func isCollapsed(s string) bool {
+	space := true // as if s began after one
+	for i := 0; i < len(s); {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if unicode.IsSpace(r) {
+			if r != ' ' || space {
+				return false
+			}
+			space = true
+		} else {
+			space = false
+		}
+		i += size
+	}
+	return s == "" || !space
 }
 
 // writeText appends the text of n to b: inline text as is, blocks separated
