@@ -2,6 +2,7 @@ package search
 
 import (
 	"context"
+	"encoding/binary"
 	"fmt"
 	"math"
 	"runtime"
@@ -85,7 +86,7 @@ type collector struct {
 
 // collectorWorker is what one analysis worker collects, and its scratch.
 type collectorWorker struct {
-	lists   [collected]map[string]*postingList
+	lists   [collected]map[string]*packedList
 	scratch [collected]termStats
 }
 
@@ -111,7 +112,7 @@ func newCollector(docs []Document) *collector {
 	c.workers = make([]collectorWorker, runtime.GOMAXPROCS(0))
 	for w := range c.workers {
 		for f := range collected {
-			c.workers[w].lists[f] = map[string]*postingList{}
+			c.workers[w].lists[f] = map[string]*packedList{}
 		}
 	}
 	return c
@@ -209,20 +210,76 @@ func (s *termStats) add(f index.Field, field int) {
 
 // appendTo appends document n's postings to lists, with positions when
 // asked.
-func (s *termStats) appendTo(n int32, lists map[string]*postingList, positions bool) {
+func (s *termStats) appendTo(n int32, lists map[string]*packedList, positions bool) {
 	for i := range s.stats {
 		st := &s.stats[i]
 		l := lists[st.term]
 		if l == nil {
-			l = &postingList{}
+			l = &packedList{}
 			lists[st.term] = l
 		}
-		l.docs = append(l.docs, n)
-		l.freqs = append(l.freqs, st.freq)
 		if positions {
 			slices.Sort(st.pos)
-			l.pos = append(l.pos, st.pos...)
-			l.ends = append(l.ends, uint32(len(l.pos)))
+		}
+		l.add(n, st.freq, st.pos, positions)
+	}
+}
+
+// packedList is a term's postings in one field as one worker collects
+// them, a few bytes each: per posting, as varints, the document number's
+// difference from the one before, the frequency and, for _all, the number
+// of positions and their differences (sorted, from 0). A 10k-page site's
+// 15 million postings take about 100 MB so, against 300 MB as columns of
+// 4-byte numbers.
+type packedList struct {
+	data    []byte
+	prevDoc int32
+}
+
+// add appends a posting, with its positions for a field that keeps them.
+func (l *packedList) add(doc int32, freq uint32, pos []int32, positions bool) {
+	l.data = binary.AppendVarint(l.data, int64(doc-l.prevDoc))
+	l.prevDoc = doc
+	l.data = binary.AppendUvarint(l.data, uint64(freq))
+	if !positions {
+		return
+	}
+	l.data = binary.AppendUvarint(l.data, uint64(len(pos)))
+	at := int32(0)
+	for _, p := range pos {
+		l.data = binary.AppendUvarint(l.data, uint64(p-at))
+		at = p
+	}
+}
+
+// appendTo appends the postings to out, with positions when asked (and
+// kept), and with the documents' norms.
+func (l *packedList) appendTo(out *postingList, norms []float32, positions, withPositions bool) {
+	data, doc := l.data, int32(0)
+	next := func() uint64 {
+		v, n := binary.Uvarint(data)
+		data = data[n:]
+		return v
+	}
+	for len(data) > 0 {
+		d, n := binary.Varint(data)
+		data = data[n:]
+		doc += int32(d)
+		out.docs = append(out.docs, doc)
+		out.freqs = append(out.freqs, uint32(next()))
+		out.norms = append(out.norms, float64(norms[doc]))
+		if !positions {
+			continue
+		}
+		at := int32(0)
+		for range next() {
+			at += int32(next())
+			if withPositions {
+				out.pos = append(out.pos, at)
+			}
+		}
+		if withPositions {
+			out.ends = append(out.ends, uint32(len(out.pos)))
 		}
 	}
 }
@@ -282,21 +339,8 @@ func (c *collector) postings(_ context.Context, term, field string, withPosition
 		return fmt.Errorf("search: export of field %s from documents", field)
 	}
 	for _, w := range c.workers {
-		l := w.lists[k][term]
-		if l == nil {
-			continue
-		}
-		for _, n := range l.docs {
-			out.norms = append(out.norms, float64(c.norms[k][n]))
-		}
-		out.docs = append(out.docs, l.docs...)
-		out.freqs = append(out.freqs, l.freqs...)
-		if withPositions && len(l.ends) > 0 {
-			base := uint32(len(out.pos))
-			out.pos = append(out.pos, l.pos...)
-			for _, e := range l.ends {
-				out.ends = append(out.ends, base+e)
-			}
+		if l := w.lists[k][term]; l != nil {
+			l.appendTo(out, c.norms[k], k == collectAll, withPositions)
 		}
 	}
 	return nil

@@ -9,9 +9,8 @@ import (
 	index "github.com/blevesearch/bleve_index_api"
 )
 
-// postingList is a term's postings in one field, column by column: a few
-// bytes a posting and no pointers, so that the export holds every posting
-// of a large site in little memory the garbage collector need not scan.
+// postingList is a term's postings in one field, column by column, as a
+// scorer reads them (scratch reused from term to term).
 type postingList struct {
 	docs  []int32   // document numbers, in ID order
 	freqs []uint32  // the term's frequency in each document's field
