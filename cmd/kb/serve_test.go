@@ -95,7 +95,7 @@ func startLoggedPreview(t testing.TB, dir string, logger *slog.Logger) (*preview
 	if err != nil {
 		t.Fatal(err)
 	}
-	ts := httptest.NewServer(p.Handler(""))
+	ts := httptest.NewServer(p.Server.Handler(""))
 	t.Cleanup(func() {
 		cancel()
 		p.Close()

@@ -125,7 +125,7 @@ func TestSoak(t *testing.T) {
 		rec := httptest.NewRecorder()
 		req := httptest.NewRequest(http.MethodGet, "/"+strings.TrimSuffix(name, "index.html"), nil)
 		req.Host = "localhost" // the preview answers only to its own address
-		p.Handler("").ServeHTTP(rec, req)
+		p.Server.Handler("").ServeHTTP(rec, req)
 		return rec.Code, bytes.ReplaceAll(rec.Body.Bytes(), []byte(liveScript), nil)
 	}
 	diff := func() string {

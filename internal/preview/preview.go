@@ -13,7 +13,6 @@ import (
 	"io"
 	"log/slog"
 	"net"
-	"net/http"
 	"os/exec"
 	"runtime"
 	"slices"
@@ -28,8 +27,8 @@ var _ serve.Searcher = (*workspace.Workspace)(nil)
 
 // A Preview is a workspace whose builds a server publishes.
 type Preview struct {
+	Server      *serve.Server // what publishes the builds: its Handler serves the preview
 	ws          *workspace.Workspace
-	server      *serve.Server
 	logger      *slog.Logger
 	unsubscribe func()
 	broken      bool // the last build had problems; used by publish only
@@ -44,27 +43,23 @@ func Start(ctx context.Context, opts build.Options, logger *slog.Logger, problem
 	if err != nil {
 		return nil, err
 	}
-	p := &Preview{ws: ws, server: serve.New(serve.Options{Logger: logger, Searcher: ws}), logger: logger}
+	p := &Preview{ws: ws, Server: serve.New(serve.Options{Logger: logger, Searcher: ws}), logger: logger}
 	p.unsubscribe = ws.Subscribe(func(r *workspace.Result) { p.publish(r, problems) })
 	return p, nil
 }
-
-// Handler is the preview's http.Handler for a server at addr (see
-// serve.Server.Handler).
-func (p *Preview) Handler(addr string) http.Handler { return p.server.Handler(addr) }
 
 // Close stops the workspace and the server's event streams.
 func (p *Preview) Close() {
 	p.unsubscribe()
 	p.ws.Close()
-	p.server.Close()
+	p.Server.Close()
 }
 
 // Serve serves the preview on ln until ctx is done, then shuts the
 // server down, giving requests in flight five seconds. It returns the
 // error that stopped the server before ctx was done.
 func (p *Preview) Serve(ctx context.Context, ln net.Listener) error {
-	srv := p.server.HTTPServer(ln.Addr().String())
+	srv := p.Server.HTTPServer(ln.Addr().String())
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {
@@ -91,14 +86,14 @@ func (p *Preview) publish(r *workspace.Result, problems io.Writer) {
 				fmt.Fprintln(problems, q.String())
 			}
 		}
-		p.server.SetProblems(probs)
+		p.Server.SetProblems(probs)
 		p.broken = true
 		return
 	}
 	rb := r.Build
-	p.server.Publish(serve.Update{Files: rb.Output, Changed: slices.Concat(rb.Changed, rb.Removed), CSSOnly: r.StylesheetsOnly()})
+	p.Server.Publish(serve.Update{Files: rb.Output, Changed: slices.Concat(rb.Changed, rb.Removed), CSSOnly: r.StylesheetsOnly()})
 	if p.broken {
-		p.server.SetProblems(nil)
+		p.Server.SetProblems(nil)
 		p.broken = false
 	}
 }

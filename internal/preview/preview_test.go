@@ -64,7 +64,7 @@ func TestPreviewPublishes(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ts := httptest.NewServer(p.Handler(""))
+	ts := httptest.NewServer(p.Server.Handler(""))
 	defer ts.Close()
 	defer p.Close()
 

@@ -28,7 +28,7 @@ func (r Result) WriteText(w io.Writer, query string, from int) {
 	}
 	for i, h := range r.Hits {
 		fmt.Fprintf(w, "%d. %s [%s]\n   %s\n   %s\n", from+i+1, diag.Printable(h.Title), diag.Printable(h.Kind),
-			diag.Printable(link(h.URL, h.Anchor)), diag.Printable(PlainSnippet(h.Snippet)))
+			diag.Printable(link(h.URL, h.Anchor)), diag.Printable(plainSnippet(h.Snippet)))
 		for _, s := range h.Sections {
 			fmt.Fprintf(w, "   also: %s (%s)\n", diag.Printable(s.Heading), diag.Printable(link(h.URL, s.Anchor)))
 		}
@@ -62,9 +62,9 @@ func plural(n int, one, many string) string {
 	return many
 }
 
-// PlainSnippet renders an HTML snippet for a terminal: marks become
+// plainSnippet renders an HTML snippet for a terminal: marks become
 // [brackets], entities are decoded, lines joined.
-func PlainSnippet(s string) string {
+func plainSnippet(s string) string {
 	s = strings.NewReplacer("<mark>", "[", "</mark>", "]").Replace(s)
 	return strings.Join(strings.Fields(html.UnescapeString(s)), " ")
 }

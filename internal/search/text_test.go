@@ -71,8 +71,8 @@ func TestPlainSnippet(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.desc, func(t *testing.T) {
 			t.Parallel()
-			if got := PlainSnippet(tt.give); got != tt.want {
-				t.Errorf("PlainSnippet(%q) = %q, want %q", tt.give, got, tt.want)
+			if got := plainSnippet(tt.give); got != tt.want {
+				t.Errorf("plainSnippet(%q) = %q, want %q", tt.give, got, tt.want)
 			}
 		})
 	}
