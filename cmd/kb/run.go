@@ -115,12 +115,7 @@ func runBuild(ctx context.Context, args []string, stdout, stderr io.Writer, logg
 	if err := build.CheckOutputs(opts.Source, out, index); err != nil {
 		return fail(stderr, "kb build", err, exitUsage)
 	}
-	if os.Getenv("GOGC") == "" {
-		// A build's heap is mostly short-lived parse and render garbage:
-		// collecting a little earlier than Go's default keeps a 10k-page
-		// build's peak memory below 0.9 GiB for a few percent of CPU.
-		debug.SetGCPercent(75)
-	}
+	tuneGC()
 	res, err := build.RunWithIndex(ctx, opts, out, index)
 	if err == nil && res.Shallow {
 		logger.Warn("a shallow git clone: pages last changed before its first commit are dated by that commit, shown as updated on or before that day; fetch the whole history (git fetch --unshallow; in GitHub Actions, actions/checkout with fetch-depth: 0)")
@@ -257,4 +252,26 @@ func openSite(dir string, stderr io.Writer) (*sitefs.FS, bool) {
 func fail(stderr io.Writer, cmd string, err error, code int) int {
 	fmt.Fprintf(stderr, "%s: %v\n", cmd, err)
 	return code
+}
+
+// buildMemoryLimit is the heap kb build lets the collector aim at
+// (GOMEMLIMIT), with buildGCPercent (GOGC) below it.
+const (
+	buildMemoryLimit = 1536 << 20
+	buildGCPercent   = 150
+)
+
+// tuneGC sets how kb build collects garbage, unless the environment does
+// (GOGC, GOMEMLIMIT). A build's heap is mostly short-lived parse, render
+// and analysis garbage, collected less often with GOGC=150; the limit
+// collects more often only as the heap nears it, which keeps the peak
+// under Hugo's at 10k pages and bounds a 50k-page build's (measured at
+// 10k beside GOGC=75: 155 against 165 CPU-s, 1.77 against 1.63 GiB).
+func tuneGC() {
+	if os.Getenv("GOGC") == "" {
+		debug.SetGCPercent(buildGCPercent)
+	}
+	if os.Getenv("GOMEMLIMIT") == "" {
+		debug.SetMemoryLimit(buildMemoryLimit)
+	}
 }
