@@ -243,46 +243,49 @@ func export(ctx context.Context, analyzer analysis.Analyzer, src exportSource, w
 		m.Pins = true
 	}
 	sc := newScorer(ps, src.len(), textFields(), opts.MaxPostings)
-	postings, err := sc.scoreAll(ctx)
-	if err != nil {
+	// The postings are scored twice: here for their sizes, which shape the
+	// shards, and shard by shard as they are written, so that they are
+	// never all held at once (135 MB on the 10k-page corpus).
+	sizes := map[string]int{}
+	if err := sc.scoreAll(ctx, func(t string, enc []byte) { sizes[t] = len(enc) }); err != nil {
 		return e.stats, err
 	}
-	words := vocabulary(analyzer, text, postings)
-	shards := shardWords(words, postings, opts.ShardBytes)
-	if err := e.writeShards(sc, shards, words, postings, &m); err != nil {
+	words := vocabulary(analyzer, text, sizes)
+	shards := shardWords(words, sizes, opts.ShardBytes)
+	if err := e.writeShards(sc, shards, words, &m); err != nil {
 		return e.stats, err
 	}
 	e.stats.Shards, e.stats.Words = len(shards), len(words)
 	return e.stats, e.writeMeta(write, h, &m)
 }
 
-// scoreAll scores every term (see score).
-func (s *scorer) scoreAll(ctx context.Context) (map[string][]byte, error) {
+// scoreAll scores every term (see score) and calls keep with the
+// postings of each that has any.
+func (s *scorer) scoreAll(ctx context.Context, keep func(term string, postings []byte)) error {
 	terms, err := s.terms()
 	if err != nil {
-		return nil, err
+		return err
 	}
-	out := make(map[string][]byte, len(terms))
 	for _, t := range terms {
 		if err := ctx.Err(); err != nil {
-			return nil, err
+			return err
 		}
 		enc, err := s.score(ctx, t)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		if enc != nil {
-			out[t] = enc
+			keep(t, enc)
 		}
 	}
-	return out, nil
+	return nil
 }
 
 // writeCites writes c/G.kbz: the pinpoints, grouped, and the postings of
 // the sections citing them, scored by sc.
 func (e *exporter) writeCites(sc *scorer, pins map[string][][]any) error {
-	cites, err := sc.scoreAll(e.ctx)
-	if err != nil {
+	cites := map[string][]byte{}
+	if err := sc.scoreAll(e.ctx, func(t string, enc []byte) { cites[t] = enc }); err != nil {
 		return err
 	}
 	groups := map[string]*citeFile{}
@@ -310,7 +313,7 @@ func (e *exporter) writeCites(sc *scorer, pins map[string][][]any) error {
 
 // writeShards writes each shard's vocabulary and postings (w/N.kbz) and
 // positions (p/N.kbz), and the shard keys into m.
-func (e *exporter) writeShards(sc *scorer, shards []shard, words map[string]string, postings map[string][]byte, m *meta) error {
+func (e *exporter) writeShards(sc *scorer, shards []shard, words map[string]string, m *meta) error {
 	for i, s := range shards {
 		m.Keys = append(m.Keys, s.key)
 		sf := shardFile{Words: map[string]string{}, Infl: map[string]int{}, Terms: map[string]json.RawMessage{}}
@@ -321,7 +324,13 @@ func (e *exporter) writeShards(sc *scorer, shards []shard, words map[string]stri
 			} else if w != t {
 				sf.Words[w] = t
 			}
-			sf.Terms[t] = postings[t]
+			sf.Terms[t] = nil
+		}
+		for t := range sf.Terms {
+			var err error
+			if sf.Terms[t], err = sc.score(e.ctx, t); err != nil {
+				return err
+			}
 		}
 		if err := e.emit(fmt.Sprintf("w/%d.kbz", i), sf.appendJSON(nil), packDefault); err != nil {
 			return err

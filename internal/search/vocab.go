@@ -15,10 +15,11 @@ import (
 
 // vocabulary maps every word a reader may type to the indexed term the
 // analyzer makes of it: the words of the indexed text (text), and
-// inflections of the indexed terms that analyze back to them. The words
-// are analyzed in parallel (an analyzer is safe for concurrent use, as
+// inflections of the indexed terms (the keys of postings, which holds
+// their postings' sizes) that analyze back to them. The words are
+// analyzed in parallel (an analyzer is safe for concurrent use, as
 // Bleve's own indexing relies on).
-func vocabulary(a analysis.Analyzer, text map[string]struct{}, postings map[string][]byte) map[string]string {
+func vocabulary(a analysis.Analyzer, text map[string]struct{}, postings map[string]int) map[string]string {
 	cands := make(map[string]struct{}, len(text)+len(postings)*4)
 	for w := range text {
 		cands[w] = struct{}{}
@@ -47,7 +48,7 @@ func vocabulary(a analysis.Analyzer, text map[string]struct{}, postings map[stri
 				if len(ts) != 1 {
 					continue
 				}
-				if t := string(ts[0].Term); postings[t] != nil {
+				if t := string(ts[0].Term); postings[t] > 0 {
 					part[w] = t
 				}
 			}
@@ -112,7 +113,7 @@ type shard struct {
 // shardWords groups the words by prefix, splitting a group by a longer
 // prefix while it is larger than limit bytes. A word belongs to the longest
 // key that is a prefix of it.
-func shardWords(words map[string]string, postings map[string][]byte, limit int) []shard {
+func shardWords(words map[string]string, postings map[string]int, limit int) []shard {
 	sh := sharder{words: words, postings: postings, limit: limit, infl: inflections()}
 	all := slices.Sorted(maps.Keys(words))
 	for _, g := range groupByPrefix(all, 0) {
@@ -124,7 +125,7 @@ func shardWords(words map[string]string, postings map[string][]byte, limit int) 
 
 type sharder struct {
 	words    map[string]string
-	postings map[string][]byte
+	postings map[string]int // the length of a term's postings as JSON
 	limit    int
 	infl     [][2]string
 	out      []shard
@@ -141,7 +142,7 @@ func (sh *sharder) size(ws []string) int {
 		}
 		if !seen[t] {
 			seen[t] = true
-			n += len(t) + 6 + len(sh.postings[t]) - 1 // the numbers and their commas
+			n += len(t) + 6 + sh.postings[t] - 1 // the numbers and their commas
 		}
 	}
 	return n

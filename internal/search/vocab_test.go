@@ -35,7 +35,7 @@ func TestVocabularyInflections(t *testing.T) {
 				t.Fatalf("%q analyzes to %d terms", tt.text, len(ts))
 			}
 			term := string(ts[0].Term)
-			words := vocabulary(a, map[string]struct{}{tt.text: {}}, map[string][]byte{term: []byte("[0,1]")})
+			words := vocabulary(a, map[string]struct{}{tt.text: {}}, map[string]int{term: len("[0,1]")})
 			if got := words[tt.give]; got != term {
 				t.Errorf("vocabulary maps %q to %q, want %q (the term of %q)", tt.give, got, term, tt.text)
 			}
