@@ -18,11 +18,12 @@ import (
 
 // The compression levels of the export's files: the best for the small
 // files a query fetches several of (meta, citations, document chunks),
-// where it costs little; the default for the large shards and positions,
-// where the best took 20 times as long to save 1 to 10 %.
+// where it costs little; level 6 for the large shards and positions, where
+// the best took 20 times as long to save 1 to 10 % (the package's default,
+// 5, makes shards 1.2 % larger than 6 for 15 % less time).
 const (
 	packBest    = gzip.BestCompression
-	packDefault = gzip.DefaultCompression
+	packDefault = 6
 )
 
 // packer compresses an export's files on every core and writes them in
