@@ -16,7 +16,8 @@ import (
 
 // lighthouseMin is the least score every audited page must have in each
 // Lighthouse category (performance, accessibility, best practices, SEO),
-// on a phone and on a desktop.
+// on a phone and on a desktop; the phone's performance leaves out total
+// blocking time, which measures the CI machine's CPU (see lighthouse.mjs).
 const lighthouseMin = 0.95
 
 // lighthousePages are the pages audited: the home page, a provision, a
@@ -59,6 +60,9 @@ func TestLighthouse(t *testing.T) {
 		Scores     map[string]float64 `json:"scores"`
 		Short      []string           `json:"short"`
 		Errors     []string           `json:"errors"`
+		// Lighthouse's own performance score; on the phone the gated one
+		// in Scores leaves out the CPU-bound audits (see lighthouse.mjs).
+		Lighthouse float64 `json:"lighthousePerformance"`
 	}
 	var audits []audit
 	sc := bufio.NewScanner(bytes.NewReader(out))
@@ -83,7 +87,7 @@ func TestLighthouse(t *testing.T) {
 			fmt.Fprintf(&row, " | %.0f", score*100)
 			low = low || !ok || score < lighthouseMin
 		}
-		t.Logf("| %s | %s%s | (%d %s)", page, a.FormFactor, row.String(), a.Runs, map[bool]string{true: "run", false: "runs, median"}[a.Runs == 1])
+		t.Logf("| %s | %s%s | (%d %s; Lighthouse's performance %.0f)", page, a.FormFactor, row.String(), a.Runs, map[bool]string{true: "run", false: "runs, median"}[a.Runs == 1], a.Lighthouse*100)
 		if low || len(a.Errors) > 0 {
 			t.Errorf("%s (%s): scores %v, want each of %v at least %.0f; %s\n  %s", page, a.FormFactor, a.Scores,
 				categories, lighthouseMin*100, strings.Join(a.Errors, "; "), strings.Join(a.Short, "\n  "))
