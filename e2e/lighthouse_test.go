@@ -16,8 +16,8 @@ import (
 
 // lighthouseMin is the least score every audited page must have in each
 // Lighthouse category (performance, accessibility, best practices, SEO),
-// on a phone and on a desktop; the phone's performance leaves out total
-// blocking time, which measures the CI machine's CPU (see lighthouse.mjs).
+// on a phone and on a desktop; performance leaves out total blocking
+// time, which measures the CI machine's CPU (see lighthouse.mjs).
 const lighthouseMin = 0.95
 
 // lighthousePages are the pages audited: the home page, a provision, a
@@ -60,8 +60,8 @@ func TestLighthouse(t *testing.T) {
 		Scores     map[string]float64 `json:"scores"`
 		Short      []string           `json:"short"`
 		Errors     []string           `json:"errors"`
-		// Lighthouse's own performance score; on the phone the gated one
-		// in Scores leaves out the CPU-bound audits (see lighthouse.mjs).
+		// Lighthouse's own performance score; the gated one in Scores
+		// leaves out the CPU-bound audits (see lighthouse.mjs).
 		Lighthouse float64 `json:"lighthousePerformance"`
 	}
 	var audits []audit
