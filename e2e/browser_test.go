@@ -199,6 +199,9 @@ func testPagesLoad(t *testing.T, s *published, browser context.Context) {
 			for file := range pages {
 				ctx, cancel := context.WithTimeout(tb.ctx, actionTimeout)
 				err := chromedp.Do(ctx, chromedp.Navigate(s.origin+pagePath(file)), chromedp.Sleep(50*time.Millisecond))
+				if err == nil && s.redirects(file) {
+					err = waitLeft(ctx, pagePath(file))
+				}
 				cancel()
 				if err != nil {
 					t.Errorf("%s: %v", file, err)
@@ -450,5 +453,21 @@ func writeArtifact(t *testing.T, name string, data []byte) {
 	}
 	if err := os.WriteFile(filepath.Join(dir, name), data, 0o644); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// waitLeft waits until the tab has left the page at path: a moved page's
+// old address goes on to the new one by itself, and the next navigation
+// in the tab, started before it has, is aborted (net::ERR_ABORTED).
+func waitLeft(ctx context.Context, path string) error {
+	for {
+		if at, err := chromedp.Run(ctx, chromedp.Evaluate[string]("location.pathname")); err == nil && at != path {
+			return nil
+		}
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("still at %s: %w", path, ctx.Err())
+		case <-time.After(20 * time.Millisecond):
+		}
 	}
 }

@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"io/fs"
@@ -42,6 +43,13 @@ func (s *published) htmlFiles() []string {
 		}
 	}
 	return out
+}
+
+// redirects says whether the page file is a moved page's old address,
+// which sends the browser on to the new one (a meta refresh).
+func (s *published) redirects(file string) bool {
+	b, err := os.ReadFile(filepath.Join(s.dir, filepath.FromSlash(file)))
+	return err == nil && bytes.Contains(b, []byte(`http-equiv="refresh"`))
 }
 
 // pagePath is the URL path a file is served at: "a/index.html" → "/kb/a/".
