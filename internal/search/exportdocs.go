@@ -14,22 +14,7 @@ import (
 	index "github.com/blevesearch/bleve_index_api"
 )
 
-// ExportDocuments writes the static index of docs with write, the same
-// bytes as Export of an index built from docs: it analyses the documents
-// itself, as Bleve does, instead of reading an index back.
-func ExportDocuments(ctx context.Context, docs []Document, write func(name string, data []byte) error, opts ExportOptions) (ExportStats, error) {
-	m := newMapping()
-	c := newCollector(docs)
-	stop, cancel := context.WithCancel(ctx)
-	defer cancel()
-	batches, analysed := analysedBatches(stop, m, docs, batchSize, c.visit)
-	for range batches {
-	}
-	c.finish(analysed())
-	return export(ctx, m.AnalyzerNamed(analyzerName), c.source(), write, opts)
-}
-
-// BuildAndExport is Build and ExportDocuments in one: each document is
+// BuildAndExport is the index (build) and the static export in one: each document is
 // analysed once, for both, and the export is written while Bleve writes
 // and merges its segments.
 func BuildAndExport(ctx context.Context, dir string, docs []Document, write func(name string, data []byte) error, opts ExportOptions) (ExportStats, error) {

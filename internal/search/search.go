@@ -81,7 +81,7 @@ type Index struct {
 // that a build makes few segments, small enough to bound memory.
 const batchSize = 1000
 
-// Build creates a new index in dir holding docs and closes it. It uses
+// build creates a new index in dir holding docs and closes it. It uses
 // Bleve's offline builder: segments of batchSize documents, merged at the
 // end in one pass, with no per-batch persistence (several times faster
 // than batches into a live index). The builder's default merges ten
@@ -91,12 +91,7 @@ const batchSize = 1000
 // The builder works in a temporary folder beside dir, removed on the way
 // out. A cancelled or failed build leaves the builder unclosed (closing
 // merges and writes the index, and panics when it holds no segment) and
-// dir removed. No documents make an empty index.
-func Build(ctx context.Context, dir string, docs []Document) error {
-	return build(ctx, dir, docs, nil)
-}
-
-// build is Build; c, when not nil, also collects the postings of every
+// dir removed. No documents make an empty index. c, when not nil, also collects the postings of every
 // document as it is analysed, and is finished once they all are.
 func build(ctx context.Context, dir string, docs []Document, c *collector) (err error) {
 	if len(docs) == 0 {
