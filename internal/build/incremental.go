@@ -63,7 +63,7 @@ func NewBuilder(fsys fs.FS, opts Options) *Builder {
 // newer edit superseded this build, nothing is returned but the error and
 // the next Build starts from the last good state.
 func (b *Builder) Build(ctx context.Context) (*Rebuild, error) {
-	return b.build(ctx, nil)
+	return b.build(ctx, allChanged())
 }
 
 // BuildChanged is Build for a caller that knows which files changed since
@@ -73,20 +73,16 @@ func (b *Builder) Build(ctx context.Context) (*Rebuild, error) {
 // changed. Build walks every folder, and reads again the files whose size
 // or modification time changed.
 func (b *Builder) BuildChanged(ctx context.Context, paths []string) (*Rebuild, error) {
-	fresh := make(map[string]bool, len(paths))
-	for _, p := range paths {
-		fresh[path.Clean(p)] = true
-	}
-	return b.build(ctx, fresh)
+	return b.build(ctx, pathsChanged(paths))
 }
 
-// build is Build; fresh holds the paths known to have changed (nil: all
-// of them may have).
-func (b *Builder) build(ctx context.Context, fresh map[string]bool) (*Rebuild, error) {
+// build is Build and BuildChanged: changed says which paths changed since
+// the last build.
+func (b *Builder) build(ctx context.Context, changed edited) (*Rebuild, error) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	b.cache.begin()
-	b.cache.fresh = fresh
+	b.cache.changed = changed
 	sink := NewMemSink()
 	res, err := generate(ctx, b.fsys, b.opts, sink, b.cache)
 	if err != nil {
@@ -134,7 +130,7 @@ type cache struct {
 // matter and their dates.
 type loadCache struct {
 	listing *listing              // the content files last read
-	fresh   map[string]bool       // paths changed since the last build; nil: any may have
+	changed edited                // paths changed since the last build
 	pages   map[string]cachedPage // by content file
 	hist    *gitlog.Log           // the site's git history at its HEAD
 	dates   map[string]cachedDate // by content file

@@ -36,7 +36,7 @@ func (fresh) readSources(fsys fs.FS) ([]source, diag.List) {
 // modification time changed, or, when the Builder knows which paths
 // changed since its last read (see Builder.BuildChanged), only those.
 func (c *cache) readSources(fsys fs.FS) ([]source, diag.List) {
-	if c.listing == nil || c.fresh == nil || c.fresh["."] || c.fresh["content"] {
+	if c.listing == nil || c.changed.everything() {
 		l := &listing{files: map[string]listed{}}
 		if c.listing != nil {
 			l.reads = c.listing.reads // a read number is never given twice
@@ -46,16 +46,54 @@ func (c *cache) readSources(fsys fs.FS) ([]source, diag.List) {
 		return l.sources()
 	}
 	l := c.listing
-	for _, p := range slices.Sorted(maps.Keys(c.fresh)) {
-		if strings.HasPrefix(p, "content/") {
-			l.forget(p)
-			if !hiddenDirIn(p) {
-				l.walkPath(fsys, p)
-			}
+	for _, p := range c.changed.under("content") {
+		l.forget(p)
+		if !hiddenDirIn(p) {
+			l.walkPath(fsys, p)
 		}
 	}
 	l.recheckLinks(fsys)
 	return l.sources()
+}
+
+// edited says which paths changed since a Builder's last read of the
+// site: all of them, or those in paths (slash paths relative to the site
+// directory, files or folders; perhaps none).
+type edited struct {
+	all   bool
+	paths map[string]bool
+}
+
+// allChanged is what a build that is not told what changed assumes: any
+// file may have.
+func allChanged() edited { return edited{all: true} }
+
+// pathsChanged is what a build told which paths changed knows.
+func pathsChanged(paths []string) edited {
+	ch := edited{paths: make(map[string]bool, len(paths))}
+	for _, p := range paths {
+		ch.paths[path.Clean(p)] = true
+	}
+	return ch
+}
+
+// everything reports whether every content file must be looked at again:
+// all changed, or the site or content folder itself did.
+func (ch edited) everything() bool {
+	return ch.all || ch.paths["."] || ch.paths["content"]
+}
+
+// under returns the changed paths under dir, sorted. It is not to be
+// asked when everything changed.
+func (ch edited) under(dir string) []string {
+	var ps []string
+	for p := range ch.paths {
+		if strings.HasPrefix(p, dir+"/") {
+			ps = append(ps, p)
+		}
+	}
+	slices.Sort(ps)
+	return ps
 }
 
 // PageIDs returns the ids of the site's content pages, drafts included,
