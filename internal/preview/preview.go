@@ -98,6 +98,16 @@ func (p *Preview) publish(r *workspace.Result, problems io.Writer) {
 	}
 }
 
+// Exposure says what a preview listening on addr shows other machines,
+// for a warning: "" when addr is a loopback address.
+func Exposure(addr string) string {
+	if serve.IsLoopback(addr) {
+		return ""
+	}
+	return addr + " is reachable from other machines: anyone who can reach it reads every page of the preview " +
+		"(drafts too with --drafts), its problems and its search; it answers only requests addressed to its IP address"
+}
+
 // OpenBrowser opens url in the system's default browser.
 func OpenBrowser(url string, logger *slog.Logger) {
 	cmd := "xdg-open"

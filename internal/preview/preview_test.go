@@ -109,3 +109,25 @@ func TestPreviewPublishes(t *testing.T) {
 	eventually("the fix is served", func() bool { return strings.Contains(get("/a/"), "Third title") })
 	eventually("the problems are cleared", func() bool { return len(errorsNow()) == 0 })
 }
+
+// TestExposure: --addr 0.0.0.0:1313 was accepted without a word
+// (security review F5); a loopback address needs none.
+func TestExposure(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		give string
+		warn bool
+	}{
+		{"127.0.0.1:1313", false}, {"[::1]:1313", false}, {"localhost:1313", false},
+		{"0.0.0.0:1313", true}, {"[::]:1313", true}, {"192.168.1.5:1313", true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.give, func(t *testing.T) {
+			t.Parallel()
+			got := Exposure(tt.give)
+			if (got != "") != tt.warn || tt.warn && !strings.HasPrefix(got, tt.give+" is reachable from other machines") {
+				t.Errorf("Exposure(%s) = %q, want a warning: %v", tt.give, got, tt.warn)
+			}
+		})
+	}
+}
