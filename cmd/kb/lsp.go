@@ -4,9 +4,11 @@ import (
 	"context"
 	"io"
 	"log/slog"
+	"os"
 
 	"github.com/kb-legal/kb/internal/build"
 	"github.com/kb-legal/kb/internal/lsp"
+	"github.com/kb-legal/kb/internal/siteflag"
 	"github.com/kb-legal/kb/internal/workspace"
 )
 
@@ -15,23 +17,19 @@ import (
 // keep in their language server log.
 func runLSP(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs := flags("lsp", stderr)
-	var opts build.Options
-	fs.StringVar(&opts.Source, "source", ".", "the site `directory` (kb.yaml, content/, themes/)")
-	fs.BoolVar(&opts.Drafts, "drafts", false, "treat drafts as published, as kb check --drafts does")
+	opts := build.Options{Model: true}
+	site := siteflag.Add(fs, &opts, siteflag.Drafts)
 	fs.Bool("stdio", true, "speak the protocol on stdin and stdout (the only way; accepted for editors that pass it)")
 	verbose := fs.Bool("verbose", false, "log every rebuild to stderr")
 	if !parseFlags(fs, args) {
 		return exitUsage
+	} else if err := site.Check(os.Getenv); err != nil {
+		return fail(stderr, "kb", err, exitUsage)
 	}
-	if !checkSource(opts.Source, stderr) {
-		return exitUsage
-	}
-	level := slog.LevelWarn
+	logger := logTo(stderr, slog.LevelWarn)
 	if *verbose {
-		level = slog.LevelInfo
+		logger = logTo(stderr, slog.LevelInfo)
 	}
-	logger := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level}))
-	opts.Model = true
 	ws, err := workspace.Open(ctx, workspace.Options{Build: opts, Logger: logger})
 	if err != nil {
 		return fail(stderr, "kb lsp", err, exitProblems)

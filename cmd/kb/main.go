@@ -1,10 +1,5 @@
-// Command kb builds, checks, searches and previews a legal knowledge base.
-//
-//	kb build  [--source DIR] [--out DIR] [--base-url URL] [--drafts]
-//	kb check  [--source DIR] [--format text|json|github] [--drafts]
-//	kb serve  [--source DIR] [--addr 127.0.0.1:1313] [--drafts] [--open]
-//	kb search [--index DIR] [--json] [--limit N] [--kind K] QUERY
-//	kb version [--json]
+// Command kb builds, checks, searches and previews a legal knowledge base;
+// "kb help" lists its commands and "kb COMMAND -h" a command's flags.
 //
 // Exit codes: 0 ok, 1 problems in the content, 2 usage errors.
 package main
@@ -18,7 +13,7 @@ import (
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	code := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
 	stop()
 	os.Exit(code)
 }

@@ -4,9 +4,11 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"os"
 
 	"github.com/kb-legal/kb/internal/build"
 	"github.com/kb-legal/kb/internal/check"
+	"github.com/kb-legal/kb/internal/siteflag"
 )
 
 // runRefs lists every page id, cite key and anchor, so a writer (or an
@@ -14,15 +16,14 @@ import (
 func runRefs(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := flags("refs", stderr)
 	var opts build.Options
-	fs.StringVar(&opts.Source, "source", ".", "the site `directory`")
-	fs.BoolVar(&opts.Drafts, "drafts", false, "include draft pages")
+	site := siteflag.Add(fs, &opts, siteflag.Drafts)
 	asJSON := fs.Bool("json", false, "print JSON")
 	if !parseFlags(fs, args) {
 		return exitUsage
 	}
-	src, ok := openSite(opts.Source, stderr)
-	if !ok {
-		return exitUsage
+	src, err := site.Open(os.Getenv)
+	if err != nil {
+		return fail(stderr, "kb", err, exitUsage)
 	}
 	defer src.Close()
 	res, err := check.Refs(ctx, src, opts)

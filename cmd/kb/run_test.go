@@ -33,7 +33,7 @@ func kb(t testing.TB, args ...string) (code int, stdout, stderr string) {
 
 func kbContext(ctx context.Context, args ...string) (code int, stdout, stderr string) {
 	var out, errOut bytes.Buffer
-	code = run(ctx, args, &out, &errOut)
+	code = run(ctx, args, strings.NewReader(""), &out, &errOut)
 	return code, out.String(), errOut.String()
 }
 
@@ -78,6 +78,10 @@ func TestExitCodes(t *testing.T) {
 		{desc: "github format", args: []string{"check", "--source", bad, "--format", "github"}, wantCode: exitProblems,
 			wantStdout: `::error file=content/_index.md,line=4,col=5::unresolved reference "missing-page"`},
 		{desc: "help", args: []string{"help"}, wantCode: exitOK, wantStdout: "kb build"},
+		{desc: "a command's help", args: []string{"check", "-h"}, wantCode: exitUsage, wantStderr: "Usage of kb check:"},
+		{desc: "search's help, not a search for -h", args: []string{"search", "-h"}, wantCode: exitUsage, wantStderr: "Usage of kb search:"},
+		{desc: "bad --today", args: []string{"build", "--source", good, "--today", "2026-13-01"}, wantCode: exitUsage,
+			wantStderr: "kb: --today \"2026-13-01\" is not a date (YYYY-MM-DD)\n"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.desc, func(t *testing.T) {

@@ -1,10 +1,8 @@
 package main
 
 import (
-	"encoding/json"
 	"fmt"
 	"io"
-	"os"
 
 	"github.com/kb-legal/kb/internal/site"
 	"github.com/kb-legal/kb/internal/sitefs"
@@ -19,24 +17,17 @@ func runSchema(args []string, stdout, stderr io.Writer) int {
 		return exitUsage
 	}
 	v := site.DefaultVocabulary()
-	if info, err := os.Stat(*source); err == nil && info.IsDir() {
-		if src, err := sitefs.Open(*source); err == nil {
-			cfg, probs := site.LoadConfig(src)
-			src.Close()
-			if len(probs) > 0 {
-				for _, p := range probs {
-					fmt.Fprintln(stderr, p.String())
-				}
-				return exitProblems
-			}
-			v = cfg.Vocabulary
+	if src, err := sitefs.Open(*source); err == nil { // else no folder: the defaults
+		cfg, probs := site.LoadConfig(src)
+		src.Close()
+		if len(probs) > 0 {
+			fmt.Fprintln(stderr, probs.Error())
+			return exitProblems
 		}
+		v = cfg.Vocabulary
 	}
-	enc := json.NewEncoder(stdout)
-	enc.SetIndent("", "  ")
-	if err := enc.Encode(site.Schema(v)); err != nil {
-		fmt.Fprintf(stderr, "kb schema: %v\n", err)
-		return exitProblems
+	if err := writeJSON(stdout, site.Schema(v)); err != nil {
+		return fail(stderr, "kb schema", err, exitProblems)
 	}
 	return exitOK
 }

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/json"
 	"fmt"
 	"io"
 
@@ -26,17 +25,10 @@ func runVersion(args []string, stdout, stderr io.Writer) int {
 	asJSON := fs.Bool("json", false, "print the version information as JSON")
 	if !parseFlags(fs, args) {
 		return exitUsage
-	}
-	v := currentVersion()
-	if !*asJSON {
-		fmt.Fprint(stdout, v)
-		return exitOK
-	}
-	enc := json.NewEncoder(stdout)
-	enc.SetIndent("", "  ")
-	if err := enc.Encode(v); err != nil {
-		fmt.Fprintf(stderr, "kb version: %v\n", err)
-		return exitUsage
+	} else if !*asJSON {
+		fmt.Fprint(stdout, currentVersion())
+	} else if err := writeJSON(stdout, currentVersion()); err != nil {
+		return fail(stderr, "kb version", err, exitUsage)
 	}
 	return exitOK
 }

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/kb-legal/kb/internal/build"
 	"github.com/kb-legal/kb/internal/site"
@@ -21,10 +22,29 @@ type Page struct {
 	Today string // its as_of date, YYYY-MM-DD
 }
 
-// PagePath turns what a writer types — "scenarios/x",
+// NewPage is the page "kb new KIND PATH" asks for, as of date
+// (YYYY-MM-DD; now's day when ""), or why it cannot be one: kind is no
+// kind of page, path none under content/, or date no date.
+func NewPage(kind, path, date string, now time.Time) (Page, error) {
+	p := Page{Kind: kind, File: pagePath(path), Today: date}
+	if err := checkKind(kind); err != nil {
+		return Page{}, err
+	}
+	if p.File == "" {
+		return Page{}, fmt.Errorf("%q is not a page path under content/ (e.g. scenarios/shirt-sponsorship)", path)
+	}
+	if p.Today == "" {
+		p.Today = now.Format(time.DateOnly)
+	} else if _, err := time.Parse(time.DateOnly, p.Today); err != nil {
+		return Page{}, fmt.Errorf("--date %q is not a date (YYYY-MM-DD)", p.Today)
+	}
+	return p, nil
+}
+
+// pagePath turns what a writer types — "scenarios/x",
 // "content/scenarios/x.md" — into a path under content/ ending in .md; ""
 // when it is not one.
-func PagePath(arg string) string {
+func pagePath(arg string) string {
 	p := path.Clean(filepath.ToSlash(arg))
 	p = strings.TrimPrefix(p, "content/")
 	if p == "." || p == "content" || strings.HasPrefix(p, "../") || p == ".." || path.IsAbs(p) {
@@ -36,9 +56,9 @@ func PagePath(arg string) string {
 	return p
 }
 
-// CheckKind says why kind is no kind of page, with the nearest one; nil
+// checkKind says why kind is no kind of page, with the nearest one; nil
 // when it is one.
-func CheckKind(kind string) error {
+func checkKind(kind string) error {
 	if slices.Contains(site.Kinds(), kind) {
 		return nil
 	}

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 	"testing/fstest"
+	"time"
 )
 
 func TestPagePath(t *testing.T) {
@@ -24,8 +25,8 @@ func TestPagePath(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.desc, func(t *testing.T) {
 			t.Parallel()
-			if got := PagePath(tt.give); got != tt.want {
-				t.Errorf("PagePath(%q) = %q, want %q", tt.give, got, tt.want)
+			if got := pagePath(tt.give); got != tt.want {
+				t.Errorf("pagePath(%q) = %q, want %q", tt.give, got, tt.want)
 			}
 		})
 	}
@@ -41,14 +42,53 @@ func TestCheckKind(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.desc, func(t *testing.T) {
 			t.Parallel()
-			err := CheckKind(tt.give)
+			err := checkKind(tt.give)
 			if got := ""; err != nil {
 				got = err.Error()
 				if tt.want == "" || !strings.HasPrefix(got, tt.want) {
-					t.Errorf("CheckKind(%q) = %q, want %q", tt.give, got, tt.want)
+					t.Errorf("checkKind(%q) = %q, want %q", tt.give, got, tt.want)
 				}
 			} else if tt.want != "" {
-				t.Errorf("CheckKind(%q) = nil, want %q", tt.give, tt.want)
+				t.Errorf("checkKind(%q) = nil, want %q", tt.give, tt.want)
+			}
+		})
+	}
+}
+
+func TestNewPage(t *testing.T) {
+	t.Parallel()
+	now := time.Date(2026, 11, 30, 23, 0, 0, 0, time.UTC)
+	tests := []struct {
+		desc             string
+		kind, path, date string
+		want             Page
+		wantErr          string
+	}{
+		{desc: "a page", kind: "scenario", path: "scenarios/x", date: "2026-01-02",
+			want: Page{Kind: "scenario", File: "scenarios/x.md", Today: "2026-01-02"}},
+		{desc: "no date: now's day", kind: "page", path: "content/a.md",
+			want: Page{Kind: "page", File: "a.md", Today: "2026-11-30"}},
+		{desc: "the kind is checked first", kind: "scenaro", path: "../x", date: "x",
+			wantErr: `unknown kind "scenaro" (did you mean "scenario"?)`},
+		{desc: "a path outside content/", kind: "page", path: "../x",
+			wantErr: `"../x" is not a page path under content/ (e.g. scenarios/shirt-sponsorship)`},
+		{desc: "no such day", kind: "page", path: "x", date: "2026-02-30",
+			wantErr: `--date "2026-02-30" is not a date (YYYY-MM-DD)`},
+		{desc: "not a date", kind: "page", path: "x", date: "30/11/2026",
+			wantErr: `--date "30/11/2026" is not a date (YYYY-MM-DD)`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.desc, func(t *testing.T) {
+			t.Parallel()
+			got, err := NewPage(tt.kind, tt.path, tt.date, now)
+			if tt.wantErr != "" {
+				if err == nil || err.Error() != tt.wantErr {
+					t.Errorf("NewPage error %v, want %q", err, tt.wantErr)
+				}
+				return
+			}
+			if err != nil || got != tt.want {
+				t.Errorf("NewPage = %+v, %v; want %+v", got, err, tt.want)
 			}
 		})
 	}

@@ -24,7 +24,8 @@ import (
 // Result is what a check found.
 type Result struct {
 	*build.Result
-	Warned int // warnings of tags and drafts, not counting the pages due for review
+	Warned    int  // warnings of tags and drafts, not counting the pages due for review
+	citations bool // the uncited paragraphs were asked for (build.Options.Citations)
 }
 
 // Run checks the site in src with opts; with strict, pages due for
@@ -41,7 +42,7 @@ func Run(ctx context.Context, src fs.FS, opts build.Options, strict bool) (*Resu
 		// Below kb.yaml's citations: {min_percent}: a problem like any other.
 		res.Problems = append(res.Problems, *res.Coverage.Shortfall)
 	}
-	r := &Result{Result: res, Warned: len(res.Warnings)}
+	r := &Result{Result: res, Warned: len(res.Warnings), citations: opts.Citations}
 	if strict {
 		res.Problems = append(res.Problems, res.Stale...).Sort()
 	} else {

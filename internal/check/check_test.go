@@ -76,9 +76,9 @@ func TestWriteCoverage(t *testing.T) {
 		t.Run(string(tt.format), func(t *testing.T) {
 			t.Parallel()
 			var b strings.Builder
-			WriteCoverage(&b, c, tt.format)
+			writeCoverage(&b, c, tt.format)
 			if b.String() != tt.want {
-				t.Errorf("WriteCoverage(%s) = %q, want %q", tt.format, b.String(), tt.want)
+				t.Errorf("writeCoverage(%s) = %q, want %q", tt.format, b.String(), tt.want)
 			}
 		})
 	}
@@ -99,9 +99,81 @@ func TestWriteSummary(t *testing.T) {
 		t.Run(tt.desc, func(t *testing.T) {
 			t.Parallel()
 			var b strings.Builder
-			tt.give.WriteSummary(&b)
+			tt.give.writeSummary(&b)
 			if b.String() != tt.want {
-				t.Errorf("WriteSummary = %q, want %q", b.String(), tt.want)
+				t.Errorf("writeSummary = %q, want %q", b.String(), tt.want)
+			}
+		})
+	}
+}
+
+// TestResultWrite checks the order of a check's report: the coverage
+// when asked for, even when the check failed, then the problems, then the
+// summary of a check that passed, in text only.
+func TestResultWrite(t *testing.T) {
+	t.Parallel()
+	coverage := build.Coverage{Paragraphs: 2, Cited: 1, Listed: true, Uncited: diag.List{{File: "content/a.md", Line: 7, Col: 1, Message: "uncited paragraph"}}}
+	clean := func(citations bool) *Result {
+		return &Result{Result: &build.Result{Pages: 2, Coverage: coverage, Warnings: diag.List{warning}}, Warned: 1, citations: citations}
+	}
+	broken := func(citations bool) *Result {
+		return &Result{Result: &build.Result{Problems: diag.List{problem}}, citations: citations}
+	}
+	tests := []struct {
+		desc       string
+		give       *Result
+		format     Format
+		wantFailed bool
+		wantOut    string
+		wantErr    string
+	}{
+		{desc: "text: warnings, then the summary", give: clean(false), format: Text,
+			wantOut: "kb check: 2 pages, no problems (1 warning)\n",
+			wantErr: "content/tags.md:2:1: warning: tag groups nothing\n"},
+		{desc: "text with citations: the coverage first", give: clean(true), format: Text,
+			wantOut: "content/a.md:7:1: uncited paragraph\ncitations: 1 of 2 paragraphs cited (50.0%)\nkb check: 2 pages, no problems (1 warning)\n",
+			wantErr: "content/tags.md:2:1: warning: tag groups nothing\n"},
+		{desc: "text, failed: no summary", give: broken(false), format: Text, wantFailed: true,
+			wantErr: "content/a.md:3:5: unresolved reference \"x\" (did you mean \"y\"?)\nkb: 1 problem; nothing was written\n"},
+		{desc: "text, failed, with citations: the coverage line still", give: broken(true), format: Text, wantFailed: true,
+			wantOut: "citations: 0 of 0 paragraphs cited (100.0%)\n",
+			wantErr: "content/a.md:3:5: unresolved reference \"x\" (did you mean \"y\"?)\nkb: 1 problem; nothing was written\n"},
+		{desc: "github: no summary", give: clean(false), format: GitHub,
+			wantOut: "::warning file=content/tags.md,line=2,col=1::tag groups nothing\n"},
+		{desc: "json: the coverage inside the report", give: clean(true), format: JSON,
+			wantOut: `{
+  "problems": [],
+  "warnings": [
+    {
+      "file": "content/tags.md",
+      "line": 2,
+      "col": 1,
+      "message": "tag groups nothing"
+    }
+  ],
+  "citations": {
+    "paragraphs": 2,
+    "cited": 1,
+    "percent": 50,
+    "uncited": [
+      {
+        "file": "content/a.md",
+        "line": 7,
+        "col": 1,
+        "message": "uncited paragraph"
+      }
+    ]
+  }
+}
+`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.desc, func(t *testing.T) {
+			t.Parallel()
+			var out, errOut strings.Builder
+			failed := tt.give.Write(&out, &errOut, tt.format)
+			if failed != tt.wantFailed || out.String() != tt.wantOut || errOut.String() != tt.wantErr {
+				t.Errorf("Write = %v\nstdout %q\n want  %q\nstderr %q\n want  %q", failed, out.String(), tt.wantOut, errOut.String(), tt.wantErr)
 			}
 		})
 	}

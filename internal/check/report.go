@@ -97,9 +97,24 @@ func writeText(w io.Writer, res *build.Result) {
 	}
 }
 
-// WriteCoverage writes every uncited paragraph and the coverage line; in
+// Write writes a check's report in format: the uncited paragraphs and
+// the coverage line when they were asked for, what Report writes, and,
+// in text, the summary line of a check that found no problems. It
+// reports whether the check failed.
+func (r *Result) Write(stdout, stderr io.Writer, format Format) (failed bool) {
+	if r.citations {
+		writeCoverage(stdout, r.Coverage, format)
+	}
+	failed = Report(stdout, stderr, r.Result, nil, format)
+	if !failed && format == Text {
+		r.writeSummary(stdout)
+	}
+	return failed
+}
+
+// writeCoverage writes every uncited paragraph and the coverage line; in
 // JSON they are part of the report (see Report).
-func WriteCoverage(w io.Writer, c build.Coverage, format Format) {
+func writeCoverage(w io.Writer, c build.Coverage, format Format) {
 	switch format {
 	case JSON:
 		return
@@ -116,9 +131,9 @@ func WriteCoverage(w io.Writer, c build.Coverage, format Format) {
 	}
 }
 
-// WriteSummary writes the line a check that found no problems ends
+// writeSummary writes the line a check that found no problems ends
 // with: the pages checked, the warnings and the pages due for review.
-func (r *Result) WriteSummary(w io.Writer) {
+func (r *Result) writeSummary(w io.Writer) {
 	fmt.Fprintf(w, "kb check: %d pages, no problems", r.Pages)
 	if n := r.Warned; n > 0 {
 		fmt.Fprintf(w, " (%d %s)", n, plural(n, "warning", "warnings"))
