@@ -8,10 +8,15 @@
 //	go tool pprof -top /tmp/prof /tmp/cpu.prof
 //
 // With -site it builds the site alone (no search index), for the cost of
-// loading, parsing, linking and writing pages.
+// loading, parsing, linking and writing pages. -out and -index put the
+// output elsewhere than in SITE (a corpus shared with others stays as it
+// is); -heapevery writes a heap profile every so often while the build
+// runs (FILE.1, FILE.2, … beside -memprofile's FILE), for what is live at
+// the build's peak rather than at its end.
 package main
 
 import (
+	"cmp"
 	"context"
 	"flag"
 	"fmt"
@@ -19,6 +24,8 @@ import (
 	"path/filepath"
 	"runtime"
 	"runtime/pprof"
+	"strconv"
+	"sync"
 	"time"
 
 	"github.com/kb-legal/kb/internal/build"
@@ -33,9 +40,13 @@ func run() int {
 	cpu := flag.String("cpuprofile", "", "write a CPU profile to `file`")
 	mem := flag.String("memprofile", "", "write a heap profile to `file` at the end")
 	siteOnly := flag.Bool("site", false, "build the site alone, without the search index, into SITE/public-prof")
+	outDir := flag.String("out", "", "the site's output `dir` (default SITE/public, or SITE/public-prof with -site)")
+	indexDir := flag.String("index", "", "the search index's `dir` (default SITE/index)")
+	every := flag.Duration("heapevery", 0, "with -memprofile: also write a heap profile every `interval` while building, to FILE.1, FILE.2, …")
+	exact := flag.Bool("gc", false, "with -heapevery: collect garbage before each profile, so that it holds exactly what is live (slower)")
 	flag.Parse()
 	if flag.NArg() != 1 {
-		fmt.Fprintln(os.Stderr, "usage: prof [-cpuprofile FILE] [-memprofile FILE] SITE")
+		fmt.Fprintln(os.Stderr, "usage: prof [-site] [-out DIR] [-index DIR] [-cpuprofile FILE] [-memprofile FILE [-heapevery D [-gc]]] SITE")
 		return 2
 	}
 	src := flag.Arg(0)
@@ -52,13 +63,18 @@ func run() int {
 		}
 		defer pprof.StopCPUProfile()
 	}
+	if *mem != "" && *every > 0 {
+		stop := heapEvery(*mem, *every, *exact)
+		defer stop()
+	}
 	start := time.Now()
 	var res *build.Result
 	var err error
 	if *siteOnly {
-		res, err = generate(src, filepath.Join(src, "public-prof"))
+		res, err = generate(src, cmp.Or(*outDir, filepath.Join(src, "public-prof")))
 	} else {
-		res, err = build.RunWithIndex(context.Background(), build.Options{Source: src}, filepath.Join(src, "public"), filepath.Join(src, "index"))
+		res, err = build.RunWithIndex(context.Background(), build.Options{Source: src},
+			cmp.Or(*outDir, filepath.Join(src, "public")), cmp.Or(*indexDir, filepath.Join(src, "index")))
 	}
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "prof:", err)
@@ -83,6 +99,38 @@ func run() int {
 		}
 	}
 	return 0
+}
+
+// heapEvery writes a heap profile to name.1, name.2, … every interval
+// until stop is called. Each holds what the last collection found live,
+// which with gc is one made just before.
+func heapEvery(name string, interval time.Duration, gc bool) (stop func()) {
+	done := make(chan struct{})
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		tick := time.NewTicker(interval)
+		defer tick.Stop()
+		for n := 1; ; n++ {
+			select {
+			case <-done:
+				return
+			case <-tick.C:
+			}
+			if gc {
+				runtime.GC()
+			}
+			f, err := os.Create(name + "." + strconv.Itoa(n))
+			if err != nil {
+				fmt.Fprintln(os.Stderr, "prof:", err)
+				return
+			}
+			if err := pprof.WriteHeapProfile(f); err != nil {
+				fmt.Fprintln(os.Stderr, "prof:", err)
+			}
+			f.Close()
+		}
+	})
+	return func() { close(done); wg.Wait() }
 }
 
 // generate builds the site in src alone into out, replaced.
