@@ -346,10 +346,14 @@ func (g *generation) parse(ctx context.Context) error {
 			pages = append(pages, p)
 		}
 	}
+	// Without the trees, the texts are made once references resolve (see
+	// refresh): the first parse leaves them out, unless an editor is to
+	// see them although references may not resolve (Options.Model).
+	bare := !g.reuse.keepsTrees() && !g.opts.Model
 	out := make([]*parsed, len(pages))
 	err := parallel(ctx, len(pages), func(i int) {
 		p := pages[i]
-		opts := markup.ParseOptions{SelfID: p.ID}
+		opts := markup.ParseOptions{SelfID: p.ID, Bare: bare}
 		if !p.NoTermLinks {
 			opts.Terms = matcher
 		}
@@ -429,12 +433,15 @@ func (g *generation) edgesOf(ctx context.Context, list []*parsed) ([][]site.Edge
 // tree returns pp's document with its syntax tree, holding what linking
 // wrote into it. A full build keeps only outlines, so it parses the body
 // again: the same source and options give the same references and links,
-// in the same order.
+// in the same order. It parses bare: refresh makes the texts again, and
+// rendering reads none.
 func (g *generation) tree(pp *parsed) (*markup.Document, error) {
 	if pp.doc.Root != nil {
 		return pp.doc, nil
 	}
-	doc := g.md.Parse(pp.page.Body, pp.opts)
+	opts := pp.opts
+	opts.Bare = true
+	doc := g.md.Parse(pp.page.Body, opts)
 	if err := doc.Restore(pp.doc); err != nil {
 		return nil, fmt.Errorf("%s: %w", contentPath(pp.page.File), err)
 	}

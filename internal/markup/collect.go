@@ -14,19 +14,27 @@ import (
 const previewLen = 320
 
 // collect walks a parsed document once, in order, gathering its anchors,
-// references, links, table of contents and search sections.
-func collect(doc *Document) {
-	c := &collector{doc: doc, src: doc.Source, seen: map[string]bool{}, texts: map[ast.Node]string{}, ctx: contexts{}}
-	doc.Sections = []Section{{}}
+// references, links, table of contents and search sections; bare, it
+// leaves out the texts (see ParseOptions.Bare).
+func collect(doc *Document, bare bool) {
+	c := &collector{doc: doc, src: doc.Source, seen: map[string]bool{}, bare: bare}
+	if !bare {
+		c.texts, c.ctx = map[ast.Node]string{}, contexts{}
+		doc.Sections = []Section{{}}
+	}
 	_ = ast.Walk(doc.Root, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
 		if !entering {
 			return ast.WalkContinue, nil
 		}
-		if n.Parent() == doc.Root {
+		if n.Parent() == doc.Root && !bare {
 			c.section(n)
 		}
 		return c.node(n), nil
 	})
+	if bare {
+		return
+	}
+	c.endSection()
 	if doc.Sections[0].Text == "" {
 		doc.Sections = doc.Sections[1:]
 	}
@@ -36,12 +44,17 @@ func collect(doc *Document) {
 type collector struct {
 	doc     *Document
 	src     []byte
+	bare    bool            // structure only, no texts
 	current string          // the anchor of the enclosing section or paragraph
 	seen    map[string]bool // anchor ids, to report duplicates
 	// A block's text serves its section, its anchor's preview and the
 	// preview of the heading before it: work it out once.
 	texts map[ast.Node]string
 	ctx   contexts
+	// The texts and official wording of the blocks of the last section,
+	// joined when it ends: joining block by block copied a section's
+	// text once per block.
+	text, official []string
 }
 
 // textOf is the text of block n.
@@ -72,18 +85,34 @@ func (c *collector) addAnchor(a Anchor) {
 func (c *collector) section(n ast.Node) {
 	doc := c.doc
 	if h, ok := n.(*ast.Heading); ok {
+		c.endSection()
 		id, _ := h.AttributeString("id")
 		b, _ := id.([]byte)
 		doc.Sections = append(doc.Sections, Section{Anchor: string(b), Title: headingText(h, c.src)})
 		return
 	}
 	if t := c.textOf(n); t != "" {
-		s := &doc.Sections[len(doc.Sections)-1]
-		s.Text = joinNonEmpty(s.Text, t, "\n")
+		c.text = append(c.text, t)
 		if q, ok := n.(*Callout); ok && q.CalloutType == quotationType {
-			s.Official = joinNonEmpty(s.Official, quotedText(q, c.src), "\n")
+			c.official = append(c.official, quotedText(q, c.src))
 		}
 	}
+}
+
+// endSection joins the texts of the last section's blocks.
+func (c *collector) endSection() {
+	s := &c.doc.Sections[len(c.doc.Sections)-1]
+	s.Text, s.Official = joinLines(c.text), joinLines(c.official)
+	c.text, c.official = c.text[:0], c.official[:0]
+}
+
+// joinLines joins parts with newlines, leaving out the empty ones at the
+// start.
+func joinLines(parts []string) string {
+	for len(parts) > 0 && parts[0] == "" {
+		parts = parts[1:]
+	}
+	return strings.Join(parts, "\n")
 }
 
 // node collects what node n is: an anchor, a paragraph, a citation, a
@@ -97,21 +126,32 @@ func (c *collector) node(n ast.Node) ast.WalkStatus {
 		c.paragraph(n)
 	case *Callout:
 		if q := n.Cite; q != nil {
-			q.FromAnchor, q.Context = c.current, clip(quotedText(n, src))
+			q.FromAnchor = c.current
+			if !c.bare {
+				q.Context = clip(quotedText(n, src))
+			}
 			doc.Cites = append(doc.Cites, q)
 		}
 	case *Citation:
-		n.FromAnchor, n.Context = c.current, c.ctx.contextOf(n, src)
+		n.FromAnchor, n.Context = c.current, c.contextOf(n)
 		doc.Cites = append(doc.Cites, n)
 		return ast.WalkSkipChildren
 	case *Ref:
-		n.FromAnchor, n.Context = c.current, c.ctx.contextOf(n, src)
+		n.FromAnchor, n.Context = c.current, c.contextOf(n)
 		doc.Refs = append(doc.Refs, n)
 		return ast.WalkSkipChildren
 	case *ast.Link:
-		doc.Links = append(doc.Links, &Link{Node: n, Dest: string(n.Destination), Offset: inlineOffset(n), FromAnchor: c.current, Context: c.ctx.contextOf(n, src)})
+		doc.Links = append(doc.Links, &Link{Node: n, Dest: string(n.Destination), Offset: inlineOffset(n), FromAnchor: c.current, Context: c.contextOf(n)})
 	}
 	return ast.WalkContinue
+}
+
+// contextOf is the sentence around inline node n; "" when bare.
+func (c *collector) contextOf(n ast.Node) string {
+	if c.bare {
+		return ""
+	}
+	return c.ctx.contextOf(n, c.src)
 }
 
 // heading makes a heading with an id an anchor, and a level 2 or 3 one
@@ -124,7 +164,11 @@ func (c *collector) heading(n *ast.Heading) {
 	b, _ := id.([]byte)
 	c.current = string(b)
 	title := headingText(n, c.src)
-	c.addAnchor(Anchor{ID: c.current, Label: title, Text: followingText(n, c.textOf), Offset: blockOffset(n), Pin: pinOf(n)})
+	a := Anchor{ID: c.current, Label: title, Offset: blockOffset(n), Pin: pinOf(n)}
+	if !c.bare {
+		a.Text = followingText(n, c.textOf)
+	}
+	c.addAnchor(a)
 	if n.Level == 2 || n.Level == 3 {
 		c.doc.TOC = append(c.doc.TOC, Heading{Level: n.Level, ID: c.current, Text: title})
 	}
@@ -136,7 +180,11 @@ func (c *collector) paragraph(n ast.Node) {
 	para := paragraphOf(n, c.src)
 	if pin, ok := n.FirstChild().(*Pin); ok {
 		c.current = pin.ID
-		c.addAnchor(Anchor{ID: pin.ID, Text: clip(c.textOf(n)), Offset: blockOffset(n), Pin: pin})
+		a := Anchor{ID: pin.ID, Offset: blockOffset(n), Pin: pin}
+		if !c.bare {
+			a.Text = clip(c.textOf(n))
+		}
+		c.addAnchor(a)
 	}
 	para.Within = c.current
 	c.doc.Paragraphs = append(c.doc.Paragraphs, para)
@@ -148,7 +196,7 @@ func (c *collector) paragraph(n ast.Node) {
 // reads as its target's title rather than its id.
 func (d *Document) RefreshText() {
 	fresh := &Document{Source: d.Source, Root: d.Root}
-	collect(fresh)
+	collect(fresh, false)
 	for i := range min(len(d.Anchors), len(fresh.Anchors)) {
 		d.Anchors[i].Text = fresh.Anchors[i].Text
 	}
@@ -169,13 +217,6 @@ func pinOf(n ast.Node) *Pin {
 		}
 	}
 	return nil
-}
-
-func joinNonEmpty(a, b, sep string) string {
-	if a == "" {
-		return b
-	}
-	return a + sep + b
 }
 
 // blockText is the text of a node and its descendants, as a reader sees

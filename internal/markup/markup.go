@@ -112,6 +112,11 @@ func (nodeRenderers) RegisterFuncs(reg renderer.NodeRendererFuncRegisterer) {
 type ParseOptions struct {
 	Terms  *Terms // defined terms to link; nil for none
 	SelfID string // the page's own id, so a term's page does not link to itself
+	// Bare leaves the texts out of the document — search sections,
+	// previews of anchors, contexts of references, links and citations —
+	// for a caller that makes them later (RefreshText) or only renders,
+	// which reads none of them. Its structure is a full parse's.
+	Bare bool
 }
 
 // Document is a parsed Markdown body.
@@ -199,7 +204,7 @@ func (m *Markdown) Parse(src []byte, opts ParseOptions) (doc *Document) {
 				Message: fmt.Sprintf("the Markdown parser failed: %v", r),
 				Hint:    "remove parts of the page until it builds, and report the part that fails",
 			}}}
-			collect(doc)
+			collect(doc, opts.Bare)
 		}
 	}()
 	pc := parser.NewContext()
@@ -210,7 +215,7 @@ func (m *Markdown) Parse(src []byte, opts ParseOptions) (doc *Document) {
 	doc = &Document{Source: src, Root: root}
 	doc.Problems, _ = pc.Get(problemsKey).([]Problem)
 	checkMalformed(doc)
-	collect(doc)
+	collect(doc, opts.Bare)
 	return doc
 }
 
