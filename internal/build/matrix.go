@@ -28,15 +28,16 @@ func (g *generation) matrix() *render.Matrix {
 	groups, uses := g.applications(scenarios)
 	var columns []*ruleEntry
 	m.Groups, columns = ruleColumns(groups)
-	at := ruleCells(m.Groups, columns)
+	rules, place := ruleCells(m.Groups, columns)
 	for i, p := range scenarios {
-		row := render.MatrixRow{Scenario: g.link(p), Others: uses[i].others,
+		row := render.MatrixRow{Scenario: g.link(p), Others: uses[i].others, Rules: rules,
 			Trigger: render.Column{Value: p.Trigger, Label: site.Label(v.Triggers, p.Trigger)},
 			Outcome: render.Column{Value: p.Outcome, Label: site.Label(v.Outcomes, p.Outcome)},
 			Risk:    render.Column{Value: p.Risk, Label: site.Label(v.Risks, p.Risk)}}
-		for _, e := range columns {
-			row.Cells = append(row.Cells, render.RuleCell{Rule: at[e], Applies: slices.Contains(uses[i].rules, e)})
+		for _, e := range uses[i].rules {
+			row.Applied = append(row.Applied, place[e])
 		}
+		slices.Sort(row.Applied)
 		m.Rows = append(m.Rows, row)
 	}
 	m.Triggers = triggersOf(m.Rows, v)
@@ -127,18 +128,18 @@ func ruleColumns(groups map[string]*ruleGroup) (out []render.RuleGroup, columns 
 	return out, columns
 }
 
-// ruleCells maps each column to the groups' own copy of its rule, which
-// the rows point at.
-func ruleCells(groups []render.RuleGroup, columns []*ruleEntry) map[*ruleEntry]*render.Rule {
-	at := map[*ruleEntry]*render.Rule{}
-	n := 0
+// ruleCells returns the groups' own copies of the columns' rules, in
+// order, which the rows point at, and each column's place among them.
+func ruleCells(groups []render.RuleGroup, columns []*ruleEntry) ([]*render.Rule, map[*ruleEntry]int) {
+	var rules []*render.Rule
+	place := make(map[*ruleEntry]int, len(columns))
 	for gi := range groups {
 		for ri := range groups[gi].Rules {
-			at[columns[n]] = &groups[gi].Rules[ri]
-			n++
+			place[columns[len(rules)]] = len(rules)
+			rules = append(rules, &groups[gi].Rules[ri])
 		}
 	}
-	return at
+	return rules, place
 }
 
 // triggersOf lists the triggers of the rows, once each, in the order of
