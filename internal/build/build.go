@@ -9,10 +9,12 @@
 package build
 
 import (
+	"bufio"
 	"cmp"
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"log/slog"
 	"maps"
@@ -467,10 +469,48 @@ func (g *generation) parsedList() []*parsed {
 // writer collects what a build writes to its sink, and the first error.
 type writer struct {
 	sink Sink
+	bufs sync.Pool // of *bufio.Writer, for stream
 
 	mu    sync.Mutex
 	files []string
 	err   error
+}
+
+// fileCreator is a Sink that can write a file as it is made (stagedDir).
+type fileCreator interface {
+	Create(name string) (io.WriteCloser, error)
+}
+
+// stream writes the file name as write makes it, when the sink can take a
+// file so; streamed is false when it cannot, and then nothing is written.
+func (w *writer) stream(name string, write func(io.Writer) error) (streamed bool, err error) {
+	fc, ok := w.sink.(fileCreator)
+	if !ok {
+		return false, nil
+	}
+	f, err := fc.Create(name)
+	if err != nil {
+		return true, err
+	}
+	bw, _ := w.bufs.Get().(*bufio.Writer)
+	if bw == nil {
+		bw = bufio.NewWriterSize(f, 64<<10)
+	} else {
+		bw.Reset(f)
+	}
+	err = write(bw)
+	if err == nil {
+		err = bw.Flush()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	bw.Reset(nil)
+	w.bufs.Put(bw)
+	w.mu.Lock()
+	w.files = append(w.files, name)
+	w.mu.Unlock()
+	return true, err
 }
 
 func (w *writer) fail(err error) {
@@ -497,12 +537,9 @@ func (g *generation) write(ctx context.Context, sink Sink) ([]string, error) {
 	generated := sync.OnceValue(g.generatedPages)
 	pages := g.site.Pages
 	err := parallel(ctx, len(pages), func(i int) {
-		name, out, err := g.page(pages[i], generated)
-		if err != nil {
+		if err := g.page(w, pages[i], generated); err != nil {
 			w.fail(err)
-			return
 		}
-		w.emit(name, out)
 	})
 	if err != nil {
 		return nil, err
@@ -540,20 +577,17 @@ func (g *generation) write(ctx context.Context, sink Sink) ([]string, error) {
 }
 
 // page renders page p, a content page or one the build makes (generated
-// gives those' data), unless the last good build's output can be reused;
-// it returns the output file's name and bytes.
-func (g *generation) page(p *site.Page, generated func() map[string]*render.Page) (string, []byte, error) {
+// gives those' data), unless the last good build's output can be reused,
+// and writes it.
+func (g *generation) page(w *writer, p *site.Page, generated func() map[string]*render.Page) error {
 	name := outputPath(p.URL)
 	if p.Layout != "" {
 		if out, ok := g.reuse.reuseOutput(p, name, ""); ok {
-			return name, out, nil
+			w.emit(name, out)
+			return nil
 		}
 		if data := generated()[name]; data != nil {
-			out, err := g.reuse.renderPage(g.theme, name, data)
-			if err != nil {
-				return "", nil, fmt.Errorf("render %s: %w", name, err)
-			}
-			return name, out, nil
+			return g.emitPage(w, name, data)
 		}
 	}
 	var content string
@@ -563,24 +597,46 @@ func (g *generation) page(p *site.Page, generated func() map[string]*render.Page
 		if !ok {
 			var err error
 			if html, err = g.renderContent(p, pp); err != nil {
-				return "", nil, err
+				return err
 			}
 		}
 		content = html
 	}
 	if out, ok := g.reuse.reuseOutput(p, name, content); ok {
-		return name, out, nil
+		w.emit(name, out)
+		return nil
 	}
 	d, deps := g.pageData(p, content)
 	g.reuse.recordDeps(p, deps)
-	out, err := g.reuse.renderPage(g.theme, name, d)
-	if err != nil {
-		return "", nil, fmt.Errorf("render %s: %w", name, err)
+	if err := g.emitPage(w, name, d); err != nil {
+		return err
 	}
 	if pp != nil && !g.reuse.keepsTrees() {
 		pp.release()
 	}
-	return name, out, nil
+	return nil
+}
+
+// emitPage renders page data d with the theme and writes it as name:
+// into the sink's file as it renders when the sink can take it so and no
+// Builder keeps the output, for a page of any size (the scenario matrix
+// of a large site is hundreds of MB) need not be held whole.
+func (g *generation) emitPage(w *writer, name string, d *render.Page) error {
+	if g.reuse.streams() {
+		streamed, err := w.stream(name, func(out io.Writer) error { return g.theme.Stream(out, d) })
+		if err != nil {
+			return fmt.Errorf("render %s: %w", name, err)
+		}
+		if streamed {
+			return nil
+		}
+	}
+	out, err := g.reuse.renderPage(g.theme, name, d)
+	if err != nil {
+		return fmt.Errorf("render %s: %w", name, err)
+	}
+	w.emit(name, out)
+	return nil
 }
 
 // renderContent renders page p's body, pp.

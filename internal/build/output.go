@@ -3,6 +3,7 @@ package build
 import (
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path"
@@ -94,6 +95,14 @@ func (s *stagedDir) WriteFile(name string, data []byte) error {
 	return os.WriteFile(filepath.Join(s.Dir, filepath.FromSlash(name)), data, 0o644)
 }
 
+// Create implements fileCreator: the file is written as it is made.
+func (s *stagedDir) Create(name string) (io.WriteCloser, error) {
+	if err := s.mkdir(path.Dir(name)); err != nil {
+		return nil, err
+	}
+	return os.OpenFile(filepath.Join(s.Dir, filepath.FromSlash(name)), os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o644)
+}
+
 // mkdir makes the slash dir under Dir and its parents, each once.
 func (s *stagedDir) mkdir(dir string) error {
 	if dir == "." || dir == "/" {
@@ -113,7 +122,10 @@ func (s *stagedDir) mkdir(dir string) error {
 	return nil
 }
 
-var _ Sink = (*stagedDir)(nil)
+var (
+	_ Sink        = (*stagedDir)(nil)
+	_ fileCreator = (*stagedDir)(nil)
+)
 
 // Commit replaces Final with the staged directory, and leaves the previous
 // output in Dir for Abort to remove: a build that swaps in a site and its

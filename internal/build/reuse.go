@@ -63,6 +63,9 @@ type rendering interface {
 	keepPublished(files map[string][]byte)
 	renderBody(md *markup.Markdown, pp *parsed, doc *markup.Document) (string, error)
 	renderPage(t *render.Theme, name string, d *render.Page) ([]byte, error)
+	// streams reports whether pages may be written to the sink as they
+	// render, kept nowhere: a Builder keeps every page's output.
+	streams() bool
 	docsOf(pp *parsed, make func() []search.Document) []search.Document
 }
 
@@ -122,10 +125,13 @@ func (fresh) renderPage(t *render.Theme, _ string, d *render.Page) ([]byte, erro
 	return t.RenderBytes(d)
 }
 
+func (fresh) streams() bool { return true }
+
 // The cache's plan of what to render again (see dirty.go), made by
 // planFor for the current build.
 
 func (c *cache) keepsTrees() bool { return true }
+func (c *cache) streams() bool    { return false }
 
 func (c *cache) reuseBody(g *generation, p *site.Page, pp *parsed) (string, bool) {
 	return c.next.body(c, g.relinked, p, pp)

@@ -130,6 +130,20 @@ func (t *Theme) Render(w io.Writer, p *Page) error {
 	return err
 }
 
+// Stream executes the page's layout into w as it goes: on an error, w
+// holds part of the page. For a page too large to hold whole.
+func (t *Theme) Stream(w io.Writer, p *Page) error {
+	tmpl, ok := t.layouts[p.Layout]
+	if !ok {
+		return fmt.Errorf("theme has no layout %q", p.Layout)
+	}
+	p.theme = t
+	if err := tmpl.ExecuteTemplate(w, "base.html", p); err != nil {
+		return fmt.Errorf("render %s: %w", p.URL, err)
+	}
+	return nil
+}
+
 // pageChrome is about what a layout adds to a page's content, in bytes.
 const pageChrome = 16 << 10
 
