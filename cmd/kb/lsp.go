@@ -35,7 +35,7 @@ func runLSP(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 		return fail(stderr, "kb lsp", err, exitProblems)
 	}
 	defer ws.Close()
-	srv := lsp.New(ws, lsp.Options{Root: opts.Source, Logger: logger})
+	srv := lsp.New(ws, lsp.Options{Root: opts.Source, Logger: logger, Version: currentVersion().Short()})
 	if err := srv.Serve(ctx, lsp.Stdio(stdin, stdout)); err != nil {
 		return fail(stderr, "kb lsp", err, exitProblems)
 	}

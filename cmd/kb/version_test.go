@@ -1,7 +1,9 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -55,5 +57,28 @@ func TestBuildLogNamesVersion(t *testing.T) {
 	want := "msg=built kb=" + currentVersion().Short() + " "
 	if !strings.Contains(stderr, want) {
 		t.Errorf("build log %q lacks %q", stderr, want)
+	}
+}
+
+// TestLSPNamesVersion: kb lsp speaks on the stdin and stdout run is
+// given, and tells the editor which kb it is.
+func TestLSPNamesVersion(t *testing.T) {
+	t.Parallel()
+	dir := writeSite(t, goodSite)
+	req := `{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"processId":null,"rootUri":null,"capabilities":{}}}`
+	stdin := strings.NewReader(fmt.Sprintf("Content-Length: %d\r\n\r\n%s", len(req), req))
+	var stdout, stderr strings.Builder
+	code := run(context.Background(), []string{"lsp", "--source", dir}, stdin, &stdout, &stderr)
+	_, body, ok := strings.Cut(stdout.String(), "\r\n\r\n")
+	var res struct {
+		Result struct {
+			ServerInfo struct{ Name, Version string }
+		}
+	}
+	if !ok || json.Unmarshal([]byte(body), &res) != nil {
+		t.Fatalf("kb lsp = %d: no answer to initialize\nstdout %q\nstderr %q", code, stdout.String(), stderr.String())
+	}
+	if want := currentVersion().Short(); res.Result.ServerInfo.Name != "kb" || res.Result.ServerInfo.Version != want {
+		t.Errorf("serverInfo %+v, want kb %s", res.Result.ServerInfo, want)
 	}
 }
