@@ -1,15 +1,14 @@
 package main
 
 import (
-	"cmp"
 	"context"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"log/slog"
 	"os"
-	"path/filepath"
 	"runtime/debug"
 
 	"github.com/kb-legal/kb/internal/build"
@@ -87,15 +86,10 @@ func runBuild(ctx context.Context, args []string, stdout, stderr io.Writer, logg
 		return fail(stderr, "kb", err, exitUsage)
 	}
 	opts.Logger = logger.With("kb", currentVersion().Short())
-	*out = cmp.Or(*out, filepath.Join(opts.Source, "public"))
-	*index = cmp.Or(*index, filepath.Join(opts.Source, "index"))
-	if err := build.CheckOutputs(opts.Source, *out, *index); err != nil {
-		return fail(stderr, "kb build", err, exitUsage)
-	}
 	tuneGC()
 	res, err := build.RunWithIndex(ctx, opts, *out, *index)
-	if err == nil && res.Shallow {
-		logger.Warn("a shallow git clone: pages last changed before its first commit are dated by that commit, shown as updated on or before that day; fetch the whole history (git fetch --unshallow; in GitHub Actions, actions/checkout with fetch-depth: 0)")
+	if outputs := (*build.OutputsError)(nil); errors.As(err, &outputs) {
+		return fail(stderr, "kb build", err, exitUsage)
 	}
 	return report(res, err, check.Text, stdout, stderr)
 }

@@ -7,9 +7,9 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"path/filepath"
 	"strings"
 
+	"github.com/kb-legal/kb/internal/build"
 	"github.com/kb-legal/kb/internal/search"
 )
 
@@ -31,7 +31,7 @@ func runSearch(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	} else if req.Limit <= 0 || req.From < 0 {
 		return fail(stderr, "kb search", errors.New("--limit must be positive and --from not negative"), exitUsage)
 	}
-	*dir = cmp.Or(*dir, filepath.Join(*source, "index"))
+	*dir = cmp.Or(*dir, build.DefaultIndex(*source))
 	if *rebuild {
 		if code := runBuild(ctx, []string{"--source", *source, "--index", *dir}, io.Discard, stderr, logTo(stderr, slog.LevelWarn)); code != exitOK {
 			return code

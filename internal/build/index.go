@@ -17,7 +17,11 @@ import (
 // index: the Bleve index into indexDir and its static export into out's
 // search/. The site and the index are staged beside their final places
 // and swapped in only when both are complete; on problems or errors
-// neither changes.
+// neither changes. out defaults to the source's public/ and indexDir to
+// DefaultIndex; folders that would overwrite the sources or each other
+// are refused with an *OutputsError. A shallow git clone (see
+// Result.Shallow) is warned of in opts.Logger, which is where a CI log
+// shows it.
 //
 // The index and its export are made from one analysis of the documents.
 func RunWithIndex(ctx context.Context, opts Options, out, indexDir string) (*Result, error) {
@@ -28,7 +32,10 @@ func RunWithIndex(ctx context.Context, opts Options, out, indexDir string) (*Res
 		out = filepath.Join(opts.Source, "public")
 	}
 	if indexDir == "" {
-		indexDir = filepath.Join(opts.Source, "index")
+		indexDir = DefaultIndex(opts.Source)
+	}
+	if err := checkOutputs(opts.Source, out, indexDir); err != nil {
+		return nil, &OutputsError{err}
 	}
 	site, err := stage(out)
 	if err != nil {
@@ -76,8 +83,15 @@ func RunWithIndex(ctx context.Context, opts Options, out, indexDir string) (*Res
 	res.Duration = time.Since(start)
 	opts.Logger.Info("built", "pages", res.Pages, "files", len(res.Files), "out", out,
 		"index", indexDir, "sections", len(ix.docs), "search_bytes", ix.stats.Bytes, "took", res.Duration.Round(time.Millisecond))
+	if res.Shallow {
+		opts.Logger.Warn("a shallow git clone: pages last changed before its first commit are dated by that commit, shown as updated on or before that day; fetch the whole history (git fetch --unshallow; in GitHub Actions, actions/checkout with fetch-depth: 0)")
+	}
 	return res, nil
 }
+
+// DefaultIndex is where the search index of the site in source is built
+// and looked for when no folder is named: its index/.
+func DefaultIndex(source string) string { return filepath.Join(source, "index") }
 
 // indexing is the search index of a build: the Bleve index and its static
 // export, from one analysis.

@@ -13,11 +13,19 @@ import (
 // sources deleted with the previous output.
 var sourceParts = []string{"content", "themes", "static", "kb.yaml"}
 
-// CheckOutputs refuses output folders that would overwrite sources: out
+// OutputsError is a build refused before it started because its output
+// folders would overwrite its sources or each other: a mistake in how
+// the build was asked for, not in the content.
+type OutputsError struct{ Err error }
+
+func (e *OutputsError) Error() string { return e.Err.Error() }
+func (e *OutputsError) Unwrap() error { return e.Err }
+
+// checkOutputs refuses output folders that would overwrite sources: out
 // and index may not be, contain or lie inside the source's content/,
 // themes/, static/ or kb.yaml, nor each other. Paths are compared after
 // resolving symbolic links.
-func CheckOutputs(source, out, index string) error {
+func checkOutputs(source, out, index string) error {
 	src, err := resolve(source)
 	if err != nil {
 		return err

@@ -1,6 +1,7 @@
 package build
 
 import (
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -45,10 +46,31 @@ func TestCheckOutputs(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.desc, func(t *testing.T) {
 			t.Parallel()
-			err := CheckOutputs(site, tt.out, tt.index)
+			err := checkOutputs(site, tt.out, tt.index)
 			if tt.want == "" && err != nil || tt.want != "" && (err == nil || !strings.Contains(err.Error(), tt.want)) {
-				t.Errorf("CheckOutputs(%s, %s) = %v, want %q", tt.out, tt.index, err, tt.want)
+				t.Errorf("checkOutputs(%s, %s) = %v, want %q", tt.out, tt.index, err, tt.want)
 			}
 		})
+	}
+}
+
+// TestRunWithIndexRefusesOutputs: a build asked to write over its
+// sources stops before writing anything, with an *OutputsError.
+func TestRunWithIndexRefusesOutputs(t *testing.T) {
+	t.Parallel()
+	site := t.TempDir()
+	page := filepath.Join(site, "content", "a.md")
+	if err := os.MkdirAll(filepath.Dir(page), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(page, []byte("---\ntitle: A\n---\nText.\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, err := RunWithIndex(t.Context(), Options{Source: site}, filepath.Join(site, "content"), "")
+	if oe := (*OutputsError)(nil); !errors.As(err, &oe) {
+		t.Fatalf("RunWithIndex into content/ = %v, want an *OutputsError", err)
+	}
+	if _, err := os.Stat(page); err != nil {
+		t.Errorf("the refused build touched the sources: %v", err)
 	}
 }

@@ -3,6 +3,7 @@ package build
 import (
 	"bytes"
 	"context"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -209,19 +210,24 @@ func TestBuilderFollowsGit(t *testing.T) {
 
 // TestShallowClone: in a clone of depth 1, a page last changed before the
 // clone's only commit is dated by it, as "on or before"; the result says
-// the clone is shallow, for kb build's warning.
+// the clone is shallow, and the build's log warns of it.
 func TestShallowClone(t *testing.T) {
 	t.Parallel()
 	repo := gitRepo(t)
 	clone := filepath.Join(t.TempDir(), "clone")
 	gittest.Git(t, t.TempDir(), "", "clone", "-q", "--depth", "1", "file://"+repo, clone)
 	tmp := t.TempDir()
-	res, err := RunWithIndex(context.Background(), Options{Source: clone}, filepath.Join(tmp, "public"), filepath.Join(tmp, "index"))
+	var log strings.Builder
+	logger := slog.New(slog.NewTextHandler(&log, nil))
+	res, err := RunWithIndex(context.Background(), Options{Source: clone, Logger: logger}, filepath.Join(tmp, "public"), filepath.Join(tmp, "index"))
 	if err != nil || len(res.Problems) > 0 {
 		t.Fatal(err, res.Problems)
 	}
 	if !res.Shallow {
 		t.Error("a depth-1 clone is not reported shallow")
+	}
+	if !strings.Contains(log.String(), "level=WARN") || !strings.Contains(log.String(), "git fetch --unshallow") {
+		t.Errorf("the build's log does not warn of the shallow clone:\n%s", log.String())
 	}
 	tree := readTree(t, filepath.Join(tmp, "public"))
 	if got := updatedOn(t, tree, "law/b/index.html"); !strings.Contains(got, `Updated on or before <time datetime="2026-03-10T14:30:00Z">2026-03-10</time>`) {
