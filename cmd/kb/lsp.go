@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"io"
 	"log/slog"
 	"os"
 
@@ -15,29 +14,29 @@ import (
 // runLSP is kb lsp: the language server, on stdin and stdout, over the
 // same workspace kb serve uses. Its log goes to stderr, which editors
 // keep in their language server log.
-func runLSP(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	fs := flags("lsp", stderr)
+func runLSP(ctx context.Context, args []string, std stdio) int {
+	fs := flags("lsp", std)
 	opts := build.Options{Model: true}
 	site := siteflag.Add(fs, &opts, siteflag.Drafts)
 	fs.Bool("stdio", true, "speak the protocol on stdin and stdout (the only way; accepted for editors that pass it)")
 	verbose := fs.Bool("verbose", false, "log every rebuild to stderr")
-	if !parseFlags(fs, args) {
-		return exitUsage
+	if code, ok := parseFlags(fs, args, std); !ok {
+		return code
 	} else if err := site.Check(os.Getenv); err != nil {
-		return fail(stderr, "kb", err, exitUsage)
+		return fail(std.err, "kb", err, exitUsage)
 	}
-	logger := logTo(stderr, slog.LevelWarn)
+	logger := logTo(std.err, slog.LevelWarn)
 	if *verbose {
-		logger = logTo(stderr, slog.LevelInfo)
+		logger = logTo(std.err, slog.LevelInfo)
 	}
 	ws, err := workspace.Open(ctx, workspace.Options{Build: opts, Logger: logger})
 	if err != nil {
-		return fail(stderr, "kb lsp", err, exitProblems)
+		return fail(std.err, "kb lsp", err, exitProblems)
 	}
 	defer ws.Close()
 	srv := lsp.New(ws, lsp.Options{Root: opts.Source, Logger: logger, Version: currentVersion().Short()})
-	if err := srv.Serve(ctx, lsp.Stdio(stdin, stdout)); err != nil {
-		return fail(stderr, "kb lsp", err, exitProblems)
+	if err := srv.Serve(ctx, lsp.Stdio(std.in, std.out)); err != nil {
+		return fail(std.err, "kb lsp", err, exitProblems)
 	}
 	return exitOK
 }

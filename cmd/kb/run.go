@@ -10,9 +10,12 @@ import (
 	"log/slog"
 	"os"
 	"runtime/debug"
+	"slices"
+	"strings"
 
 	"github.com/kb-legal/kb/internal/build"
 	"github.com/kb-legal/kb/internal/check"
+	"github.com/kb-legal/kb/internal/site"
 	"github.com/kb-legal/kb/internal/siteflag"
 )
 
@@ -23,79 +26,103 @@ const (
 	exitUsage    = 2
 )
 
-const usage = `kb — a static-site generator for legal knowledge bases
+// command is one of kb's commands: what "kb help" lists, and what runs it.
+type command struct {
+	name, args string // args: its arguments other than flags, for its usage line
+	summary    string // what it does, in a line
+	more       string // the rest of its help, if any
+	run        func(ctx context.Context, args []string, std stdio) int
+}
 
-Usage:
-  kb build  [--source DIR] [--out DIR] [--index DIR] [--base-url URL] [--drafts] [--today YYYY-MM-DD]
-  kb check  [--source DIR] [--format text|json|github] [--drafts] [--citations] [--stale [--strict]] [--today YYYY-MM-DD]
-  kb serve  [--source DIR] [--addr 127.0.0.1:1313] [--drafts] [--open] [--today YYYY-MM-DD]
-  kb lsp    [--source DIR] [--drafts]   (a language server on stdin/stdout)
-  kb schema [--source DIR]
-  kb refs   [--source DIR] [--json] [--drafts]
-  kb new    [--source DIR] [--date YYYY-MM-DD] KIND PATH
-  kb search [--index DIR] [--json] [--limit N] [--kind K] QUERY
-  kb version [--json]           (also kb --version)
+// stdio is the standard streams a command runs with.
+type stdio struct {
+	in       io.Reader
+	out, err io.Writer
+}
 
-Run "kb COMMAND -h" for a command's flags.
-`
+// commands are kb's commands, in the order "kb help" lists them.
+func commands() []command {
+	return []command{
+		{name: "build", summary: "build the site and its search index (default SOURCE/public and SOURCE/index), atomically", run: buildCommand(slog.LevelInfo)},
+		{name: "check", summary: "check the site without writing it: every problem, with file:line:col", run: runCheck},
+		{name: "serve", summary: "preview the site: rebuild on save, reload the browser, show errors in the page", run: runServe},
+		{name: "lsp", summary: "a language server for editors, on stdin and stdout", run: runLSP},
+		{name: "search", args: "QUERY", summary: "query the search index kb build wrote (flags before or after the query)", run: runSearch},
+		{name: "refs", summary: "list every page id, cite key and anchor a writer can cite", run: runRefs},
+		{name: "new", args: "KIND PATH", summary: "write a new page, a draft, from its kind's archetype", run: runNew,
+			more: "KIND is one of " + strings.Join(site.Kinds(), ", ") + "; PATH is under content/, e.g. scenarios/shirt-sponsorship."},
+		{name: "schema", summary: "print the JSON Schema of front matter, for editors' completion", run: runSchema},
+		{name: "version", summary: "print this binary's version, commit and platform (also kb --version)", run: runVersion},
+	}
+}
 
 // run is kb's whole command line: main only adds the process around it.
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if len(args) == 0 {
-		fmt.Fprint(stderr, usage)
+		writeUsage(stderr)
 		return exitUsage
 	}
-	cmd, rest := args[0], args[1:]
-	switch cmd {
-	case "build":
-		return runBuild(ctx, rest, stdout, stderr, logTo(stderr, slog.LevelInfo))
-	case "check":
-		return runCheck(ctx, rest, stdout, stderr)
-	case "serve":
-		return runServe(ctx, rest, stdout, stderr)
-	case "lsp":
-		return runLSP(ctx, rest, stdin, stdout, stderr)
-	case "schema":
-		return runSchema(rest, stdout, stderr)
-	case "refs":
-		return runRefs(ctx, rest, stdout, stderr)
-	case "new":
-		return runNew(rest, stdout, stderr)
-	case "search":
-		return runSearch(ctx, rest, stdout, stderr)
+	name := args[0]
+	switch name {
 	case "help", "-h", "--help":
-		fmt.Fprint(stdout, usage)
+		writeUsage(stdout)
 		return exitOK
-	case "version", "-version", "--version":
-		return runVersion(rest, stdout, stderr)
+	case "-version", "--version":
+		name = "version"
 	}
-	fmt.Fprintf(stderr, "kb: unknown command %q\n\n%s", cmd, usage)
+	if c, ok := lookup(name); ok {
+		return c.run(ctx, args[1:], stdio{stdin, stdout, stderr})
+	}
+	fmt.Fprintf(stderr, "kb: unknown command %q\n\n", name)
+	writeUsage(stderr)
 	return exitUsage
 }
 
-func runBuild(ctx context.Context, args []string, stdout, stderr io.Writer, logger *slog.Logger) int {
-	fs := flags("build", stderr)
-	var opts build.Options
-	site := siteflag.Add(fs, &opts, siteflag.Drafts|siteflag.Today|siteflag.Epoch)
-	out := fs.String("out", "", "output `directory` (default SOURCE/public)")
-	index := fs.String("index", "", "search index `directory` (default SOURCE/index)")
-	fs.StringVar(&opts.BaseURL, "base-url", "", "the `URL` the site is published at, e.g. https://org.example/kb/")
-	if !parseFlags(fs, args) {
-		return exitUsage
-	} else if err := site.Check(os.Getenv); err != nil {
-		return fail(stderr, "kb", err, exitUsage)
+func lookup(name string) (command, bool) {
+	cs := commands()
+	i := slices.IndexFunc(cs, func(c command) bool { return c.name == name })
+	if i < 0 {
+		return command{}, false
 	}
-	opts.Logger = logger.With("kb", currentVersion().Short())
-	tuneGC()
-	res, err := build.RunWithIndex(ctx, opts, *out, *index)
-	if outputs := (*build.OutputsError)(nil); errors.As(err, &outputs) {
-		return fail(stderr, "kb build", err, exitUsage)
-	}
-	return report(res, err, check.Text, stdout, stderr)
+	return cs[i], true
 }
 
-func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	fs := flags("check", stderr)
+// writeUsage writes kb's usage: its commands, each in a line.
+func writeUsage(w io.Writer) {
+	fmt.Fprint(w, "kb — a static-site generator for legal knowledge bases\n\nUsage: kb COMMAND [flags]\n\nCommands:\n")
+	for _, c := range commands() {
+		fmt.Fprintf(w, "  %-8s %s\n", c.name, c.summary)
+	}
+	fmt.Fprint(w, "\nRun \"kb COMMAND -h\" for a command's flags.\nExit codes: 0 ok, 1 problems in the content, 2 usage errors.\n")
+}
+
+// buildCommand is kb build, logging at level (kb search --rebuild logs
+// only warnings).
+func buildCommand(level slog.Level) func(context.Context, []string, stdio) int {
+	return func(ctx context.Context, args []string, std stdio) int {
+		fs := flags("build", std)
+		var opts build.Options
+		site := siteflag.Add(fs, &opts, siteflag.Drafts|siteflag.Today|siteflag.Epoch)
+		out := fs.String("out", "", "output `directory` (default SOURCE/public)")
+		index := fs.String("index", "", "search index `directory` (default SOURCE/index)")
+		fs.StringVar(&opts.BaseURL, "base-url", "", "the `URL` the site is published at, e.g. https://org.example/kb/")
+		if code, ok := parseFlags(fs, args, std); !ok {
+			return code
+		} else if err := site.Check(os.Getenv); err != nil {
+			return fail(std.err, "kb", err, exitUsage)
+		}
+		opts.Logger = logTo(std.err, level).With("kb", currentVersion().Short())
+		tuneGC()
+		res, err := build.RunWithIndex(ctx, opts, *out, *index)
+		if outputs := (*build.OutputsError)(nil); errors.As(err, &outputs) {
+			return fail(std.err, "kb build", err, exitUsage)
+		}
+		return report(res, err, check.Text, std)
+	}
+}
+
+func runCheck(ctx context.Context, args []string, std stdio) int {
+	fs := flags("check", std)
 	var opts build.Options
 	site := siteflag.Add(fs, &opts, siteflag.Drafts|siteflag.Today)
 	format := check.Text
@@ -103,40 +130,73 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	fs.BoolVar(&opts.Citations, "citations", false, "list every uncited paragraph and print the citation coverage")
 	fs.BoolVar(&opts.Stale, "stale", false, "list the pages due for review (as_of older than kb.yaml's review:, or a cited source newer) as warnings")
 	strict := fs.Bool("strict", false, "with --stale: pages due for review are errors, for CI")
-	if !parseFlags(fs, args) {
-		return exitUsage
+	if code, ok := parseFlags(fs, args, std); !ok {
+		return code
 	} else if !format.Known() {
-		return fail(stderr, "kb check", fmt.Errorf("unknown format %q (text, json or github)", string(format)), exitUsage)
+		return fail(std.err, "kb check", fmt.Errorf("unknown format %q (text, json or github)", string(format)), exitUsage)
 	}
 	src, err := site.Open(os.Getenv)
 	if err != nil {
-		return fail(stderr, "kb", err, exitUsage)
+		return fail(std.err, "kb", err, exitUsage)
 	}
 	defer src.Close()
 	res, err := check.Run(ctx, src, opts, *strict)
 	if err != nil {
-		return report(nil, err, format, stdout, stderr)
+		return report(nil, err, format, std)
 	}
-	return exitCode(res.Write(stdout, stderr, format))
+	return exitCode(res.Write(std.out, std.err, format))
 }
 
-// flags makes a flag set that reports errors to stderr instead of exiting.
-func flags(name string, stderr io.Writer) *flag.FlagSet {
+// flags makes the flag set of the command name. It reports errors to
+// stderr and prints no help itself: see parsed.
+func flags(name string, std stdio) *flag.FlagSet {
 	fs := flag.NewFlagSet("kb "+name, flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs.SetOutput(std.err)
+	fs.Usage = func() {}
 	return fs
 }
 
-// parseFlags parses args, allowing no positional arguments.
-func parseFlags(fs *flag.FlagSet, args []string) bool {
-	if err := fs.Parse(args); err != nil {
-		return false
+// parseFlags parses args, allowing no positional arguments; see parsed.
+func parseFlags(fs *flag.FlagSet, args []string, std stdio) (code int, ok bool) {
+	if code, ok := parsed(fs, fs.Parse(args), std); !ok {
+		return code, false
 	}
 	if fs.NArg() > 0 {
-		fmt.Fprintf(fs.Output(), "%s: unexpected argument %q\n", fs.Name(), fs.Arg(0))
-		return false
+		fmt.Fprintf(std.err, "%s: unexpected argument %q\n", fs.Name(), fs.Arg(0))
+		return exitUsage, false
 	}
-	return true
+	return exitOK, true
+}
+
+// parsed tells a command what parsing its flags ended with (err): ok to
+// run; or not, with the exit code: help asked for (-h, --help) is
+// printed on stdout and exits 0, a usage error is followed by the help
+// on stderr and exits 2.
+func parsed(fs *flag.FlagSet, err error, std stdio) (code int, ok bool) {
+	switch {
+	case errors.Is(err, flag.ErrHelp):
+		writeHelp(std.out, fs)
+		return exitOK, false
+	case err != nil:
+		writeHelp(std.err, fs)
+		return exitUsage, false
+	}
+	return exitOK, true
+}
+
+// writeHelp writes the help of fs's command: its usage line, what it
+// does and its flags.
+func writeHelp(w io.Writer, fs *flag.FlagSet) {
+	c, _ := lookup(strings.TrimPrefix(fs.Name(), "kb "))
+	fmt.Fprintf(w, "Usage: %s\n\n%s%s.\n", strings.TrimSpace(fs.Name()+" [flags] "+c.args), strings.ToUpper(c.summary[:1]), c.summary[1:])
+	if c.more != "" {
+		fmt.Fprintf(w, "\n%s\n", c.more)
+	}
+	fmt.Fprint(w, "\nFlags:\n")
+	out := fs.Output()
+	fs.SetOutput(w)
+	fs.PrintDefaults()
+	fs.SetOutput(out)
 }
 
 // logTo makes a command's logger, the only slog handler kb makes.
@@ -145,8 +205,8 @@ func logTo(w io.Writer, level slog.Level) *slog.Logger {
 }
 
 // report prints what a build found in format and returns the exit code.
-func report(res *build.Result, err error, format check.Format, stdout, stderr io.Writer) int {
-	return exitCode(check.Report(stdout, stderr, res, err, format))
+func report(res *build.Result, err error, format check.Format, std stdio) int {
+	return exitCode(check.Report(std.out, std.err, res, err, format))
 }
 
 func exitCode(failed bool) int {

@@ -13,8 +13,8 @@ import (
 	"github.com/kb-legal/kb/internal/search"
 )
 
-func runSearch(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	fs := flags("search", stderr)
+func runSearch(ctx context.Context, args []string, std stdio) int {
+	fs := flags("search", std)
 	var req search.Request
 	dir := fs.String("index", "", "the search index `directory` kb build wrote (default SOURCE/index)")
 	source := fs.String("source", ".", "the site `directory`, to tell whether the index is older than the content")
@@ -25,36 +25,37 @@ func runSearch(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	fs.StringVar(&req.Kind, "kind", "", "only pages of `kind` (provision, guideline, scenario, term, …)")
 	var err error
 	if req.Query, err = search.ParseArgs(fs, args); err != nil {
-		return exitUsage
+		code, _ := parsed(fs, err, std)
+		return code
 	} else if strings.TrimSpace(req.Query) == "" {
-		return fail(stderr, "kb search", errors.New("no query (try: kb search sponsorship)"), exitUsage)
+		return fail(std.err, "kb search", errors.New("no query (try: kb search sponsorship)"), exitUsage)
 	} else if req.Limit <= 0 || req.From < 0 {
-		return fail(stderr, "kb search", errors.New("--limit must be positive and --from not negative"), exitUsage)
+		return fail(std.err, "kb search", errors.New("--limit must be positive and --from not negative"), exitUsage)
 	}
 	*dir = cmp.Or(*dir, build.DefaultIndex(*source))
 	if *rebuild {
-		if code := runBuild(ctx, []string{"--source", *source, "--index", *dir}, io.Discard, stderr, logTo(stderr, slog.LevelWarn)); code != exitOK {
+		if code := buildCommand(slog.LevelWarn)(ctx, []string{"--source", *source, "--index", *dir}, stdio{out: io.Discard, err: std.err}); code != exitOK {
 			return code
 		}
 	} else if file, ok := search.NewerContent(*source, *dir); ok {
-		fmt.Fprintf(stderr, "kb search: warning: %s is newer than the index; results may be stale (run kb build, or kb search --rebuild)\n", file)
+		fmt.Fprintf(std.err, "kb search: warning: %s is newer than the index; results may be stale (run kb build, or kb search --rebuild)\n", file)
 	}
 	idx, err := search.Open(*dir)
 	if err != nil {
-		return fail(stderr, "kb search", err, exitProblems)
+		return fail(std.err, "kb search", err, exitProblems)
 	}
 	defer idx.Close()
 	res, err := idx.Search(ctx, req)
 	var qe *search.QueryError
 	switch {
 	case errors.As(err, &qe):
-		return fail(stderr, "kb search", err, exitUsage)
+		return fail(std.err, "kb search", err, exitUsage)
 	case err != nil:
-		return fail(stderr, "kb search", err, exitProblems)
+		return fail(std.err, "kb search", err, exitProblems)
 	case *asJSON:
-		_ = res.WriteJSON(stdout)
+		_ = res.WriteJSON(std.out)
 	default:
-		res.WriteText(stdout, req.Query, req.From)
+		res.WriteText(std.out, req.Query, req.From)
 	}
 	return exitOK
 }

@@ -1,8 +1,8 @@
 package main
 
 import (
+	"context"
 	"fmt"
-	"io"
 
 	"github.com/kb-legal/kb/internal/buildinfo"
 )
@@ -20,15 +20,15 @@ func currentVersion() buildinfo.Version {
 	return buildinfo.Current(buildinfo.Linked{Version: version, Commit: commit, Date: date})
 }
 
-func runVersion(args []string, stdout, stderr io.Writer) int {
-	fs := flags("version", stderr)
+func runVersion(_ context.Context, args []string, std stdio) int {
+	fs := flags("version", std)
 	asJSON := fs.Bool("json", false, "print the version information as JSON")
-	if !parseFlags(fs, args) {
-		return exitUsage
+	if code, ok := parseFlags(fs, args, std); !ok {
+		return code
 	} else if !*asJSON {
-		fmt.Fprint(stdout, currentVersion())
-	} else if err := writeJSON(stdout, currentVersion()); err != nil {
-		return fail(stderr, "kb version", err, exitUsage)
+		fmt.Fprint(std.out, currentVersion())
+	} else if err := writeJSON(std.out, currentVersion()); err != nil {
+		return fail(std.err, "kb version", err, exitUsage)
 	}
 	return exitOK
 }

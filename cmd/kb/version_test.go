@@ -26,7 +26,7 @@ func TestVersionCommand(t *testing.T) {
 		{desc: "json", args: []string{"version", "--json"}, wantOut: `"version": "` + want.Version + `"`},
 		{desc: "stray argument", args: []string{"version", "now"}, wantCode: exitUsage, wantErr: `unexpected argument "now"`},
 		{desc: "unknown flag", args: []string{"version", "--short"}, wantCode: exitUsage, wantErr: "flag provided but not defined: -short"},
-		{desc: "listed in the usage", args: []string{"help"}, wantOut: "kb version [--json]"},
+		{desc: "listed in the usage", args: []string{"help"}, wantOut: "\n  version  print this binary's version"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.desc, func(t *testing.T) {

@@ -112,9 +112,19 @@ func (r *Result) Write(stdout, stderr io.Writer, format Format) (failed bool) {
 	return failed
 }
 
-// writeCoverage writes every uncited paragraph and the coverage line; in
-// JSON they are part of the report (see Report).
+// notMeasured is the coverage line of a site with problems: a build
+// that stops at them counts no paragraph, and "0 of 0 cited (100%)"
+// would read as full coverage.
+const notMeasured = "citations: not measured, the site has problems"
+
+// writeCoverage writes every uncited paragraph and the coverage line, or
+// says that the coverage was not measured; in JSON they are part of the
+// report (see Report), or absent.
 func writeCoverage(w io.Writer, c build.Coverage, format Format) {
+	line := c.Line()
+	if !c.Listed {
+		line = notMeasured
+	}
 	switch format {
 	case JSON:
 		return
@@ -122,12 +132,12 @@ func writeCoverage(w io.Writer, c build.Coverage, format Format) {
 		for _, p := range c.Uncited {
 			fmt.Fprintln(w, diag.GitHubCommand("warning", p))
 		}
-		fmt.Fprintln(w, diag.GitHubCommand("notice", diag.Problem{Message: c.Line()}))
+		fmt.Fprintln(w, diag.GitHubCommand("notice", diag.Problem{Message: line}))
 	default:
 		for _, p := range c.Uncited {
 			fmt.Fprintln(w, p.String())
 		}
-		fmt.Fprintln(w, diag.Printable(c.Line()))
+		fmt.Fprintln(w, diag.Printable(line))
 	}
 }
 
