@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"fmt"
 	"os"
 
 	"github.com/kb-legal/kb/internal/build"
@@ -25,17 +24,10 @@ func runRefs(ctx context.Context, args []string, std stdio) int {
 		return fail(std.err, "kb", err, exitUsage)
 	}
 	defer src.Close()
-	res, err := check.Refs(ctx, src, opts)
-	if err != nil || len(res.Problems) > 0 {
-		fmt.Fprintln(std.err, "kb refs: the site has problems; the list below may miss the pages they concern")
-		if code := report(res, err, check.Text, std); err != nil {
-			return code
-		}
+	res, err := check.ListRefs(ctx, src, opts)
+	if err != nil {
+		return report(nil, err, check.Text, std)
 	}
-	if *asJSON {
-		_ = build.WriteRefsJSON(std.out, res.Refs)
-	} else {
-		build.WriteRefs(std.out, res.Refs)
-	}
+	res.Write(std.out, std.err, *asJSON)
 	return exitOK
 }

@@ -51,11 +51,18 @@ func Run(ctx context.Context, src fs.FS, opts build.Options, strict bool) (*Resu
 	return r, nil
 }
 
-// Refs checks the site in src for kb refs: what a writer can cite, with
-// the problems that may leave pages out of it.
-func Refs(ctx context.Context, src fs.FS, opts build.Options) (*build.Result, error) {
+// Refs is what kb refs found: what a writer can cite, with the problems
+// that may leave pages out of it.
+type Refs struct{ *build.Result }
+
+// ListRefs checks the site in src for kb refs.
+func ListRefs(ctx context.Context, src fs.FS, opts build.Options) (*Refs, error) {
 	opts.Refs = true
-	return build.Generate(ctx, src, opts, discard{})
+	res, err := build.Generate(ctx, src, opts, discard{})
+	if err != nil {
+		return nil, err
+	}
+	return &Refs{res}, nil
 }
 
 // checkDrafts checks the site again with its drafts, adding the problems

@@ -221,3 +221,36 @@ func TestRun(t *testing.T) {
 		})
 	}
 }
+
+// TestRefsWrite: kb refs lists what a writer can cite even when the site
+// has problems, after them and a note that the list may miss pages.
+func TestRefsWrite(t *testing.T) {
+	t.Parallel()
+	refs := []build.PageRefs{{ID: "a", Title: "A", File: "content/a.md"}}
+	tests := []struct {
+		desc             string
+		give             *Refs
+		asJSON           bool
+		wantOut, wantErr string
+	}{
+		{desc: "a clean site: the list only", give: &Refs{&build.Result{Refs: refs}},
+			wantOut: "[[a]]  A  (content/a.md)\n"},
+		{desc: "json", give: &Refs{&build.Result{Refs: refs}}, asJSON: true,
+			wantOut: "[\n  {\n    \"id\": \"a\",\n    \"title\": \"A\",\n    \"kind\": \"\",\n    \"url\": \"\",\n    \"file\": \"content/a.md\"\n  }\n]\n"},
+		{desc: "problems: the note and the problems, then the list", give: &Refs{&build.Result{Refs: refs, Problems: diag.List{problem}}},
+			wantOut: "[[a]]  A  (content/a.md)\n",
+			wantErr: "kb refs: the site has problems; the list below may miss the pages they concern\n" +
+				"content/a.md:3:5: unresolved reference \"x\" (did you mean \"y\"?)\nkb: 1 problem; nothing was written\n"},
+		{desc: "nothing to cite, in json: an empty array", give: &Refs{&build.Result{}}, asJSON: true, wantOut: "[]\n"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.desc, func(t *testing.T) {
+			t.Parallel()
+			var out, errOut strings.Builder
+			tt.give.Write(&out, &errOut, tt.asJSON)
+			if out.String() != tt.wantOut || errOut.String() != tt.wantErr {
+				t.Errorf("Write\nstdout %q\n want  %q\nstderr %q\n want  %q", out.String(), tt.wantOut, errOut.String(), tt.wantErr)
+			}
+		})
+	}
+}

@@ -154,6 +154,21 @@ func (r *Result) writeSummary(w io.Writer) {
 	fmt.Fprintln(w)
 }
 
+// Write writes what a writer can cite on stdout, as text or JSON, after
+// the problems, if any, on stderr: the list is written even then, with a
+// note that it may miss the pages they concern.
+func (r *Refs) Write(stdout, stderr io.Writer, asJSON bool) {
+	if len(r.Problems) > 0 {
+		fmt.Fprintln(stderr, "kb refs: the site has problems; the list below may miss the pages they concern")
+		Report(stdout, stderr, r.Result, nil, Text)
+	}
+	if asJSON {
+		_ = build.WriteRefsJSON(stdout, r.Refs)
+	} else {
+		build.WriteRefs(stdout, r.Refs)
+	}
+}
+
 // coverageJSON is the JSON report's coverage.
 type coverageJSON struct {
 	Paragraphs int       `json:"paragraphs"`
