@@ -612,7 +612,7 @@ func (g *generation) page(w *writer, p *site.Page, generated func() map[string]*
 		return err
 	}
 	if pp != nil && !g.reuse.keepsTrees() {
-		pp.release()
+		pp.release(!g.opts.Model) // an editor's model holds the pages
 	}
 	return nil
 }

@@ -33,10 +33,15 @@ type parsed struct {
 // release lets go of the page's syntax tree once it is written, keeping
 // the search sections: a full build holds every page's tree otherwise,
 // until the end. Only a build without a cache does it; a Builder reuses
-// the trees.
-func (p *parsed) release() {
+// the trees. With body, it lets go of the page's source too (a tenth of a
+// large site's memory), which nothing reads once the page is written.
+func (p *parsed) release(body bool) {
 	p.doc = &markup.Document{Sections: p.doc.Sections}
 	p.refTargets, p.linkTargets, p.citeTargets = nil, nil, nil
+	p.lines = diag.Lines{}
+	if body {
+		p.page.Body = nil
+	}
 }
 
 // pos converts a byte offset of the body into a problem position in the file.
