@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2/analysis"
 	index "github.com/blevesearch/bleve_index_api"
@@ -116,8 +117,24 @@ func citeGroup(key string) string {
 // citeFile is c/G.kbz: the pinpoints by key, and the postings of the
 // sections citing each key.
 type citeFile struct {
-	Pins  map[string][][]any         `json:"p"` // key → [[doc, anchor, label, text], …] in doc order
+	Pins  map[string][]pinRow        `json:"p"` // key → [[doc, anchor, label, text], …] in doc order
 	Cites map[string]json.RawMessage `json:"t"` // key → [Δdoc, impact, …]
+}
+
+// pinRow is a pinpoint in c/G.kbz: [doc, anchor, label, text]. It is a
+// struct, not a []any, for the memory of holding every pinpoint of a site
+// until the export's end (a boxed value per field).
+type pinRow struct {
+	doc                 int
+	anchor, label, text string
+}
+
+// MarshalJSON writes the row as encoding/json writes a []any of its fields.
+func (r pinRow) MarshalJSON() ([]byte, error) {
+	b := append(strconv.AppendInt([]byte{'['}, int64(r.doc), 10), ',')
+	b = append(appendString(b, r.anchor), ',')
+	b = append(appendString(b, r.label), ',')
+	return append(appendString(b, r.text), ']'), nil
 }
 
 // docFile is a document as the client shows it in a hit.
@@ -227,7 +244,7 @@ func export(ctx context.Context, analyzer analysis.Analyzer, src exportSource, w
 	defer e.pack.close() // when it fails before the end
 	m := meta{Version: 5, Scale: Scale, Step: impactStep, Stop: stopWords(analyzer), Infl: inflections(),
 		Cite: site.CitationPattern, Chunk: opts.ChunkDocs}
-	pins := map[string][][]any{}
+	pins := map[string][]pinRow{}
 	text, err := e.writeDocs(src, analyzer.(*analysis.DefaultAnalyzer).Tokenizer, &m, pins)
 	if err != nil {
 		return e.stats, err
@@ -283,7 +300,7 @@ func (s *scorer) scoreAll(ctx context.Context, keep func(term string, postings [
 
 // writeCites writes c/G.kbz: the pinpoints, grouped, and the postings of
 // the sections citing them, scored by sc.
-func (e *exporter) writeCites(sc *scorer, pins map[string][][]any) error {
+func (e *exporter) writeCites(sc *scorer, pins map[string][]pinRow) error {
 	cites := map[string][]byte{}
 	if err := sc.scoreAll(e.ctx, func(t string, enc []byte) { cites[t] = enc }); err != nil {
 		return err
@@ -292,7 +309,7 @@ func (e *exporter) writeCites(sc *scorer, pins map[string][][]any) error {
 	for k, ps := range pins {
 		g := citeGroup(k)
 		if groups[g] == nil {
-			groups[g] = &citeFile{Pins: map[string][][]any{}, Cites: map[string]json.RawMessage{}}
+			groups[g] = &citeFile{Pins: map[string][]pinRow{}, Cites: map[string]json.RawMessage{}}
 		}
 		groups[g].Pins[k] = ps
 		if c, ok := cites[k]; ok {
@@ -379,9 +396,55 @@ func appendObject[V any](b []byte, m map[string]V, value func([]byte, V) []byte)
 	return append(b, '}')
 }
 
+// appendString appends s as a JSON string, as encoding/json writes it
+// (escaping <, > and &, U+2028 and U+2029, and invalid UTF-8 as U+FFFD),
+// without its allocation for each string.
 func appendString(b []byte, s string) []byte {
-	q, _ := json.Marshal(s) // a string always encodes
-	return append(b, q...)
+	const hex = "0123456789abcdef"
+	b = append(b, '"')
+	start := 0
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			if c >= 0x20 && c != '"' && c != '\\' && c != '<' && c != '>' && c != '&' {
+				i++
+				continue
+			}
+			b = append(b, s[start:i]...)
+			switch c {
+			case '"', '\\':
+				b = append(b, '\\', c)
+			case '\b':
+				b = append(b, '\\', 'b')
+			case '\f':
+				b = append(b, '\\', 'f')
+			case '\n':
+				b = append(b, '\\', 'n')
+			case '\r':
+				b = append(b, '\\', 'r')
+			case '\t':
+				b = append(b, '\\', 't')
+			default:
+				b = append(b, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xF])
+			}
+			i++
+			start = i
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		switch {
+		case r == utf8.RuneError && size == 1:
+			b = append(append(b, s[start:i]...), `\ufffd`...)
+		case r == '\u2028' || r == '\u2029':
+			b = append(append(b, s[start:i]...), '\\', 'u', '2', '0', '2', hex[r&0xF])
+		default:
+			i += size
+			continue
+		}
+		i += size
+		start = i
+	}
+	return append(append(b, s[start:]...), '"')
 }
 
 func appendInt(b []byte, v int) []byte { return strconv.AppendInt(b, int64(v), 10) }
@@ -416,7 +479,7 @@ func (e *exporter) writeMeta(write func(name string, data []byte) error, h hash.
 // and chunks and the pinpoints. It returns the lowercased words of the
 // indexed text (the vocabulary's candidates), which it tokenizes beside
 // the reading and encoding of documents.
-func (e *exporter) writeDocs(src exportSource, tok analysis.Tokenizer, m *meta, pins map[string][][]any) (map[string]struct{}, error) {
+func (e *exporter) writeDocs(src exportSource, tok analysis.Tokenizer, m *meta, pins map[string][]pinRow) (map[string]struct{}, error) {
 	texts := make(chan []string, 4)
 	words := make(chan map[string]struct{})
 	go func() {
@@ -446,7 +509,7 @@ func (e *exporter) writeDocs(src exportSource, tok analysis.Tokenizer, m *meta, 
 			return nil, err
 		}
 		for _, p := range d.Pins {
-			pins[p.Key] = append(pins[p.Key], []any{n, p.Anchor, p.Label, p.Text})
+			pins[p.Key] = append(pins[p.Key], pinRow{n, p.Anchor, p.Label, p.Text})
 		}
 		if err := w.add(n, d); err != nil {
 			return nil, err

@@ -278,10 +278,12 @@ type docSource struct{ c *collector }
 func (s *docSource) len() int { return len(s.c.docs) }
 
 // doc returns document n as an index stores it: its pinpoints go through
-// their stored form.
+// their stored form, which changes only one with a tab before its text.
+// The others are the document's own, not copies: the export keeps every
+// pinpoint until its end.
 func (s *docSource) doc(n int) (Document, error) {
 	d := s.c.docs[n]
-	if len(d.Pins) > 0 {
+	if slices.ContainsFunc(d.Pins, changedInStore) {
 		pins := make([]Pin, len(d.Pins))
 		for i, p := range d.Pins {
 			pins[i] = parsePin(strings.Join([]string{p.Key, p.Anchor, p.Label, p.Text}, "\t"))
@@ -289,6 +291,12 @@ func (s *docSource) doc(n int) (Document, error) {
 		d.Pins = pins
 	}
 	return d, nil
+}
+
+// changedInStore reports whether a pinpoint's stored form ("key\tanchor\tlabel\ttext",
+// see parsePin) reads back as another.
+func changedInStore(p Pin) bool {
+	return strings.Contains(p.Key, "\t") || strings.Contains(p.Anchor, "\t") || strings.Contains(p.Label, "\t")
 }
 
 // postingSource returns the postings collected, once the analysis is done.

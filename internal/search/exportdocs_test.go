@@ -18,7 +18,8 @@ func TestExportDocumentsIsExport(t *testing.T) {
 	withCites[0].Pins = []Pin{{Key: "art 61", Label: "MiCA Art. 61", Text: "Reverse\tsolicitation"}}
 	withCites[1].Cites = []string{"art 61(1)", "art 61", "art 61(1)"}
 	withCites[2].Cites = []string{"art 61", ""}
-	withCites[4].Pins = []Pin{{Key: "art 61(1)", Anchor: "p1", Label: "MiCA Art. 61(1)", Text: "Where a client"}, {Key: "mica art 61(1)", Anchor: "p1"}}
+	withCites[4].Pins = []Pin{{Key: "art 61(1)", Anchor: "p1", Label: "MiCA Art. 61(1)", Text: "Where a client"}, {Key: "mica art 61(1)", Anchor: "p1"},
+		{Key: "art 61(2)", Anchor: "p2", Label: "MiCA\tArt. 61(2)", Text: "A tab in the label"}}
 	many := func(n int) []Document {
 		var out []Document
 		for i := range n {

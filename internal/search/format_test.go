@@ -161,3 +161,50 @@ func TestShardJSON(t *testing.T) {
 		})
 	}
 }
+
+// TestPinRowJSON checks that a pinpoint's row is written as encoding/json
+// writes the []any of its fields.
+func TestPinRowJSON(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		desc string
+		give pinRow
+	}{
+		{desc: "plain", give: pinRow{12, "p1", "MiCA Art. 61(1)", "Where a client"}},
+		{desc: "empty", give: pinRow{}},
+		{desc: "escapes", give: pinRow{3, "a<b>", "\"Art.\" & co", "Zürich\tline\u2028sep\x01"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.desc, func(t *testing.T) {
+			t.Parallel()
+			r := tt.give
+			want, err := json.Marshal([][]any{{r.doc, r.anchor, r.label, r.text}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, err := json.Marshal([]pinRow{r})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if string(got) != string(want) {
+				t.Errorf("pinRow = %s, want (encoding/json) %s", got, want)
+			}
+		})
+	}
+}
+
+// FuzzAppendString checks appendString against encoding/json.
+func FuzzAppendString(f *testing.F) {
+	for _, s := range []string{"", "plain", "a<b>&c", `quo"te\\`, "tab\tnl\n\b\f\r\x01\x7f", "Zürich", "line\u2028sep\u2029", "bad\xffutf8\xe2\x82"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		want, err := json.Marshal(s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := appendString([]byte("x"), s); string(got) != "x"+string(want) {
+			t.Errorf("appendString(%q) = %s, want (encoding/json) %s", s, got[1:], want)
+		}
+	})
+}
