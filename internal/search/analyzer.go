@@ -104,9 +104,10 @@ func (c *stemCache) Filter(input analysis.TokenStream) analysis.TokenStream {
 	return input
 }
 
-// withStemCache returns the legal analyzer a, with a stemCache of its own
-// in place of its Porter stemmer; or a itself, if it is not made as
-// addLegalAnalyzer makes it.
+// withStemCache returns the legal analyzer a, for one goroutine: with a
+// stemCache of its own in place of its Porter stemmer, and an
+// asciiTokenizer in place of its Unicode tokenizer; or a itself, if it is
+// not made as addLegalAnalyzer makes it.
 func withStemCache(a analysis.Analyzer) analysis.Analyzer {
 	da, ok := a.(*analysis.DefaultAnalyzer)
 	if !ok || len(da.TokenFilters) == 0 {
@@ -119,5 +120,8 @@ func withStemCache(a analysis.Analyzer) analysis.Analyzer {
 	c := *da
 	c.TokenFilters = slices.Clone(da.TokenFilters)
 	c.TokenFilters[last] = &stemCache{porter: da.TokenFilters[last], stems: map[string][]byte{}}
+	if u, ok := da.Tokenizer.(*unicode.UnicodeTokenizer); ok {
+		c.Tokenizer = &asciiTokenizer{unicode: u}
+	}
 	return &c
 }

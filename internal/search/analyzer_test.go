@@ -50,8 +50,12 @@ func TestStemCache(t *testing.T) {
 	if cached == legal {
 		t.Fatal("the legal analyzer has no Porter stemmer to cache")
 	}
-	text := "The client's own exclusive initiative: clients initiating, solicitations solicited; Ünïcode words, 61(2) and MiCA."
-	for round := range 3 { // the stemmer's, then the cache's stems
+	texts := []string{ // Unicode, for the Unicode tokenizer, and ASCII, for asciiTokenizer
+		"The client's own exclusive initiative: clients initiating, solicitations solicited; Ünïcode words, 61(2) and MiCA.",
+		"The client's own exclusive initiative: clients initiating, solicitations solicited; e.g. 1,000.50 and MiCA's Art. 61(2).",
+	}
+	for round := range 4 { // the stemmer's, then the cache's stems
+		text := texts[round%2]
 		want, got := legal.Analyze([]byte(text)), cached.Analyze([]byte(text))
 		if len(got) != len(want) {
 			t.Fatalf("round %d: %d tokens, want %d", round, len(got), len(want))

@@ -67,3 +67,27 @@ func FuzzASCIIWords(f *testing.F) {
 		}
 	})
 }
+
+// FuzzASCIITokenizer checks asciiTokenizer against the Unicode tokenizer
+// on any text: the same tokens, offsets, positions and types.
+func FuzzASCIITokenizer(f *testing.F) {
+	for _, s := range []string{"the client's firm", "e.g. 1,000.50", "a:b 1_2 _ x_", "Art. 61(2)", "Zürich 3.5", ""} {
+		f.Add(s)
+	}
+	uni := newMapping().AnalyzerNamed(en.AnalyzerName).(*analysis.DefaultAnalyzer).Tokenizer
+	f.Fuzz(func(t *testing.T, text string) {
+		tok := &asciiTokenizer{unicode: uni}
+		for range 2 { // and with its tokens reused
+			want, got := uni.Tokenize([]byte(text)), tok.Tokenize([]byte(text))
+			if len(got) != len(want) {
+				t.Fatalf("%q: %d tokens, want %d", text, len(got), len(want))
+			}
+			for i := range want {
+				if string(got[i].Term) != string(want[i].Term) || got[i].Start != want[i].Start || got[i].End != want[i].End ||
+					got[i].Position != want[i].Position || got[i].Type != want[i].Type {
+					t.Errorf("%q: token %d is %+v, want %+v", text, i, got[i], want[i])
+				}
+			}
+		}
+	})
+}
