@@ -23,7 +23,6 @@ func runServe(ctx context.Context, args []string, std stdio) int {
 	} else if err := site.Check(os.Getenv); err != nil {
 		return fail(std.err, "kb", err, exitUsage)
 	}
-	opts.Review = true // the preview's banner on pages due for review
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
 		return fail(std.err, "kb serve", err, exitUsage)

@@ -34,11 +34,13 @@ type Preview struct {
 	broken      bool // the last build had problems; used by publish only
 }
 
-// Start opens the site as a workspace and publishes its builds. Problems
+// Start opens the site as a workspace and publishes its builds, with the
+// preview's banner on pages due for review (build.Options.Review). Problems
 // are written to problems as plain "file:line:col: message (hint)" lines,
 // which terminals and editors can jump to.
 func Start(ctx context.Context, opts build.Options, logger *slog.Logger, problems io.Writer) (*Preview, error) {
 	opts.BaseURL = "/" // served at the root, whatever base_url the site is published at
+	opts.Review = true // a banner on the pages due for review
 	ws, err := workspace.Open(ctx, workspace.Options{Build: opts, Logger: logger, Search: true})
 	if err != nil {
 		return nil, err

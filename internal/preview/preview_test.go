@@ -37,7 +37,8 @@ func (l *lockedBuffer) String() string {
 	return l.b.String()
 }
 
-// TestPreviewPublishes: the first build is served; a broken save shows
+// TestPreviewPublishes: the first build is served, with the banner of a
+// page due for review (the preview's only); a broken save shows
 // its problems in /_kb/errors (with the line's text) and on the terminal,
 // keeping the last good page; the fix clears them and serves the new page.
 func TestPreviewPublishes(t *testing.T) {
@@ -53,9 +54,9 @@ func TestPreviewPublishes(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	write("kb.yaml", "title: Test\n")
+	write("kb.yaml", "title: Test\nreview: {every: 1y}\n")
 	write("content/_index.md", "---\ntitle: Home\n---\nSee [[a]].\n")
-	write("content/a.md", "---\nid: a\ntitle: First title\n---\nText.\n")
+	write("content/a.md", "---\nid: a\ntitle: First title\nas_of: 2020-01-01\n---\nText.\n")
 
 	var problems lockedBuffer
 	ctx, cancel := context.WithCancel(context.Background())
@@ -92,6 +93,9 @@ func TestPreviewPublishes(t *testing.T) {
 	}
 
 	eventually("the first build is served", func() bool { return strings.Contains(get("/a/"), "First title") })
+	if !strings.Contains(get("/a/"), "Review due") {
+		t.Error("a page due for review shows no banner in the preview")
+	}
 
 	write("content/a.md", "---\nid: a\ntitle: Second title\n---\nSee [[nowhere]].\n")
 	eventually("the problem is shown", func() bool { return len(errorsNow()) == 1 })
