@@ -44,6 +44,8 @@ func (m analysedMapping) MarshalJSON() ([]byte, error) { return json.Marshal(m.I
 type analyser struct {
 	mapping       *mapping.IndexMappingImpl
 	legal, cached analysis.Analyzer
+	scratch       termScratch
+	parts         []document.Field
 }
 
 func newAnalyser(m *mapping.IndexMappingImpl) *analyser {
@@ -68,17 +70,15 @@ func (a *analyser) analyse(d Document) (*document.Document, error) {
 			continue
 		}
 		if t, ok := f.(*document.TextField); ok && t.Analyzer() == a.legal {
-			f = document.NewTextFieldCustom(t.Name(), t.ArrayPositions(), t.Value(), t.Options(), a.cached)
+			doc.Fields[i] = a.analyseText(t)
+			continue
 		}
 		f.Analyze()
-		for _, c := range doc.CompositeFields {
-			c.Compose(f.Name(), f.AnalyzedLength(), f.AnalyzedTokenFrequencies())
-		}
 		doc.Fields[i] = analysedField{f}
 	}
 	composed := make([]document.Field, 0, len(doc.CompositeFields)+len(doc.Fields))
 	for _, c := range doc.CompositeFields {
-		composed = append(composed, analysedField{c})
+		composed = append(composed, a.compose(c, doc.Fields))
 	}
 	doc.Fields, doc.CompositeFields = append(composed, doc.Fields...), nil
 	return doc, nil
