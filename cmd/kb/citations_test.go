@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"github.com/kb-legal/kb/internal/cli"
 	"strings"
 	"testing"
 )
@@ -30,7 +31,7 @@ func TestCheckCitations(t *testing.T) {
 		"content/provisions/art-61.md:14:1: uncited paragraph\n" +
 		"citations: 2 of 4 paragraphs cited (50.0%)\n" +
 		"kb check: 3 pages, no problems\n"
-	if code != exitOK || stdout != want || stderr != "" {
+	if code != cli.OK || stdout != want || stderr != "" {
 		t.Errorf("kb check --citations = %d\nstdout:\n%s\nstderr:\n%s\nwant stdout:\n%s", code, stdout, stderr, want)
 	}
 
@@ -42,7 +43,7 @@ func TestCheckCitations(t *testing.T) {
 			Uncited           []struct{ File, Message string }
 		}
 	}
-	if err := json.Unmarshal([]byte(stdout), &report); err != nil || code != exitOK {
+	if err := json.Unmarshal([]byte(stdout), &report); err != nil || code != cli.OK {
 		t.Fatalf("kb check --citations --format json = %d, %v:\n%s", code, err, stdout)
 	}
 	if c := report.Citations; c.Paragraphs != 4 || c.Cited != 2 || c.Percent != 50 || len(c.Uncited) != 2 || c.Uncited[0].Message != "uncited paragraph" {
@@ -56,16 +57,16 @@ func TestCheckCitations(t *testing.T) {
 	dir = writeSite(t, withMin)
 	code, stdout, stderr = kb(t, "check", "--source", dir)
 	wantErr := "kb.yaml:2:13: citations: 50.0% of paragraphs cited, below min_percent 75 (cite the paragraphs kb check --citations lists, with [[reference]] or [@source, pinpoint])\n"
-	if code != exitProblems || stdout != "" || !strings.HasPrefix(stderr, wantErr) {
+	if code != cli.Problems || stdout != "" || !strings.HasPrefix(stderr, wantErr) {
 		t.Errorf("kb check below min_percent = %d\nstdout:\n%s\nstderr:\n%s\nwant stderr to start:\n%s", code, stdout, stderr, wantErr)
 	}
-	if code, _, _ := kb(t, "build", "--source", dir, "--out", t.TempDir()+"/p", "--index", t.TempDir()+"/i"); code != exitOK {
+	if code, _, _ := kb(t, "build", "--source", dir, "--out", t.TempDir()+"/p", "--index", t.TempDir()+"/i"); code != cli.OK {
 		t.Errorf("kb build fails below min_percent (%d); only kb check enforces it", code)
 	}
 
 	bad := map[string]string{"kb.yaml": "citations: {min_percent: 120}\n"}
 	code, _, stderr = kb(t, "check", "--source", writeSite(t, bad))
-	if code != exitProblems || !strings.HasPrefix(stderr, "kb.yaml:1:13: citations: min_percent 120 is not between 0 and 100") {
+	if code != cli.Problems || !strings.HasPrefix(stderr, "kb.yaml:1:13: citations: min_percent 120 is not between 0 and 100") {
 		t.Errorf("min_percent 120: %d %s", code, stderr)
 	}
 }
@@ -79,7 +80,7 @@ func TestCheckUnknownSource(t *testing.T) {
 	site["content/commentary/typo.md"] = "---\ntitle: Typo\nkind: commentary\n---\nAs the law says [@mcia, Art. 61(2)].\n"
 	code, _, stderr := kb(t, "check", "--source", writeSite(t, site))
 	want := `content/commentary/typo.md:5:17: unknown source "mcia" (did you mean "mica"?)`
-	if code != exitProblems || !strings.HasPrefix(stderr, want) {
+	if code != cli.Problems || !strings.HasPrefix(stderr, want) {
 		t.Errorf("kb check with an unknown source = %d\n%s\nwant %s", code, stderr, want)
 	}
 }

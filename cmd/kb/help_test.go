@@ -1,6 +1,7 @@
 package main
 
 import (
+	"github.com/kb-legal/kb/internal/cli"
 	"os"
 	"regexp"
 	"strings"
@@ -25,27 +26,27 @@ func TestHelp(t *testing.T) {
 		rows[m[1]] = m[0]
 	}
 	flagLine := regexp.MustCompile(`(?m)^  -([a-z-]+)`)
-	for _, c := range commands() {
-		t.Run(c.name, func(t *testing.T) {
+	for _, c := range program().Commands {
+		t.Run(c.Name, func(t *testing.T) {
 			t.Parallel()
-			if !strings.Contains(usage, "\n  "+c.name+" ") {
-				t.Errorf("kb help does not list %s:\n%s", c.name, usage)
+			if !strings.Contains(usage, "\n  "+c.Name+" ") {
+				t.Errorf("kb help does not list %s:\n%s", c.Name, usage)
 			}
-			code, help, stderr := kb(t, c.name, "-h")
-			if code != exitOK || stderr != "" || !strings.HasPrefix(help, "Usage: kb "+c.name+" [flags]") {
-				t.Fatalf("kb %s -h = %d\nstdout:\n%s\nstderr:\n%s", c.name, code, help, stderr)
+			code, help, stderr := kb(t, c.Name, "-h")
+			if code != cli.OK || stderr != "" || !strings.HasPrefix(help, "Usage: kb "+c.Name+" [flags]") {
+				t.Fatalf("kb %s -h = %d\nstdout:\n%s\nstderr:\n%s", c.Name, code, help, stderr)
 			}
 			flags := flagLine.FindAllStringSubmatch(help, -1)
 			if len(flags) == 0 {
-				t.Errorf("kb %s -h shows no flag:\n%s", c.name, help)
+				t.Errorf("kb %s -h shows no flag:\n%s", c.Name, help)
 			}
-			row, ok := rows[c.name]
+			row, ok := rows[c.Name]
 			if !ok {
-				t.Fatalf("README.md's table of commands has no row for kb %s", c.name)
+				t.Fatalf("README.md's table of commands has no row for kb %s", c.Name)
 			}
 			for _, f := range flags {
 				if !regexp.MustCompile(`\[--` + f[1] + `[\] =]`).MatchString(row) {
-					t.Errorf("README.md's row for kb %s does not show [--%s]:\n%s", c.name, f[1], row)
+					t.Errorf("README.md's row for kb %s does not show [--%s]:\n%s", c.Name, f[1], row)
 				}
 			}
 		})

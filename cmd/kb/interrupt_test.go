@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"fmt"
+	"github.com/kb-legal/kb/internal/cli"
 	"io/fs"
 	"math/rand/v2"
 	"os"
@@ -196,7 +197,7 @@ func TestInterruptedBuildStress(t *testing.T) {
 		}
 		if sig == syscall.SIGINT && err != nil {
 			// Interrupted in time: exit 1, and its staging removed on the way out.
-			if code := cmd.ProcessState.ExitCode(); code != exitProblems && cmd.ProcessState.Sys().(syscall.WaitStatus).Signal() != syscall.SIGINT {
+			if code := cmd.ProcessState.ExitCode(); code != cli.Problems && cmd.ProcessState.Sys().(syscall.WaitStatus).Signal() != syscall.SIGINT {
 				t.Errorf("kill %d: SIGINT after %v gave exit %d:\n%s", k, delay, code, stderr.Bytes())
 			}
 			if stale := leftovers(t, out); len(stale) > staleBefore {

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"github.com/kb-legal/kb/internal/cli"
 	"log/slog"
 	"os"
 
@@ -14,29 +15,28 @@ import (
 // runLSP is kb lsp: the language server, on stdin and stdout, over the
 // same workspace kb serve uses. Its log goes to stderr, which editors
 // keep in their language server log.
-func runLSP(ctx context.Context, args []string, std stdio) int {
-	fs := flags("lsp", std)
+func runLSP(ctx context.Context, inv *cli.Invocation) int {
 	opts := build.Options{Model: true}
-	site := siteflag.Add(fs, &opts, siteflag.Drafts)
-	fs.Bool("stdio", true, "speak the protocol on stdin and stdout (the only way; accepted for editors that pass it)")
-	verbose := fs.Bool("verbose", false, "log every rebuild to stderr")
-	if code, ok := parseFlags(fs, args, std); !ok {
+	site := siteflag.Add(inv.Flags, &opts, siteflag.Drafts)
+	inv.Flags.Bool("stdio", true, "speak the protocol on stdin and stdout (the only way; accepted for editors that pass it)")
+	verbose := inv.Flags.Bool("verbose", false, "log every rebuild to stderr")
+	if code, ok := inv.Parse(); !ok {
 		return code
 	} else if err := site.Check(os.Getenv); err != nil {
-		return fail(std.err, "kb", err, exitUsage)
+		return siteError(inv, err)
 	}
-	logger := logTo(std.err, slog.LevelWarn)
+	logger := logTo(inv.Err, slog.LevelWarn)
 	if *verbose {
-		logger = logTo(std.err, slog.LevelInfo)
+		logger = logTo(inv.Err, slog.LevelInfo)
 	}
 	ws, err := workspace.Open(ctx, workspace.Options{Build: opts, Logger: logger})
 	if err != nil {
-		return fail(std.err, "kb lsp", err, exitProblems)
+		return inv.Fail(err, cli.Problems)
 	}
 	defer ws.Close()
 	srv := lsp.New(ws, lsp.Options{Root: opts.Source, Logger: logger, Version: currentVersion().Short()})
-	if err := srv.Serve(ctx, lsp.Stdio(std.in, std.out)); err != nil {
-		return fail(std.err, "kb lsp", err, exitProblems)
+	if err := srv.Serve(ctx, lsp.Stdio(inv.In, inv.Out)); err != nil {
+		return inv.Fail(err, cli.Problems)
 	}
-	return exitOK
+	return cli.OK
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"flag"
+	"github.com/kb-legal/kb/internal/cli"
 	"os"
 	"path/filepath"
 	"strings"
@@ -26,7 +27,7 @@ func TestNewGolden(t *testing.T) {
 			t.Parallel()
 			dir := writeSite(t, newSite)
 			code, stdout, stderr := kb(t, "new", "--source", dir, "--date", "2026-11-30", kind, "test/"+kind+"-x")
-			if code != exitOK {
+			if code != cli.OK {
 				t.Fatalf("kb new = %d\n%s%s", code, stdout, stderr)
 			}
 			got, err := os.ReadFile(filepath.Join(dir, "content", "test", kind+"-x.md"))
@@ -48,7 +49,7 @@ func TestNewGolden(t *testing.T) {
 			}
 			for _, args := range [][]string{{"check", "--drafts"}, {"check"}} {
 				code, stdout, stderr := kb(t, append(args, "--source", dir)...)
-				if code != exitOK || stderr != "" || !strings.Contains(stdout, "no problems") || strings.Contains(stdout, "warning") {
+				if code != cli.OK || stderr != "" || !strings.Contains(stdout, "no problems") || strings.Contains(stdout, "warning") {
 					t.Errorf("kb %v after kb new %s = %d\n%s%s", args, kind, code, stdout, stderr)
 				}
 			}
@@ -65,11 +66,11 @@ func TestNewMistakes(t *testing.T) {
 		wantCode   int
 		wantStderr string
 	}{
-		{desc: "unknown kind", args: []string{"scenaro", "scenarios/x"}, wantCode: exitUsage, wantStderr: `kb new: unknown kind "scenaro" (did you mean "scenario"?)`},
-		{desc: "no path", args: []string{"scenario"}, wantCode: exitUsage, wantStderr: "Usage: kb new"},
-		{desc: "outside content", args: []string{"page", "../x"}, wantCode: exitUsage, wantStderr: `kb new: "../x" is not a page path under content/`},
-		{desc: "bad date", args: []string{"--date", "2026-02-30", "page", "x"}, wantCode: exitUsage, wantStderr: `kb new: --date "2026-02-30" is not a date`},
-		{desc: "never overwrites", args: []string{"page", "content/_index.md"}, wantCode: exitUsage, wantStderr: "kb new: content/_index.md exists already"},
+		{desc: "unknown kind", args: []string{"scenaro", "scenarios/x"}, wantCode: cli.Usage, wantStderr: `kb new: unknown kind "scenaro" (did you mean "scenario"?)`},
+		{desc: "no path", args: []string{"scenario"}, wantCode: cli.Usage, wantStderr: "Usage: kb new"},
+		{desc: "outside content", args: []string{"page", "../x"}, wantCode: cli.Usage, wantStderr: `kb new: "../x" is not a page path under content/`},
+		{desc: "bad date", args: []string{"--date", "2026-02-30", "page", "x"}, wantCode: cli.Usage, wantStderr: `kb new: --date "2026-02-30" is not a date`},
+		{desc: "never overwrites", args: []string{"page", "content/_index.md"}, wantCode: cli.Usage, wantStderr: "kb new: content/_index.md exists already"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.desc, func(t *testing.T) {
@@ -95,7 +96,7 @@ func TestNewFreshIDAndSiteArchetype(t *testing.T) {
 		files[k] = v
 	}
 	dir := writeSite(t, files)
-	if code, _, stderr := kb(t, "new", "--source", dir, "--date", "2026-11-30", "page", "test/x"); code != exitOK {
+	if code, _, stderr := kb(t, "new", "--source", dir, "--date", "2026-11-30", "page", "test/x"); code != cli.OK {
 		t.Fatal(stderr)
 	}
 	got, _ := os.ReadFile(filepath.Join(dir, "content", "test", "x.md"))

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"github.com/kb-legal/kb/internal/cli"
 	"os"
 
 	"github.com/kb-legal/kb/internal/build"
@@ -11,23 +12,22 @@ import (
 
 // runRefs lists every page id, cite key and anchor, so a writer (or an
 // editor plugin) can cite without opening the source files.
-func runRefs(ctx context.Context, args []string, std stdio) int {
-	fs := flags("refs", std)
+func runRefs(ctx context.Context, inv *cli.Invocation) int {
 	var opts build.Options
-	site := siteflag.Add(fs, &opts, siteflag.Drafts)
-	asJSON := fs.Bool("json", false, "print JSON")
-	if code, ok := parseFlags(fs, args, std); !ok {
+	site := siteflag.Add(inv.Flags, &opts, siteflag.Drafts)
+	asJSON := inv.Flags.Bool("json", false, "print JSON")
+	if code, ok := inv.Parse(); !ok {
 		return code
 	}
 	src, err := site.Open(os.Getenv)
 	if err != nil {
-		return fail(std.err, "kb", err, exitUsage)
+		return siteError(inv, err)
 	}
 	defer src.Close()
 	res, err := check.ListRefs(ctx, src, opts)
 	if err != nil {
-		return report(nil, err, check.Text, std)
+		return report(nil, err, check.Text, inv)
 	}
-	res.Write(std.out, std.err, *asJSON)
-	return exitOK
+	res.Write(inv.Out, inv.Err, *asJSON)
+	return cli.OK
 }

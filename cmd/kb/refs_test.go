@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"github.com/kb-legal/kb/internal/cli"
 	"testing"
 
 	"github.com/kb-legal/kb/internal/build"
@@ -11,7 +12,7 @@ func TestRefsJSON(t *testing.T) {
 	t.Parallel()
 	dir := writeSite(t, writerHome)
 	code, stdout, stderr := kb(t, "refs", "--json", "--source", dir)
-	if code != exitOK {
+	if code != cli.OK {
 		t.Fatalf("kb refs = %d: %s", code, stderr)
 	}
 	var refs []build.PageRefs

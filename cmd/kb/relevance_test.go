@@ -1,6 +1,7 @@
 package main
 
 import (
+	"github.com/kb-legal/kb/internal/cli"
 	"os/exec"
 	"path/filepath"
 	"slices"
@@ -64,7 +65,7 @@ func relevanceScores(cases []relevanceCase, hits func(query string) []string) (m
 func BenchmarkRelevance(b *testing.B) {
 	dir := b.TempDir()
 	public, index := filepath.Join(dir, "public"), filepath.Join(dir, "index")
-	if code, _, errOut := kb(b, "build", "--source", "../..", "--out", public, "--index", index); code != exitOK {
+	if code, _, errOut := kb(b, "build", "--source", "../..", "--out", public, "--index", index); code != cli.OK {
 		b.Fatalf("kb build: exit %d: %s", code, errOut)
 	}
 	cases := relevanceCases(b)

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"github.com/kb-legal/kb/internal/cli"
 	"os"
 	"path/filepath"
 	"strings"
@@ -59,30 +60,30 @@ func TestExitCodes(t *testing.T) {
 		wantStdout string
 		wantStderr string
 	}{
-		{desc: "no command", args: nil, wantCode: exitUsage, wantStderr: "Usage:"},
-		{desc: "unknown command", args: []string{"bild"}, wantCode: exitUsage, wantStderr: `unknown command "bild"`},
-		{desc: "unknown flag", args: []string{"build", "--sauce", good}, wantCode: exitUsage, wantStderr: "flag provided but not defined: -sauce"},
-		{desc: "stray argument", args: []string{"check", "--source", good, "extra"}, wantCode: exitUsage, wantStderr: `unexpected argument "extra"`},
-		{desc: "missing source", args: []string{"check", "--source", filepath.Join(good, "nope")}, wantCode: exitUsage, wantStderr: "is not a directory"},
-		{desc: "no site", args: []string{"check", "--source", empty}, wantCode: exitUsage, wantStderr: "kb: no kb site in " + empty + " (no kb.yaml or content/); pass --source\n"},
-		{desc: "no site to build", args: []string{"build", "--source", empty}, wantCode: exitUsage, wantStderr: "no kb site in"},
-		{desc: "no site to serve", args: []string{"serve", "--source", empty}, wantCode: exitUsage, wantStderr: "no kb site in"},
-		{desc: "empty site", args: []string{"check", "--source", emptySite}, wantCode: exitOK, wantStdout: "kb check: 0 pages, no problems"},
-		{desc: "empty site builds", args: []string{"build", "--source", emptySite}, wantCode: exitOK},
-		{desc: "bad format", args: []string{"check", "--source", good, "--format", "xml"}, wantCode: exitUsage, wantStderr: `unknown format "xml"`},
-		{desc: "check ok", args: []string{"check", "--source", good}, wantCode: exitOK, wantStdout: "no problems"},
-		{desc: "check problems", args: []string{"check", "--source", bad}, wantCode: exitProblems,
+		{desc: "no command", args: nil, wantCode: cli.Usage, wantStderr: "Usage:"},
+		{desc: "unknown command", args: []string{"bild"}, wantCode: cli.Usage, wantStderr: `unknown command "bild"`},
+		{desc: "unknown flag", args: []string{"build", "--sauce", good}, wantCode: cli.Usage, wantStderr: "flag provided but not defined: -sauce"},
+		{desc: "stray argument", args: []string{"check", "--source", good, "extra"}, wantCode: cli.Usage, wantStderr: `unexpected argument "extra"`},
+		{desc: "missing source", args: []string{"check", "--source", filepath.Join(good, "nope")}, wantCode: cli.Usage, wantStderr: "is not a directory"},
+		{desc: "no site", args: []string{"check", "--source", empty}, wantCode: cli.Usage, wantStderr: "kb: no kb site in " + empty + " (no kb.yaml or content/); pass --source\n"},
+		{desc: "no site to build", args: []string{"build", "--source", empty}, wantCode: cli.Usage, wantStderr: "no kb site in"},
+		{desc: "no site to serve", args: []string{"serve", "--source", empty}, wantCode: cli.Usage, wantStderr: "no kb site in"},
+		{desc: "empty site", args: []string{"check", "--source", emptySite}, wantCode: cli.OK, wantStdout: "kb check: 0 pages, no problems"},
+		{desc: "empty site builds", args: []string{"build", "--source", emptySite}, wantCode: cli.OK},
+		{desc: "bad format", args: []string{"check", "--source", good, "--format", "xml"}, wantCode: cli.Usage, wantStderr: `unknown format "xml"`},
+		{desc: "check ok", args: []string{"check", "--source", good}, wantCode: cli.OK, wantStdout: "no problems"},
+		{desc: "check problems", args: []string{"check", "--source", bad}, wantCode: cli.Problems,
 			wantStderr: "content/_index.md:4:5: unresolved reference \"missing-page\""},
-		{desc: "check reports every problem", args: []string{"check", "--source", bad}, wantCode: exitProblems,
+		{desc: "check reports every problem", args: []string{"check", "--source", bad}, wantCode: cli.Problems,
 			wantStderr: `content/a.md:3:7: unknown kind "provison" (did you mean "provision"?)`},
-		{desc: "github format", args: []string{"check", "--source", bad, "--format", "github"}, wantCode: exitProblems,
+		{desc: "github format", args: []string{"check", "--source", bad, "--format", "github"}, wantCode: cli.Problems,
 			wantStdout: `::error file=content/_index.md,line=4,col=5::unresolved reference "missing-page"`},
-		{desc: "help", args: []string{"help"}, wantCode: exitOK, wantStdout: "\n  build    build the site"},
-		{desc: "a command's help is no usage error", args: []string{"check", "-h"}, wantCode: exitOK, wantStdout: "Usage: kb check [flags]\n"},
-		{desc: "search's help, not a search for -h", args: []string{"search", "--help"}, wantCode: exitOK, wantStdout: "Usage: kb search [flags] QUERY\n"},
-		{desc: "an unknown flag: the command's help after the error", args: []string{"refs", "--jsn"}, wantCode: exitUsage,
+		{desc: "help", args: []string{"help"}, wantCode: cli.OK, wantStdout: "\n  build    build the site"},
+		{desc: "a command's help is no usage error", args: []string{"check", "-h"}, wantCode: cli.OK, wantStdout: "Usage: kb check [flags]\n"},
+		{desc: "search's help, not a search for -h", args: []string{"search", "--help"}, wantCode: cli.OK, wantStdout: "Usage: kb search [flags] QUERY\n"},
+		{desc: "an unknown flag: the command's help after the error", args: []string{"refs", "--jsn"}, wantCode: cli.Usage,
 			wantStderr: "flag provided but not defined: -jsn\nUsage: kb refs [flags]\n"},
-		{desc: "bad --today", args: []string{"build", "--source", good, "--today", "2026-13-01"}, wantCode: exitUsage,
+		{desc: "bad --today", args: []string{"build", "--source", good, "--today", "2026-13-01"}, wantCode: cli.Usage,
 			wantStderr: "kb: --today \"2026-13-01\" is not a date (YYYY-MM-DD)\n"},
 	}
 	for _, tt := range tests {
@@ -112,11 +113,11 @@ func TestCheckJSON(t *testing.T) {
 	if err := json.Unmarshal([]byte(stdout), &got); err != nil {
 		t.Fatalf("not JSON: %v\n%s", err, stdout)
 	}
-	if code != exitProblems || len(got.Problems) != 2 || got.Problems[0].File != "content/_index.md" || got.Problems[0].Line != 4 || got.Problems[1].Hint != `did you mean "provision"?` {
+	if code != cli.Problems || len(got.Problems) != 2 || got.Problems[0].File != "content/_index.md" || got.Problems[0].Line != 4 || got.Problems[1].Hint != `did you mean "provision"?` {
 		t.Errorf("kb check --format json = %d %+v", code, got)
 	}
 	code, stdout, _ = kb(t, "check", "--source", writeSite(t, goodSite), "--format", "json")
-	if code != exitOK || strings.TrimSpace(stdout) != "{\n  \"problems\": [],\n  \"warnings\": []\n}" {
+	if code != cli.OK || strings.TrimSpace(stdout) != "{\n  \"problems\": [],\n  \"warnings\": []\n}" {
 		t.Errorf("clean site: %d %s", code, stdout)
 	}
 }
@@ -124,7 +125,7 @@ func TestCheckJSON(t *testing.T) {
 func TestBuildWritesSiteAndKeepsItOnFailure(t *testing.T) {
 	t.Parallel()
 	dir := writeSite(t, goodSite)
-	if code, _, stderr := kb(t, "build", "--source", dir); code != exitOK {
+	if code, _, stderr := kb(t, "build", "--source", dir); code != cli.OK {
 		t.Fatalf("build: %d %s", code, stderr)
 	}
 	for _, name := range []string{"index.html", "a/index.html", "b/index/index.html", "404.html"} {
@@ -137,7 +138,7 @@ func TestBuildWritesSiteAndKeepsItOnFailure(t *testing.T) {
 		t.Fatal(err)
 	}
 	code, _, stderr := kb(t, "build", "--source", dir)
-	if code != exitProblems || !strings.Contains(stderr, "content/a.md:2:") || !strings.Contains(stderr, "nothing was written") {
+	if code != cli.Problems || !strings.Contains(stderr, "content/a.md:2:") || !strings.Contains(stderr, "nothing was written") {
 		t.Fatalf("broken build: %d %s", code, stderr)
 	}
 	after, _ := os.ReadFile(filepath.Join(dir, "public", "a", "index.html"))

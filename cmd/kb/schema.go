@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"github.com/kb-legal/kb/internal/cli"
 
 	"github.com/kb-legal/kb/internal/site"
 	"github.com/kb-legal/kb/internal/sitefs"
@@ -10,10 +11,9 @@ import (
 
 // runSchema prints the JSON Schema of front matter, with the site's
 // vocabulary when run in a site, for editors' YAML completion.
-func runSchema(_ context.Context, args []string, std stdio) int {
-	fs := flags("schema", std)
-	source := fs.String("source", ".", "the site `directory` whose kb.yaml vocabulary to use")
-	if code, ok := parseFlags(fs, args, std); !ok {
+func runSchema(_ context.Context, inv *cli.Invocation) int {
+	source := inv.Flags.String("source", ".", "the site `directory` whose kb.yaml vocabulary to use")
+	if code, ok := inv.Parse(); !ok {
 		return code
 	}
 	v := site.DefaultVocabulary()
@@ -21,13 +21,13 @@ func runSchema(_ context.Context, args []string, std stdio) int {
 		cfg, probs := site.LoadConfig(src)
 		src.Close()
 		if len(probs) > 0 {
-			fmt.Fprintln(std.err, probs.Error())
-			return exitProblems
+			fmt.Fprintln(inv.Err, probs.Error())
+			return cli.Problems
 		}
 		v = cfg.Vocabulary
 	}
-	if err := writeJSON(std.out, site.Schema(v)); err != nil {
-		return fail(std.err, "kb schema", err, exitProblems)
+	if err := writeJSON(inv.Out, site.Schema(v)); err != nil {
+		return inv.Fail(err, cli.Problems)
 	}
-	return exitOK
+	return cli.OK
 }

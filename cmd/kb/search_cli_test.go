@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"github.com/kb-legal/kb/internal/cli"
 	"os"
 	"path/filepath"
 	"strings"
@@ -19,7 +20,7 @@ func TestSearchCommandLine(t *testing.T) {
 		"content/a.md":      "---\nid: a\ntitle: Sponsorship of a team\n---\nA sponsorship deal, and another sponsorship.\n",
 		"content/b.md":      "---\nid: b\ntitle: Webinar\n---\nA webinar on sponsorship.\n",
 	})
-	if code, _, errOut := kb(t, "build", "--source", dir); code != exitOK {
+	if code, _, errOut := kb(t, "build", "--source", dir); code != cli.OK {
 		t.Fatalf("kb build: %s", errOut)
 	}
 	index := filepath.Join(dir, "index")
@@ -45,7 +46,7 @@ func TestSearchCommandLine(t *testing.T) {
 		t.Run(tt.desc, func(t *testing.T) {
 			t.Parallel()
 			code, stdout, stderr := kb(t, append([]string{"search"}, tt.args...)...)
-			if code != exitOK {
+			if code != cli.OK {
 				t.Fatalf("exit %d: %s", code, stderr)
 			}
 			if got := hits(stdout); got != tt.wantHits {
@@ -65,11 +66,11 @@ func TestSearchCommandLine(t *testing.T) {
 			t.Fatal(err)
 		}
 		code, stdout, stderr := kb(t, "search", "football", "--source", dir)
-		if code != exitOK || !strings.Contains(stderr, "newer than the index") || !strings.Contains(stdout, "no results") {
+		if code != cli.OK || !strings.Contains(stderr, "newer than the index") || !strings.Contains(stdout, "no results") {
 			t.Fatalf("stale: exit %d, stdout %q, stderr %q; want a warning and no results", code, stdout, stderr)
 		}
 		code, stdout, stderr = kb(t, "search", "football", "--source", dir, "--rebuild")
-		if code != exitOK || strings.Contains(stderr, "newer than the index") || !strings.Contains(stdout, "/c/") {
+		if code != cli.OK || strings.Contains(stderr, "newer than the index") || !strings.Contains(stdout, "/c/") {
 			t.Fatalf("--rebuild: exit %d, stdout %q, stderr %q; want the new page found, no warning", code, stdout, stderr)
 		}
 	})

@@ -6,6 +6,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"github.com/kb-legal/kb/internal/cli"
 	"math"
 	"net"
 	"net/http"
@@ -49,7 +50,7 @@ func kbSearch(t testing.TB, index string, limit int, query string) []searchHit {
 func kbSearchResult(t testing.TB, index string, limit int, query string) searchResult {
 	t.Helper()
 	code, out, errOut := kb(t, "search", "--index", index, "--json", "--limit", fmt.Sprint(limit), "--", query)
-	if code != exitOK {
+	if code != cli.OK {
 		t.Fatalf("kb search %q: exit %d: %s", query, code, errOut)
 	}
 	var res searchResult
@@ -105,7 +106,7 @@ func TestSearchShippedContent(t *testing.T) {
 		t.Fatal(err)
 	}
 	base := "http://" + ln.Addr().String() + "/kb/"
-	if code, _, errOut := kb(t, "build", "--source", "../..", "--out", public, "--index", index, "--base-url", base); code != exitOK {
+	if code, _, errOut := kb(t, "build", "--source", "../..", "--out", public, "--index", index, "--base-url", base); code != cli.OK {
 		t.Fatalf("kb build: exit %d: %s", code, errOut)
 	}
 	srv := &http.Server{Handler: http.StripPrefix("/kb", http.FileServer(http.Dir(public)))}
@@ -129,7 +130,7 @@ func TestSearchShippedContent(t *testing.T) {
 	t.Run("json", func(t *testing.T) {
 		t.Parallel()
 		code, out, errOut := kb(t, "search", "--index", index, "--json", "--limit", "2", "influencer")
-		if code != exitOK {
+		if code != cli.OK {
 			t.Fatalf("exit %d: %s", code, errOut)
 		}
 		var res map[string]any

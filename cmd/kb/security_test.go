@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"github.com/kb-legal/kb/internal/cli"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -73,8 +74,8 @@ func TestSourceGate(t *testing.T) {
 		{"build", "--source", dir, "--out", out, "--index", filepath.Join(t.TempDir(), "index")},
 	} {
 		code, _, stderr := kbWithin(t, 30*time.Second, args...)
-		if code != exitProblems {
-			t.Errorf("kb %s = %d, want %d\n%s", args[0], code, exitProblems, stderr)
+		if code != cli.Problems {
+			t.Errorf("kb %s = %d, want %d\n%s", args[0], code, cli.Problems, stderr)
 		}
 		for _, want := range []string{
 			"content/leak.md:1:1: cannot read: a symbolic link to outside the source folder",
@@ -95,7 +96,7 @@ func TestSourceGate(t *testing.T) {
 		os.Remove(filepath.Join(dir, name))
 	}
 	code, _, stderr := kbWithin(t, 30*time.Second, "build", "--source", dir, "--out", out, "--index", filepath.Join(t.TempDir(), "index"))
-	if code != exitProblems || !strings.Contains(stderr, "themes/default/assets/env.txt:1:1: cannot read: a symbolic link to outside the source folder") {
+	if code != cli.Problems || !strings.Contains(stderr, "themes/default/assets/env.txt:1:1: cannot read: a symbolic link to outside the source folder") {
 		t.Errorf("kb build with a theme asset linked to /proc/self/environ = %d\n%s", code, stderr)
 	}
 }
@@ -132,10 +133,10 @@ func TestEmptySiteBuilds(t *testing.T) {
 	for _, files := range []map[string]string{{"kb.yaml": "title: Empty\n"}, {"content/_index.md": "---\ntitle: Home\ndraft: true\n---\n"}} {
 		dir := writeSite(t, files)
 		out, index := filepath.Join(dir, "out"), filepath.Join(dir, "idx")
-		if code, _, stderr := kb(t, "build", "--source", dir, "--out", out, "--index", index); code != exitOK {
+		if code, _, stderr := kb(t, "build", "--source", dir, "--out", out, "--index", index); code != cli.OK {
 			t.Fatalf("kb build of %v = %d\n%s", files, code, stderr)
 		}
-		if code, stdout, stderr := kb(t, "search", "--index", index, "anything"); code != exitOK {
+		if code, stdout, stderr := kb(t, "search", "--index", index, "anything"); code != cli.OK {
 			t.Errorf("kb search on the empty index = %d\n%s%s", code, stdout, stderr)
 		}
 	}
@@ -153,8 +154,8 @@ func TestOutputsNeverTouchSources(t *testing.T) {
 		{"--out", filepath.Join(dir, "x"), "--index", filepath.Join(dir, "x", "index")},
 	} {
 		code, _, stderr := kb(t, append([]string{"build", "--source", dir}, args...)...)
-		if code != exitUsage || !strings.Contains(stderr, "a build replaces") && !strings.Contains(stderr, "overlap") {
-			t.Errorf("kb build %v = %d, want %d with the reason\n%s", args, code, exitUsage, stderr)
+		if code != cli.Usage || !strings.Contains(stderr, "a build replaces") && !strings.Contains(stderr, "overlap") {
+			t.Errorf("kb build %v = %d, want %d with the reason\n%s", args, code, cli.Usage, stderr)
 		}
 	}
 	if data, err := os.ReadFile(filepath.Join(dir, "content/a.md")); err != nil || string(data) != goodSite["content/a.md"] {
@@ -171,7 +172,7 @@ func TestServeOnLoopback(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 	defer cancel()
 	code, stdout, stderr := kbContext(ctx, "serve", "--source", dir, "--addr", "127.0.0.1:0")
-	if code != exitOK || !strings.Contains(stdout, "kb serve: http://127.0.0.1:") || strings.Contains(stderr, "warning") {
+	if code != cli.OK || !strings.Contains(stdout, "kb serve: http://127.0.0.1:") || strings.Contains(stderr, "warning") {
 		t.Errorf("kb serve on loopback = %d\n%s%s", code, stdout, stderr)
 	}
 }
@@ -182,14 +183,14 @@ func TestSearchQueryCaps(t *testing.T) {
 	t.Parallel()
 	dir := writeSite(t, goodSite)
 	index := filepath.Join(dir, "idx")
-	if code, _, stderr := kb(t, "build", "--source", dir, "--out", filepath.Join(dir, "out"), "--index", index); code != exitOK {
+	if code, _, stderr := kb(t, "build", "--source", dir, "--out", filepath.Join(dir, "out"), "--index", index); code != cli.OK {
 		t.Fatalf("kb build = %d\n%s", code, stderr)
 	}
 	long := strings.Repeat("solicitation ", 120<<10/13)
 	many := strings.Repeat("a ", 33)
 	for _, q := range []string{long, many} {
 		code, _, stderr := kb(t, "search", "--index", index, q)
-		if code != exitUsage || !strings.Contains(stderr, "the limit is") {
+		if code != cli.Usage || !strings.Contains(stderr, "the limit is") {
 			t.Errorf("kb search with %d bytes = %d\n%.300s", len(q), code, stderr)
 		}
 	}
@@ -217,7 +218,7 @@ func TestGitHubFormatInjection(t *testing.T) {
 		name:                "---\ntitle: A\nkind: bogus\n---\nx\n",
 	})
 	code, stdout, _ := kb(t, "check", "--source", dir, "--format", "github")
-	if code != exitProblems {
+	if code != cli.Problems {
 		t.Fatalf("kb check = %d\n%s", code, stdout)
 	}
 	lines := strings.Split(strings.TrimSuffix(stdout, "\n"), "\n")
@@ -244,11 +245,11 @@ func TestSearchOutputControls(t *testing.T) {
 		"content/a.md":      "---\ntitle: \"" + strings.NewReplacer("\x1b", `\e`, "\a", `\a`, "\\", `\\`).Replace(title) + "\"\n---\nclipboard \x1b]52;c;ZXZpbA==\a text\n",
 	})
 	index := filepath.Join(dir, "idx")
-	if code, _, stderr := kb(t, "build", "--source", dir, "--out", filepath.Join(dir, "out"), "--index", index); code != exitOK {
+	if code, _, stderr := kb(t, "build", "--source", dir, "--out", filepath.Join(dir, "out"), "--index", index); code != cli.OK {
 		t.Fatalf("kb build = %d\n%s", code, stderr)
 	}
 	code, stdout, stderr := kb(t, "search", "--index", index, "clipboard")
-	if code != exitOK || !strings.Contains(stdout, "PWNED") {
+	if code != cli.OK || !strings.Contains(stdout, "PWNED") {
 		t.Fatalf("kb search = %d\n%q\n%s", code, stdout, stderr)
 	}
 	if strings.ContainsAny(stdout, "\x1b\a\u009b") {
@@ -262,7 +263,7 @@ func TestDamagedIndexIsAnError(t *testing.T) {
 	t.Parallel()
 	dir := writeSite(t, goodSite)
 	index := filepath.Join(dir, "idx")
-	if code, _, stderr := kb(t, "build", "--source", dir, "--out", filepath.Join(dir, "out"), "--index", index); code != exitOK {
+	if code, _, stderr := kb(t, "build", "--source", dir, "--out", filepath.Join(dir, "out"), "--index", index); code != cli.OK {
 		t.Fatalf("kb build = %d\n%s", code, stderr)
 	}
 	if _, err := os.Stat(filepath.Join(index, search.ChecksumFile)); err != nil {
@@ -272,7 +273,7 @@ func TestDamagedIndexIsAnError(t *testing.T) {
 		t.Fatal(err)
 	}
 	code, _, stderr := kb(t, "search", "--index", index, "text")
-	if code != exitProblems || !strings.Contains(stderr, "index is damaged; run kb build") {
+	if code != cli.Problems || !strings.Contains(stderr, "index is damaged; run kb build") {
 		t.Errorf("kb search on a damaged index = %d\n%s", code, stderr)
 	}
 }

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"github.com/kb-legal/kb/internal/cli"
 	"log/slog"
 	"net"
 	"os"
@@ -12,39 +13,38 @@ import (
 	"github.com/kb-legal/kb/internal/siteflag"
 )
 
-func runServe(ctx context.Context, args []string, std stdio) int {
-	fs := flags("serve", std)
+func runServe(ctx context.Context, inv *cli.Invocation) int {
 	var opts build.Options
-	site := siteflag.Add(fs, &opts, siteflag.Drafts|siteflag.Today|siteflag.Epoch)
-	addr := fs.String("addr", "127.0.0.1:1313", "the `address` to listen on (loopback by default)")
-	open := fs.Bool("open", false, "open the site in the default browser")
-	if code, ok := parseFlags(fs, args, std); !ok {
+	site := siteflag.Add(inv.Flags, &opts, siteflag.Drafts|siteflag.Today|siteflag.Epoch)
+	addr := inv.Flags.String("addr", "127.0.0.1:1313", "the `address` to listen on (loopback by default)")
+	open := inv.Flags.Bool("open", false, "open the site in the default browser")
+	if code, ok := inv.Parse(); !ok {
 		return code
 	} else if err := site.Check(os.Getenv); err != nil {
-		return fail(std.err, "kb", err, exitUsage)
+		return siteError(inv, err)
 	}
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
-		return fail(std.err, "kb serve", err, exitUsage)
+		return inv.Fail(err, cli.Usage)
 	}
 	if w := preview.Exposure(ln.Addr().String()); w != "" {
-		fmt.Fprintln(std.err, "kb serve: warning: "+w)
+		fmt.Fprintln(inv.Err, "kb serve: warning: "+w)
 	}
-	logger := logTo(std.err, slog.LevelInfo)
-	p, err := preview.Start(ctx, opts, logger, std.err)
+	logger := logTo(inv.Err, slog.LevelInfo)
+	p, err := preview.Start(ctx, opts, logger, inv.Err)
 	if err != nil {
 		ln.Close()
-		return fail(std.err, "kb serve", err, exitProblems)
+		return inv.Fail(err, cli.Problems)
 	}
 	defer p.Close()
 	url := "http://" + ln.Addr().String() + "/"
-	fmt.Fprintf(std.out, "kb serve: %s (Ctrl-C to stop)\n", url)
+	fmt.Fprintf(inv.Out, "kb serve: %s (Ctrl-C to stop)\n", url)
 	if *open {
 		preview.OpenBrowser(url, logger)
 	}
 	if err := p.Serve(ctx, ln); err != nil {
-		return fail(std.err, "kb serve", err, exitProblems)
+		return inv.Fail(err, cli.Problems)
 	}
-	fmt.Fprintln(std.out, "kb serve: stopped")
-	return exitOK
+	fmt.Fprintln(inv.Out, "kb serve: stopped")
+	return cli.OK
 }

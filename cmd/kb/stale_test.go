@@ -1,6 +1,7 @@
 package main
 
 import (
+	"github.com/kb-legal/kb/internal/cli"
 	"strings"
 	"testing"
 )
@@ -20,7 +21,7 @@ func TestCheckStale(t *testing.T) {
 	t.Parallel()
 	dir := writeSite(t, staleSite)
 	code, out, errs := kb(t, "check", "--source", dir, "--stale", "--today", "2026-06-01")
-	if code != exitOK {
+	if code != cli.OK {
 		t.Fatalf("kb check --stale: exit %d, want 0 (warnings only)\n%s%s", code, out, errs)
 	}
 	for _, want := range []string{
@@ -42,16 +43,16 @@ func TestCheckStale(t *testing.T) {
 	}
 
 	code, _, errs = kb(t, "check", "--source", dir, "--stale", "--strict", "--today", "2026-06-01")
-	if code != exitProblems || !strings.Contains(errs, "content/law/a.md:4:8: review due") {
-		t.Errorf("--strict: exit %d, want %d, with the pages as errors:\n%s", code, exitProblems, errs)
+	if code != cli.Problems || !strings.Contains(errs, "content/law/a.md:4:8: review due") {
+		t.Errorf("--strict: exit %d, want %d, with the pages as errors:\n%s", code, cli.Problems, errs)
 	}
-	if code, _, errs = kb(t, "check", "--source", dir, "--today", "2026-06-01"); code != exitOK || strings.Contains(errs, "review due") {
+	if code, _, errs = kb(t, "check", "--source", dir, "--today", "2026-06-01"); code != cli.OK || strings.Contains(errs, "review due") {
 		t.Errorf("without --stale: exit %d\n%s", code, errs)
 	}
-	if code, _, _ = kb(t, "check", "--source", dir, "--stale", "--today", "2025-02-01"); code != exitOK {
+	if code, _, _ = kb(t, "check", "--source", dir, "--stale", "--today", "2025-02-01"); code != cli.OK {
 		t.Errorf("a day before anything is due: exit %d", code)
 	}
-	if code, _, errs = kb(t, "check", "--source", dir, "--today", "June"); code != exitUsage || !strings.Contains(errs, `--today "June" is not a date`) {
+	if code, _, errs = kb(t, "check", "--source", dir, "--today", "June"); code != cli.Usage || !strings.Contains(errs, `--today "June" is not a date`) {
 		t.Errorf("a bad --today: exit %d\n%s", code, errs)
 	}
 }
@@ -64,7 +65,7 @@ func TestReviewConfigProblems(t *testing.T) {
 	} {
 		dir := writeSite(t, map[string]string{"kb.yaml": "title: T\n" + give, "content/a.md": "---\ntitle: A\n---\nA.\n"})
 		code, _, errs := kb(t, "check", "--source", dir)
-		if code != exitProblems || !strings.Contains(errs, want) {
+		if code != cli.Problems || !strings.Contains(errs, want) {
 			t.Errorf("%q: exit %d, want %q in\n%s", give, code, want, errs)
 		}
 	}

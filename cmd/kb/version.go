@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"github.com/kb-legal/kb/internal/cli"
 
 	"github.com/kb-legal/kb/internal/buildinfo"
 )
@@ -20,15 +21,14 @@ func currentVersion() buildinfo.Version {
 	return buildinfo.Current(buildinfo.Linked{Version: version, Commit: commit, Date: date})
 }
 
-func runVersion(_ context.Context, args []string, std stdio) int {
-	fs := flags("version", std)
-	asJSON := fs.Bool("json", false, "print the version information as JSON")
-	if code, ok := parseFlags(fs, args, std); !ok {
+func runVersion(_ context.Context, inv *cli.Invocation) int {
+	asJSON := inv.Flags.Bool("json", false, "print the version information as JSON")
+	if code, ok := inv.Parse(); !ok {
 		return code
 	} else if !*asJSON {
-		fmt.Fprint(std.out, currentVersion())
-	} else if err := writeJSON(std.out, currentVersion()); err != nil {
-		return fail(std.err, "kb version", err, exitUsage)
+		fmt.Fprint(inv.Out, currentVersion())
+	} else if err := writeJSON(inv.Out, currentVersion()); err != nil {
+		return inv.Fail(err, cli.Usage)
 	}
-	return exitOK
+	return cli.OK
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"github.com/kb-legal/kb/internal/cli"
 	"strings"
 	"testing"
 
@@ -24,8 +25,8 @@ func TestVersionCommand(t *testing.T) {
 		{desc: "kb --version", args: []string{"--version"}, wantOut: "kb " + want.Version + "\n"},
 		{desc: "kb -version", args: []string{"-version"}, wantOut: "kb " + want.Version + "\n"},
 		{desc: "json", args: []string{"version", "--json"}, wantOut: `"version": "` + want.Version + `"`},
-		{desc: "stray argument", args: []string{"version", "now"}, wantCode: exitUsage, wantErr: `unexpected argument "now"`},
-		{desc: "unknown flag", args: []string{"version", "--short"}, wantCode: exitUsage, wantErr: "flag provided but not defined: -short"},
+		{desc: "stray argument", args: []string{"version", "now"}, wantCode: cli.Usage, wantErr: `unexpected argument "now"`},
+		{desc: "unknown flag", args: []string{"version", "--short"}, wantCode: cli.Usage, wantErr: "flag provided but not defined: -short"},
 		{desc: "listed in the usage", args: []string{"help"}, wantOut: "\n  version  print this binary's version"},
 	}
 	for _, tt := range tests {
@@ -51,7 +52,7 @@ func TestBuildLogNamesVersion(t *testing.T) {
 	t.Parallel()
 	dir := writeSite(t, goodSite)
 	code, _, stderr := kb(t, "build", "--source", dir)
-	if code != exitOK {
+	if code != cli.OK {
 		t.Fatalf("kb build = %d: %s", code, stderr)
 	}
 	want := "msg=built kb=" + currentVersion().Short() + " "
