@@ -247,6 +247,16 @@ func (r MatrixRow) Cells() []RuleCell {
 	return cells
 }
 
+// AppliedRules are the rules the row's scenario applies, in the matrix's
+// order: what Cells marks as applied, without a pass over every column.
+func (r MatrixRow) AppliedRules() []*Rule {
+	rules := make([]*Rule, len(r.Applied))
+	for i, at := range r.Applied {
+		rules[i] = r.Rules[at]
+	}
+	return rules
+}
+
 // RuleCell is a rule as one scenario's row shows it.
 type RuleCell struct {
 	Rule    *Rule
