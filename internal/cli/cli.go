@@ -4,7 +4,7 @@
 // convention for exit codes. It knows none of kb's commands; cmd/kb fills
 // the table.
 //
-// Help asked for ("-h", "--help", "PROGRAM help") is printed on stdout
+// Help asked for ("-h", "--help", "PROGRAM help [COMMAND]") is printed on stdout
 // and exits OK; a usage error is said on stderr, followed by the
 // command's help, and exits Usage.
 package cli
@@ -67,6 +67,9 @@ func (p *Program) Run(ctx context.Context, args []string, in io.Reader, out, err
 	name := args[0]
 	switch name {
 	case "help", "-h", "--help":
+		if len(args) > 1 && name == "help" { // "kb help build" is "kb build -h"
+			return p.Run(ctx, []string{args[1], "-h"}, in, out, errOut)
+		}
 		p.WriteUsage(out)
 		return OK
 	}

@@ -73,6 +73,8 @@ func TestRun(t *testing.T) {
 		{desc: "no command", give: nil, wantCode: Usage, wantErr: usage},
 		{desc: "help", give: []string{"help"}, wantCode: OK, wantStdout: usage},
 		{desc: "-h", give: []string{"-h"}, wantCode: OK, wantStdout: usage},
+		{desc: "help about a command", give: []string{"help", "hello"}, wantCode: OK, wantStdout: helloHelp},
+		{desc: "help about no command", give: []string{"help", "helo"}, wantCode: Usage, wantErr: "greet: unknown command \"helo\"\n\n" + usage},
 		{desc: "unknown command", give: []string{"helo"}, wantCode: Usage, wantErr: "greet: unknown command \"helo\"\n\n" + usage},
 		{desc: "runs", give: []string{"hello", "--name", "Ada"}, wantCode: OK, wantStdout: "hello, Ada\n"},
 		{desc: "alias", give: []string{"--hi"}, wantCode: OK, wantStdout: "hello, world\n"},
