@@ -151,15 +151,10 @@ const pageChrome = 16 << 10
 // about the page's size: grown from nothing, doubling, it allocated two
 // to three times every page of a build.
 func (t *Theme) RenderBytes(p *Page) ([]byte, error) {
-	tmpl, ok := t.layouts[p.Layout]
-	if !ok {
-		return nil, fmt.Errorf("theme has no layout %q", p.Layout)
-	}
-	p.theme = t
 	var buf bytes.Buffer
 	buf.Grow(len(p.Content) + pageChrome)
-	if err := tmpl.ExecuteTemplate(&buf, "base.html", p); err != nil {
-		return nil, fmt.Errorf("render %s: %w", p.URL, err)
+	if err := t.Stream(&buf, p); err != nil {
+		return nil, err
 	}
 	return buf.Bytes(), nil
 }

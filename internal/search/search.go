@@ -91,8 +91,9 @@ const batchSize = 1000
 // The builder works in a temporary folder beside dir, removed on the way
 // out. A cancelled or failed build leaves the builder unclosed (closing
 // merges and writes the index, and panics when it holds no segment) and
-// dir removed. No documents make an empty index. c, when not nil, also collects the postings of every
-// document as it is analysed, and is finished once they all are.
+// dir removed. No documents make an empty index. c, when not nil, also
+// collects the postings of every document as it is analysed, and is
+// finished once they all are.
 func build(ctx context.Context, dir string, docs []Document, c *collector) (err error) {
 	if len(docs) == 0 {
 		return buildEmpty(dir)
