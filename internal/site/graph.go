@@ -183,46 +183,138 @@ func (g *Graph) Cites(p *Page) []*Page {
 // Relatedness ranks pages by how related they are to each other: by shared
 // tags and links in either direction. It is made once per build, after the
 // graph, and is safe for concurrent use.
+//
+// Scoring every page that shares a tag with p, as the definition does, is
+// quadratic: on a large site a tag is on thousands of pages. Related looks
+// only at the pages that can make the top n, and this is why they are
+// enough. Pages are indexed in URL order (a lower index is a lower URL),
+// and each page is listed under every subset of its tags (sup). Let q be a
+// page of p's top n that is not linked with p, and S the tags it shares
+// with p. Every page listed under S shares at least S with p, so scores at
+// least as much as q; those listed before q also have a lower URL, so they
+// rank above q. Fewer than n pages rank above q, so q is among the first n
+// listed under S, leaving out p and the pages linked with p (which are
+// scored on their own). Related therefore scores the pages linked with p
+// and the first n under each subset of p's tags: 2^k lists for k tags.
+// The argument needs the subsets to be few, and the pages listed to have
+// each tag once (p may have one twice: it counts twice for every page): a
+// page with a tag twice or more than maxSubsetTags tags is listed under
+// its tags one by one (wide) and scored whenever it shares one with p,
+// and a p with more tags scores every page of its tags, as the definition
+// does.
 type Relatedness struct {
 	graph   *Graph
-	pages   []*Page
+	pages   []*Page // by URL
 	index   map[*Page]int32
-	byTag   map[string][]int32 // indexes of each tag's pages
+	tagID   map[string]int32
+	tags    [][]int32          // each page's tags as the tags map has them, by id
+	byTag   [][]int32          // each tag's pages, by index
+	wide    [][]int32          // each tag's pages listed under no subset, by index
+	sup     map[tagSet][]int32 // the pages with each set of tags (and maybe more), by index
 	scratch sync.Pool          // *relatedScratch
 }
 
+// maxSubsetTags bounds the tags of a page listed under each subset of
+// them (2^k - 1 lists) and of one whose related pages are found through
+// those lists: six tags are 63 lists.
+const maxSubsetTags = 6
+
+// tagSet is a set of at most maxSubsetTags tag ids, ascending, padded
+// with -1.
+type tagSet [maxSubsetTags]int32
+
 type relatedScratch struct {
 	score   []int32 // by page index; zero between uses
+	state   []uint8 // by page index: 0 untouched, stateLinked or stateCandidate
 	touched []int32
+	weight  []int32 // by tag id: how often p has the tag; zero between uses
 }
+
+const (
+	stateLinked = 1 + iota
+	stateCandidate
+)
 
 // NewRelatedness prepares ranking for the pages of tags (as from Site.Tags)
 // and the graph.
 func NewRelatedness(g *Graph, tags map[string][]*Page) *Relatedness {
-	r := &Relatedness{graph: g, index: map[*Page]int32{}, byTag: make(map[string][]int32, len(tags))}
-	add := func(p *Page) int32 {
-		i, ok := r.index[p]
-		if !ok {
-			i = int32(len(r.pages))
-			r.index[p] = i
-			r.pages = append(r.pages, p)
+	seen := map[*Page]bool{}
+	for _, ps := range tags {
+		for _, p := range ps {
+			seen[p] = true
 		}
-		return i
-	}
-	for _, t := range slices.Sorted(maps.Keys(tags)) {
-		idx := make([]int32, len(tags[t]))
-		for j, p := range tags[t] {
-			idx[j] = add(p)
-		}
-		r.byTag[t] = idx
 	}
 	for p, es := range g.out {
-		add(p)
+		seen[p] = true
 		for _, e := range es {
-			add(e.To)
+			seen[e.To] = true
+		}
+	}
+	r := &Relatedness{graph: g, pages: slices.Collect(maps.Keys(seen)), index: make(map[*Page]int32, len(seen)),
+		tagID: make(map[string]int32, len(tags)), sup: map[tagSet][]int32{}}
+	slices.SortFunc(r.pages, func(a, b *Page) int { return cmp.Compare(a.URL, b.URL) })
+	for i, p := range r.pages {
+		r.index[p] = int32(i)
+	}
+	r.tags = make([][]int32, len(r.pages))
+	names := slices.Sorted(maps.Keys(tags))
+	r.byTag = make([][]int32, len(names))
+	r.wide = make([][]int32, len(names))
+	for id, t := range names {
+		r.tagID[t] = int32(id)
+		for _, p := range tags[t] {
+			i := r.index[p]
+			r.tags[i] = append(r.tags[i], int32(id))
+			r.byTag[id] = append(r.byTag[id], i)
+		}
+	}
+	for i, ts := range r.tags { // by index: each list comes out in URL order
+		switch {
+		case len(ts) == 0 || r.pages[i].IsSection:
+		case len(ts) > maxSubsetTags || hasRepeats(ts):
+			for _, t := range ts {
+				r.wide[t] = append(r.wide[t], int32(i))
+			}
+		default:
+			for set := range subsets(ts) {
+				r.sup[set] = append(r.sup[set], int32(i))
+			}
 		}
 	}
 	return r
+}
+
+// hasRepeats reports whether sorted ids repeat one.
+func hasRepeats(ids []int32) bool {
+	for j := 1; j < len(ids); j++ {
+		if ids[j] == ids[j-1] {
+			return true
+		}
+	}
+	return false
+}
+
+// subsets yields the non-empty subsets of ids (distinct, ascending, at
+// most maxSubsetTags of them).
+func subsets(ids []int32) func(yield func(tagSet) bool) {
+	return func(yield func(tagSet) bool) {
+		for mask := 1; mask < 1<<len(ids); mask++ {
+			var set tagSet
+			k := 0
+			for j := range set {
+				set[j] = -1
+			}
+			for j, id := range ids {
+				if mask&(1<<j) != 0 {
+					set[k] = id
+					k++
+				}
+			}
+			if !yield(set) {
+				return
+			}
+		}
+	}
 }
 
 // Related returns the n pages most related to p: each link between them
@@ -234,37 +326,85 @@ func (r *Relatedness) Related(p *Page, n int) []*Page {
 	}
 	sc, _ := r.scratch.Get().(*relatedScratch)
 	if sc == nil {
-		sc = &relatedScratch{score: make([]int32, len(r.pages))}
+		sc = &relatedScratch{score: make([]int32, len(r.pages)), state: make([]uint8, len(r.pages)), weight: make([]int32, len(r.byTag))}
 	}
-	bump := func(i, w int32) {
-		if sc.score[i] == 0 {
-			sc.touched = append(sc.touched, i)
-		}
-		sc.score[i] += w
+	touch := func(i int32, state uint8) {
+		sc.state[i] = state
+		sc.touched = append(sc.touched, i)
 	}
 	for _, e := range r.graph.out[p] {
-		bump(r.index[e.To], 2)
+		if i := r.index[e.To]; sc.state[i] == 0 {
+			touch(i, stateLinked)
+		}
+		sc.score[r.index[e.To]] += 2
 	}
 	for _, e := range r.graph.in[p] {
-		bump(r.index[e.From], 2)
+		if i := r.index[e.From]; sc.state[i] == 0 {
+			touch(i, stateLinked)
+		}
+		sc.score[r.index[e.From]] += 2
 	}
+	var own []int32 // p's tags that pages have, by id, once each
 	for _, t := range p.Tags {
-		for _, i := range r.byTag[t] {
-			bump(i, 1)
+		if id, ok := r.tagID[t]; ok {
+			if sc.weight[id]++; sc.weight[id] == 1 {
+				own = append(own, id)
+			}
 		}
 	}
-	self, hasSelf := r.index[p]
-	better := func(a, b int32) int {
-		return cmp.Or(cmp.Compare(sc.score[b], sc.score[a]), cmp.Compare(r.pages[a].URL, r.pages[b].URL))
+	slices.Sort(own)
+	tagScore := func(i int32) int32 {
+		s := int32(0)
+		for _, t := range r.tags[i] {
+			s += sc.weight[t]
+		}
+		return s
 	}
-	// Keep the best n as we go rather than sorting every candidate: a tag
-	// shared by most of a large site makes candidates many and n is small.
+	self, hasSelf := r.index[p]
+	lists := r.wide
+	if len(own) > maxSubsetTags {
+		lists = r.byTag // too many subsets: score every page of p's tags
+	}
+	for _, t := range own {
+		for _, i := range lists[t] {
+			if sc.state[i] == 0 {
+				touch(i, stateCandidate)
+			}
+			if sc.state[i] == stateCandidate {
+				sc.score[i] += sc.weight[t]
+			}
+		}
+	}
+	if len(own) <= maxSubsetTags {
+		for set := range subsets(own) {
+			taken := 0
+			for _, i := range r.sup[set] {
+				if hasSelf && i == self || sc.state[i] == stateLinked {
+					continue
+				}
+				if sc.state[i] == 0 {
+					touch(i, stateCandidate)
+					sc.score[i] = tagScore(i)
+				}
+				if taken++; taken == n {
+					break
+				}
+			}
+		}
+	}
+	for _, i := range sc.touched {
+		if sc.state[i] == stateLinked {
+			sc.score[i] += tagScore(i)
+		}
+	}
+	better := func(a, b int32) int { return cmp.Or(cmp.Compare(sc.score[b], sc.score[a]), cmp.Compare(a, b)) }
+	// Keep the best n as we go rather than sorting every candidate.
 	best := make([]int32, 0, n+1)
 	for _, i := range sc.touched {
 		if hasSelf && i == self || r.pages[i].IsSection {
 			continue
 		}
-		if len(best) == n && (sc.score[i] < sc.score[best[n-1]] || better(i, best[n-1]) > 0) {
+		if len(best) == n && better(i, best[n-1]) > 0 {
 			continue
 		}
 		at, _ := slices.BinarySearchFunc(best, i, better)
@@ -278,7 +418,10 @@ func (r *Relatedness) Related(p *Page, n int) []*Page {
 		out[j] = r.pages[i]
 	}
 	for _, i := range sc.touched {
-		sc.score[i] = 0
+		sc.score[i], sc.state[i] = 0, 0
+	}
+	for _, t := range own {
+		sc.weight[t] = 0
 	}
 	sc.touched = sc.touched[:0]
 	r.scratch.Put(sc)
