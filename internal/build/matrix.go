@@ -11,12 +11,21 @@ import (
 	"github.com/kb-legal/kb/internal/site"
 )
 
+// maxRuleColumns bounds the matrix's columns. A column for every rule
+// makes a cell for every scenario and rule, which grows with the square of
+// the site: 96 MB of HTML for the 10,000-page corpus (2,000 scenarios,
+// 1,515 rules), about 2.4 GB at 50,000. Forty is three times the columns
+// of a site of a hundred pages (13) and still a table one can read.
+const maxRuleColumns = 40
+
 // matrix sets each scenario against the rules it applies. The rules are
 // the places the site cites as law (see ruleOf): the columns, grouped by
 // article or document, the most applied first, each group's in the order
 // the law numbers them; what else a scenario applies (commentary, topics
-// of ESMA's pages, ESMA's other documents) is listed in its row. Rows run by outcome, then trigger, in
-// the order of kb.yaml's vocabulary.
+// of ESMA's pages, ESMA's other documents) is listed in its row. Rows run
+// by outcome, then trigger, in the order of kb.yaml's vocabulary. Beyond
+// maxRuleColumns rules, the columns are the most applied ones, and each
+// row lists its scenario's other rules too.
 func (g *generation) matrix() *render.Matrix {
 	v := g.site.Config.Vocabulary.Matrix()
 	m := &render.Matrix{}
@@ -26,22 +35,71 @@ func (g *generation) matrix() *render.Matrix {
 	scenarios := site.ForReaders(g.site.OfKind("scenario"))
 	sortScenarios(scenarios, v)
 	groups, uses := g.applications(scenarios)
-	var columns []*ruleEntry
-	m.Groups, columns = ruleColumns(groups)
-	rules, place := ruleCells(m.Groups, columns)
+	var all, columns []*ruleEntry
+	m.Groups, all = ruleColumns(groups)
+	m.Columns, columns = capColumns(m.Groups, all, maxRuleColumns)
+	if len(columns) < len(all) {
+		m.Capped = &render.ColumnCap{Columns: len(columns), Rules: len(all)}
+	}
+	rules, place := ruleCells(m.Columns, columns)
+	allRules, order := ruleCells(m.Groups, all)
 	for i, p := range scenarios {
 		row := render.MatrixRow{Scenario: g.link(p), Others: uses[i].others, Rules: rules,
 			Trigger: render.Column{Value: p.Trigger, Label: site.Label(v.Triggers, p.Trigger)},
 			Outcome: render.Column{Value: p.Outcome, Label: site.Label(v.Outcomes, p.Outcome)},
 			Risk:    render.Column{Value: p.Risk, Label: site.Label(v.Risks, p.Risk)}}
+		var more []int
 		for _, e := range uses[i].rules {
-			row.Applied = append(row.Applied, place[e])
+			if at, ok := place[e]; ok {
+				row.Applied = append(row.Applied, at)
+			} else {
+				more = append(more, order[e])
+			}
 		}
 		slices.Sort(row.Applied)
+		slices.Sort(more)
+		for _, at := range more {
+			row.MoreRules = append(row.MoreRules, allRules[at])
+		}
 		m.Rows = append(m.Rows, row)
 	}
 	m.Triggers = triggersOf(m.Rows, v)
 	return m
+}
+
+// capColumns keeps the max rules applied most (of those applied as often,
+// the first in order) in their groups, and returns the groups and their
+// rules' entries in order; under max rules, groups and order as they are.
+func capColumns(groups []render.RuleGroup, order []*ruleEntry, max int) ([]render.RuleGroup, []*ruleEntry) {
+	if len(order) <= max {
+		return groups, order
+	}
+	ranked := make([]int, len(order))
+	for i := range ranked {
+		ranked[i] = i
+	}
+	slices.SortStableFunc(ranked, func(a, b int) int { return cmp.Compare(order[b].rule.Count, order[a].rule.Count) })
+	keep := make([]bool, len(order))
+	for _, i := range ranked[:max] {
+		keep[i] = true
+	}
+	var kept []render.RuleGroup
+	var entries []*ruleEntry
+	i := 0
+	for _, grp := range groups {
+		rg := render.RuleGroup{Title: grp.Title}
+		for _, r := range grp.Rules {
+			if keep[i] {
+				rg.Rules = append(rg.Rules, r)
+				entries = append(entries, order[i])
+			}
+			i++
+		}
+		if len(rg.Rules) > 0 {
+			kept = append(kept, rg)
+		}
+	}
+	return kept, entries
 }
 
 // sortScenarios orders the matrix's rows: by outcome, then trigger, in

@@ -1,9 +1,13 @@
 package build
 
 import (
+	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"testing/fstest"
+
+	"github.com/kb-legal/kb/internal/render"
 )
 
 func TestNaturalCompare(t *testing.T) {
@@ -85,4 +89,136 @@ func TestMatrixRules(t *testing.T) {
 		`<td class="rule-count">1</td><td class="rule-count">1</td><td class="rule-count">2</td><td class="rule-count">1</td>`)
 	inOrder("the rule filter offers the rules by citation",
 		`<optgroup label="MiCA Art. 61"><option value="mica-art-61#p1">MiCA Art. 61(1)</option>`)
+}
+
+// TestMatrixCapsColumns checks a matrix of more rules than maxRuleColumns:
+// a column for each of the most applied, the others in the rows that
+// apply them, the page saying so, and no rule lost.
+func TestMatrixCapsColumns(t *testing.T) {
+	t.Parallel()
+	const rules = maxRuleColumns + 5
+	fsys := archiveFS(t, "testdata/sources.txtar")
+	add := func(name, text string) { fsys[name] = &fstest.MapFile{Data: []byte(text)} }
+	var all, most []string
+	for i := 1; i <= rules; i++ {
+		id := fmt.Sprintf("mica-art-%d", 100+i)
+		add("content/provisions/"+id+".md", fmt.Sprintf("---\nid: %s\ntitle: Article %d\nkind: provision\ncite: \"MiCA Art. %d\"\n---\nText.\n", id, 100+i, 100+i))
+		all = append(all, `"`+id+`"`)
+		if i > rules-maxRuleColumns {
+			most = append(most, `"`+id+`"`) // applied twice: these have the columns
+		}
+	}
+	scenario := func(id string, applies []string) {
+		add("content/scenarios/"+id+".md", "---\nid: "+id+"\ntitle: Scenario "+id+"\nkind: scenario\nfacts: Facts.\nquestion: A question?\noutcome: exemption-unavailable"+
+			"\nrisk: high\ntrigger: Sponsorship\napplies: ["+strings.Join(applies, ", ")+", \"note#view\"]\n---\nText.\n")
+	}
+	add("content/commentary/note.md", "---\nid: note\ntitle: A note\nkind: commentary\n---\n## The view {#view}\n\nA view [@firm-note, p. 1].\n")
+	slices.Reverse(all) // the row lists them in the matrix's order all the same
+	scenario("a", all)
+	scenario("b", most)
+	res, sink := generateMem(t, fsys, Options{})
+	if len(res.Problems) > 0 {
+		t.Fatal(res.Problems)
+	}
+	page := string(sink.Files["matrix/index.html"])
+	if n := strings.Count(page, `<th scope="col" rowspan="2" class="rule">`); n != maxRuleColumns {
+		t.Errorf("the matrix has %d rule columns, want %d", n, maxRuleColumns)
+	}
+	if want := fmt.Sprintf("Columns are limited to the %d most-applied of the %d rules", maxRuleColumns, rules); !strings.Contains(page, want) {
+		t.Errorf("the matrix does not say %q", want)
+	}
+	for i := 1; i <= rules; i++ {
+		cite := fmt.Sprintf("MiCA Art. %d", 100+i)
+		column := strings.Contains(page, `title="`+cite+`"><span>`)
+		if column != (i > rules-maxRuleColumns) {
+			t.Errorf("%s has a column: %v, want %v", cite, column, !column)
+		}
+		if !strings.Contains(page, `<option value="mica-art-`+fmt.Sprint(100+i)+`#">`+cite+`</option>`) {
+			t.Errorf("the rule filter lacks %s", cite)
+		}
+	}
+	// Scenario a applies every rule: a mark in each column, the rest
+	// (the least applied, in order) listed before its commentary.
+	var others strings.Builder
+	for i := 1; i <= rules-maxRuleColumns; i++ {
+		fmt.Fprintf(&others, `<a href="/provisions/mica-art-%d/">MiCA Art. %d</a>`, 100+i, 100+i)
+	}
+	rowA := page[strings.Index(page, `<a href="/scenarios/a/">`):]
+	rowA = rowA[:strings.Index(rowA, "</tr>")]
+	if n := strings.Count(rowA, `<td class="hit">`); n != maxRuleColumns {
+		t.Errorf("scenario a's row marks %d columns, want %d", n, maxRuleColumns)
+	}
+	if want := `<td class="matrix-others">` + others.String() + `<a href="/commentary/note/#view">`; !strings.Contains(rowA, want) {
+		t.Errorf("scenario a's row lacks its other rules, %s:\n%s", want, rowA)
+	}
+	rowB := page[strings.Index(page, `<a href="/scenarios/b/">`):]
+	rowB = rowB[:strings.Index(rowB, "</tr>")]
+	if !strings.Contains(rowB, `<td class="matrix-others"><a href="/commentary/note/#view">`) {
+		t.Errorf("scenario b's row lists rules that have columns:\n%s", rowB)
+	}
+	// Every rule a applies is in its row's data for the filter.
+	for i := 1; i <= rules; i++ {
+		if !strings.Contains(page, fmt.Sprintf(`mica-art-%d# `, 100+i)) {
+			t.Errorf("no row's data-rules name mica-art-%d", 100+i)
+		}
+	}
+	_, again := generateMem(t, fsys, Options{})
+	if string(again.Files["matrix/index.html"]) != page {
+		t.Error("two builds of the same site make different matrices")
+	}
+}
+
+// TestCapColumns checks the choice of columns: the rules applied most,
+// the first in order among those applied as often, kept in their groups
+// and in order; groups left with no column go.
+func TestCapColumns(t *testing.T) {
+	t.Parallel()
+	entry := func(id string, count int) *ruleEntry { return &ruleEntry{rule: &render.Rule{ID: id, Count: count}} }
+	order := []*ruleEntry{entry("a1", 1), entry("a2", 5), entry("b1", 3), entry("c1", 3), entry("c2", 2), entry("c3", 3)}
+	var groups []render.RuleGroup
+	for _, g := range []struct {
+		title string
+		rules []*ruleEntry
+	}{{"A", order[:2]}, {"B", order[2:3]}, {"C", order[3:]}} {
+		rg := render.RuleGroup{Title: g.title}
+		for _, e := range g.rules {
+			rg.Rules = append(rg.Rules, *e.rule)
+		}
+		groups = append(groups, rg)
+	}
+	ids := func(gs []render.RuleGroup) (out []string) {
+		for _, g := range gs {
+			for _, r := range g.Rules {
+				out = append(out, g.Title+":"+r.ID)
+			}
+		}
+		return out
+	}
+	for _, tc := range []struct {
+		max  int
+		want []string
+	}{
+		{6, []string{"A:a1", "A:a2", "B:b1", "C:c1", "C:c2", "C:c3"}},
+		{3, []string{"A:a2", "B:b1", "C:c1"}},
+		{4, []string{"A:a2", "B:b1", "C:c1", "C:c3"}},
+		{1, []string{"A:a2"}},
+	} {
+		got, entries := capColumns(groups, order, tc.max)
+		if !slices.Equal(ids(got), tc.want) {
+			t.Errorf("capColumns(max %d) = %v, want %v", tc.max, ids(got), tc.want)
+		}
+		var fromEntries []string
+		for _, e := range entries {
+			fromEntries = append(fromEntries, e.rule.ID)
+		}
+		var fromGroups []string
+		for _, g := range got {
+			for _, r := range g.Rules {
+				fromGroups = append(fromGroups, r.ID)
+			}
+		}
+		if !slices.Equal(fromEntries, fromGroups) {
+			t.Errorf("capColumns(max %d): entries %v do not match the groups' rules %v", tc.max, fromEntries, fromGroups)
+		}
+	}
 }

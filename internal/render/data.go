@@ -186,10 +186,22 @@ type Group struct {
 // it applies (the columns: provisions' and guidelines' places, grouped by
 // the document they belong to), with its outcome and risk.
 type Matrix struct {
-	Outcomes []Column // the outcomes, in the vocabulary's order (a filter)
-	Triggers []Column // the triggers the scenarios use, in order (a filter)
-	Groups   []RuleGroup
-	Rows     []MatrixRow
+	Outcomes []Column    // the outcomes, in the vocabulary's order (a filter)
+	Triggers []Column    // the triggers the scenarios use, in order (a filter)
+	Groups   []RuleGroup // every rule the scenarios apply (a filter)
+	// Columns are the table's: Groups, or, when the rules are more than
+	// Capped.Columns, the most applied of them (each row lists its other
+	// rules, MoreRules). A table of every rule grows with the square of
+	// the site.
+	Columns []RuleGroup
+	Capped  *ColumnCap // nil when every rule has a column
+	Rows    []MatrixRow
+}
+
+// ColumnCap says the matrix has a column for only Columns of its Rules
+// rules, the ones the scenarios apply most.
+type ColumnCap struct {
+	Columns, Rules int
 }
 
 // Column is a value of the vocabulary: its value (for CSS classes and
@@ -227,6 +239,9 @@ type MatrixRow struct {
 	// the scenario applies, ascending.
 	Rules   []*Rule
 	Applied []int
+	// MoreRules are the rules it applies that have no column (see
+	// Matrix.Capped), in the order of Matrix.Groups.
+	MoreRules []*Rule
 }
 
 // Cells returns each rule of the matrix, in order, and whether the row's
@@ -247,14 +262,15 @@ func (r MatrixRow) Cells() []RuleCell {
 	return cells
 }
 
-// AppliedRules are the rules the row's scenario applies, in the matrix's
-// order: what Cells marks as applied, without a pass over every column.
+// AppliedRules are the rules the row's scenario applies: what Cells marks
+// as applied, in the columns' order, without a pass over every column;
+// then MoreRules.
 func (r MatrixRow) AppliedRules() []*Rule {
-	rules := make([]*Rule, len(r.Applied))
+	rules := make([]*Rule, len(r.Applied), len(r.Applied)+len(r.MoreRules))
 	for i, at := range r.Applied {
 		rules[i] = r.Rules[at]
 	}
-	return rules
+	return append(rules, r.MoreRules...)
 }
 
 // RuleCell is a rule as one scenario's row shows it.
