@@ -14,6 +14,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"hash/maphash"
 	"io"
 	"io/fs"
 	"log/slog"
@@ -92,8 +93,9 @@ type generation struct {
 	renderSite *render.Site
 	theme      *render.Theme
 	md         *markup.Markdown
-	reuse      reuse     // of earlier builds: fresh, or a Builder's cache
-	relinked   *relinked // what the cache linked again (set by its link)
+	seed       maphash.Seed // for textSum
+	reuse      reuse        // of earlier builds: fresh, or a Builder's cache
+	relinked   *relinked    // what the cache linked again (set by its link)
 
 	updated map[string]lastUpdated // by content file: when it last changed
 	review  func() map[string]diag.List
@@ -194,7 +196,7 @@ func (g *generation) survey(res *Result) {
 func newGeneration(opts Options, s *site.Site, r reuse, updated map[string]lastUpdated) (*generation, diag.List) {
 	cfg := s.Config
 	g := &generation{opts: opts, site: s, tags: s.Tags(), parsed: make(map[*site.Page]*parsed, len(s.Pages)), reuse: r, updated: updated,
-		basePath: cfg.BasePath(), md: markup.New(markup.Options{RawHTML: cfg.RawHTML})}
+		basePath: cfg.BasePath(), md: markup.New(markup.Options{RawHTML: cfg.RawHTML}), seed: maphash.MakeSeed()}
 	g.linker = &linker{site: s, basePath: g.basePath}
 	g.renderSite = &render.Site{Title: cfg.Title, Description: cfg.Description, Language: cfg.Language,
 		BasePath: g.basePath, Notice: cfg.Notice, Generator: "kb"}
@@ -349,8 +351,9 @@ func (g *generation) parse(ctx context.Context) error {
 		}
 	}
 	// Without the trees, the texts are made once references resolve (see
-	// refresh): the first parse leaves them out, unless an editor is to
-	// see them although references may not resolve (Options.Model).
+	// refresh), or here with references guessed: the parse leaves them
+	// out (bare), unless an editor is to see them although references may
+	// not resolve (Options.Model).
 	bare := !g.reuse.keepsTrees() && !g.opts.Model
 	out := make([]*parsed, len(pages))
 	err := parallel(ctx, len(pages), func(i int) {
@@ -361,6 +364,14 @@ func (g *generation) parse(ctx context.Context) error {
 		}
 		pp := g.reuse.parseBody(g.md, p, opts)
 		pp.opts = opts
+		if bare {
+			// Make the texts now, from the tree at hand, with references
+			// read as they most likely will: refresh need not parse
+			// again when they do.
+			g.linker.guess(pp.doc)
+			pp.doc.RefreshText()
+			pp.guessed, pp.guess = true, textSum(g.seed, pp.doc)
+		}
 		if !pp.kept {
 			p.Anchors = anchorsOf(pp)
 		}

@@ -340,3 +340,36 @@ func TestSearchDocumentFields(t *testing.T) {
 		t.Errorf("documents:\n got %q\nwant %q", got, want)
 	}
 }
+
+// TestTextsReadResolvedReferences: a page's texts (here its search
+// document) read its references as resolved, whether the parse guessed
+// how they read (a page's title, a source's cite key, a plain heading)
+// or guessed wrong (a heading with emphasis, whose label is known only
+// once its page is parsed).
+func TestTextsReadResolvedReferences(t *testing.T) {
+	t.Parallel()
+	fsys := fstest.MapFS{
+		"kb.yaml": {Data: []byte("title: T\n")},
+		"content/a.md": {Data: []byte("---\ntitle: A\n---\n" +
+			"See [[b#scope]], [[c]], [[c#p1]], [[c#part]], [[c#p1|there]] and [@src, p. 2].\n")},
+		"content/b.md": {Data: []byte("---\ntitle: \"Rule B\"\n---\n## The *scope* {#scope}\n\nText.\n")},
+		"content/c.md": {Data: []byte("---\ntitle: \"Rule C\"\n---\n{#p1} Text.\n\n## Part {#part}\n\nMore.\n")},
+		"content/src.md": {Data: []byte("---\ntitle: \"Source\"\ncite: \"Src\"\nkind: source\npublisher: P\n" +
+			"published: 2024-01-01\nurl: \"https://s.example/\"\nreliability: secondary\n---\nThe source.\n")},
+	}
+	for _, model := range []bool{false, true} {
+		res, _ := generateMem(t, fsys, Options{Model: model})
+		if len(res.Problems) > 0 {
+			t.Fatal(res.Problems)
+		}
+		var body string
+		for _, d := range res.Docs {
+			if d.URL == "/a/" {
+				body += d.Body
+			}
+		}
+		if want := "See Rule B › The scope, Rule C, Rule C, Rule C › Part, there and [Src, p. 2]."; body != want {
+			t.Errorf("model %v: /a/ reads %q, want %q", model, body, want)
+		}
+	}
+}

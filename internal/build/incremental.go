@@ -321,17 +321,7 @@ func themeKey(fsys fs.FS, dir string) [32]byte {
 // resolved, unless it was last refreshed with the same reference texts:
 // the texts depend on nothing else.
 func (c *cache) refresh(_ *generation, pp *parsed) error {
-	var h maphash.Hash
-	h.SetSeed(c.seed)
-	for _, r := range pp.doc.Refs {
-		h.WriteString(r.DisplayText())
-		h.WriteByte(0)
-	}
-	for _, c := range pp.doc.Cites {
-		h.WriteString(c.Label()) // how a citation reads in the page's texts
-		h.WriteByte(0)
-	}
-	sum := h.Sum64()
+	sum := textSum(c.seed, pp.doc)
 	pp.textSum = sum
 	c.mu.Lock()
 	e, ok := c.texts[pp.page.File]
@@ -344,6 +334,22 @@ func (c *cache) refresh(_ *generation, pp *parsed) error {
 	c.texts[pp.page.File] = cachedText{doc: pp.doc, sum: sum}
 	c.mu.Unlock()
 	return nil
+}
+
+// textSum hashes what a document's texts are made of besides its syntax
+// tree: how its references and citations read.
+func textSum(seed maphash.Seed, doc *markup.Document) uint64 {
+	var h maphash.Hash
+	h.SetSeed(seed)
+	for _, r := range doc.Refs {
+		h.WriteString(r.DisplayText())
+		h.WriteByte(0)
+	}
+	for _, c := range doc.Cites {
+		h.WriteString(c.Label()) // how a citation reads in the page's texts
+		h.WriteByte(0)
+	}
+	return h.Sum64()
 }
 
 // renderBody renders doc, page pp's document with its syntax tree (see

@@ -22,7 +22,8 @@ import (
 // citers), a term, a scenario applying the provision (whose
 // preview of that provision shows only in the scenario box, not in its
 // body), a guideline page of the provision's source cited by paragraph
-// ("Src A, para. 2"), sections, tags and a theme override.
+// ("Src A, para. 2"), a reference to a heading by its label (as the
+// parse guesses it: see linker.guess), sections, tags and a theme override.
 const propertySite = `
 -- kb.yaml --
 title: Property site
@@ -87,7 +88,7 @@ applies: ["PS Art. A(2)"]
 ---
 ## Analysis
 
-Under [[prov-a#p1|the rule]] a widget seller needs a licence, as [[Src A, para. 2]] confirms.
+Under [[prov-a#p1|the rule]] a widget seller needs a licence, as [[Src A, para. 2]] confirms; see [[prov-b#scope]].
 -- content/esma/gl.md --
 ---
 id: gl-a

@@ -1,6 +1,7 @@
 package build
 
 import (
+	"bytes"
 	"cmp"
 	"errors"
 	"fmt"
@@ -28,6 +29,10 @@ type parsed struct {
 	// textSum identifies, with doc, the state of the document's texts
 	// (see cache.refresh); 0 outside a Builder.
 	textSum uint64
+	// guessed is set when a full build made the texts at parsing, with
+	// references read as guessed, whose textSum is guess (see fresh.refresh).
+	guessed bool
+	guess   uint64
 }
 
 // release lets go of the page's syntax tree once it is written, keeping
@@ -221,6 +226,53 @@ func (l *linker) describe(t site.Target) markup.Resolved {
 		}
 	}
 	return r
+}
+
+// guess fills a document's references and citations with how they will
+// read once resolved, so that its texts can be made before every page is
+// parsed: as the pages' front matter tells, and a heading's label as its
+// line in the source reads. It reads no page's anchors (the parse is
+// writing them); where it guesses wrong, the texts are made again once
+// references resolve (see fresh.refresh). Linking overwrites every
+// resolution guessed.
+func (l *linker) guess(doc *markup.Document) {
+	for _, r := range doc.Refs {
+		r.Resolved = markup.Resolved{}
+		key, anchor, _ := strings.Cut(strings.TrimSpace(r.Target), "#")
+		p := l.site.ByID(strings.TrimSpace(key))
+		if p == nil || r.Label != "" {
+			continue
+		}
+		r.Resolved = markup.Resolved{Title: p.Title, Cite: l.site.Pinpoint(p, anchor).Short}
+		if label := headingLabel(p.Body, anchor); label != "" && r.Cite == "" {
+			r.Title = p.Title + " › " + label // as describe names a heading
+		}
+	}
+	for _, c := range doc.Cites {
+		c.Source = markup.CitedSource{}
+		if src, err := l.site.Source(c.SourceID); err == nil {
+			c.Source = l.citedSource(src)
+		}
+	}
+}
+
+// headingLabel guesses the label of the place id of a page from its
+// body: the text of the ATX heading "## Label {#id}", or "" where id marks
+// no heading so written.
+func headingLabel(body []byte, id string) string {
+	if id == "" {
+		return ""
+	}
+	at := bytes.Index(body, []byte("{#"+id+"}"))
+	if at < 0 {
+		return ""
+	}
+	line := body[bytes.LastIndexByte(body[:at], '\n')+1 : at]
+	text := bytes.TrimLeft(line, "#")
+	if len(text) == len(line) || len(line)-len(text) > 6 {
+		return ""
+	}
+	return string(bytes.TrimSpace(text))
 }
 
 // citedSource is what a citing page shows of a source.

@@ -95,8 +95,12 @@ func (fresh) link(ctx context.Context, g *generation) (*site.Graph, diag.List, e
 }
 
 // refresh recomputes a page's texts from its syntax tree, parsed again,
-// and keeps the outline.
+// and keeps the outline; unless the parse made them with references that
+// read as they do resolved: the texts depend on nothing else.
 func (fresh) refresh(g *generation, pp *parsed) error {
+	if pp.guessed && textSum(g.seed, pp.doc) == pp.guess {
+		return nil
+	}
 	doc, err := g.tree(pp)
 	if err != nil {
 		return err
