@@ -719,8 +719,9 @@ func (g *generation) docs() []search.Document {
 	list := g.parsedList()
 	each := make([][]search.Document, len(list))
 	for i, pp := range list {
-		each[i] = g.withCitations(pp.page, g.pageDocs(pp))
+		each[i] = g.pageDocs(pp)
 	}
+	g.reuse.addCitations(g, list, each)
 	return slices.Concat(each...)
 }
 

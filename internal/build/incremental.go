@@ -121,6 +121,7 @@ type cache struct {
 	parseCache
 	linkCache
 	renderCache
+	citeCache
 
 	seen             map[string]bool // content files read by the current build
 	parsed, rendered atomic.Int64

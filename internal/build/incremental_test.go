@@ -9,6 +9,8 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"reflect"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -120,6 +122,9 @@ The source of Article A.
 -- themes/default/assets/extra.css --
 body { color: black; }
 `
+
+// citeLine is a page's cite key in its front matter.
+var citeLine = regexp.MustCompile(`(?m)^cite: .*\n`)
 
 // edit is one random change to the tree.
 type edit func(t *testing.T, dir string, rng *rand.Rand) string
@@ -281,6 +286,25 @@ var edits = map[string]edit{
 			n, rng.IntN(3), 1+rng.IntN(3), rng.IntN(3), []string{"primary", "secondary"}[rng.IntN(2)], rng.IntN(3)))
 		return fmt.Sprintf("source %d", n)
 	},
+	"cite": func(t *testing.T, dir string, rng *rand.Rand) string {
+		// The pinpoints of a cited page (prov-b, cited by the scenario):
+		// its pins and the keys its citers' search documents cite.
+		file, ok := idFiles(t, dir)["prov-b"]
+		if !ok {
+			return "cite: no prov-b"
+		}
+		data, err := os.ReadFile(filepath.Join(dir, file))
+		if err != nil {
+			t.Fatal(err)
+		}
+		s := citeLine.ReplaceAllString(string(data), "")
+		cite := []string{"PS Art. 2", "PS Art. 3", ""}[rng.IntN(3)] // citation keys need a number
+		if cite != "" {
+			s = strings.Replace(s, "---\n", "---\ncite: \""+cite+"\"\n", 1)
+		}
+		write(t, dir, file, s)
+		return "cite " + cite
+	},
 	"config": func(t *testing.T, dir string, rng *rand.Rand) string {
 		write(t, dir, "kb.yaml", fmt.Sprintf("title: Site %d\n", rng.IntN(4)))
 		return "config"
@@ -339,7 +363,7 @@ func TestBuilderEqualsGenerate(t *testing.T) {
 	// its citers until "restore" puts it back.
 	var names []string
 	for name, weight := range map[string]int{"create": 3, "edit": 5, "delete": 1, "rename": 1, "restore": 2,
-		"term": 1, "config": 1, "theme": 1, "broken": 1, "fix": 2, "source": 2} {
+		"term": 1, "cite": 1, "config": 1, "theme": 1, "broken": 1, "fix": 2, "source": 2} {
 		for range weight {
 			names = append(names, name)
 		}
@@ -399,6 +423,9 @@ func TestBuilderEqualsGenerate(t *testing.T) {
 				}
 				if got.Pages != wres.Pages || !slices.Equal(got.Files, wres.Files) {
 					t.Fatalf("after %v: files differ:\n%v\n%v", history, got.Files, wres.Files)
+				}
+				if !reflect.DeepEqual(got.Docs, wres.Docs) {
+					t.Fatalf("after %v: search documents differ:\n--- builder\n%+v\n--- generate\n%+v", history, got.Docs, wres.Docs)
 				}
 				for name, data := range want.Files {
 					if !bytes.Equal(got.Output[name], data) {

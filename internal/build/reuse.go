@@ -67,6 +67,10 @@ type rendering interface {
 	// render, kept nowhere: a Builder keeps every page's output.
 	streams() bool
 	docsOf(pp *parsed, make func() []search.Document) []search.Document
+	// addCitations gives docs, the search documents of the pages of
+	// list, their pinpoints and the keys of what they cite (see
+	// generation.withCitations).
+	addCitations(g *generation, list []*parsed, docs [][]search.Document)
 }
 
 var (
@@ -120,6 +124,12 @@ func (fresh) reusePublished() (map[string][]byte, bool)                  { retur
 func (fresh) keepPublished(map[string][]byte)                            {}
 
 func (fresh) docsOf(_ *parsed, make func() []search.Document) []search.Document { return make() }
+
+func (fresh) addCitations(g *generation, list []*parsed, docs [][]search.Document) {
+	for i, pp := range list {
+		docs[i] = g.withCitations(pp.page, docs[i])
+	}
+}
 
 func (fresh) renderBody(md *markup.Markdown, _ *parsed, doc *markup.Document) (string, error) {
 	return md.RenderString(doc)
