@@ -447,13 +447,13 @@ func (g *generation) edgesOf(ctx context.Context, list []*parsed) ([][]site.Edge
 // wrote into it. A full build keeps only outlines, so it parses the body
 // again: the same source and options give the same references and links,
 // in the same order. It parses bare: refresh makes the texts again, and
-// rendering reads none.
-func (g *generation) tree(pp *parsed) (*markup.Document, error) {
+// rendering reads none, nor the paragraphs (render).
+func (g *generation) tree(pp *parsed, render bool) (*markup.Document, error) {
 	if pp.doc.Root != nil {
 		return pp.doc, nil
 	}
 	opts := pp.opts
-	opts.Bare = true
+	opts.Bare, opts.Render = true, render
 	doc := g.md.Parse(pp.page.Body, opts)
 	if err := doc.Restore(pp.doc); err != nil {
 		return nil, fmt.Errorf("%s: %w", contentPath(pp.page.File), err)
@@ -652,7 +652,7 @@ func (g *generation) emitPage(w *writer, name string, d *render.Page) error {
 
 // renderContent renders page p's body, pp.
 func (g *generation) renderContent(p *site.Page, pp *parsed) (string, error) {
-	doc, err := g.tree(pp)
+	doc, err := g.tree(pp, true)
 	if err != nil {
 		return "", err
 	}

@@ -105,7 +105,7 @@ func (fresh) refresh(g *generation, pp *parsed) error {
 	if pp.guessed && textSum(g.seed, pp.doc) == pp.guess {
 		return nil
 	}
-	doc, err := g.tree(pp)
+	doc, err := g.tree(pp, false)
 	if err != nil {
 		return err
 	}

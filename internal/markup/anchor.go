@@ -1,6 +1,7 @@
 package markup
 
 import (
+	"bytes"
 	"fmt"
 	"regexp"
 	"strings"
@@ -81,7 +82,11 @@ func (pinTransformer) Transform(doc *ast.Document, reader text.Reader, pc parser
 			if !ok {
 				return ast.WalkSkipChildren, nil
 			}
-			id, size, ok := ParsePinMarker(string(first.Segment.Value(src)))
+			value := first.Segment.Value(src)
+			if !bytes.HasPrefix(value, []byte("{#")) {
+				return ast.WalkSkipChildren, nil // most paragraphs: no string of their first text
+			}
+			id, size, ok := ParsePinMarker(string(value))
 			if !ok {
 				return ast.WalkSkipChildren, nil
 			}

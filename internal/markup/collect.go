@@ -14,10 +14,12 @@ import (
 const previewLen = 320
 
 // collect walks a parsed document once, in order, gathering its anchors,
-// references, links, table of contents and search sections; bare, it
-// leaves out the texts (see ParseOptions.Bare).
-func collect(doc *Document, bare bool) {
-	c := &collector{doc: doc, src: doc.Source, seen: map[string]bool{}, bare: bare}
+// references, links, paragraphs, table of contents and search sections;
+// bare, it leaves out the texts, and for rendering the paragraphs too (see
+// ParseOptions).
+func collect(doc *Document, opts ParseOptions) {
+	bare := opts.Bare || opts.Render
+	c := &collector{doc: doc, src: doc.Source, seen: map[string]bool{}, bare: bare, noParagraphs: opts.Render}
 	if !bare {
 		c.texts, c.ctx = map[ast.Node]string{}, contexts{}
 		doc.Sections = []Section{{}}
@@ -42,11 +44,13 @@ func collect(doc *Document, bare bool) {
 
 // collector is collect's walk through a document.
 type collector struct {
-	doc     *Document
-	src     []byte
-	bare    bool            // structure only, no texts
-	current string          // the anchor of the enclosing section or paragraph
-	seen    map[string]bool // anchor ids, to report duplicates
+	doc  *Document
+	src  []byte
+	bare bool // structure only, no texts
+	// noParagraphs leaves out the paragraphs: a document only rendered.
+	noParagraphs bool
+	current      string          // the anchor of the enclosing section or paragraph
+	seen         map[string]bool // anchor ids, to report duplicates
 	// A block's text serves its section, its anchor's preview and the
 	// preview of the heading before it: work it out once.
 	texts map[ast.Node]string
@@ -177,7 +181,6 @@ func (c *collector) heading(n *ast.Heading) {
 // paragraph adds a paragraph, under the anchor it opens with or else the
 // one before it.
 func (c *collector) paragraph(n ast.Node) {
-	para := paragraphOf(n, c.src)
 	if pin, ok := n.FirstChild().(*Pin); ok {
 		c.current = pin.ID
 		a := Anchor{ID: pin.ID, Offset: blockOffset(n), Pin: pin}
@@ -186,8 +189,11 @@ func (c *collector) paragraph(n ast.Node) {
 		}
 		c.addAnchor(a)
 	}
-	para.Within = c.current
-	c.doc.Paragraphs = append(c.doc.Paragraphs, para)
+	if !c.noParagraphs {
+		para := paragraphOf(n, c.src)
+		para.Within = c.current
+		c.doc.Paragraphs = append(c.doc.Paragraphs, para)
+	}
 }
 
 // RefreshText recomputes the document's texts — anchor previews, reference
@@ -196,7 +202,7 @@ func (c *collector) paragraph(n ast.Node) {
 // reads as its target's title rather than its id.
 func (d *Document) RefreshText() {
 	fresh := &Document{Source: d.Source, Root: d.Root}
-	collect(fresh, false)
+	collect(fresh, ParseOptions{})
 	for i := range min(len(d.Anchors), len(fresh.Anchors)) {
 		d.Anchors[i].Text = fresh.Anchors[i].Text
 	}

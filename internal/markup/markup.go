@@ -12,9 +12,11 @@
 package markup
 
 import (
+	"bufio"
 	"bytes"
 	"fmt"
 	"io"
+	"sync"
 
 	chromahtml "github.com/alecthomas/chroma/v2/formatters/html"
 	"github.com/yuin/goldmark"
@@ -36,7 +38,8 @@ type Options struct {
 
 // Markdown converts kb Markdown. It is safe for concurrent use.
 type Markdown struct {
-	md goldmark.Markdown
+	md   goldmark.Markdown
+	bufs sync.Pool // of *renderBuf
 }
 
 // New configures a converter.
@@ -117,6 +120,9 @@ type ParseOptions struct {
 	// for a caller that makes them later (RefreshText) or only renders,
 	// which reads none of them. Its structure is a full parse's.
 	Bare bool
+	// Render is for a caller that only renders the document: bare, and
+	// without the paragraphs and syntax problems, which it reads neither.
+	Render bool
 }
 
 // Document is a parsed Markdown body.
@@ -204,7 +210,7 @@ func (m *Markdown) Parse(src []byte, opts ParseOptions) (doc *Document) {
 				Message: fmt.Sprintf("the Markdown parser failed: %v", r),
 				Hint:    "remove parts of the page until it builds, and report the part that fails",
 			}}}
-			collect(doc, opts.Bare)
+			collect(doc, opts)
 		}
 	}()
 	pc := parser.NewContext()
@@ -214,8 +220,10 @@ func (m *Markdown) Parse(src []byte, opts ParseOptions) (doc *Document) {
 	root := m.md.Parser().Parse(text.NewReader(src), parser.WithContext(pc))
 	doc = &Document{Source: src, Root: root}
 	doc.Problems, _ = pc.Get(problemsKey).([]Problem)
-	checkMalformed(doc)
-	collect(doc, opts.Bare)
+	if !opts.Render {
+		checkMalformed(doc)
+	}
+	collect(doc, opts)
 	return doc
 }
 
@@ -232,7 +240,23 @@ func (m *Markdown) Render(w io.Writer, doc *Document) (err error) {
 
 // RenderString renders a document to a string.
 func (m *Markdown) RenderString(doc *Document) (string, error) {
-	var b bytes.Buffer
-	err := m.Render(&b, doc)
-	return b.String(), err
+	b, _ := m.bufs.Get().(*renderBuf)
+	if b == nil {
+		b = &renderBuf{}
+		b.w = bufio.NewWriter(&b.html)
+	}
+	b.html.Reset()
+	b.w.Reset(&b.html) // what a failed render left unflushed
+	err := m.Render(b.w, doc)
+	html := b.html.String()
+	m.bufs.Put(b)
+	return html, err
+}
+
+// renderBuf is what RenderString renders into, kept for the next
+// document: a buffer grown from nothing for every page was a tenth of what
+// a full build allocates.
+type renderBuf struct {
+	html bytes.Buffer
+	w    *bufio.Writer // goldmark's renderer takes one, or makes one
 }
