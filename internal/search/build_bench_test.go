@@ -3,6 +3,7 @@ package search_test
 import (
 	"context"
 	"fmt"
+	"os"
 	"path/filepath"
 	"syscall"
 	"testing"
@@ -32,6 +33,36 @@ func BenchmarkBuild(b *testing.B) {
 				}
 			}
 			b.ReportMetric((cpuTime(b)-cpu).Seconds()/float64(b.N), "cpu-s/op")
+			b.ReportMetric(float64(len(docs)), "sections")
+		})
+	}
+}
+
+// BenchmarkBuildAndExport measures the index and its static export
+// together, as kb build makes them: the index is built in parts, one per
+// core, while the export is written. Besides wall time it reports the
+// CPU time of a build (cpu-s/op) and the cores it kept busy on average
+// (cores: CPU time over wall time).
+func BenchmarkBuildAndExport(b *testing.B) {
+	for _, pages := range sizes {
+		b.Run(fmt.Sprintf("pages=%d", pages), func(b *testing.B) {
+			docs := benchDocs(b, pages)
+			ctx := context.Background()
+			root := b.TempDir()
+			i := 0
+			cpu, start := cpuTime(b), time.Now()
+			for b.Loop() {
+				dir := filepath.Join(root, fmt.Sprint(i))
+				i++
+				_, err := search.BuildAndExport(ctx, dir, docs, func(string, []byte) error { return nil }, search.ExportOptions{})
+				if err != nil {
+					b.Fatal(err)
+				}
+				os.RemoveAll(dir)
+			}
+			used := (cpuTime(b) - cpu).Seconds()
+			b.ReportMetric(used/float64(b.N), "cpu-s/op")
+			b.ReportMetric(used/time.Since(start).Seconds(), "cores")
 			b.ReportMetric(float64(len(docs)), "sections")
 		})
 	}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"sync/atomic"
 	"testing"
 )
 
@@ -22,15 +23,21 @@ func TestBuildEmpty(t *testing.T) {
 	}
 }
 
-// cancelAfter is a context that is cancelled after n calls of Err: a
-// Ctrl-C at a chosen point of the build.
+// cancelAfter is a context that is cancelled after n calls of Err (from
+// any goroutine): a Ctrl-C at a chosen point of the build.
 type cancelAfter struct {
 	context.Context
-	n int
+	n atomic.Int64
+}
+
+func newCancelAfter(n int) *cancelAfter {
+	c := &cancelAfter{Context: context.Background()}
+	c.n.Store(int64(n))
+	return c
 }
 
 func (c *cancelAfter) Err() error {
-	if c.n--; c.n < 0 {
+	if c.n.Add(-1) < 0 {
 		return context.Canceled
 	}
 	return nil
@@ -38,7 +45,8 @@ func (c *cancelAfter) Err() error {
 
 // TestBuildCancelled: Ctrl-C during indexing closed the offline builder,
 // which panicked (TestInterruptedBuildStress was flaky because of it). A
-// cancelled build returns the cancellation and leaves nothing behind.
+// cancelled build, in one part or several, returns the cancellation and
+// leaves nothing behind.
 func TestBuildCancelled(t *testing.T) {
 	t.Parallel()
 	var docs []Document
@@ -56,18 +64,20 @@ func TestBuildCancelled(t *testing.T) {
 		{desc: "at the last document", after: len(docs) - 1},
 	}
 	for _, tt := range tests {
-		t.Run(tt.desc, func(t *testing.T) {
-			t.Parallel()
-			parent := t.TempDir()
-			dir := filepath.Join(parent, "index")
-			err := Build(&cancelAfter{Context: context.Background(), n: tt.after}, dir, docs)
-			if !errors.Is(err, context.Canceled) {
-				t.Fatalf("Build = %v, want cancelled", err)
-			}
-			left, _ := os.ReadDir(parent)
-			for _, e := range left {
-				t.Errorf("left behind: %s", e.Name())
-			}
-		})
+		for _, parts := range []int{1, 2} {
+			t.Run(fmt.Sprintf("%s/parts=%d", tt.desc, parts), func(t *testing.T) {
+				t.Parallel()
+				parent := t.TempDir()
+				dir := filepath.Join(parent, "index")
+				err := buildParts(newCancelAfter(tt.after), dir, docs, nil, parts)
+				if !errors.Is(err, context.Canceled) {
+					t.Fatalf("build = %v, want cancelled", err)
+				}
+				left, _ := os.ReadDir(parent)
+				for _, e := range left {
+					t.Errorf("left behind: %s", e.Name())
+				}
+			})
+		}
 	}
 }

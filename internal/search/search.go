@@ -27,16 +27,20 @@
 package search
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"runtime/debug"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/document"
 	"github.com/blevesearch/bleve/v2/index/scorch"
 	"github.com/blevesearch/bleve/v2/search/query"
 )
@@ -81,20 +85,33 @@ type Index struct {
 // that a build makes few segments, small enough to bound memory.
 const batchSize = 1000
 
-// build creates a new index in dir holding docs and closes it. It uses
-// Bleve's offline builder: segments of batchSize documents, merged at the
-// end in one pass, with no per-batch persistence (several times faster
-// than batches into a live index). The builder's default merges ten
-// segments at a time, and merges those merges again: each document was
-// written three times at 10k pages instead of two.
+// build creates a new index in dir holding docs and closes it, in as
+// many parts as there are cores (see buildParts).
+func build(ctx context.Context, dir string, docs []Document, c *collector) error {
+	return buildParts(ctx, dir, docs, c, runtime.GOMAXPROCS(0))
+}
+
+// buildParts creates a new index in dir holding docs and closes it. It
+// uses Bleve's offline builder: segments of batchSize documents, merged
+// at the end in one pass, with no per-batch persistence (several times
+// faster than batches into a live index). The builder's default merges
+// ten segments at a time, and merges those merges again: each document
+// was written three times at 10k pages instead of two.
 //
-// The builder works in a temporary folder beside dir, removed on the way
-// out. A cancelled or failed build leaves the builder unclosed (closing
-// merges and writes the index, and panics when it holds no segment) and
-// dir removed. No documents make an empty index. c, when not nil, also
-// collects the postings of every document as it is analysed, and is
-// finished once they all are.
-func build(ctx context.Context, dir string, docs []Document, c *collector) (err error) {
+// A builder converts and merges its segments on one goroutine, so the
+// index is built in parts, one builder each, which take the batches in
+// turn (part k batches k, k+parts, …) and merge at once: each part is
+// a segment of the index (see joinParts). A search scores with the
+// statistics of all segments and sorts ties by ID, so the parts change
+// no result.
+//
+// The builders work in a temporary folder beside dir, removed on the
+// way out. A cancelled or failed build leaves them unclosed (closing
+// merges and writes the index, and panics when it holds no segment)
+// and dir removed. No documents make an empty index. c, when not nil,
+// also collects the postings of every document as it is analysed, and
+// is finished once they all are.
+func buildParts(ctx context.Context, dir string, docs []Document, c *collector, parts int) (err error) {
 	if len(docs) == 0 {
 		return buildEmpty(dir)
 	}
@@ -111,41 +128,98 @@ func build(ctx context.Context, dir string, docs []Document, c *collector) (err 
 			os.RemoveAll(dir)
 		}
 	}()
+	batches := (len(docs) + batchSize - 1) / batchSize
+	parts = max(1, min(parts, batches, maxParts))
 	m := newMapping()
-	b, err := bleve.NewBuilder(dir, analysedMapping{m}, map[string]any{
-		"batchSize": batchSize, "mergeMax": max(2, (len(docs)+batchSize-1)/batchSize), "buildPathPrefix": work,
-	})
-	if err != nil {
-		return fmt.Errorf("creating index %s: %w", dir, err)
+	builders := make([]bleve.Builder, parts)
+	dirs := make([]string, parts)
+	for k := range builders {
+		dirs[k] = dir
+		if k > 0 {
+			dirs[k] = filepath.Join(work, fmt.Sprint("part", k))
+		}
+		mine := (batches - k + parts - 1) / parts
+		builders[k], err = bleve.NewBuilder(dirs[k], analysedMapping{m}, map[string]any{
+			"batchSize": batchSize, "mergeMax": max(2, mine), "buildPathPrefix": work,
+		})
+		if err != nil {
+			return fmt.Errorf("creating index %s: %w", dir, err)
+		}
 	}
 	stop, cancel := context.WithCancel(context.Background())
 	var visit visitFunc
 	if c != nil {
 		visit = c.visit
 	}
-	batches, analysed := analysedBatches(stop, m, docs, batchSize, visit)
+	analysedDocs, analysed := analysedBatches(stop, m, docs, batchSize, visit)
 	defer analysed()
 	defer cancel() // before waiting for the analysis to stop
+
+	in := make([]chan []*document.Document, parts)
+	errs := make([]error, parts)
+	var wg sync.WaitGroup
+	for k := range parts {
+		in[k] = make(chan []*document.Document)
+		wg.Go(func() {
+			if errs[k] = indexPart(ctx, stop, builders[k], in[k]); errs[k] != nil {
+				cancel()
+			}
+		})
+	}
+	i := 0
+	for batch := range analysedDocs {
+		select {
+		case in[i%parts] <- batch:
+		case <-stop.Done():
+		}
+		i++
+	}
+	err = analysed()
+	if err != nil || stop.Err() != nil {
+		cancel() // the parts stop, unclosed
+	} else if c != nil {
+		c.finish(nil) // the export goes on while Bleve merges its segments
+	}
+	for _, ch := range in {
+		close(ch)
+	}
+	wg.Wait()
+	if err != nil {
+		return fmt.Errorf("indexing: %w", err)
+	}
+	if err := cmp.Or(ctx.Err(), errors.Join(errs...)); err != nil {
+		return err
+	}
+	if err := joinParts(dir, dirs[1:]); err != nil {
+		return fmt.Errorf("writing index %s: %w", dir, err)
+	}
+	return writeChecksums(dir)
+}
+
+// indexPart indexes the batches of a part with its builder, and closes
+// it (merging its segments, writing its index) unless stop is done
+// first.
+func indexPart(ctx, stop context.Context, b bleve.Builder, batches <-chan []*document.Document) error {
 	for batch := range batches {
 		for _, d := range batch {
 			if err := ctx.Err(); err != nil {
 				return err
+			}
+			if stop.Err() != nil {
+				break
 			}
 			if err := b.Index(d.ID(), d); err != nil {
 				return fmt.Errorf("indexing %s: %w", d.ID(), err)
 			}
 		}
 	}
-	if err := analysed(); err != nil {
-		return fmt.Errorf("indexing: %w", err)
-	}
-	if c != nil {
-		c.finish(nil) // the export goes on while Bleve merges its segments
+	if stop.Err() != nil {
+		return nil
 	}
 	if err := b.Close(); err != nil {
-		return fmt.Errorf("writing index %s: %w", dir, err)
+		return fmt.Errorf("writing index: %w", err)
 	}
-	return writeChecksums(dir)
+	return nil
 }
 
 // buildEmpty creates an index in dir that holds no document.
