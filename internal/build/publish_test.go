@@ -1,6 +1,9 @@
 package build
 
 import (
+	"bytes"
+	"encoding/xml"
+	"fmt"
 	"strings"
 	"testing"
 )
@@ -40,5 +43,54 @@ func TestRobotsAndDescriptions(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestXMLWriter: the sitemap and the feed are written by hand as
+// encoding/xml marshals them, byte for byte, whatever their text holds.
+func TestXMLWriter(t *testing.T) {
+	t.Parallel()
+	marshal := func(v any) []byte {
+		var b bytes.Buffer
+		b.WriteString(xml.Header)
+		enc := xml.NewEncoder(&b)
+		enc.Indent("", "  ")
+		if err := enc.Encode(v); err != nil {
+			t.Fatal(err)
+		}
+		b.WriteByte('\n')
+		return b.Bytes()
+	}
+	texts := []string{"", "plain", `<a href="x">&amp; 'q'</a>`, "line\nbreak\ttab\r", "\xff\xfe invalid", "\ufffd", "ctrl \x01\x1f", "del \x7f", "Art. 61 — «quoted» ☃"}
+	for i := range texts {
+		text := texts[i]
+		other := texts[(i+1)%len(texts)]
+		var urls []sitemapURL
+		var entries []atomEntry
+		for j := range i % 3 {
+			urls = append(urls, sitemapURL{Loc: text + fmt.Sprint(j), LastMod: []string{"", other}[j%2]})
+			entries = append(entries, atomEntry{Title: text, ID: other, Link: atomLink{Href: text, Rel: []string{"", other}[j%2]},
+				Updated: other, Summary: []string{"", text}[j%2]})
+		}
+		if got, want := sitemapXML(urls), marshal(struct {
+			XMLName xml.Name     `xml:"urlset"`
+			NS      string       `xml:"xmlns,attr"`
+			URLs    []sitemapURL `xml:"url"`
+		}{NS: "http://www.sitemaps.org/schemas/sitemap/0.9", URLs: urls}); !bytes.Equal(got, want) {
+			t.Errorf("sitemap %d:\n got %q\nwant %q", i, got, want)
+		}
+		f := atomFeed{Title: text, ID: other, Links: []atomLink{{Href: text}, {Href: other, Rel: "self"}}, Updated: text, Author: other, Entries: entries}
+		if got, want := feedXML(f), marshal(struct {
+			XMLName xml.Name    `xml:"feed"`
+			NS      string      `xml:"xmlns,attr"`
+			Title   string      `xml:"title"`
+			ID      string      `xml:"id"`
+			Links   []atomLink  `xml:"link"`
+			Updated string      `xml:"updated"`
+			Author  string      `xml:"author>name"`
+			Entries []atomEntry `xml:"entry"`
+		}{NS: "http://www.w3.org/2005/Atom", Title: f.Title, ID: f.ID, Links: f.Links, Updated: f.Updated, Author: f.Author, Entries: entries}); !bytes.Equal(got, want) {
+			t.Errorf("feed %d:\n got %q\nwant %q", i, got, want)
+		}
 	}
 }
