@@ -3,6 +3,7 @@ package site
 import (
 	"cmp"
 	"maps"
+	"math/bits"
 	"slices"
 	"sync"
 )
@@ -195,7 +196,10 @@ func (g *Graph) Cites(p *Page) []*Page {
 // rank above q. Fewer than n pages rank above q, so q is among the first n
 // listed under S, leaving out p and the pages linked with p (which are
 // scored on their own). Related therefore scores the pages linked with p
-// and the first n under each subset of p's tags: 2^k lists for k tags.
+// and the first n under each subset of p's tags: 2^k lists for k tags. It
+// passes over a subset when the nth best so far scores more than a page
+// sharing those tags alone would: a page sharing more is listed under
+// more, and the nth best only gets better.
 // The argument needs the subsets to be few, and the pages listed to have
 // each tag once (p may have one twice: it counts twice for every page): a
 // page with a tag twice or more than maxSubsetTags tags is listed under
@@ -205,6 +209,7 @@ func (g *Graph) Cites(p *Page) []*Page {
 type Relatedness struct {
 	graph   *Graph
 	pages   []*Page // by URL
+	section []bool  // by index: whether the page is a section
 	index   map[*Page]int32
 	tagID   map[string]int32
 	tags    [][]int32          // each page's tags as the tags map has them, by id
@@ -253,8 +258,10 @@ func NewRelatedness(g *Graph, tags map[string][]*Page) *Relatedness {
 	r := &Relatedness{graph: g, pages: slices.Collect(maps.Keys(seen)), index: make(map[*Page]int32, len(seen)),
 		tagID: make(map[string]int32, len(tags)), sup: map[tagSet][]int32{}}
 	slices.SortFunc(r.pages, func(a, b *Page) int { return cmp.Compare(a.URL, b.URL) })
+	r.section = make([]bool, len(r.pages))
 	for i, p := range r.pages {
 		r.index[p] = int32(i)
+		r.section[i] = p.IsSection
 	}
 	r.tags = make([][]int32, len(r.pages))
 	names := slices.Sorted(maps.Keys(tags))
@@ -295,23 +302,28 @@ func hasRepeats(ids []int32) bool {
 }
 
 // subsets yields the non-empty subsets of ids (distinct, ascending, at
-// most maxSubsetTags of them).
+// most maxSubsetTags of them), the largest first.
 func subsets(ids []int32) func(yield func(tagSet) bool) {
 	return func(yield func(tagSet) bool) {
-		for mask := 1; mask < 1<<len(ids); mask++ {
-			var set tagSet
-			k := 0
-			for j := range set {
-				set[j] = -1
-			}
-			for j, id := range ids {
-				if mask&(1<<j) != 0 {
-					set[k] = id
-					k++
+		for size := len(ids); size > 0; size-- {
+			for mask := 1; mask < 1<<len(ids); mask++ {
+				if bits.OnesCount(uint(mask)) != size {
+					continue
 				}
-			}
-			if !yield(set) {
-				return
+				var set tagSet
+				k := 0
+				for j := range set {
+					set[j] = -1
+				}
+				for j, id := range ids {
+					if mask&(1<<j) != 0 {
+						set[k] = id
+						k++
+					}
+				}
+				if !yield(set) {
+					return
+				}
 			}
 		}
 	}
@@ -360,7 +372,9 @@ func (r *Relatedness) Related(p *Page, n int) []*Page {
 		}
 		return s
 	}
-	self, hasSelf := r.index[p]
+	for _, i := range sc.touched {
+		sc.score[i] += tagScore(i)
+	}
 	lists := r.wide
 	if len(own) > maxSubsetTags {
 		lists = r.byTag // too many subsets: score every page of p's tags
@@ -375,8 +389,35 @@ func (r *Relatedness) Related(p *Page, n int) []*Page {
 			}
 		}
 	}
+	// The best n so far, kept as candidates come rather than sorted at
+	// the end.
+	self, hasSelf := r.index[p]
+	better := func(a, b int32) int { return cmp.Or(cmp.Compare(sc.score[b], sc.score[a]), cmp.Compare(a, b)) }
+	best := make([]int32, 0, n+1)
+	offer := func(i int32) {
+		if hasSelf && i == self || r.section[i] || len(best) == n && better(i, best[n-1]) > 0 {
+			return
+		}
+		at, _ := slices.BinarySearchFunc(best, i, better)
+		best = slices.Insert(best, at, i)
+		if len(best) > n {
+			best = best[:n]
+		}
+	}
+	for _, i := range sc.touched {
+		offer(i)
+	}
 	if len(own) <= maxSubsetTags {
 		for set := range subsets(own) {
+			shared := int32(0) // the score of a page sharing these tags alone
+			for _, t := range set {
+				if t >= 0 {
+					shared += sc.weight[t]
+				}
+			}
+			if len(best) == n && sc.score[best[n-1]] > shared {
+				continue // a page that shares more is listed under more tags too
+			}
 			taken := 0
 			for _, i := range r.sup[set] {
 				if hasSelf && i == self || sc.state[i] == stateLinked {
@@ -385,32 +426,12 @@ func (r *Relatedness) Related(p *Page, n int) []*Page {
 				if sc.state[i] == 0 {
 					touch(i, stateCandidate)
 					sc.score[i] = tagScore(i)
+					offer(i)
 				}
 				if taken++; taken == n {
 					break
 				}
 			}
-		}
-	}
-	for _, i := range sc.touched {
-		if sc.state[i] == stateLinked {
-			sc.score[i] += tagScore(i)
-		}
-	}
-	better := func(a, b int32) int { return cmp.Or(cmp.Compare(sc.score[b], sc.score[a]), cmp.Compare(a, b)) }
-	// Keep the best n as we go rather than sorting every candidate.
-	best := make([]int32, 0, n+1)
-	for _, i := range sc.touched {
-		if hasSelf && i == self || r.pages[i].IsSection {
-			continue
-		}
-		if len(best) == n && better(i, best[n-1]) > 0 {
-			continue
-		}
-		at, _ := slices.BinarySearchFunc(best, i, better)
-		best = slices.Insert(best, at, i)
-		if len(best) > n {
-			best = best[:n]
 		}
 	}
 	out := make([]*Page, len(best))
