@@ -167,8 +167,8 @@ func (g *generation) applications(scenarios []*site.Page) (map[string]*ruleGroup
 
 // ruleColumns orders the groups — provisions before guidelines, the most
 // applied document first — and each group's rules as the law numbers
-// them; columns are the rules in that order.
-func ruleColumns(groups map[string]*ruleGroup) (out []render.RuleGroup, columns []*ruleEntry) {
+// them; order is the rules' entries in that order.
+func ruleColumns(groups map[string]*ruleGroup) (out []render.RuleGroup, order []*ruleEntry) {
 	sorted := slices.Collect(maps.Values(groups))
 	slices.SortFunc(sorted, func(a, b *ruleGroup) int {
 		return cmp.Or(cmp.Compare(kindRank(a.kind), kindRank(b.kind)), cmp.Compare(b.count, a.count), naturalCompare(a.title, b.title))
@@ -181,19 +181,20 @@ func ruleColumns(groups map[string]*ruleGroup) (out []render.RuleGroup, columns 
 			rg.Rules = append(rg.Rules, *e.rule)
 		}
 		out = append(out, rg)
-		columns = append(columns, entries...)
+		order = append(order, entries...)
 	}
-	return out, columns
+	return out, order
 }
 
-// ruleCells returns the groups' own copies of the columns' rules, in
-// order, which the rows point at, and each column's place among them.
-func ruleCells(groups []render.RuleGroup, columns []*ruleEntry) ([]*render.Rule, map[*ruleEntry]int) {
+// ruleCells returns the groups' own copies of the entries' rules (their
+// rules, in order), which the rows point at, and each entry's place among
+// them.
+func ruleCells(groups []render.RuleGroup, entries []*ruleEntry) ([]*render.Rule, map[*ruleEntry]int) {
 	var rules []*render.Rule
-	place := make(map[*ruleEntry]int, len(columns))
+	place := make(map[*ruleEntry]int, len(entries))
 	for gi := range groups {
 		for ri := range groups[gi].Rules {
-			place[columns[len(rules)]] = len(rules)
+			place[entries[len(rules)]] = len(rules)
 			rules = append(rules, &groups[gi].Rules[ri])
 		}
 	}

@@ -245,11 +245,10 @@ type MatrixRow struct {
 }
 
 // Cells returns each rule of the matrix, in order, and whether the row's
-// scenario applies it. They are made each time the theme asks, not held:
-// a large site's matrix has a cell per scenario and rule, too many to
-// hold (1.2 GB at 10,000 scenarios of 7,600 rules). A slice, not an
-// iterator, which templates range over through reflection, at twice
-// the cost.
+// scenario applies it. They are made each time the theme asks, not held
+// for every row at once (when every rule had a column, that was 1.2 GB at
+// 10,000 scenarios of 7,600 rules). A slice, not an iterator, which
+// templates range over through reflection, at twice the cost.
 func (r MatrixRow) Cells() []RuleCell {
 	cells := make([]RuleCell, len(r.Rules))
 	applied := r.Applied
