@@ -77,7 +77,9 @@ func TestRelatedMatchesDefinition(t *testing.T) {
 func randomTagged(rng *rand.Rand, pages, tagKinds int) (*Graph, map[string][]*Page, []*Page) {
 	var ps []*Page
 	for i := range pages {
-		p := &Page{URL: fmt.Sprintf("/p/%05d/", rng.IntN(100000)*100+i%100), IsSection: rng.IntN(10) == 0}
+		// Random addresses, so that page order is not link order; unique, as
+		// a site's are (pages are keyed by URL).
+		p := &Page{URL: fmt.Sprintf("/p/%d/", rng.IntN(100000)*1000+i), IsSection: rng.IntN(10) == 0}
 		k := rng.IntN(4)
 		if rng.IntN(8) == 0 {
 			k = maxSubsetTags + 1 + rng.IntN(3)
