@@ -45,7 +45,7 @@ func (c *cancelAfter) Err() error {
 
 // TestBuildCancelled: Ctrl-C during indexing closed the offline builder,
 // which panicked (TestInterruptedBuildStress was flaky because of it). A
-// cancelled build, in one part or several, returns the cancellation and
+// cancelled build, in one segment or several, returns the cancellation and
 // leaves nothing behind.
 func TestBuildCancelled(t *testing.T) {
 	t.Parallel()
@@ -64,12 +64,12 @@ func TestBuildCancelled(t *testing.T) {
 		{desc: "at the last document", after: len(docs) - 1},
 	}
 	for _, tt := range tests {
-		for _, parts := range []int{1, 2} {
-			t.Run(fmt.Sprintf("%s/parts=%d", tt.desc, parts), func(t *testing.T) {
+		for _, segments := range []int{1, 2, 3} {
+			t.Run(fmt.Sprintf("%s/segments=%d", tt.desc, segments), func(t *testing.T) {
 				t.Parallel()
 				parent := t.TempDir()
 				dir := filepath.Join(parent, "index")
-				err := buildParts(newCancelAfter(tt.after), dir, docs, nil, parts)
+				err := buildSegments(newCancelAfter(tt.after), dir, docs, nil, batchSize, segments)
 				if !errors.Is(err, context.Canceled) {
 					t.Fatalf("build = %v, want cancelled", err)
 				}

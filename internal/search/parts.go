@@ -11,8 +11,8 @@ import (
 
 // Bleve's offline builder writes an index of one segment, which it merges
 // from its batches' segments on one goroutine, and has no way to write
-// more: Build runs a builder per part, and joinParts makes the first
-// part's index list the segments of the others too. A scorch index of
+// more: Build runs a builder per segment, and joinParts makes the first
+// segment's index list the others too. A scorch index of
 // several segments is what any index Bleve updates holds, and reads as
 // one: a search scores with the statistics of all its segments.
 //
@@ -24,12 +24,13 @@ import (
 // need nothing more. joinParts writes them with Bleve's own bolt
 // wrapper and keys (bleve/v2/util).
 
-// maxParts bounds the parts of an index: a segment's number is then a
-// key of one byte, scorch's ascending uvarint of a small number
-// (index/scorch/int.go: 136+n for n up to 109).
-const maxParts = 64
+// maxSegments bounds the segments of a built index: a search looks each
+// term up in every segment, and a segment's number is then a key of one
+// byte, scorch's ascending uvarint of a small number (index/scorch/int.go:
+// 136+n for n up to 109).
+const maxSegments = 64
 
-// segmentKey is the key of segment n (< maxParts) in a snapshot.
+// segmentKey is the key of segment n (< maxSegments) in a snapshot.
 func segmentKey(n int) []byte { return []byte{136 + byte(n)} }
 
 // indexStore is where an index keeps its scorch files (Bleve's

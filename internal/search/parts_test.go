@@ -9,17 +9,18 @@ import (
 	"github.com/blevesearch/bleve/v2"
 )
 
-// TestPartsSearchAsOne checks that an index built in parts (a segment
-// per part, see joinParts) finds, scores and orders as one built in one
-// part: the same hits, scores and order for bleve's own search of every
-// match, and the same Results.
+// TestPartsSearchAsOne checks that an index built in segments (see
+// joinParts), some of them merged from several batches and some not,
+// finds, scores and orders as one built in one segment: the
+// same hits, scores and order for bleve's own search of every match, and
+// the same Results.
 func TestPartsSearchAsOne(t *testing.T) {
 	t.Parallel()
 	docs := manyDocs(4*batchSize + 500)
 	open := func(parts int) *Index {
 		t.Helper()
 		dir := filepath.Join(t.TempDir(), "index")
-		if err := buildParts(context.Background(), dir, docs, nil, parts); err != nil {
+		if err := buildSegments(context.Background(), dir, docs, nil, batchSize, parts); err != nil {
 			t.Fatal(err)
 		}
 		zaps, err := filepath.Glob(filepath.Join(indexStore(dir), "*.zap"))
@@ -71,6 +72,44 @@ func TestPartsSearchAsOne(t *testing.T) {
 			if err1 != nil || err2 != nil || !reflect.DeepEqual(gotRes, wantRes) {
 				t.Errorf("%+v: 3 parts give %+v (%v), want %+v (%v)", req, gotRes, err1, wantRes, err2)
 			}
+		}
+	}
+}
+
+// TestSegmentOf checks how the batches of a build are dealt to segments:
+// every segment gets one, a worker's segments are its own (k%workers),
+// and, beyond one batch a segment, the batches go to one segment per
+// worker: at most all but segments-workers of them are merged.
+func TestSegmentOf(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct{ batches, segments, workers int }{
+		{1, 1, 1}, {5, 1, 1}, {5, 3, 2}, {5, 5, 2}, {3, 64, 2}, {64, 64, 2}, {200, 64, 2}, {7, 4, 4}, {10, 3, 3},
+	} {
+		segments := min(tt.segments, tt.batches)
+		workers := min(tt.workers, segments)
+		got := make([]int, segments)
+		for i := range tt.batches {
+			k := segmentOf(i, tt.batches, segments, workers)
+			if k < 0 || k >= segments {
+				t.Fatalf("%+v: batch %d to segment %d", tt, i, k)
+			}
+			got[k]++
+		}
+		merged := 0
+		for k, n := range got {
+			if n == 0 {
+				t.Errorf("%+v: segment %d gets no batch", tt, k)
+			}
+			if n > 1 {
+				merged += n
+			}
+		}
+		most := 0
+		if tt.batches > segments {
+			most = tt.batches - (segments - workers)
+		}
+		if merged > most {
+			t.Errorf("%+v: %d batches merged (%v), want at most %d", tt, merged, got, most)
 		}
 	}
 }

@@ -81,42 +81,46 @@ type Index struct {
 	readOnly bool
 }
 
-// batchSize is how many documents go into one Bleve batch: large enough
-// that a build makes few segments, small enough to bound memory.
+// batchSize is how many documents Bleve converts to a segment at once:
+// large enough that a build makes few segments, small enough to bound
+// memory (a batch is analysed, then converted, whole; a larger one costs
+// more in garbage collection than it saves).
 const batchSize = 1000
 
-// build creates a new index in dir holding docs and closes it, in as
-// many parts as there are cores (see buildParts).
+// build creates a new index in dir holding docs and closes it (see
+// buildSegments).
 func build(ctx context.Context, dir string, docs []Document, c *collector) error {
-	return buildParts(ctx, dir, docs, c, runtime.GOMAXPROCS(0))
+	return buildSegments(ctx, dir, docs, c, batchSize, maxSegments)
 }
 
-// buildParts creates a new index in dir holding docs and closes it. It
-// uses Bleve's offline builder: segments of batchSize documents, merged
-// at the end in one pass, with no per-batch persistence (several times
-// faster than batches into a live index). The builder's default merges
-// ten segments at a time, and merges those merges again: each document
-// was written three times at 10k pages instead of two.
+// buildSegments creates a new index in dir holding docs, in batches of
+// size documents and at most segments segments (at most maxSegments),
+// and closes it. Each segment is written by a Bleve offline builder of
+// its own, which converts each of its batches to a segment and, at Close,
+// merges them into one (see segmentOf). A segment of one batch is not
+// merged at all (merging cost 40 % as much again as converting), and
+// the index reads as one whatever its segments (see joinParts): a search
+// scores with the statistics of all segments and sorts ties by ID, so
+// they change no result.
 //
-// A builder converts and merges its segments on one goroutine, so the
-// index is built in parts, one builder each, which take the batches in
-// turn (part k batches k, k+parts, …) and merge at once: each part is
-// a segment of the index (see joinParts). A search scores with the
-// statistics of all segments and sorts ties by ID, so the parts change
-// no result.
-//
-// The builders work in a temporary folder beside dir, removed on the
-// way out. A cancelled or failed build leaves them unclosed (closing
-// merges and writes the index, and panics when it holds no segment)
-// and dir removed. No documents make an empty index. c, when not nil,
-// also collects the postings of every document as it is analysed, and
-// is finished once they all are.
-func buildParts(ctx context.Context, dir string, docs []Document, c *collector, parts int) (err error) {
+// The builders work on every core, each batch converted while the next
+// is analysed, in a temporary folder beside dir, removed on the way out.
+// A cancelled or failed build leaves the builders unclosed (closing
+// merges and writes the index, and panics when it holds no segment) and
+// dir removed. No documents make an empty index. c, when not nil, also
+// collects the postings of every document as it is analysed, and is
+// finished once they all are.
+func buildSegments(ctx context.Context, dir string, docs []Document, c *collector, size, segments int) (err error) {
 	if len(docs) == 0 {
 		return buildEmpty(dir)
 	}
 	if _, err := os.Lstat(dir); err == nil {
 		return fmt.Errorf("creating index %s: it exists", dir)
+	}
+	batches := (len(docs) + size - 1) / size
+	segments = max(1, min(segments, batches))
+	if segments > maxSegments {
+		return fmt.Errorf("creating index %s: %d segments, more than %d", dir, segments, maxSegments)
 	}
 	work, err := os.MkdirTemp(filepath.Dir(dir), "."+strings.TrimPrefix(filepath.Base(dir), ".")+".build-*")
 	if err != nil {
@@ -128,57 +132,84 @@ func buildParts(ctx context.Context, dir string, docs []Document, c *collector, 
 			os.RemoveAll(dir)
 		}
 	}()
-	batches := (len(docs) + batchSize - 1) / batchSize
-	parts = max(1, min(parts, batches, maxParts))
 	m := newMapping()
-	builders := make([]bleve.Builder, parts)
-	dirs := make([]string, parts)
-	for k := range builders {
+	builders := make([]bleve.Builder, segments)
+	dirs := make([]string, segments)
+	for k := range dirs {
 		dirs[k] = dir
 		if k > 0 {
 			dirs[k] = filepath.Join(work, fmt.Sprint("part", k))
 		}
-		mine := (batches - k + parts - 1) / parts
-		builders[k], err = bleve.NewBuilder(dirs[k], analysedMapping{m}, map[string]any{
-			"batchSize": batchSize, "mergeMax": max(2, mine), "buildPathPrefix": work,
+	}
+	workers := min(runtime.GOMAXPROCS(0), segments)
+	mine := make([]int, segments)
+	for i := range batches {
+		mine[segmentOf(i, batches, segments, workers)]++
+	}
+	// newBuilder makes segment k's builder, which merges all its
+	// batches at once.
+	newBuilder := func(k int) (bleve.Builder, error) {
+		return bleve.NewBuilder(dirs[k], analysedMapping{m}, map[string]any{
+			"batchSize": size, "mergeMax": max(2, mine[k]), "buildPathPrefix": work,
 		})
-		if err != nil {
-			return fmt.Errorf("creating index %s: %w", dir, err)
-		}
 	}
 	stop, cancel := context.WithCancel(context.Background())
 	var visit visitFunc
 	if c != nil {
 		visit = c.visit
 	}
-	analysedDocs, analysed := analysedBatches(stop, m, docs, batchSize, visit)
+	analysedDocs, analysed := analysedBatches(stop, m, docs, size, visit)
 	defer analysed()
 	defer cancel() // before waiting for the analysis to stop
 
-	in := make([]chan []*document.Document, parts)
-	errs := make([]error, parts)
+	// Worker w takes the segments k with k%workers == w, one batch
+	// after another, so a builder is used on one goroutine.
+	type batch struct {
+		k    int
+		docs []*document.Document
+	}
+	in := make([]chan batch, workers)
+	errs := make([]error, workers)
 	var wg sync.WaitGroup
-	for k := range parts {
-		in[k] = make(chan []*document.Document)
+	for w := range workers {
+		in[w] = make(chan batch)
 		wg.Go(func() {
-			if errs[k] = indexPart(ctx, stop, builders[k], in[k]); errs[k] != nil {
-				cancel()
+			for b := range in[w] {
+				if errs[w] != nil || stop.Err() != nil {
+					continue
+				}
+				if builders[b.k] == nil {
+					if builders[b.k], errs[w] = newBuilder(b.k); errs[w] != nil {
+						cancel()
+						continue
+					}
+				}
+				if errs[w] = indexBatch(ctx, stop, builders[b.k], b.docs); errs[w] != nil {
+					cancel()
+				}
+			}
+			for k := w; k < segments && errs[w] == nil && stop.Err() == nil; k += workers {
+				if errs[w] = builders[k].Close(); errs[w] != nil {
+					errs[w] = fmt.Errorf("writing index: %w", errs[w])
+					cancel()
+				}
 			}
 		})
 	}
 	i := 0
-	for batch := range analysedDocs {
+	for docs := range analysedDocs {
+		k := segmentOf(i, batches, segments, workers)
 		select {
-		case in[i%parts] <- batch:
+		case in[k%workers] <- batch{k, docs}:
 		case <-stop.Done():
 		}
 		i++
 	}
 	err = analysed()
 	if err != nil || stop.Err() != nil {
-		cancel() // the parts stop, unclosed
+		cancel() // the builders stop, unclosed
 	} else if c != nil {
-		c.finish(nil) // the export goes on while Bleve merges its segments
+		c.finish(nil) // the export goes on while Bleve writes the last segments
 	}
 	for _, ch := range in {
 		close(ch)
@@ -196,28 +227,33 @@ func buildParts(ctx context.Context, dir string, docs []Document, c *collector, 
 	return writeChecksums(dir)
 }
 
-// indexPart indexes the batches of a part with its builder, and closes
-// it (merging its segments, writing its index) unless stop is done
-// first.
-func indexPart(ctx, stop context.Context, b bleve.Builder, batches <-chan []*document.Document) error {
-	for batch := range batches {
-		for _, d := range batch {
-			if err := ctx.Err(); err != nil {
-				return err
-			}
-			if stop.Err() != nil {
-				break
-			}
-			if err := b.Index(d.ID(), d); err != nil {
-				return fmt.Errorf("indexing %s: %w", d.ID(), err)
-			}
+// segmentOf is the segment of batch i of an index of batches in segments
+// written by workers: a batch each while there are enough segments, and
+// otherwise the batches the first segments cannot take go to the last
+// ones, one per worker, in turn, so that as few as can be are merged and
+// the merging is shared among the workers (worker w writes segments k with
+// k%workers == w).
+func segmentOf(i, batches, segments, workers int) int {
+	if batches <= segments || i < segments-workers {
+		return i
+	}
+	single := segments - workers
+	return single + (i-single)%workers
+}
+
+// indexBatch indexes a batch of documents with a builder, unless stop is
+// done first.
+func indexBatch(ctx, stop context.Context, b bleve.Builder, docs []*document.Document) error {
+	for _, d := range docs {
+		if err := ctx.Err(); err != nil {
+			return err
 		}
-	}
-	if stop.Err() != nil {
-		return nil
-	}
-	if err := b.Close(); err != nil {
-		return fmt.Errorf("writing index: %w", err)
+		if stop.Err() != nil {
+			return nil
+		}
+		if err := b.Index(d.ID(), d); err != nil {
+			return fmt.Errorf("indexing %s: %w", d.ID(), err)
+		}
 	}
 	return nil
 }
