@@ -7,8 +7,11 @@ import (
 	"github.com/kb-legal/kb/internal/cli"
 	"os"
 	"path/filepath"
+	"runtime"
+	"runtime/debug"
 	"strings"
 	"testing"
+	"time"
 )
 
 // writeSite writes files (path → content) into a temp site directory.
@@ -145,4 +148,34 @@ func TestBuildWritesSiteAndKeepsItOnFailure(t *testing.T) {
 	if !bytes.Equal(before, after) {
 		t.Error("a failed build changed public/")
 	}
+}
+
+func TestRaisedLimit(t *testing.T) {
+	const limit = 1200
+	for _, tc := range []struct{ live, want int64 }{
+		{0, limit},
+		{900, limit},       // three quarters: the limit holds
+		{901, 901 + 901/3}, // past it: a third above the live heap
+		{3000, 4000},       // a live heap beyond the limit
+	} {
+		if got := raisedLimit(tc.live, limit); got != tc.want {
+			t.Errorf("raisedLimit(%d, %d) = %d, want %d", tc.live, limit, got, tc.want)
+		}
+	}
+}
+
+func TestFollowLiveHeap(t *testing.T) {
+	const limit = 1 << 20
+	defer debug.SetMemoryLimit(debug.SetMemoryLimit(limit))
+	live := make([]byte, 8<<20) // far past the limit
+	followLiveHeap(limit)
+	for range 100 {
+		runtime.GC()
+		time.Sleep(time.Millisecond) // the finalizer runs in a goroutine of its own
+		if debug.SetMemoryLimit(-1) > limit {
+			runtime.KeepAlive(live)
+			return
+		}
+	}
+	t.Errorf("the limit stayed at %d with %d bytes live", debug.SetMemoryLimit(-1), len(live))
 }
