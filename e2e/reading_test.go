@@ -112,7 +112,10 @@ func testContextInView(t *testing.T, s *published, browser context.Context) {
 				t.Error("at the top of the page, the bar is still shown")
 			}
 			if !waitFor(tb, `!document.querySelector(".toc a[aria-current]")`, 2*time.Second) {
-				t.Error("at the top of the page, above its first section, the contents still mark one")
+				t.Errorf("at the top of the page, above its first section, the contents still mark one: %s",
+					eval[string](t, tb, `(a => "scrollY " + scrollY + ", marked " + (a && a.getAttribute("href")) +
+						", first section's top " + Math.round(document.getElementById(document.querySelector(".toc a").getAttribute("href").slice(1)).getBoundingClientRect().top) +
+						" (the line: " + Math.round(innerHeight * 0.15) + ")")(document.querySelector(".toc a[aria-current]"))`))
 			}
 			// Printed, nothing sticks.
 			eval[chromedp.Void](t, tb, `document.getElementById("p2").scrollIntoView()`)

@@ -244,8 +244,14 @@
   }
 
   // watch calls update whenever one of els crosses the line, or the page
-  // reaches its foot.
+  // reaches its foot: on every scroll or resize (browsers fire them at most
+  // once a frame, and update stops at the first section below the line),
+  // and when an observer sees a crossing without a scroll, as when the
+  // layout shifts. With the observers alone, a jump back to the top under
+  // load once left a section marked above the first (CI, 2026-12-01).
   function watch(els, update) {
+    window.addEventListener("scroll", update, { passive: true });
+    window.addEventListener("resize", update);
     if (!window.IntersectionObserver) return;
     // The root: from far above the window down to the line (85% = 1 - LINE).
     var observer = new IntersectionObserver(update, { rootMargin: "1000% 0px -85% 0px" });
