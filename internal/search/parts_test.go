@@ -77,36 +77,56 @@ func TestPartsSearchAsOne(t *testing.T) {
 }
 
 // TestSegmentOf checks how the batches of a build are dealt to segments:
-// every segment gets one, a worker's segments are its own (k%workers),
-// and, beyond one batch a segment, the batches go to one segment per
-// worker: at most all but segments-workers of them are merged.
+// every segment gets one; worker w takes the batches i%workers == w into
+// its own segments (k%workers == w), filling one after another (so that it
+// can close each when the next begins); a segment gets at most mergeMost
+// batches while its worker has segments of one; and at most the batches
+// that the segments of one cannot take, and one for each segment
+// merged, are merged.
 func TestSegmentOf(t *testing.T) {
 	t.Parallel()
 	for _, tt := range []struct{ batches, segments, workers int }{
-		{1, 1, 1}, {5, 1, 1}, {5, 3, 2}, {5, 5, 2}, {3, 64, 2}, {64, 64, 2}, {200, 64, 2}, {7, 4, 4}, {10, 3, 3},
+		{1, 1, 1}, {5, 1, 1}, {5, 3, 2}, {5, 5, 2}, {3, 64, 2}, {64, 64, 2}, {80, 64, 2}, {160, 64, 2},
+		{400, 64, 2}, {2000, 64, 2}, {7, 4, 4}, {10, 3, 3}, {401, 63, 3},
 	} {
 		segments := min(tt.segments, tt.batches)
 		workers := min(tt.workers, segments)
 		got := make([]int, segments)
+		last := make([]int, workers)
 		for i := range tt.batches {
 			k := segmentOf(i, tt.batches, segments, workers)
 			if k < 0 || k >= segments {
 				t.Fatalf("%+v: batch %d to segment %d", tt, i, k)
 			}
+			if w := i % workers; k%workers != w || k < last[w] {
+				t.Fatalf("%+v: batch %d to segment %d, after segment %d", tt, i, k, last[w])
+			}
+			last[i%workers] = k
 			got[k]++
 		}
-		merged := 0
+		most := 0
+		for w := range workers {
+			n := (tt.batches - w + workers - 1) / workers
+			s := (segments - w + workers - 1) / workers
+			if n > s {
+				most += n - s + (n-s+mergeMost-2)/(mergeMost-1)
+			}
+		}
+		merged, singles := 0, make([]bool, workers)
 		for k, n := range got {
 			if n == 0 {
 				t.Errorf("%+v: segment %d gets no batch", tt, k)
 			}
 			if n > 1 {
 				merged += n
+			} else {
+				singles[k%workers] = true
 			}
 		}
-		most := 0
-		if tt.batches > segments {
-			most = tt.batches - (segments - workers)
+		for k, n := range got {
+			if n > mergeMost && singles[k%workers] {
+				t.Errorf("%+v: segment %d gets %d batches, more than %d, beside segments of one (%v)", tt, k, n, mergeMost, got)
+			}
 		}
 		if merged > most {
 			t.Errorf("%+v: %d batches merged (%v), want at most %d", tt, merged, got, most)
