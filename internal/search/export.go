@@ -299,25 +299,30 @@ func (s *scorer) scoreAll(ctx context.Context, keep func(term string, postings [
 }
 
 // writeCites writes c/G.kbz: the pinpoints, grouped, and the postings of
-// the sections citing them, scored by sc.
+// the sections citing them, scored by sc. It scores a group's keys as it
+// writes the group, and takes them out of pins, holding one group's
+// postings at a time.
 func (e *exporter) writeCites(sc *scorer, pins map[string][]pinRow) error {
-	cites := map[string][]byte{}
-	if err := sc.scoreAll(e.ctx, func(t string, enc []byte) { cites[t] = enc }); err != nil {
-		return err
-	}
-	groups := map[string]*citeFile{}
-	for k, ps := range pins {
+	groups := map[string][]string{}
+	for k := range pins {
 		g := citeGroup(k)
-		if groups[g] == nil {
-			groups[g] = &citeFile{Pins: map[string][]pinRow{}, Cites: map[string]json.RawMessage{}}
-		}
-		groups[g].Pins[k] = ps
-		if c, ok := cites[k]; ok {
-			groups[g].Cites[k] = c
-		}
+		groups[g] = append(groups[g], k)
 	}
 	for _, g := range slices.Sorted(maps.Keys(groups)) {
-		data, err := json.Marshal(groups[g])
+		keys := groups[g]
+		f := citeFile{Pins: make(map[string][]pinRow, len(keys)), Cites: map[string]json.RawMessage{}}
+		for _, k := range keys {
+			f.Pins[k] = pins[k]
+			delete(pins, k)
+			c, err := sc.score(e.ctx, k)
+			if err != nil {
+				return err
+			}
+			if c != nil {
+				f.Cites[k] = c
+			}
+		}
+		data, err := json.Marshal(f)
 		if err == nil {
 			err = e.emit("c/"+g+".kbz", data, packBest)
 		}
