@@ -15,8 +15,15 @@ func Build(ctx context.Context, dir string, docs []Document) error {
 // bytes as Export of an index built from docs: it analyses the documents
 // itself, as Bleve does, instead of reading an index back.
 func ExportDocuments(ctx context.Context, docs []Document, write func(name string, data []byte) error, opts ExportOptions) (ExportStats, error) {
+	return exportCollected(ctx, newCollector(docs), write, opts)
+}
+
+// exportCollected is ExportDocuments with the collector c of its
+// documents.
+func exportCollected(ctx context.Context, c *collector, write func(name string, data []byte) error, opts ExportOptions) (ExportStats, error) {
+	defer c.close()
 	m := newMapping()
-	c := newCollector(docs)
+	docs := c.given
 	stop, cancel := context.WithCancel(ctx)
 	defer cancel()
 	batches, analysed := analysedBatches(stop, m, docs, batchSize, c.visit)

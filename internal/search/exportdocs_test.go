@@ -82,6 +82,57 @@ func TestExportDocumentsIsExport(t *testing.T) {
 	}
 }
 
+// TestSpilledPostings checks that postings moved to spill files export
+// what postings kept in memory do, and that the files are removed.
+func TestSpilledPostings(t *testing.T) {
+	tmp := t.TempDir()
+	t.Setenv("TMPDIR", tmp)
+	var docs []Document
+	for i := range 200 {
+		docs = append(docs, Document{ID: fmt.Sprintf("/p/%03d/", i), URL: fmt.Sprintf("/p/%03d/", i/3), Kind: "scenario",
+			Title: fmt.Sprintf("Reverse solicitation %d", i%5), Heading: []string{"", "Outcome", "Straße"}[i%3],
+			Summary: "Where a client solicits the firm's services",
+			Body:    fmt.Sprintf("The firm's clients — Zürich — solicit services %d times; reverse solicitation is the client's own initiative.", i%7),
+			Cites:   []string{"art 61", fmt.Sprintf("art %d", i%4)}})
+	}
+	export := func(spillAt int) (map[string][]byte, *collector) {
+		c := newCollector(docs)
+		if spillAt > 0 {
+			c.spillAt = spillAt
+		}
+		files := map[string][]byte{}
+		if _, err := exportCollected(context.Background(), c, func(name string, data []byte) error {
+			files[name] = data
+			return nil
+		}, ExportOptions{ShardBytes: 512}); err != nil {
+			t.Fatal(err)
+		}
+		return files, c
+	}
+	want, kept := export(0)
+	for _, w := range kept.workers {
+		if w.spill.off > 0 {
+			t.Fatal("the small site spilled postings")
+		}
+	}
+	for _, at := range []int{1, 64} {
+		got, c := export(at)
+		spilled := int64(0)
+		for _, w := range c.workers {
+			spilled += w.spill.off
+		}
+		if spilled == 0 {
+			t.Errorf("spilling at %d bytes spilled nothing", at)
+		}
+		if !equalFiles(got, want) {
+			t.Errorf("spilling at %d bytes exports other files", at)
+		}
+	}
+	if left, _ := os.ReadDir(tmp); len(left) > 0 {
+		t.Errorf("left behind: %s", left[0].Name())
+	}
+}
+
 // TestBuildAndExportCancelled: a cancelled build returns the cancellation,
 // writes no index and leaves nothing behind.
 func TestBuildAndExportCancelled(t *testing.T) {
