@@ -121,9 +121,14 @@ type citeFile struct {
 	Cites map[string]json.RawMessage `json:"t"` // key → [Δdoc, impact, …]
 }
 
+// pinRef is a pinpoint as the export holds it from the documents' pass
+// to the citations': document n's ith. At 50k pages the pinpoints' rows,
+// held so, took 78 MB.
+type pinRef struct{ doc, i int32 }
+
 // pinRow is a pinpoint in c/G.kbz: [doc, anchor, label, text]. It is a
-// struct, not a []any, for the memory of holding every pinpoint of a site
-// until the export's end (a boxed value per field).
+// struct, not a []any, for the memory of a group's pinpoints (a boxed
+// value per field).
 type pinRow struct {
 	doc                 int
 	anchor, label, text string
@@ -244,7 +249,7 @@ func export(ctx context.Context, analyzer analysis.Analyzer, src exportSource, w
 	defer e.pack.close() // when it fails before the end
 	m := meta{Version: 5, Scale: Scale, Step: impactStep, Stop: stopWords(analyzer), Infl: inflections(),
 		Cite: site.CitationPattern, Chunk: opts.ChunkDocs}
-	pins := map[string][]pinRow{}
+	pins := map[string][]pinRef{}
 	text, err := e.writeDocs(src, analyzer.(*analysis.DefaultAnalyzer).Tokenizer, &m, pins)
 	if err != nil {
 		return e.stats, err
@@ -254,7 +259,7 @@ func export(ctx context.Context, analyzer analysis.Analyzer, src exportSource, w
 		return e.stats, err
 	}
 	if len(pins) > 0 {
-		if err := e.writeCites(newScorer(ps, src.len(), []textField{{fieldCites, 1}}, 0), pins); err != nil {
+		if err := e.writeCites(src, newScorer(ps, src.len(), []textField{{fieldCites, 1}}, 0), pins); err != nil {
 			return e.stats, err
 		}
 		m.Pins = true
@@ -299,10 +304,10 @@ func (s *scorer) scoreAll(ctx context.Context, keep func(term string, postings [
 }
 
 // writeCites writes c/G.kbz: the pinpoints, grouped, and the postings of
-// the sections citing them, scored by sc. It scores a group's keys as it
-// writes the group, and takes them out of pins, holding one group's
-// postings at a time.
-func (e *exporter) writeCites(sc *scorer, pins map[string][]pinRow) error {
+// the sections citing them, scored by sc. It reads a group's pinpoints
+// from src and scores its keys as it writes the group, and takes them out
+// of pins, holding one group at a time.
+func (e *exporter) writeCites(src exportSource, sc *scorer, pins map[string][]pinRef) error {
 	groups := map[string][]string{}
 	for k := range pins {
 		g := citeGroup(k)
@@ -312,7 +317,16 @@ func (e *exporter) writeCites(sc *scorer, pins map[string][]pinRow) error {
 		keys := groups[g]
 		f := citeFile{Pins: make(map[string][]pinRow, len(keys)), Cites: map[string]json.RawMessage{}}
 		for _, k := range keys {
-			f.Pins[k] = pins[k]
+			rows := make([]pinRow, len(pins[k]))
+			for j, r := range pins[k] {
+				d, err := src.doc(int(r.doc))
+				if err != nil {
+					return err
+				}
+				p := d.Pins[r.i]
+				rows[j] = pinRow{int(r.doc), p.Anchor, p.Label, p.Text}
+			}
+			f.Pins[k] = rows
 			delete(pins, k)
 			c, err := sc.score(e.ctx, k)
 			if err != nil {
@@ -484,7 +498,7 @@ func (e *exporter) writeMeta(write func(name string, data []byte) error, h hash.
 // and chunks and the pinpoints. It returns the lowercased words of the
 // indexed text (the vocabulary's candidates), which it tokenizes beside
 // the reading and encoding of documents.
-func (e *exporter) writeDocs(src exportSource, tok analysis.Tokenizer, m *meta, pins map[string][]pinRow) (map[string]struct{}, error) {
+func (e *exporter) writeDocs(src exportSource, tok analysis.Tokenizer, m *meta, pins map[string][]pinRef) (map[string]struct{}, error) {
 	texts := make(chan []string, 4)
 	words := make(chan map[string]struct{})
 	go func() {
@@ -513,8 +527,8 @@ func (e *exporter) writeDocs(src exportSource, tok analysis.Tokenizer, m *meta, 
 		if err != nil {
 			return nil, err
 		}
-		for _, p := range d.Pins {
-			pins[p.Key] = append(pins[p.Key], pinRow{n, p.Anchor, p.Label, p.Text})
+		for i, p := range d.Pins {
+			pins[p.Key] = append(pins[p.Key], pinRef{int32(n), int32(i)})
 		}
 		if err := w.add(n, d); err != nil {
 			return nil, err
