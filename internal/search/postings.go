@@ -157,6 +157,20 @@ func (s *scorer) score(ctx context.Context, term string) ([]byte, error) {
 
 // encode turns the accumulated scores into postings, clearing them.
 func (s *scorer) encode() []byte {
+	// The documents in order: a pass over all of them when they are
+	// many, a sort of the few otherwise (as postings they came field by
+	// field and worker by worker; a sort of the scored postings took 5.5 s
+	// of the export's 31 s of CPU at 50k pages).
+	if len(s.touched) > len(s.accs)/8 {
+		s.touched = s.touched[:0]
+		for n := range s.accs {
+			if s.accs[n].matched > 0 {
+				s.touched = append(s.touched, int32(n))
+			}
+		}
+	} else {
+		slices.Sort(s.touched)
+	}
 	s.ps = s.ps[:0]
 	for _, n := range s.touched {
 		a := s.accs[n]
@@ -172,8 +186,8 @@ func (s *scorer) encode() []byte {
 			return int(a.doc - b.doc)
 		})
 		s.ps = s.ps[:s.maxPostings]
+		slices.SortFunc(s.ps, func(a, b scored) int { return int(a.doc - b.doc) })
 	}
-	slices.SortFunc(s.ps, func(a, b scored) int { return int(a.doc - b.doc) })
 	enc := make([]byte, 0, 10*len(s.ps))
 	enc = append(enc, '[')
 	prev := int32(0)
