@@ -101,9 +101,9 @@ func FuzzParse(f *testing.F) {
 			return
 		}
 		lines := fileLines(src)
-		for k, p := range doc.Pos {
+		for _, p := range doc.Pos {
 			if p.Line < 2 || p.Line > lines {
-				t.Errorf("key %q at line %d, outside the front matter of a %d-line file", k, p.Line, lines)
+				t.Errorf("key %q at line %d, outside the front matter of a %d-line file", p.Key, p.Line, lines)
 			}
 		}
 		if len(probs) == 0 && doc.Front.Title == "" {

@@ -55,9 +55,9 @@ func FuzzDecode(f *testing.F) {
 			}
 			return
 		}
-		for k, p := range keys {
+		for _, p := range keys {
 			if p.Line < 1 || p.Line > lines || p.Col < 1 {
-				t.Fatalf("key %q at %d:%d, outside the %d-line text", k, p.Line, p.Col, lines)
+				t.Fatalf("key %q at %d:%d, outside the %d-line text", p.Key, p.Line, p.Col, lines)
 			}
 		}
 	})

@@ -37,13 +37,42 @@ type Pos struct {
 	Items []Keys
 }
 
-// Keys maps each top-level key of a mapping to its position.
-type Keys map[string]Pos
+// Keys are the positions of a mapping's keys, in the order written. A
+// slice, not a map: every page keeps its front matter's positions for the
+// whole build, and a map of a few keys takes several times the memory.
+type Keys []Field
+
+// Field is a key and where it sits.
+type Field struct {
+	Key string
+	Pos
+}
+
+// find returns key's position.
+func (k Keys) find(key string) (Pos, bool) {
+	for _, f := range k {
+		if f.Key == key {
+			return f.Pos, true
+		}
+	}
+	return Pos{}, false
+}
+
+// set gives key the position p, in place of any it had.
+func (k *Keys) set(key string, p Pos) {
+	for i := range *k {
+		if (*k)[i].Key == key {
+			(*k)[i].Pos = p
+			return
+		}
+	}
+	*k = append(*k, Field{Key: key, Pos: p})
+}
 
 // At returns the position of key's value, where a problem with the value
 // points; the first line when key is absent.
 func (k Keys) At(key string) (line, col int) {
-	if p, ok := k[key]; ok {
+	if p, ok := k.find(key); ok {
 		return p.ValueLine, p.ValueCol
 	}
 	return k.Key(key)
@@ -52,12 +81,12 @@ func (k Keys) At(key string) (line, col int) {
 // Key returns the position of key itself, for a problem with the field
 // rather than its value; the first line when key is absent.
 func (k Keys) Key(key string) (line, col int) {
-	if p, ok := k[key]; ok {
+	if p, ok := k.find(key); ok {
 		return p.Line, p.Col
 	}
 	line = 1 << 30
-	for _, p := range k {
-		line = min(line, p.Line)
+	for _, f := range k {
+		line = min(line, f.Line)
 	}
 	if line == 1<<30 {
 		line = 1
@@ -66,25 +95,25 @@ func (k Keys) Key(key string) (line, col int) {
 }
 
 // Has reports whether key was present.
-func (k Keys) Has(key string) bool { _, ok := k[key]; return ok }
+func (k Keys) Has(key string) bool { _, ok := k.find(key); return ok }
 
-// Shift moves every position down by n lines.
+// Shift moves every position down by n lines, in place, and returns k.
 func (k Keys) Shift(n int) Keys {
-	out := make(Keys, len(k))
-	for key, p := range k {
-		q := Pos{Line: p.Line + n, Col: p.Col, ValueLine: p.ValueLine + n, ValueCol: p.ValueCol}
+	for i := range k {
+		p := &k[i].Pos
+		p.Line += n
+		p.ValueLine += n
 		for _, item := range p.Items {
-			q.Items = append(q.Items, item.Shift(n))
+			item.Shift(n)
 		}
-		out[key] = q
 	}
-	return out
+	return k
 }
 
 // Item returns the positions of the fields of item i of key's sequence;
 // nil when there is no such item.
 func (k Keys) Item(key string, i int) Keys {
-	if p, ok := k[key]; ok && i < len(p.Items) {
+	if p, ok := k.find(key); ok && i < len(p.Items) {
 		return p.Items[i]
 	}
 	return nil
@@ -160,10 +189,11 @@ func topKeys(file *ast.File) (Keys, error) {
 		tk := body.GetToken()
 		return nil, &Error{Line: tk.Position.Line, Col: tk.Position.Column, Message: "expected key: value fields"}
 	}
+	keys = make(Keys, 0, len(m.Values))
 	for _, kv := range m.Values {
-		keys[kv.Key.String()] = keyPos(kv)
+		keys.set(kv.Key.String(), keyPos(kv))
 	}
-	return keys, nil
+	return slices.Clip(keys), nil
 }
 
 // keyPos is where a key and its value are; a sequence's items' keys too.
@@ -209,17 +239,17 @@ func itemKeys(seq *ast.SequenceNode) []Keys {
 					}
 				}
 			}
-			k[kv.Key.String()] = p
-			if _, ok := k[""]; !ok {
-				k[""] = Pos{Line: p.Line, Col: p.Col, ValueLine: p.Line, ValueCol: p.Col}
+			k.set(kv.Key.String(), p)
+			if !k.Has("") {
+				k.set("", Pos{Line: p.Line, Col: p.Col, ValueLine: p.Line, ValueCol: p.Col})
 			}
 		}
-		if _, ok := k[""]; !ok {
+		if !k.Has("") {
 			if tk := item.GetToken(); tk != nil && tk.Position != nil {
-				k[""] = Pos{Line: tk.Position.Line, Col: tk.Position.Column, ValueLine: tk.Position.Line, ValueCol: tk.Position.Column}
+				k.set("", Pos{Line: tk.Position.Line, Col: tk.Position.Column, ValueLine: tk.Position.Line, ValueCol: tk.Position.Column})
 			}
 		}
-		items = append(items, k)
+		items = append(items, slices.Clip(k))
 	}
 	return items
 }
@@ -232,7 +262,7 @@ func firstUnknown(e *Error, keys Keys, v any) {
 	for t != nil && t.Kind() == reflect.Pointer {
 		t = t.Elem()
 	}
-	if _, top := keys[e.Unknown]; !top || t == nil || t.Kind() != reflect.Struct {
+	if !keys.Has(e.Unknown) || t == nil || t.Kind() != reflect.Struct {
 		return // a nested field: go-yaml's answer stands
 	}
 	known := map[string]bool{}
@@ -241,20 +271,21 @@ func firstUnknown(e *Error, keys Keys, v any) {
 		known[name] = true
 	}
 	var unknown []string
-	for k := range keys {
-		if !known[k] {
-			unknown = append(unknown, k)
+	for _, f := range keys {
+		if !known[f.Key] {
+			unknown = append(unknown, f.Key)
 		}
 	}
 	if len(unknown) == 0 {
 		return
 	}
 	first := slices.MinFunc(unknown, func(a, b string) int {
-		pa, pb := keys[a], keys[b]
+		pa, _ := keys.find(a)
+		pb, _ := keys.find(b)
 		return cmp.Or(cmp.Compare(pa.Line, pb.Line), cmp.Compare(pa.Col, pb.Col))
 	})
 	e.Unknown, e.Message = first, "unknown field "+`"`+first+`"`
-	e.Line, e.Col = keys[first].Line, keys[first].Col
+	e.Line, e.Col = keys.Key(first)
 }
 
 // convert turns go-yaml's error into an *Error with a position.
