@@ -83,6 +83,7 @@ type Result struct {
 // generation is the state of one build.
 type generation struct {
 	opts       Options
+	fsys       fs.FS // the site directory
 	site       *site.Site
 	graph      *site.Graph
 	related    func() *site.Relatedness // made when first needed
@@ -130,6 +131,7 @@ func generate(ctx context.Context, fsys fs.FS, opts Options, sink Sink, r reuse)
 	res.Problems = append(res.Problems, probs...)
 
 	g, probs := newGeneration(opts, s, r, ld.updated)
+	g.fsys = fsys
 	res.Problems = append(res.Problems, probs...)
 
 	theme, err := r.loadTheme(g, fsys)
@@ -159,6 +161,9 @@ func generate(ctx context.Context, fsys fs.FS, opts Options, sink Sink, r reuse)
 	// The documents are made of the linked outlines, before writing
 	// releases them.
 	res.Docs = g.docs()
+	if !r.keepsTrees() && !opts.Model {
+		g.lighten()
+	}
 	files, err := g.write(ctx, sink)
 	if err != nil {
 		return nil, fmt.Errorf("write: %w", err)
@@ -454,7 +459,14 @@ func (g *generation) tree(pp *parsed, render bool) (*markup.Document, error) {
 	}
 	opts := pp.opts
 	opts.Bare, opts.Render = true, render
-	doc := g.md.Parse(pp.page.Body, opts)
+	body := pp.page.Body
+	if pp.reread {
+		var err error
+		if body, err = g.reread(pp); err != nil {
+			return nil, err
+		}
+	}
+	doc := g.md.Parse(body, opts)
 	if err := doc.Restore(pp.doc); err != nil {
 		return nil, fmt.Errorf("%s: %w", contentPath(pp.page.File), err)
 	}
@@ -464,6 +476,35 @@ func (g *generation) tree(pp *parsed, render bool) (*markup.Document, error) {
 		}
 	}
 	return doc, nil
+}
+
+// lighten lets go of what a full build reads no more once its pages are
+// linked and its documents made: the pages' sources (writing parses each
+// again, read anew: see reread), their line tables, and the paragraphs
+// counted for coverage. Held until each page is written, they were a
+// quarter of a large site's live heap.
+func (g *generation) lighten() {
+	for _, pp := range g.parsed {
+		pp.bodySum, pp.reread = maphash.Bytes(g.seed, pp.page.Body), true
+		pp.page.Body, pp.lines = nil, diag.Lines{}
+		pp.doc.Source, pp.doc.Paragraphs = nil, nil // the outline's
+	}
+}
+
+// reread reads page pp's body again (see lighten). It must be the body
+// that was linked: a file edited since is an error, and the build can be
+// run again.
+func (g *generation) reread(pp *parsed) ([]byte, error) {
+	file := contentPath(pp.page.File)
+	data, err := fs.ReadFile(g.fsys, file)
+	if err != nil {
+		return nil, fmt.Errorf("reading %s again: %w", file, err)
+	}
+	_, body, _, _, err := site.Split(data)
+	if err != nil || maphash.Bytes(g.seed, body) != pp.bodySum {
+		return nil, fmt.Errorf("%s changed during the build; build again", file)
+	}
+	return body, nil
 }
 
 // parsedList returns the parsed pages in URL order.

@@ -33,6 +33,11 @@ type parsed struct {
 	// references read as guessed, whose textSum is guess (see fresh.refresh).
 	guessed bool
 	guess   uint64
+	// reread is set when a full build let go of the page's body once
+	// linked: writing reads it again, and checks it by bodySum (see
+	// generation.lighten).
+	reread  bool
+	bodySum uint64
 }
 
 // release lets go of the page's syntax tree once it is written, keeping
