@@ -778,7 +778,7 @@ func (g *generation) makeDocs(pp *parsed) []search.Document {
 	if !p.Searchable() {
 		return nil
 	}
-	var out []search.Document
+	out := make([]search.Document, 0, len(pp.doc.Sections)+1) // and a lead
 	for _, s := range pp.doc.Sections {
 		// A section is found by its pinpoint's citation, or else by its
 		// page's cite key.
@@ -793,7 +793,7 @@ func (g *generation) makeDocs(pp *parsed) []search.Document {
 	if len(out) == 0 || out[0].Anchor != "" {
 		lead := search.Document{ID: p.URL, URL: p.URL, Title: p.Title, Kind: p.Kind, Tags: p.Tags, Cite: p.Cite, AsOf: p.AsOf, Summary: p.Summary}
 		if card := g.scenarioText(p); card != "" || len(out) == 0 {
-			out = append([]search.Document{lead}, out...)
+			out = slices.Insert(out, 0, lead)
 		}
 	}
 	if card := g.scenarioText(p); card != "" {
@@ -809,7 +809,16 @@ func (g *generation) withCitations(p *site.Page, docs []search.Document) []searc
 	if len(docs) == 0 {
 		return docs
 	}
-	out := slices.Clone(docs)
+	return g.cite(p, slices.Clone(docs))
+}
+
+// cite gives a page's docs, out, their pinpoints and the keys of what
+// they cite, in place, and returns out.
+func (g *generation) cite(p *site.Page, out []search.Document) []search.Document {
+	if len(out) == 0 {
+		return out
+	}
+	defer fitCitations(out)
 	at := make(map[string]int, len(out)) // section anchor → doc
 	for i, d := range out {
 		at[d.Anchor] = i
@@ -845,6 +854,21 @@ func (g *generation) withCitations(p *site.Page, docs []search.Document) []searc
 		}
 	}
 	return out
+}
+
+// fitCitations copies the docs' lists of pinpoints and cites grown by
+// appending to lists of their size: the documents are held until the
+// search index is built.
+func fitCitations(docs []search.Document) {
+	for i := range docs {
+		d := &docs[i]
+		if len(d.Pins) > 0 && cap(d.Pins) > len(d.Pins) {
+			d.Pins = slices.Clone(d.Pins)
+		}
+		if len(d.Cites) > 0 && cap(d.Cites) > len(d.Cites) {
+			d.Cites = slices.Clone(d.Cites)
+		}
+	}
 }
 
 // clipText cuts text to about n bytes at a space.

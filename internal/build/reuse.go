@@ -127,7 +127,7 @@ func (fresh) docsOf(_ *parsed, make func() []search.Document) []search.Document 
 
 func (fresh) addCitations(g *generation, list []*parsed, docs [][]search.Document) {
 	for i, pp := range list {
-		docs[i] = g.withCitations(pp.page, docs[i])
+		docs[i] = g.cite(pp.page, docs[i]) // made for this build alone
 	}
 }
 

@@ -166,8 +166,14 @@ func (c *collector) heading(n *ast.Heading) {
 		return
 	}
 	b, _ := id.([]byte)
-	c.current = string(b)
-	title := headingText(n, c.src)
+	var title string
+	if last := len(c.doc.Sections) - 1; !c.bare && n.Parent() == c.doc.Root && c.doc.Sections[last].Anchor == string(b) {
+		// The section it starts has its id and title made already: one
+		// copy of them for the whole build.
+		c.current, title = c.doc.Sections[last].Anchor, c.doc.Sections[last].Title
+	} else {
+		c.current, title = string(b), headingText(n, c.src)
+	}
 	a := Anchor{ID: c.current, Label: title, Offset: blockOffset(n), Pin: pinOf(n)}
 	if !c.bare {
 		a.Text = followingText(n, c.textOf)

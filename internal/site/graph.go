@@ -69,17 +69,31 @@ func NewGraph(edges []Edge) *Graph {
 		targets = append(targets, p)
 	}
 	slices.SortFunc(targets, func(a, b *Page) int { return cmp.Compare(a.URL, b.URL) })
+	// The graph is kept for the whole build: its lists are made to size,
+	// not grown by appending, which held up to twice the edges.
 	g := &Graph{in: make(map[*Page][]Edge, len(byTo)), out: make(map[*Page][]Edge, len(byTo))}
+	outs := map[*Page]int{}
 	for _, to := range targets {
 		es := byTo[to]
 		slices.SortStableFunc(es, compareEdges)
-		es = mergeRepeats(es)
+		es = slices.DeleteFunc(mergeRepeats(es), func(e Edge) bool {
+			return e.From == e.To // a page citing itself is navigation, not a citer
+		})
+		if len(es) == 0 {
+			continue
+		}
+		g.in[to] = slices.Clone(es)
 		for _, e := range es {
-			if e.From == e.To {
-				continue // a page citing itself is navigation, not a citer
+			outs[e.From]++
+		}
+	}
+	for _, to := range targets {
+		for _, e := range g.in[to] {
+			out := g.out[e.From]
+			if out == nil {
+				out = make([]Edge, 0, outs[e.From])
 			}
-			g.in[e.To] = append(g.in[e.To], e)
-			g.out[e.From] = append(g.out[e.From], e)
+			g.out[e.From] = append(out, e)
 		}
 	}
 	return g
