@@ -368,7 +368,7 @@ func (e *exporter) writeShards(sc *scorer, shards []shard, words map[string]stri
 				return err
 			}
 		}
-		if err := e.emit(fmt.Sprintf("w/%d.kbz", i), sf.appendJSON(nil), packDefault); err != nil {
+		if err := e.emit(fmt.Sprintf("w/%d.kbz", i), sf.appendJSON(make([]byte, 0, objectSize(sf.Terms)+objectSize(sf.Words)+16*len(sf.Infl)+16)), packDefault); err != nil {
 			return err
 		}
 		pf := make(map[string]json.RawMessage, len(sf.Terms))
@@ -378,7 +378,7 @@ func (e *exporter) writeShards(sc *scorer, shards []shard, words map[string]stri
 				return err
 			}
 		}
-		if err := e.emit(fmt.Sprintf("p/%d.kbz", i), appendObject(nil, pf, appendRaw), packDefault); err != nil {
+		if err := e.emit(fmt.Sprintf("p/%d.kbz", i), appendObject(make([]byte, 0, objectSize(pf)), pf, appendRaw), packDefault); err != nil {
 			return err
 		}
 	}
@@ -413,6 +413,17 @@ func appendObject[V any](b []byte, m map[string]V, value func([]byte, V) []byte)
 		b = value(b, m[k])
 	}
 	return append(b, '}')
+}
+
+// objectSize is about the length of m as a JSON object, for sizing the
+// buffer appendObject appends it to: growing by appends made twice the
+// garbage of a shard's files.
+func objectSize[V ~string | ~[]byte](m map[string]V) int {
+	n := 2
+	for k, v := range m {
+		n += len(k) + len(v) + 4
+	}
+	return n
 }
 
 // appendString appends s as a JSON string, as encoding/json writes it

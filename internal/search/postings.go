@@ -1,6 +1,7 @@
 package search
 
 import (
+	"bytes"
 	"context"
 	"math"
 	"slices"
@@ -93,6 +94,7 @@ type scorer struct {
 	touched []int32
 	list    postingList
 	ps      []scored
+	buf     []byte // positions' JSON, copied out at its length
 }
 
 type acc struct {
@@ -214,7 +216,7 @@ func (s *scorer) positions(ctx context.Context, term string, postings []byte) ([
 	for i, doc := range l.docs {
 		s.at[doc] = int32(i + 1)
 	}
-	out := []byte{'['}
+	out := append(s.buf[:0], '[')
 	first := true
 	doc := 0
 	eachPosting(postings, func(delta int) {
@@ -229,7 +231,8 @@ func (s *scorer) positions(ctx context.Context, term string, postings []byte) ([
 	for _, doc := range l.docs {
 		s.at[doc] = 0
 	}
-	return append(out, ']'), nil
+	s.buf = append(out, ']')
+	return bytes.Clone(s.buf), nil
 }
 
 // appendRun appends a posting's positions, as a count and deltas.
