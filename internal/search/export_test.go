@@ -1,6 +1,10 @@
 package search
 
-import "context"
+import (
+	"context"
+
+	"github.com/blevesearch/bleve/v2/document"
+)
 
 // Build and ExportDocuments are the index and the static export alone,
 // which kb build makes together (BuildAndExport); the tests and
@@ -26,9 +30,6 @@ func exportCollected(ctx context.Context, c *collector, write func(name string, 
 	docs := c.given
 	stop, cancel := context.WithCancel(ctx)
 	defer cancel()
-	batches, analysed := analysedBatches(stop, m, docs, batchSize, c.visit)
-	for range batches {
-	}
-	c.finish(analysed())
+	c.finish(analyseBatches(stop, m, docs, batchSize, c.visit, func([]*document.Document) {}))
 	return export(ctx, m.AnalyzerNamed(analyzerName), c.source(), write, opts)
 }

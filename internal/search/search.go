@@ -158,9 +158,7 @@ func buildSegments(ctx context.Context, dir string, docs []Document, c *collecto
 	if c != nil {
 		visit = c.visit
 	}
-	analysedDocs, analysed := analysedBatches(stop, m, docs, size, visit)
-	defer analysed()
-	defer cancel() // before waiting for the analysis to stop
+	defer cancel()
 
 	// Worker w takes the segments k with k%workers == w, one batch
 	// after another, so a builder is used on one goroutine, and closes
@@ -220,15 +218,14 @@ func buildSegments(ctx context.Context, dir string, docs []Document, c *collecto
 		})
 	}
 	i := 0
-	for docs := range analysedDocs {
+	err = analyseBatches(stop, m, docs, size, visit, func(docs []*document.Document) {
 		k := segmentOf(i, batches, segments, workers)
 		select {
 		case in[k%workers] <- batch{k, docs}:
 		case <-stop.Done():
 		}
 		i++
-	}
-	err = analysed()
+	})
 	if err != nil || stop.Err() != nil {
 		cancel() // the builders stop, unclosed
 	} else if c != nil {
