@@ -253,12 +253,27 @@ func runGuarded(t *testing.T, src, out, index string, asNobody bool) (*Result, e
 	if asNobody {
 		bin = nobodyBinary(t, filepath.Dir(out))
 	}
-	cmd := exec.CommandContext(ctx, bin, "-test.run=^TestHostileChild$", "-test.count=1")
-	cmd.Env = append(os.Environ(), "KB_HOSTILE_SOURCE="+src, "KB_HOSTILE_OUT="+out, "KB_HOSTILE_INDEX="+index, "KB_HOSTILE_RESULT="+resultFile)
-	if asNobody {
-		cmd.SysProcAttr = &syscall.SysProcAttr{Credential: &syscall.Credential{Uid: nobody, Gid: nobody}}
+	var cmd *exec.Cmd
+	var output []byte
+	var err error
+	// A copy of the binary just written can be busy for a moment (ETXTBSY)
+	// while a parallel test's fork still holds it open for writing (Go
+	// issue 22315): starting again shortly after is the cure.
+	for try := 0; ; try++ {
+		cmd = exec.CommandContext(ctx, bin, "-test.run=^TestHostileChild$", "-test.count=1")
+		cmd.Env = append(os.Environ(), "KB_HOSTILE_SOURCE="+src, "KB_HOSTILE_OUT="+out, "KB_HOSTILE_INDEX="+index, "KB_HOSTILE_RESULT="+resultFile)
+		if asNobody {
+			cmd.SysProcAttr = &syscall.SysProcAttr{Credential: &syscall.Credential{Uid: nobody, Gid: nobody}}
+		}
+		output, err = cmd.CombinedOutput()
+		if cmd.ProcessState != nil {
+			break
+		}
+		if !errors.Is(err, syscall.ETXTBSY) || try == 20 {
+			t.Fatalf("starting the build: %v", err)
+		}
+		time.Sleep(50 * time.Millisecond)
 	}
-	output, err := cmd.CombinedOutput()
 	cpu := cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()
 	t.Logf("build of %s: %v CPU", filepath.Base(src), cpu.Round(time.Millisecond))
 	if ctx.Err() != nil {
