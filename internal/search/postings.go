@@ -1,7 +1,6 @@
 package search
 
 import (
-	"bytes"
 	"context"
 	"math"
 	"slices"
@@ -94,7 +93,6 @@ type scorer struct {
 	touched []int32
 	list    postingList
 	ps      []scored
-	buf     []byte // positions' JSON, copied out at its length
 }
 
 type acc struct {
@@ -205,10 +203,10 @@ func (s *scorer) encode() []byte {
 	return append(enc, ']')
 }
 
-// positions returns term's positions in _all in the documents of its
-// postings (score's JSON), as JSON: [count, Δpos, …] per posting, in the
-// order of the postings, each run's first position from 0.
-func (s *scorer) positions(ctx context.Context, term string, postings []byte) ([]byte, error) {
+// appendPositions appends term's positions in _all in the documents of
+// its postings (score's JSON) to out, as JSON: [count, Δpos, …] per
+// posting, in the order of the postings, each run's first position from 0.
+func (s *scorer) appendPositions(ctx context.Context, out []byte, term string, postings []byte) ([]byte, error) {
 	l := &s.list
 	if err := s.src.postings(ctx, term, fieldAll, true, l); err != nil {
 		return nil, err
@@ -216,7 +214,7 @@ func (s *scorer) positions(ctx context.Context, term string, postings []byte) ([
 	for i, doc := range l.docs {
 		s.at[doc] = int32(i + 1)
 	}
-	out := append(s.buf[:0], '[')
+	out = append(out, '[')
 	first := true
 	doc := 0
 	eachPosting(postings, func(delta int) {
@@ -231,8 +229,7 @@ func (s *scorer) positions(ctx context.Context, term string, postings []byte) ([
 	for _, doc := range l.docs {
 		s.at[doc] = 0
 	}
-	s.buf = append(out, ']')
-	return bytes.Clone(s.buf), nil
+	return append(out, ']'), nil
 }
 
 // appendRun appends a posting's positions, as a count and deltas.
