@@ -150,6 +150,57 @@ func (p *packer) close() (ExportStats, error) {
 	return p.stats, p.err
 }
 
+// pieceBytes is the size of the pieces a streamed file is compressed in.
+const pieceBytes = 64 << 10
+
+// streamed is a file compressed as it is made, on the caller's goroutine.
+type streamed struct {
+	out bytes.Buffer
+	z   *gzip.Writer
+	buf []byte // the piece being made
+	err error
+}
+
+// stream begins a file compressed at a level as it is made: append to
+// buf, hand it to flush when it is long, and to close at the end.
+func (p *packer) stream(level int) *streamed {
+	s := &streamed{buf: make([]byte, 0, 2*pieceBytes)}
+	s.z, s.err = gzip.NewWriterLevel(&s.out, level)
+	return s
+}
+
+// flush compresses b and returns it emptied.
+func (s *streamed) flush(b []byte) []byte {
+	if s.err == nil {
+		_, s.err = s.z.Write(b)
+	}
+	return b[:0]
+}
+
+// close compresses the last of the file and returns the file.
+func (s *streamed) close(b []byte) ([]byte, error) {
+	s.flush(b)
+	if s.err == nil {
+		s.err = s.z.Close()
+	}
+	return s.out.Bytes(), s.err
+}
+
+// addPacked writes data, compressed already, as name, after the files
+// added before it.
+func (p *packer) addPacked(name string, data []byte) error {
+	if err := p.ctx.Err(); err != nil {
+		return err
+	}
+	if err := p.failed(); err != nil {
+		return err
+	}
+	j := &packJob{name: name, data: data, ready: make(chan struct{})}
+	close(j.ready)
+	p.queue <- j
+	return nil
+}
+
 // gzipped compresses data deterministically (no name, no time in the
 // header) at a compression level.
 func gzipped(data []byte, level int) ([]byte, error) {

@@ -206,7 +206,9 @@ func (s *scorer) encode() []byte {
 // appendPositions appends term's positions in _all in the documents of
 // its postings (score's JSON) to out, as JSON: [count, Δpos, …] per
 // posting, in the order of the postings, each run's first position from 0.
-func (s *scorer) appendPositions(ctx context.Context, out []byte, term string, postings []byte) ([]byte, error) {
+//
+// When out grows past a piece, flush takes it and returns it emptied.
+func (s *scorer) appendPositions(ctx context.Context, out []byte, term string, postings []byte, flush func([]byte) []byte) ([]byte, error) {
 	l := &s.list
 	if err := s.src.postings(ctx, term, fieldAll, true, l); err != nil {
 		return nil, err
@@ -225,6 +227,9 @@ func (s *scorer) appendPositions(ctx context.Context, out []byte, term string, p
 		}
 		out = appendRun(out, pos, first)
 		first = false
+		if len(out) >= pieceBytes {
+			out = flush(out)
+		}
 	})
 	for _, doc := range l.docs {
 		s.at[doc] = 0
