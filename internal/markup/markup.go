@@ -62,6 +62,7 @@ func New(opts Options) *Markdown {
 			util.Prioritized(sourceListTransformer{}, 400),
 		),
 	)
+	patientLexers()
 	md := goldmark.New(
 		goldmark.WithExtensions(baseExtensions()...),
 		goldmark.WithParserOptions(parserOpts...),
