@@ -105,8 +105,8 @@ func build(ctx context.Context, dir string, docs []Document, c *collector) error
 //
 // The builders work on every core, each batch converted while the next
 // is analysed, in a temporary folder beside dir, removed on the way out.
-// A cancelled or failed build leaves the builders not yet closed so (closing
-// merges and writes the index, and panics when it holds no segment) and
+// A cancelled or failed build closes no more builders (closing merges
+// and writes the index, and panics when it holds no segment) and leaves
 // dir removed. No documents make an empty index. c, when not nil, also
 // collects the postings of every document as it is analysed, and is
 // finished once they all are.
