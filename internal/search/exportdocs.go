@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"math"
 	"os"
+	"path/filepath"
 	"runtime"
 	"slices"
 	"strings"
@@ -20,7 +21,17 @@ import (
 // analysed once, for both, and the export is written while Bleve writes
 // and merges its segments.
 func BuildAndExport(ctx context.Context, dir string, docs []Document, write func(name string, data []byte) error, opts ExportOptions) (ExportStats, error) {
+	// The postings spill beside the index being built, not into the
+	// system's temp dir, which may be missing, read-only or small (kb's
+	// container image has none it can write). Named as the index's
+	// staging dir, a dir left by a killed build goes with it.
+	spill, err := os.MkdirTemp(filepath.Dir(dir), "."+strings.TrimPrefix(filepath.Base(dir), ".")+".postings-")
+	if err != nil {
+		return ExportStats{}, fmt.Errorf("creating index %s: %w", dir, err)
+	}
+	defer os.RemoveAll(spill)
 	c := newCollector(docs)
+	c.spillIn(spill)
 	defer c.close()
 	var stats ExportStats
 	var exportErr error
@@ -28,7 +39,7 @@ func BuildAndExport(ctx context.Context, dir string, docs []Document, write func
 	wg.Go(func() {
 		stats, exportErr = export(ctx, newMapping().AnalyzerNamed(analyzerName), c.source(), write, opts)
 	})
-	err := build(ctx, dir, docs, c)
+	err = build(ctx, dir, docs, c)
 	c.finish(err) // if the analysis did not finish it
 	wg.Wait()
 	if err != nil {
@@ -92,6 +103,7 @@ const spillBytes = 1 << 10
 // spillFile is a temporary file of the blocks one worker's lists have
 // moved out of memory, created when the first is.
 type spillFile struct {
+	dir string // where: "" for the system's temp dir
 	f   *os.File
 	w   *bufio.Writer
 	off int64
@@ -111,7 +123,7 @@ func (s *spillFile) put(l *packedList) {
 		return
 	}
 	if s.f == nil {
-		if s.f, s.err = os.CreateTemp("", "kb-postings-*"); s.err != nil {
+		if s.f, s.err = os.CreateTemp(s.dir, "kb-postings-*"); s.err != nil {
 			return
 		}
 		s.w = bufio.NewWriterSize(s.f, 256<<10)
@@ -181,6 +193,13 @@ func (c *collector) finish(err error) {
 		c.err = err
 		close(c.ready)
 	})
+}
+
+// spillIn makes the workers' spill files in dir.
+func (c *collector) spillIn(dir string) {
+	for w := range c.workers {
+		c.workers[w].spill.dir = dir
+	}
 }
 
 // close removes the spill files, once the export is done.

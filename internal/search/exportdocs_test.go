@@ -170,3 +170,29 @@ func exportWith(t *testing.T, idx *Index, opts ExportOptions) map[string][]byte 
 	}
 	return files
 }
+
+// TestBuildAndExportSpillsBesideIndex builds a site large enough to spill
+// postings with no usable temp dir, as in kb's container image: the
+// spill files go beside the index, and nothing of them is left.
+func TestBuildAndExportSpillsBesideIndex(t *testing.T) {
+	t.Setenv("TMPDIR", filepath.Join(t.TempDir(), "missing"))
+	var docs []Document
+	for i := range 3000 {
+		docs = append(docs, Document{ID: fmt.Sprintf("/p/%04d/", i), URL: fmt.Sprintf("/p/%04d/", i), Kind: "scenario",
+			Title: "Reverse solicitation", Body: fmt.Sprintf("The client's own initiative, case %d.", i)})
+	}
+	parent := t.TempDir()
+	dir := filepath.Join(parent, "index")
+	if _, err := BuildAndExport(context.Background(), dir, docs, func(string, []byte) error { return nil }, ExportOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	entries, err := os.ReadDir(parent)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range entries {
+		if e.Name() != "index" {
+			t.Errorf("left beside the index: %s", e.Name())
+		}
+	}
+}
