@@ -375,7 +375,7 @@ func (e *exporter) writeShards(sc *scorer, shards []shard, words map[string]stri
 		// (the output does not depend on how the input is cut, see
 		// TestStreamedIsGzipped): the file of the largest shard took 128 MB
 		// at 10k pages, held whole until compressed.
-		z := e.pack.stream(packDefault)
+		z := newStreamed(packDefault)
 		pf := append(z.buf[:0], '{')
 		for j, t := range slices.Sorted(maps.Keys(sf.Terms)) {
 			if j > 0 {

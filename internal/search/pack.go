@@ -124,13 +124,18 @@ func (p *packer) failed() error {
 	return p.err
 }
 
-// add compresses raw at a level and writes it as name, after the files
-// added before it. It returns an error of a write before, or ctx's.
-func (p *packer) add(name string, raw []byte, level int) error {
+// open returns why no file may be added: ctx's error, or a write's before.
+func (p *packer) open() error {
 	if err := p.ctx.Err(); err != nil {
 		return err
 	}
-	if err := p.failed(); err != nil {
+	return p.failed()
+}
+
+// add compresses raw at a level and writes it as name, after the files
+// added before it. It returns an error of a write before, or ctx's.
+func (p *packer) add(name string, raw []byte, level int) error {
+	if err := p.open(); err != nil {
 		return err
 	}
 	j := &packJob{name: name, raw: raw, level: level, ready: make(chan struct{})}
@@ -161,9 +166,9 @@ type streamed struct {
 	err error
 }
 
-// stream begins a file compressed at a level as it is made: append to
-// buf, hand it to flush when it is long, and to close at the end.
-func (p *packer) stream(level int) *streamed {
+// newStreamed begins a file compressed at a level as it is made: append
+// to buf, hand it to flush when it is long, and to close at the end.
+func newStreamed(level int) *streamed {
 	s := &streamed{buf: make([]byte, 0, 2*pieceBytes)}
 	s.z, s.err = gzip.NewWriterLevel(&s.out, level)
 	return s
@@ -189,10 +194,7 @@ func (s *streamed) close(b []byte) ([]byte, error) {
 // addPacked writes data, compressed already, as name, after the files
 // added before it.
 func (p *packer) addPacked(name string, data []byte) error {
-	if err := p.ctx.Err(); err != nil {
-		return err
-	}
-	if err := p.failed(); err != nil {
+	if err := p.open(); err != nil {
 		return err
 	}
 	j := &packJob{name: name, data: data, ready: make(chan struct{})}

@@ -23,7 +23,7 @@ func TestStreamedIsGzipped(t *testing.T) {
 			t.Fatal(err)
 		}
 		for _, cut := range []int{1 << 10, pieceBytes, pieceBytes + 7, 5 << 20} {
-			s := (&packer{}).stream(level)
+			s := newStreamed(level)
 			b := s.buf[:0]
 			for _, c := range data {
 				if b = append(b, c); len(b) >= cut {
