@@ -26,9 +26,12 @@ import (
 //	             the shard keys, the stop words, the citation grammar and a
 //	             content hash
 //	w/N.kbz      shard N of the vocabulary (gzip-compressed JSON): {"w": {surface: term}, "t":
-//	             {term: [Δdoc, impact, Δdoc, impact, …]}} for every word
-//	             whose longest shard key is keys[N]; surfaces equal to their
-//	             term are left out of "w"
+//	             {term: [impacts, Δdocs, ranks]}} for every word whose
+//	             longest shard key is keys[N]; surfaces equal to their term
+//	             are left out of "w". A term's postings (packPostings) are
+//	             its distinct impacts, most frequent first, and two strings
+//	             of numbers (postingDigits): the Δdoc of each posting, and
+//	             the rank of its impact among the impacts
 //	p/N.kbz      the positions of shard N's terms, fetched only for a
 //	             phrase: {term: [count, Δpos, …, count, Δpos, …]}, a run per
 //	             posting, in the order of the postings; a position is its
@@ -156,7 +159,7 @@ type docFile struct {
 type shardFile struct {
 	Words map[string]string          `json:"w,omitempty"` // word → term, unless the word is the term or an inflection of it
 	Infl  map[string]int             `json:"i,omitempty"` // term → bit j set when term's inflection j (meta's infl) is a word
-	Terms map[string]json.RawMessage `json:"t"`           // term → [Δdoc, impact, …]
+	Terms map[string]json.RawMessage `json:"t"`           // term → [impacts, Δdocs, ranks] (packPostings)
 }
 
 // exporter writes the files of one export, compressed, hashing them as
@@ -247,7 +250,7 @@ func export(ctx context.Context, analyzer analysis.Analyzer, src exportSource, w
 	h := sha256.New()
 	e := &exporter{ctx: ctx, dir: opts.Dir, pack: newPacker(ctx, write, h)}
 	defer e.pack.close() // when it fails before the end
-	m := meta{Version: 5, Scale: Scale, Step: impactStep, Stop: stopWords(analyzer), Infl: inflections(),
+	m := meta{Version: 6, Scale: Scale, Step: impactStep, Stop: stopWords(analyzer), Infl: inflections(),
 		Cite: site.CitationPattern, Chunk: opts.ChunkDocs}
 	pins := map[string][]pinRef{}
 	text, err := e.writeDocs(src, analyzer.(*analysis.DefaultAnalyzer).Tokenizer, &m, pins)
@@ -350,6 +353,7 @@ func (e *exporter) writeCites(src exportSource, sc *scorer, pins map[string][]pi
 // writeShards writes each shard's vocabulary and postings (w/N.kbz) and
 // positions (p/N.kbz), and the shard keys into m.
 func (e *exporter) writeShards(sc *scorer, shards []shard, words map[string]string, m *meta) error {
+	var pp postingPacker
 	for i, s := range shards {
 		m.Keys = append(m.Keys, s.key)
 		sf := shardFile{Words: map[string]string{}, Infl: map[string]int{}, Terms: map[string]json.RawMessage{}}
@@ -362,11 +366,15 @@ func (e *exporter) writeShards(sc *scorer, shards []shard, words map[string]stri
 			}
 			sf.Terms[t] = nil
 		}
+		// The positions follow the scorer's postings; the shard packs them.
+		postings := make(map[string][]byte, len(sf.Terms))
 		for t := range sf.Terms {
-			var err error
-			if sf.Terms[t], err = sc.score(e.ctx, t); err != nil {
+			p, err := sc.score(e.ctx, t)
+			if err != nil {
 				return err
 			}
+			postings[t] = p
+			sf.Terms[t] = pp.pack(p)
 		}
 		if err := e.emit(fmt.Sprintf("w/%d.kbz", i), sf.appendJSON(make([]byte, 0, objectSize(sf.Terms)+objectSize(sf.Words)+16*len(sf.Infl)+16)), packDefault); err != nil {
 			return err
@@ -377,12 +385,12 @@ func (e *exporter) writeShards(sc *scorer, shards []shard, words map[string]stri
 		// at 10k pages, held whole until compressed.
 		z := newStreamed(packDefault)
 		pf := append(z.buf[:0], '{')
-		for j, t := range slices.Sorted(maps.Keys(sf.Terms)) {
+		for j, t := range slices.Sorted(maps.Keys(postings)) {
 			if j > 0 {
 				pf = append(pf, ',')
 			}
 			var err error
-			if pf, err = sc.appendPositions(e.ctx, append(appendString(pf, t), ':'), t, sf.Terms[t], z.flush); err != nil {
+			if pf, err = sc.appendPositions(e.ctx, append(appendString(pf, t), ':'), t, postings[t], z.flush); err != nil {
 				return err
 			}
 		}

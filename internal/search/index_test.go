@@ -297,8 +297,8 @@ func TestImpactsAreBleveScores(t *testing.T) {
 			t.Fatal(err)
 		}
 		for term, p := range s.Terms {
-			var ps []int
-			if err := json.Unmarshal(p, &ps); err != nil {
+			ps, err := unpackPostings(p)
+			if err != nil {
 				t.Fatal(err)
 			}
 			terms[term] = ps

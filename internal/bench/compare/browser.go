@@ -4,6 +4,7 @@ import (
 	"compress/gzip"
 	"context"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"os"
@@ -60,13 +61,18 @@ const typeQuery = `async (q, input, drawn) => {
 type byteCounter struct {
 	bytes atomic.Int64
 	last  atomic.Int64 // unix nanoseconds of the last request's start or end
+	log   io.Writer    // when not nil, each request's path and bytes sent
 }
 
 func (c *byteCounter) handler(h http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		c.last.Store(time.Now().UnixNano())
-		h.ServeHTTP(countingWriter{w, c}, r)
+		cw := countingWriter{w, c, new(int64)}
+		h.ServeHTTP(cw, r)
 		c.last.Store(time.Now().UnixNano())
+		if c.log != nil {
+			fmt.Fprintf(c.log, "  %7d B  %s\n", *cw.n, r.URL.Path)
+		}
 	})
 }
 
@@ -85,11 +91,13 @@ func (c *byteCounter) quiet(ctx context.Context, d time.Duration) error {
 type countingWriter struct {
 	http.ResponseWriter
 	c *byteCounter
+	n *int64 // this request's bytes
 }
 
 func (w countingWriter) Write(b []byte) (int, error) {
 	n, err := w.ResponseWriter.Write(b)
 	w.c.bytes.Add(int64(n))
+	*w.n += int64(n)
 	return n, err
 }
 
@@ -98,13 +106,14 @@ func (w countingWriter) Write(b []byte) (int, error) {
 // second query (the next, on the same page) fetch: the bytes the server
 // sends from the keystroke until results are drawn and no request has
 // started or ended for 700 ms, workers' requests included. Text files are
-// served gzip-compressed, as static hosts do.
-func browserBytes(ctx context.Context, chromium, dir string, ui searchUI) (first, second int64, err error) {
+// served gzip-compressed, as static hosts do. When log is not nil, each
+// request's path and bytes are written to it.
+func browserBytes(ctx context.Context, chromium, dir string, ui searchUI, log io.Writer) (first, second int64, err error) {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return 0, 0, err
 	}
-	var count byteCounter
+	count := byteCounter{log: log}
 	srv := &http.Server{Handler: count.handler(gzipText(http.FileServer(http.Dir(dir))))}
 	go srv.Serve(ln)
 	defer srv.Close()
@@ -131,6 +140,9 @@ func browserBytes(ctx context.Context, chromium, dir string, ui searchUI) (first
 			return 0, err
 		}
 		before := count.bytes.Load()
+		if log != nil {
+			fmt.Fprintf(log, "query %q:\n", q)
+		}
 		if _, err := chromedp.Run(tctx, chromedp.Evaluate[bool](fmt.Sprintf("(%s)(%q, %q, () => (%s))", typeQuery, q, ui.input, ui.drawn), chromedp.EvalAwaitPromise)); err != nil {
 			return 0, err
 		}

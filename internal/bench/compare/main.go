@@ -31,8 +31,9 @@ import (
 
 type config struct {
 	kb, hugo, pagefind string
-	versions           []string // "tool version" of each tool measured, for the table
-	chromium           string   // "" to skip the byte measurements in a browser
+	versions           []string  // "tool version" of each tool measured, for the table
+	chromium           string    // "" to skip the byte measurements in a browser
+	requestLog         io.Writer // when not nil, the search-bytes requests are listed there
 	sizes              []int
 	seed               uint64
 	runs, edits        int
@@ -56,8 +57,12 @@ func run() int {
 	flag.StringVar(&c.work, "work", "", "working `directory` for the corpora (default: a temp dir, removed after)")
 	flag.StringVar(&c.chromium, "chromium", os.Getenv("KB_CHROMIUM"), "the chromium `binary` measuring search bytes (default: KB_CHROMIUM, or chromium on PATH); skipped when not found")
 	siteBytes := flag.String("search-bytes", "", "only measure, in Chromium, the search bytes of the kb site built in `DIR` (and of Pagefind's index in DIR/pagefind, if there is one)")
+	requests := flag.Bool("requests", false, "with -search-bytes: list each request's path and bytes sent")
 	flag.Parse()
 	if *siteBytes != "" {
+		if *requests {
+			c.requestLog = os.Stdout
+		}
 		c.chromium = lookPath(c.chromium)
 		if c.chromium == "" {
 			c.chromium = lookPath("chromium")
@@ -265,7 +270,7 @@ func (c *config) measureBrowser(ctx context.Context, r *result, kbPublic, hugoPu
 	}
 	var err error
 	fmt.Fprintf(os.Stderr, "compare: kb search bytes in chromium, %d pages\n", r.pages)
-	if r.kbFirst, r.kbSecond, err = browserBytes(ctx, c.chromium, kbPublic, kbUI()); err != nil {
+	if r.kbFirst, r.kbSecond, err = browserBytes(ctx, c.chromium, kbPublic, kbUI(), nil); err != nil {
 		return err
 	}
 	if c.pagefind == "" {
@@ -283,7 +288,7 @@ func (c *config) measureBrowser(ctx context.Context, r *result, kbPublic, hugoPu
 		return err
 	}
 	fmt.Fprintf(os.Stderr, "compare: pagefind search bytes in chromium, %d pages\n", r.pages)
-	r.pfFirst, r.pfSecond, err = browserBytes(ctx, c.chromium, site, pagefindUI())
+	r.pfFirst, r.pfSecond, err = browserBytes(ctx, c.chromium, site, pagefindUI(), nil)
 	return err
 }
 
@@ -293,7 +298,7 @@ func (c *config) onlyBytes(ctx context.Context, dir string) int {
 		fmt.Fprintln(os.Stderr, "compare: no chromium (set -chromium or KB_CHROMIUM)")
 		return 2
 	}
-	first, second, err := browserBytes(ctx, c.chromium, dir, kbUI())
+	first, second, err := browserBytes(ctx, c.chromium, dir, kbUI(), c.requestLog)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "compare:", err)
 		return 1
@@ -306,7 +311,7 @@ func (c *config) onlyBytes(ctx context.Context, dir string) int {
 		fmt.Fprintln(os.Stderr, "compare:", err)
 		return 1
 	}
-	pf1, pf2, err := browserBytes(ctx, c.chromium, dir, pagefindUI())
+	pf1, pf2, err := browserBytes(ctx, c.chromium, dir, pagefindUI(), c.requestLog)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "compare:", err)
 		return 1

@@ -123,6 +123,31 @@
 
   var CITE = "\u0000"; // prefixes a cited key among the terms
 
+  // DIGITS are internal/search's postingDigits: a shard writes its Δdocs
+  // and ranks as strings of numbers in base DIGITS.length / 2, most
+  // significant digit first, the last digit of each from the first half.
+  var DIGITS = " !#$%'()*+,-./0123456789:;=?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[]^_`abcdefghijklmnopqrstuvwxyz{|}~";
+  var BASE = DIGITS.length >> 1, DIGIT = new Int8Array(128);
+  for (var di = 0; di < 2 * BASE; di++) DIGIT[DIGITS.charCodeAt(di)] = di;
+
+  function readDigits(s) {
+    var out = [], v = 0;
+    for (var i = 0; i < s.length; i++) {
+      var d = DIGIT[s.charCodeAt(i)];
+      v = v * BASE + d % BASE;
+      if (d < BASE) { out.push(v); v = 0; }
+    }
+    return out;
+  }
+
+  // eachPosting calls fn(doc, rank) for each posting of a shard's term,
+  // in document order: p is [impacts, Δdocs, ranks] (internal/search's
+  // postingPacker), and p[0][rank] the posting's impact.
+  function eachPosting(p, fn) {
+    var docs = readDigits(p[1]), ranks = readDigits(p[2]), doc = 0;
+    for (var k = 0; k < docs.length; k++) { doc += docs[k]; fn(doc, ranks[k]); }
+  }
+
   // Engine answers queries from the static index. load(path) resolves to
   // the parsed JSON of a file under the site root.
   function Engine(load) {
@@ -196,8 +221,8 @@
         if (!t) return next(j + 1);
         self.termShard[t] = i;
         if (!self.postings[t]) {
-          var p = s.t[t], map = new Map(), doc = 0;
-          for (var k = 0; k < p.length; k += 2) { doc += p[k]; map.set(doc, self.impact(p[k + 1])); }
+          var p = s.t[t], map = new Map(), impacts = p[0].map(function (v) { return self.impact(v); });
+          eachPosting(p, function (doc, rank) { map.set(doc, impacts[rank]); });
           self.postings[t] = map;
         }
         return t;
@@ -404,13 +429,12 @@
     if (this.positions[t] || i === undefined) return Promise.resolve();
     if (!this.posFiles[i]) this.posFiles[i] = this.load("search/p/" + i + ".kbz?v=" + this.meta.hash);
     return Promise.all([this.shard(i), this.posFiles[i]]).then(function (both) {
-      var p = both[0].t[t], pos = both[1][t] || [], map = new Map(), doc = 0, j = 0;
-      for (var k = 0; k < p.length; k += 2) {
-        doc += p[k];
+      var pos = both[1][t] || [], map = new Map(), j = 0;
+      eachPosting(both[0].t[t], function (doc) {
         var n = pos[j++], list = [], at = 0;
         for (var m = 0; m < n; m++) { at += pos[j++]; list.push(at); }
         map.set(doc, list);
-      }
+      });
       self.positions[t] = map;
     });
   };
