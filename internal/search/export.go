@@ -42,15 +42,18 @@ import (
 //	             "mica art 61(2)" and "art 61(1) sub2"); fetched only for a
 //	             query with a citation, and missing for a group no page has
 //	d/N.kbz      chunk N of the documents (in ID order, from N × chunk):
-//	             [docFile, …]: {u, a, t, h, k, s, b} as gzip-compressed
-//	             JSON, fetched only for the hits shown. The client
+//	             [docFile, …]: {u, a, t, h, k, s, b, o} as gzip-compressed
+//	             JSON, fetched only for the hits shown; o, the outline of
+//	             a page with sections ([anchor, heading] of each of its
+//	             documents), is on the page's first document in the chunk,
+//	             so a hit's sections come with its own chunk. The client
 //	             decompresses it (DecompressionStream), as Pagefind does
 //	             its fragments, so a query's bytes do not depend on whether
 //	             the host compresses; the extension is one no host marks
 //	             with a Content-Encoding of its own.
 //
-// A one-word query fetches meta.kbz, one shard and the chunks of the
-// shown hits. Chunks of ChunkDocs documents keep the file count below one
+// A one-word query fetches meta.kbz, one shard and a chunk per hit
+// shown. Chunks of ChunkDocs documents keep the file count below one
 // per section, while a hit costs the reader a few kilobytes, not a large
 // file of other documents.
 //
@@ -154,6 +157,10 @@ type docFile struct {
 	Kind    string `json:"k"`
 	Summary string `json:"s,omitempty"`
 	Body    string `json:"b,omitempty"` // clipped to maxText
+	// Outline is the anchor and heading of each document of the page, on
+	// the page's first document in a chunk, when the page has sections:
+	// a hit shows its sections' headings without fetching their chunks.
+	Outline [][2]string `json:"o,omitempty"`
 }
 
 type shardFile struct {
@@ -250,7 +257,7 @@ func export(ctx context.Context, analyzer analysis.Analyzer, src exportSource, w
 	h := sha256.New()
 	e := &exporter{ctx: ctx, dir: opts.Dir, pack: newPacker(ctx, write, h)}
 	defer e.pack.close() // when it fails before the end
-	m := meta{Version: 6, Scale: Scale, Step: impactStep, Stop: stopWords(analyzer), Infl: inflections(),
+	m := meta{Version: 7, Scale: Scale, Step: impactStep, Stop: stopWords(analyzer), Infl: inflections(),
 		Cite: site.CitationPattern, Chunk: opts.ChunkDocs}
 	pins := map[string][]pinRef{}
 	text, err := e.writeDocs(src, analyzer.(*analysis.DefaultAnalyzer).Tokenizer, &m, pins)
@@ -581,46 +588,87 @@ func (e *exporter) writeDocs(src exportSource, tok analysis.Tokenizer, m *meta, 
 }
 
 // docWriter packs documents into chunks (d/N.kbz) and fills meta's pages.
+// It holds a page's documents until the page ends: the first of them in
+// each chunk carries the page's outline.
 type docWriter struct {
-	e       *exporter
-	m       *meta
-	kinds   map[string]int // index in m.Kinds
-	prevURL string
-	chunk   []byte
+	e     *exporter
+	m     *meta
+	kinds map[string]int // index in m.Kinds
+	page  []docFile      // the documents of the page begun
+	first int            // the number of page[0]
+	chunk []byte
 }
 
 // add adds document n.
 func (w *docWriter) add(n int, d Document) error {
-	m := w.m
-	if n == 0 || d.URL != w.prevURL {
-		if _, ok := w.kinds[d.Kind]; !ok {
-			w.kinds[d.Kind] = len(m.Kinds)
-			m.Kinds = append(m.Kinds, d.Kind)
+	if len(w.page) > 0 && d.URL != w.page[0].URL {
+		if err := w.endPage(); err != nil {
+			return err
 		}
-		m.PageKind = append(m.PageKind, w.kinds[d.Kind])
-		m.PageDocs = append(m.PageDocs, 0)
-		w.prevURL = d.URL
 	}
-	m.PageDocs[len(m.PageDocs)-1]++
-	data, err := json.Marshal(docFile{URL: d.URL, Anchor: d.Anchor, Title: d.Title, Heading: d.Heading, Kind: d.Kind, Summary: d.Summary, Body: clip(d.Body, maxText)})
-	if err != nil {
-		return err
+	if len(w.page) == 0 {
+		w.first = n
 	}
-	if len(w.chunk) == 0 {
-		m.Chunks = append(m.Chunks, n)
-		w.chunk = append(w.chunk, '[')
-	} else {
-		w.chunk = append(w.chunk, ',')
-	}
-	w.chunk = append(w.chunk, data...)
-	if n%m.Chunk == m.Chunk-1 {
-		return w.flush()
-	}
+	w.page = append(w.page, docFile{URL: d.URL, Anchor: d.Anchor, Title: d.Title, Heading: d.Heading, Kind: d.Kind, Summary: d.Summary, Body: clip(d.Body, maxText)})
 	return nil
 }
 
-// flush writes the chunk begun, if any.
+// endPage adds the page begun to meta's pages and its documents to the
+// chunks.
+func (w *docWriter) endPage() error {
+	m := w.m
+	kind := w.page[0].Kind
+	if _, ok := w.kinds[kind]; !ok {
+		w.kinds[kind] = len(m.Kinds)
+		m.Kinds = append(m.Kinds, kind)
+	}
+	m.PageKind = append(m.PageKind, w.kinds[kind])
+	m.PageDocs = append(m.PageDocs, len(w.page))
+	var outline [][2]string
+	if len(w.page) > 1 {
+		for _, d := range w.page {
+			outline = append(outline, [2]string{d.Anchor, d.Heading})
+		}
+	}
+	for i := range w.page {
+		n := w.first + i
+		d := &w.page[i]
+		if i == 0 || n%m.Chunk == 0 {
+			d.Outline = outline
+		}
+		data, err := json.Marshal(d)
+		if err != nil {
+			return err
+		}
+		if len(w.chunk) == 0 {
+			m.Chunks = append(m.Chunks, n)
+			w.chunk = append(w.chunk, '[')
+		} else {
+			w.chunk = append(w.chunk, ',')
+		}
+		w.chunk = append(w.chunk, data...)
+		if n%m.Chunk == m.Chunk-1 {
+			if err := w.writeChunk(); err != nil {
+				return err
+			}
+		}
+	}
+	w.page = w.page[:0]
+	return nil
+}
+
+// flush writes the page and the chunk begun, if any.
 func (w *docWriter) flush() error {
+	if len(w.page) > 0 {
+		if err := w.endPage(); err != nil {
+			return err
+		}
+	}
+	return w.writeChunk()
+}
+
+// writeChunk writes the chunk begun, if any.
+func (w *docWriter) writeChunk() error {
 	if len(w.chunk) == 0 {
 		return nil
 	}

@@ -119,12 +119,25 @@ func TestExportFormat(t *testing.T) {
 	if len(shown) != len(docs) {
 		t.Fatalf("%d documents exported, want %d", len(shown), len(docs))
 	}
+	chunk := int(meta["chunk"].(float64))
+	start := 0 // the page's first document
 	for i, d := range docs {
 		want := map[string]any{"u": d.URL, "t": d.Title, "k": d.Kind, "b": d.Body}
 		for key, v := range map[string]string{"a": d.Anchor, "h": d.Heading, "s": d.Summary} {
 			if v != "" {
 				want[key] = v
 			}
+		}
+		// The page's first document in a chunk outlines a page of sections.
+		if docs[start].URL != d.URL {
+			start = i
+		}
+		var outline []any
+		for j := start; j < len(docs) && docs[j].URL == d.URL; j++ {
+			outline = append(outline, []any{docs[j].Anchor, docs[j].Heading})
+		}
+		if len(outline) > 1 && (i == start || i%chunk == 0) {
+			want["o"] = outline
 		}
 		if !reflect.DeepEqual(shown[i], any(want)) {
 			t.Errorf("document %d (%s):\n got %v\nwant %v", i, d.ID, shown[i], want)

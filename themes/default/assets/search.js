@@ -529,13 +529,21 @@
     return ms + (p.should.length ? ss * matched / p.should.length : 0);
   };
 
-  // doc resolves to document n: {u, a, t, h, k, s, b} (internal/search's
+  // doc resolves to document n: {u, a, t, h, k, s, b, o} (internal/search's
   // docFile). Documents are packed
   // meta.chunk to a file, each fetched once.
   Engine.prototype.doc = function (n) {
     var c = Math.floor(n / this.meta.chunk);
     if (!this.chunks[c]) this.chunks[c] = this.load("search/d/" + c + ".kbz?v=" + this.meta.hash);
     return this.chunks[c].then(function (docs) { return docs[n - c * this.meta.chunk]; }.bind(this));
+  };
+
+  // section resolves to the [anchor, heading] of document s from the
+  // outline of its page that n's chunk holds (on the page's first
+  // document there): a hit's sections need no chunks of their own.
+  Engine.prototype.section = function (n, s) {
+    var pg = this.pageOf[n], start = this.pageStart[pg];
+    return this.doc(Math.max(start, n - n % this.meta.chunk)).then(function (d) { return d.o[s - start]; });
   };
 
   function escapeHTML(s) {
@@ -632,23 +640,22 @@
       });
     }
     return engine.search(q, opts).then(function (res) {
-      var docs = [];
-      res.hits.forEach(function (h) { docs.push(h.doc); docs = docs.concat(h.sections); });
-      return Promise.all([engine.surfaces(res.terms)].concat(docs.map(function (n) { return engine.doc(n); }))).then(function (all) {
-        var surfaces = all[0], byNum = {};
-        docs.forEach(function (n, i) { byNum[n] = all[i + 1]; });
+      var shown = res.hits.map(function (h) {
+        return Promise.all([engine.doc(h.doc)].concat(h.sections.map(function (s) { return engine.section(h.doc, s); })));
+      });
+      return Promise.all([engine.surfaces(res.terms)].concat(shown)).then(function (all) {
+        var surfaces = all[0];
         return {
           total: res.total, pages: res.pages, fallback: res.fallback, kinds: res.kinds,
-          hits: res.hits.map(function (h) {
-            var d = byNum[h.doc], heading = h.best && h.label ? h.label : d.h;
+          hits: res.hits.map(function (h, i) {
+            var d = all[i + 1][0], heading = h.best && h.label ? h.label : d.h;
             return {
               href: pageURL(d.u, h.best ? h.anchor : d.a),
               title: heading ? d.t + " › " + heading : d.t,
               kind: d.k, best: h.best,
               snippet: snippet(h.best && h.text ? h.text : d.b || d.s || "", h.best ? {} : surfaces),
-              sections: h.sections.map(function (n) {
-                var s = byNum[n];
-                return { href: pageURL(s.u, s.a), heading: s.h || "Introduction" };
+              sections: all[i + 1].slice(1).map(function (s) {
+                return { href: pageURL(d.u, s[0]), heading: s[1] || "Introduction" };
               }),
             };
           }),
