@@ -59,6 +59,11 @@ func TestExportDocumentsIsExport(t *testing.T) {
 			}, tt.opts); err != nil {
 				t.Fatal(err)
 			}
+			for _, d := range tt.give {
+				if d.Title != "" || d.Body != "" || d.ID == "" || d.URL == "" {
+					t.Fatalf("BuildAndExport left %+v, want its text emptied, its ID and URL kept", d)
+				}
+			}
 			for _, got := range []map[string][]byte{exported, built} {
 				if len(got) != len(want) {
 					t.Errorf("%d files, want %d", len(got), len(want))
