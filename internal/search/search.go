@@ -170,6 +170,11 @@ func buildSegments(ctx context.Context, dir string, docs []Document, c *collecto
 	}
 	in := make([]chan batch, workers)
 	errs := make([]error, workers)
+	// A batch is analysed once a worker is free for it (it holds a slot
+	// until its batch is converted): at most one analysed batch per
+	// worker is held. A batch analysed ahead, waiting for a worker, was a
+	// third of the index phase's heap at 1k pages, and kept no core busier.
+	slots := make(chan struct{}, workers)
 	var wg sync.WaitGroup
 	for w := range workers {
 		in[w] = make(chan batch)
@@ -186,14 +191,14 @@ func buildSegments(ctx context.Context, dir string, docs []Document, c *collecto
 				}
 				closing = nil
 			}
-			for b := range in[w] {
+			index := func(b batch) {
 				if errs[w] != nil || stop.Err() != nil {
-					continue
+					return
 				}
 				if b.k != cur {
 					if cur >= 0 {
 						if closed(); errs[w] != nil {
-							continue
+							return
 						}
 						closing = make(chan error, 1)
 						go func(b bleve.Builder, done chan<- error) { done <- b.Close() }(builders[cur], closing)
@@ -201,12 +206,16 @@ func buildSegments(ctx context.Context, dir string, docs []Document, c *collecto
 					cur = b.k
 					if builders[cur], errs[w] = newBuilder(cur); errs[w] != nil {
 						cancel()
-						continue
+						return
 					}
 				}
 				if errs[w] = indexBatch(ctx, stop, builders[cur], b.docs); errs[w] != nil {
 					cancel()
 				}
+			}
+			for b := range in[w] {
+				index(b)
+				<-slots
 			}
 			closed()
 			if cur >= 0 && errs[w] == nil && stop.Err() == nil {
@@ -218,13 +227,19 @@ func buildSegments(ctx context.Context, dir string, docs []Document, c *collecto
 		})
 	}
 	i := 0
+	slots <- struct{}{} // the first batch's
 	err = analyseBatches(stop, m, docs, size, visit, func(docs []*document.Document) {
 		k := segmentOf(i, batches, segments, workers)
 		select {
 		case in[k%workers] <- batch{k, docs}:
 		case <-stop.Done():
 		}
-		i++
+		if i++; i < batches {
+			select {
+			case slots <- struct{}{}: // the next one's
+			case <-stop.Done():
+			}
+		}
 	})
 	if err != nil || stop.Err() != nil {
 		cancel() // the builders stop, unclosed
