@@ -64,7 +64,8 @@ func RunWithIndex(ctx context.Context, opts Options, out, indexDir string) (*Res
 	}
 	// The index is built once the site is written: beside it, both in
 	// memory at once doubled a 10k-page build's peak (3 GiB) and took
-	// longer. BuildAndExport keeps both cores busy by itself.
+	// longer. BuildAndExport keeps both cores busy by itself, and empties
+	// the text of res.Docs as it goes: nothing reads it afterwards.
 	ix := indexing{docs: res.Docs}
 	ix.build(ctx, index.Dir, site)
 	if ix.err != nil {
