@@ -158,21 +158,31 @@ func generate(ctx context.Context, fsys fs.FS, opts Options, sink Sink, r reuse)
 	}
 
 	r.planFor(g)
-	// The documents are made of the linked outlines, before writing
-	// releases them.
-	res.Docs = g.docs()
-	if !r.keepsTrees() && !opts.Model {
+	if g.lean() {
 		g.lighten()
+	} else {
+		// The documents are made of the linked outlines, before writing
+		// releases them.
+		res.Docs = g.docs()
 	}
 	files, err := g.write(ctx, sink)
 	if err != nil {
 		return nil, fmt.Errorf("write: %w", err)
+	}
+	if g.lean() {
+		res.Docs = g.docs() // of the sections made as each page was written
 	}
 	res.Files = files
 	res.Pages = len(g.parsed)
 	res.Duration = time.Since(start)
 	return res, nil
 }
+
+// lean reports whether the build holds as little as it can of its pages:
+// a one-shot build, for which no cache keeps their syntax trees and no
+// editor their model. It keeps their outlines, without the search
+// sections, which it makes as it writes each page (see renderContent).
+func (g *generation) lean() bool { return !g.reuse.keepsTrees() && !g.opts.Model }
 
 // survey adds to res what the linked site tells of itself: its citation
 // coverage, what a writer can cite, and the pages due for review.
@@ -202,7 +212,7 @@ func newGeneration(opts Options, s *site.Site, r reuse, updated map[string]lastU
 	cfg := s.Config
 	g := &generation{opts: opts, site: s, tags: s.Tags(), parsed: make(map[*site.Page]*parsed, len(s.Pages)), reuse: r, updated: updated,
 		basePath: cfg.BasePath(), md: markup.New(markup.Options{RawHTML: cfg.RawHTML}), seed: maphash.MakeSeed()}
-	g.linker = &linker{site: s, basePath: g.basePath}
+	g.linker = &linker{site: s, basePath: g.basePath, reread: g.reread}
 	g.renderSite = &render.Site{Title: cfg.Title, Description: cfg.Description, Language: cfg.Language,
 		BasePath: g.basePath, Notice: cfg.Notice, Generator: "kb"}
 	var probs diag.List
@@ -359,7 +369,14 @@ func (g *generation) parse(ctx context.Context) error {
 	// refresh), or here with references guessed: the parse leaves them
 	// out (bare), unless an editor is to see them although references may
 	// not resolve (Options.Model).
-	bare := !g.reuse.keepsTrees() && !g.opts.Model
+	bare := g.lean()
+	var labels headingLabels
+	if bare {
+		var err error
+		if labels, err = headingLabelsOf(ctx, pages); err != nil {
+			return err
+		}
+	}
 	out := make([]*parsed, len(pages))
 	err := parallel(ctx, len(pages), func(i int) {
 		p := pages[i]
@@ -373,9 +390,10 @@ func (g *generation) parse(ctx context.Context) error {
 			// Make the texts now, from the tree at hand, with references
 			// read as they most likely will: refresh need not parse
 			// again when they do.
-			g.linker.guess(pp.doc)
+			g.linker.guess(pp.doc, labels)
 			pp.doc.RefreshText()
 			pp.guessed, pp.guess = true, textSum(g.seed, pp.doc)
+			pp.doc.Sections = nil // made again as it is written
 		}
 		if !pp.kept {
 			p.Anchors = anchorsOf(pp)
@@ -385,6 +403,9 @@ func (g *generation) parse(ctx context.Context) error {
 			// memory; it keeps the outline and parses again (cheaply) where
 			// it needs the tree (see tree).
 			pp.doc = pp.doc.Outline()
+		}
+		if bare {
+			g.letGoOfBody(pp)
 		}
 		out[i] = pp
 	})
@@ -478,20 +499,25 @@ func (g *generation) tree(pp *parsed, render bool) (*markup.Document, error) {
 	return doc, nil
 }
 
-// lighten lets go of what a full build reads no more once its pages are
-// linked and its documents made: the pages' sources (writing parses each
-// again, read anew: see reread), their line tables, and the paragraphs
-// counted for coverage. Held until each page is written, they were a
-// quarter of a large site's live heap.
+// letGoOfBody lets go of page pp's body once a lean build has parsed it:
+// every page's source held until it is written was a quarter of a large
+// site's live heap. Where the build needs the syntax tree again, it reads
+// the body anew (see reread).
+func (g *generation) letGoOfBody(pp *parsed) {
+	pp.bodySum, pp.reread = maphash.Bytes(g.seed, pp.page.Body), true
+	pp.page.Body, pp.doc.Source, pp.lines = nil, nil, nil // the outline's too, and the table's
+}
+
+// lighten lets go of what a lean build reads no more once its pages are
+// linked: the paragraphs counted for coverage, and the line tables of pages
+// with problems placed (see linker.problem).
 func (g *generation) lighten() {
 	for _, pp := range g.parsed {
-		pp.bodySum, pp.reread = maphash.Bytes(g.seed, pp.page.Body), true
-		pp.page.Body, pp.lines = nil, diag.Lines{}
-		pp.doc.Source, pp.doc.Paragraphs = nil, nil // the outline's
+		pp.lines, pp.doc.Paragraphs = nil, nil
 	}
 }
 
-// reread reads page pp's body again (see lighten). It must be the body
+// reread reads page pp's body again (see letGoOfBody). It must be the body
 // that was linked: a file edited since is an error, and the build can be
 // run again.
 func (g *generation) reread(pp *parsed) ([]byte, error) {
@@ -698,6 +724,12 @@ func (g *generation) renderContent(p *site.Page, pp *parsed) (string, error) {
 		return "", err
 	}
 	g.fillPins(p, doc)
+	if g.lean() && p.Searchable() {
+		// Its search sections, which a lean build let go of (see lean),
+		// once references resolve.
+		doc.MakeSections()
+		pp.doc.Sections = doc.Sections
+	}
 	html, err := g.reuse.renderBody(g.md, pp, doc)
 	if err != nil {
 		return "", fmt.Errorf("render %s: %w", contentPath(p.File), err)

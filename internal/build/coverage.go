@@ -76,7 +76,7 @@ func (g *generation) coverage() Coverage {
 				continue
 			}
 			if g.opts.Citations {
-				c.Uncited = append(c.Uncited, pp.problem(para.Offset, "uncited paragraph", ""))
+				c.Uncited = append(c.Uncited, g.linker.problem(pp, para.Offset, "uncited paragraph", ""))
 			}
 		}
 	}

@@ -280,7 +280,7 @@ func (c *cache) parseBody(md *markup.Markdown, p *site.Page, opts markup.ParseOp
 	c.mu.Lock()
 	c.bodies[p.File] = e
 	c.mu.Unlock()
-	return &parsed{page: p, doc: e.doc, lines: e.line, kept: kept}
+	return &parsed{page: p, doc: e.doc, lines: &e.line, kept: kept}
 }
 
 // loadTheme loads the theme again only when its files changed.

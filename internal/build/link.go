@@ -3,6 +3,7 @@ package build
 import (
 	"bytes"
 	"cmp"
+	"context"
 	"errors"
 	"fmt"
 	"strings"
@@ -17,7 +18,7 @@ type parsed struct {
 	page  *site.Page
 	doc   *markup.Document // an outline, without its syntax tree, in a full build
 	opts  markup.ParseOptions
-	lines diag.Lines
+	lines *diag.Lines // nil once a lean build let go of the body (see letGoOfBody)
 	// kept is set when the page and its document are those of the last
 	// parse, whose anchors the page still holds.
 	kept bool
@@ -48,24 +49,45 @@ type parsed struct {
 func (p *parsed) release(body bool) {
 	p.doc = &markup.Document{Sections: p.doc.Sections}
 	p.refTargets, p.linkTargets, p.citeTargets = nil, nil, nil
-	p.lines = diag.Lines{}
+	p.lines = nil
 	if body {
 		p.page.Body = nil
 	}
 }
 
-// pos converts a byte offset of the body into a problem position in the file.
-func (p *parsed) problem(off int, msg, hint string) diag.Problem {
-	line, col := p.lines.Pos(off)
-	return diag.Problem{File: contentPath(p.page.File), Line: line + p.page.BodyLine - 1, Col: col, Message: msg, Hint: hint}
+// problem places a problem at byte offset off of page pp's body. A lean
+// build, which let go of the body and its line table, reads the body
+// again: only pages with problems need it.
+func (l *linker) problem(pp *parsed, off int, msg, hint string) diag.Problem {
+	prob := diag.Problem{File: contentPath(pp.page.File), Line: pp.page.BodyLine, Col: 1, Message: msg, Hint: hint}
+	if pp.lines == nil {
+		body, err := l.reread(pp)
+		if err != nil {
+			prob.Message += " (" + err.Error() + ")" // at the body's first line
+			return prob
+		}
+		lines := diag.NewLines(body)
+		pp.lines = &lines
+	}
+	line, col := pp.lines.Pos(off)
+	prob.Line, prob.Col = line+pp.page.BodyLine-1, col
+	return prob
 }
 
-// anchorsOf turns a document's anchors into the page's, with citation labels.
+// anchorsOf turns a document's anchors into the page's, with citation
+// labels. A lean build let go of the page's line table once parsed (see
+// letGoOfBody): the anchors made again of the same body are on the lines
+// the page's are.
 func anchorsOf(pp *parsed) []site.Anchor {
 	out := make([]site.Anchor, len(pp.doc.Anchors))
 	for i, a := range pp.doc.Anchors {
-		line, _ := pp.lines.Pos(a.Offset)
-		out[i] = site.Anchor{ID: a.ID, Label: a.Label, Text: a.Text, Line: line + pp.page.BodyLine - 1}
+		out[i] = site.Anchor{ID: a.ID, Label: a.Label, Text: a.Text}
+		if pp.lines != nil {
+			line, _ := pp.lines.Pos(a.Offset)
+			out[i].Line = line + pp.page.BodyLine - 1
+		} else {
+			out[i].Line = pp.page.Anchors[i].Line
+		}
 	}
 	return out
 }
@@ -74,6 +96,7 @@ func anchorsOf(pp *parsed) []site.Anchor {
 type linker struct {
 	site     *site.Site
 	basePath string
+	reread   func(*parsed) ([]byte, error) // a body let go of (see problem)
 }
 
 // resolve resolves every reference and link of one page, filling in their
@@ -85,7 +108,7 @@ func (l *linker) resolve(pp *parsed) diag.List {
 	probs = append(probs, l.resolveCites(pp)...)
 	probs = append(probs, l.checkApplies(pp.page)...)
 	for _, p := range pp.doc.Problems {
-		probs = append(probs, pp.problem(p.Offset, p.Message, p.Hint))
+		probs = append(probs, l.problem(pp, p.Offset, p.Message, p.Hint))
 	}
 	return probs
 }
@@ -99,7 +122,7 @@ func (l *linker) resolveRefs(pp *parsed) diag.List {
 		if err != nil {
 			r.Resolved = markup.Resolved{}
 			if !r.Term { // a missing term page is the term's problem, not this page's
-				probs = append(probs, pp.problem(r.Offset, err.Error(), hintOf(err)))
+				probs = append(probs, l.problem(pp, r.Offset, err.Error(), hintOf(err)))
 			}
 			continue
 		}
@@ -120,7 +143,7 @@ func (l *linker) resolveLinks(pp *parsed) diag.List {
 		}
 		t, kind, err := l.site.ResolveLink(pp.page, lk.Dest)
 		if err != nil {
-			probs = append(probs, pp.problem(lk.Offset, err.Error(), hintOf(err)))
+			probs = append(probs, l.problem(pp, lk.Offset, err.Error(), hintOf(err)))
 			continue
 		}
 		if kind == site.LinkPage {
@@ -143,7 +166,7 @@ func (l *linker) resolveCites(pp *parsed) diag.List {
 		src, err := l.site.Source(c.SourceID)
 		if err != nil {
 			c.Source = markup.CitedSource{}
-			probs = append(probs, pp.problem(c.Offset, err.Error(), hintOf(err)))
+			probs = append(probs, l.problem(pp, c.Offset, err.Error(), hintOf(err)))
 			continue
 		}
 		pp.citeTargets[i] = site.Target{Page: src}
@@ -236,11 +259,11 @@ func (l *linker) describe(t site.Target) markup.Resolved {
 // guess fills a document's references and citations with how they will
 // read once resolved, so that its texts can be made before every page is
 // parsed: as the pages' front matter tells, and a heading's label as its
-// line in the source reads. It reads no page's anchors (the parse is
-// writing them); where it guesses wrong, the texts are made again once
+// line in the source reads (labels). It reads no page's anchors (the parse
+// is writing them); where it guesses wrong, the texts are made again once
 // references resolve (see fresh.refresh). Linking overwrites every
 // resolution guessed.
-func (l *linker) guess(doc *markup.Document) {
+func (l *linker) guess(doc *markup.Document, labels headingLabels) {
 	for _, r := range doc.Refs {
 		r.Resolved = markup.Resolved{}
 		key, anchor, _ := strings.Cut(strings.TrimSpace(r.Target), "#")
@@ -249,7 +272,7 @@ func (l *linker) guess(doc *markup.Document) {
 			continue
 		}
 		r.Resolved = markup.Resolved{Title: p.Title, Cite: l.site.Pinpoint(p, anchor).Short}
-		if label := headingLabel(p.Body, anchor); label != "" && r.Cite == "" {
+		if label := labels[p][anchor]; label != "" && r.Cite == "" {
 			r.Title = p.Title + " › " + label // as describe names a heading
 		}
 	}
@@ -261,17 +284,61 @@ func (l *linker) guess(doc *markup.Document) {
 	}
 }
 
-// headingLabel guesses the label of the place id of a page from its
-// body: the text of the ATX heading "## Label {#id}", or "" where id marks
-// no heading so written.
-func headingLabel(body []byte, id string) string {
-	if id == "" {
-		return ""
+// headingLabels are the labels guess reads of pages' places, by page and
+// place id.
+type headingLabels map[*site.Page]map[string]string
+
+// headingLabelsOf reads the labels of pages' places in their bodies,
+// before parsing lets go of them.
+func headingLabelsOf(ctx context.Context, pages []*site.Page) (headingLabels, error) {
+	each := make([]map[string]string, len(pages))
+	if err := parallel(ctx, len(pages), func(i int) { each[i] = labelsOf(pages[i].Body) }); err != nil {
+		return nil, err
 	}
-	at := bytes.Index(body, []byte("{#"+id+"}"))
-	if at < 0 {
-		return ""
+	labels := make(headingLabels, len(pages))
+	for i, p := range pages {
+		if each[i] != nil {
+			labels[p] = each[i]
+		}
 	}
+	return labels, nil
+}
+
+// labelsOf guesses the labels of the places of a page from its body: the
+// text of the ATX heading "## Label {#id}" where "{#id}" is first written,
+// by id; places first marked elsewhere have none.
+func labelsOf(body []byte) map[string]string {
+	first := map[string]string{} // every id marked, by where it first is
+	for at := 0; ; at++ {
+		i := bytes.Index(body[at:], []byte("{#"))
+		if i < 0 {
+			break
+		}
+		at += i
+		end := bytes.IndexByte(body[at+2:], '}')
+		if end < 0 {
+			break
+		}
+		id := string(body[at+2 : at+2+end])
+		if _, ok := first[id]; !ok && id != "" {
+			first[id] = labelAt(body, at)
+		}
+	}
+	var labels map[string]string
+	for id, label := range first {
+		if label != "" {
+			if labels == nil {
+				labels = map[string]string{}
+			}
+			labels[id] = label
+		}
+	}
+	return labels
+}
+
+// labelAt is the label of the ATX heading whose line has "{#" at offset
+// at of body, or "" when the line is no such heading.
+func labelAt(body []byte, at int) string {
 	line := body[bytes.LastIndexByte(body[:at], '\n')+1 : at]
 	text := bytes.TrimLeft(line, "#")
 	if len(text) == len(line) || len(line)-len(text) > 6 {

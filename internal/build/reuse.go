@@ -86,7 +86,8 @@ func (fresh) useTerms([]markup.Term, bool)                 {}
 func (fresh) keepsTrees() bool                             { return false }
 
 func (fresh) parseBody(md *markup.Markdown, p *site.Page, opts markup.ParseOptions) *parsed {
-	return &parsed{page: p, doc: md.Parse(p.Body, opts), lines: diag.NewLines(p.Body)}
+	lines := diag.NewLines(p.Body)
+	return &parsed{page: p, doc: md.Parse(p.Body, opts), lines: &lines}
 }
 
 // link resolves every page's references and makes the graph.
@@ -111,6 +112,9 @@ func (fresh) refresh(g *generation, pp *parsed) error {
 	}
 	doc.RefreshText()
 	pp.doc = doc.Outline()
+	if g.lean() {
+		pp.doc.Sections, pp.doc.Source = nil, nil // made again as it is written, and read again
+	}
 	return nil
 }
 

@@ -36,10 +36,20 @@ func collect(doc *Document, opts ParseOptions) {
 	if bare {
 		return
 	}
-	c.endSection()
-	if doc.Sections[0].Text == "" {
-		doc.Sections = doc.Sections[1:]
+	c.endSections()
+}
+
+// MakeSections makes the document's search sections from its syntax
+// tree, as RefreshText does, and nothing else: for a caller that let go of
+// them until it needs them (a full build holds every page's outline at
+// once, and its sections only until it makes the search documents).
+func (d *Document) MakeSections() {
+	c := &collector{doc: d, src: d.Source, texts: map[ast.Node]string{}}
+	d.Sections = []Section{{}}
+	for n := d.Root.FirstChild(); n != nil; n = n.NextSibling() {
+		c.section(n)
 	}
+	c.endSections()
 }
 
 // collector is collect's walk through a document.
@@ -108,6 +118,15 @@ func (c *collector) endSection() {
 	s := &c.doc.Sections[len(c.doc.Sections)-1]
 	s.Text, s.Official = joinLines(c.text), joinLines(c.official)
 	c.text, c.official = c.text[:0], c.official[:0]
+}
+
+// endSections ends the last section, and drops the first when it is
+// empty: the text before the first heading, when there is none.
+func (c *collector) endSections() {
+	c.endSection()
+	if c.doc.Sections[0].Text == "" {
+		c.doc.Sections = c.doc.Sections[1:]
+	}
 }
 
 // joinLines joins parts with newlines, leaving out the empty ones at the

@@ -2,6 +2,7 @@ package markup
 
 import (
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -70,5 +71,49 @@ func TestRestoreMismatch(t *testing.T) {
 	outline := md.Parse([]byte("See [[a]] and [[b]]."), ParseOptions{}).Outline()
 	if err := md.Parse([]byte("See [[a]]."), ParseOptions{}).Restore(outline); err == nil {
 		t.Error("Restore of a different document's outline: no error")
+	}
+}
+
+// TestMakeSections checks that the sections made alone, from a bare parse
+// with references resolved, are those RefreshText makes, for every golden
+// case.
+func TestMakeSections(t *testing.T) {
+	t.Parallel()
+	files, err := filepath.Glob("testdata/render/*.txtar")
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no golden cases: %v", err)
+	}
+	md := New(Options{})
+	opts := ParseOptions{Terms: NewTerms([]Term{{ID: "term-cl", Phrases: []string{"close links"}}}), SelfID: "self"}
+	resolve := func(d *Document) {
+		for _, r := range d.Refs {
+			r.Resolved = Resolved{URL: "/ref/" + r.Target + "/", Title: "Title of " + r.Target}
+		}
+	}
+	sections := 0
+	for _, file := range files {
+		ar, err := txtar.ParseFile(file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, f := range ar.Files {
+			if f.Name != "in.md" {
+				continue
+			}
+			want := md.Parse(f.Data, ParseOptions{Terms: opts.Terms, SelfID: opts.SelfID, Bare: true})
+			resolve(want)
+			want.RefreshText()
+			bare := ParseOptions{Terms: opts.Terms, SelfID: opts.SelfID, Render: true}
+			got := md.Parse(f.Data, bare)
+			resolve(got)
+			got.MakeSections()
+			if !slices.Equal(got.Sections, want.Sections) {
+				t.Errorf("%s: sections\n got %q\nwant %q", filepath.Base(file), got.Sections, want.Sections)
+			}
+			sections += len(want.Sections)
+		}
+	}
+	if sections == 0 {
+		t.Error("no golden case has a section: the test compares nothing")
 	}
 }
