@@ -9,17 +9,23 @@ import (
 	"golang.org/x/tools/txtar"
 )
 
+// goldenOutlineCases returns the golden render cases, with the parser
+// and the parse options the outline tests read them with.
+func goldenOutlineCases(t *testing.T) ([]string, *Markdown, ParseOptions) {
+	t.Helper()
+	files, err := filepath.Glob("testdata/render/*.txtar")
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no golden cases: %v", err)
+	}
+	return files, New(Options{}), ParseOptions{Terms: NewTerms([]Term{{ID: "term-cl", Phrases: []string{"close links"}}}), SelfID: "self"}
+}
+
 // TestOutlineRestore checks the full build's way of rendering: resolving an
 // outline, then restoring it into a fresh parse of the same source, renders
 // what resolving the parsed document itself does, for every golden case.
 func TestOutlineRestore(t *testing.T) {
 	t.Parallel()
-	files, err := filepath.Glob("testdata/render/*.txtar")
-	if err != nil || len(files) == 0 {
-		t.Fatalf("no golden cases: %v", err)
-	}
-	md := New(Options{})
-	opts := ParseOptions{Terms: NewTerms([]Term{{ID: "term-cl", Phrases: []string{"close links"}}}), SelfID: "self"}
+	files, md, opts := goldenOutlineCases(t)
 	resolve := func(d *Document) {
 		for _, r := range d.Refs {
 			r.Resolved = Resolved{URL: "/ref/" + r.Target + "/", Title: "Title of " + r.Target, Preview: "Preview of " + r.Target}
@@ -79,12 +85,7 @@ func TestRestoreMismatch(t *testing.T) {
 // case.
 func TestMakeSections(t *testing.T) {
 	t.Parallel()
-	files, err := filepath.Glob("testdata/render/*.txtar")
-	if err != nil || len(files) == 0 {
-		t.Fatalf("no golden cases: %v", err)
-	}
-	md := New(Options{})
-	opts := ParseOptions{Terms: NewTerms([]Term{{ID: "term-cl", Phrases: []string{"close links"}}}), SelfID: "self"}
+	files, md, opts := goldenOutlineCases(t)
 	resolve := func(d *Document) {
 		for _, r := range d.Refs {
 			r.Resolved = Resolved{URL: "/ref/" + r.Target + "/", Title: "Title of " + r.Target}
