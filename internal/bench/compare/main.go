@@ -463,21 +463,32 @@ func (c *config) print(w *os.File, results []*result) {
 			fmt.Fprintf(w, "  note  %d pages: %s\n", r.pages, note)
 		}
 	}
-	if len(results) >= 2 {
-		a, b := results[0], results[len(results)-1]
-		perPage(w, "wall", a.pages, b.pages, float64(a.kb.Wall), float64(b.kb.Wall), fmtNanos, "")
-		perPage(w, "CPU", a.pages, b.pages, float64(a.kb.CPU), float64(b.kb.CPU), fmtNanos, "; steadier than wall on a shared machine")
-		perPage(w, "peak RSS", a.pages, b.pages, float64(a.kb.PeakRSS), float64(b.kb.PeakRSS), func(v float64) string { return fmtBytes(int64(v)) }, "")
-	}
+	perPage(w, "wall", results, func(u usage) float64 { return float64(u.Wall) }, fmtNanos, "")
+	perPage(w, "CPU", results, func(u usage) float64 { return float64(u.CPU) }, fmtNanos, "; steadier than wall on a shared machine")
+	perPage(w, "peak RSS", results, func(u usage) float64 { return float64(u.PeakRSS) }, func(v float64) string { return fmtBytes(int64(v)) }, "")
 }
 
-// perPage prints whether a kb build's figure per page stays flat from the
-// smallest corpus (na pages, total va) to the largest (nb, vb): the
-// issue's target is within 15 %.
-func perPage(w io.Writer, what string, na, nb int, va, vb float64, format func(float64) string, note string) {
-	pa, pb := va/float64(na), vb/float64(nb)
-	fmt.Fprintf(w, "  %s  %s per page %d → %d pages: %s → %s (%+.0f%%, target within ±15%%%s)\n",
-		verdict(pb <= 1.15*pa && pb >= 0.85*pa), what, na, nb, format(pa), format(pb), 100*(pb/pa-1), note)
+// perPage prints, for each corpus after the smallest, whether a kb build's
+// figure per page stays flat: at most 15 % above the lowest per-page figure
+// of the smaller corpora. Only growth fails: a fixed cost (the runtime,
+// Bleve's buffers) makes a small site dearer per page, and the issue's own
+// ceiling (under 2.5 GiB at 50k pages, with ~400 MiB at 1k) shows that
+// flat means a per-page cost that does not rise with the site's size.
+func perPage(w io.Writer, what string, results []*result, value func(usage) float64, format func(float64) string, note string) {
+	lowest, from := 0.0, 0
+	for _, r := range results {
+		pb := value(r.kb) / float64(r.pages)
+		if pb == 0 {
+			continue // not measured
+		}
+		if from > 0 {
+			fmt.Fprintf(w, "  %s  %s per page %d → %d pages: %s → %s (%+.0f%%, target at most +15%%%s)\n",
+				verdict(pb <= 1.15*lowest), what, from, r.pages, format(lowest), format(pb), 100*(pb/lowest-1), note)
+		}
+		if from == 0 || pb < lowest {
+			lowest, from = pb, r.pages
+		}
+	}
 }
 
 func fmtNanos(v float64) string { return fmtDur(time.Duration(v)) }
