@@ -1,13 +1,17 @@
 package search
 
 import (
+	"bufio"
+	"cmp"
 	"context"
 	"crypto/sha256"
+	"encoding/binary"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"hash"
 	"maps"
+	"os"
 	"slices"
 	"strconv"
 	"strings"
@@ -123,29 +127,148 @@ func citeGroup(key string) string {
 // citeFile is c/G.kbz: the pinpoints by key, and the postings of the
 // sections citing each key.
 type citeFile struct {
-	Pins  map[string][]pinRow        `json:"p"` // key → [[doc, anchor, label, text], …] in doc order
-	Cites map[string]json.RawMessage `json:"t"` // key → [Δdoc, impact, …]
+	Pins  map[string][]json.RawMessage `json:"p"` // key → [[doc, anchor, label, text], …] (pinRow) in doc order
+	Cites map[string]json.RawMessage   `json:"t"` // key → [Δdoc, impact, …]
 }
 
-// pinRef is a pinpoint as the export holds it from the documents' pass
-// to the citations': document n's ith. At 50k pages the pinpoints' rows,
-// held so, took 78 MB.
-type pinRef struct{ doc, i int32 }
+// pinRows are the rows of c/G.kbz, from the documents' pass, which meets
+// them, to the citations', which writes them once the sections citing
+// them are scored: each as its key and its row's JSON, in a spill file
+// (or in memory, with none), indexed by a slice without pointers. The
+// documents' pinpoints are then released with their text: at 50k pages,
+// held through the index phase with a map of every key, they took
+// ~220 MB of the heap.
+type pinRows struct {
+	dir    string // of the file, made at the first row: "" for the system's temp dir
+	inFile bool
+	f      *os.File
+	w      *bufio.Writer
+	mem    []byte
+	size   int64
+	rows   []pinSpan        // in document order
+	groups map[string]int32 // citeGroup → its number, in names
+	names  []string
+	buf    []byte
+	err    error
+}
 
-// pinRow is a pinpoint in c/G.kbz: [doc, anchor, label, text]. It is a
-// struct, not a []any, for the memory of a group's pinpoints (a boxed
-// value per field).
+// pinSpan is a row in pinRows: uvarint(len(key)), key, row.
+type pinSpan struct {
+	off   int64
+	n     int32
+	group int32
+}
+
+// newPinRows keeps the rows in a file in dir when inFile ("" for the
+// system's temp dir), in memory otherwise.
+func newPinRows(dir string, inFile bool) *pinRows {
+	return &pinRows{dir: dir, inFile: inFile, groups: map[string]int32{}}
+}
+
+// add adds key's row r.
+func (p *pinRows) add(key string, r pinRow) {
+	if p.inFile && p.f == nil && p.err == nil {
+		if p.f, p.err = os.CreateTemp(p.dir, "kb-pins-*"); p.err == nil {
+			p.w = bufio.NewWriterSize(p.f, 64<<10)
+		}
+	}
+	if p.err != nil {
+		return
+	}
+	g := citeGroup(key)
+	k, ok := p.groups[g]
+	if !ok {
+		k = int32(len(p.names))
+		p.groups[g] = k
+		p.names = append(p.names, g)
+	}
+	rec := r.appendJSON(append(binary.AppendUvarint(p.buf[:0], uint64(len(key))), key...))
+	p.buf = rec
+	if p.w != nil {
+		_, p.err = p.w.Write(rec)
+	} else {
+		p.mem = append(p.mem, rec...)
+	}
+	p.rows = append(p.rows, pinSpan{p.size, int32(len(rec)), k})
+	p.size += int64(len(rec))
+}
+
+// byGroup calls fn with each group's name and its rows (key → rows in
+// document order), group by group in the order of their names.
+func (p *pinRows) byGroup(fn func(group string, rows map[string][]json.RawMessage) error) error {
+	if p.w != nil && p.err == nil {
+		p.err = p.w.Flush()
+	}
+	if p.err != nil {
+		return fmt.Errorf("search: spilling pinpoints: %w", p.err)
+	}
+	slices.SortStableFunc(p.rows, func(a, b pinSpan) int { return cmp.Compare(a.group, b.group) })
+	starts := make([]int, len(p.names)+1)
+	for _, r := range p.rows {
+		starts[r.group+1]++
+	}
+	for g := range p.names {
+		starts[g+1] += starts[g]
+	}
+	order := make([]int32, len(p.names))
+	for g := range order {
+		order[g] = int32(g)
+	}
+	slices.SortFunc(order, func(a, b int32) int { return strings.Compare(p.names[a], p.names[b]) })
+	for _, g := range order {
+		spans := p.rows[starts[g]:starts[g+1]]
+		size := 0
+		for _, r := range spans {
+			size += int(r.n)
+		}
+		data := make([]byte, size) // the group's rows: held by the map
+		rows := map[string][]json.RawMessage{}
+		at := 0
+		for _, r := range spans {
+			rec := data[at : at+int(r.n) : at+int(r.n)]
+			at += int(r.n)
+			if p.f != nil {
+				if _, err := p.f.ReadAt(rec, r.off); err != nil {
+					return fmt.Errorf("search: reading spilled pinpoints: %w", err)
+				}
+			} else {
+				copy(rec, p.mem[r.off:])
+			}
+			n, w := binary.Uvarint(rec)
+			key := string(rec[w : w+int(n)])
+			rows[key] = append(rows[key], json.RawMessage(rec[w+int(n):]))
+		}
+		if err := fn(p.names[g], rows); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// close removes the file, if any.
+func (p *pinRows) close() {
+	if p.f != nil {
+		p.f.Close()
+		os.Remove(p.f.Name())
+		p.f = nil
+	}
+}
+
+// pinRow is a pinpoint in c/G.kbz: [doc, anchor, label, text].
 type pinRow struct {
 	doc                 int
 	anchor, label, text string
 }
 
 // MarshalJSON writes the row as encoding/json writes a []any of its fields.
-func (r pinRow) MarshalJSON() ([]byte, error) {
-	b := append(strconv.AppendInt([]byte{'['}, int64(r.doc), 10), ',')
+func (r pinRow) MarshalJSON() ([]byte, error) { return r.appendJSON(nil), nil }
+
+// appendJSON appends the row's JSON (MarshalJSON's) to b.
+func (r pinRow) appendJSON(b []byte) []byte {
+	b = append(strconv.AppendInt(append(b, '['), int64(r.doc), 10), ',')
 	b = append(appendString(b, r.anchor), ',')
 	b = append(appendString(b, r.label), ',')
-	return append(appendString(b, r.text), ']'), nil
+	return append(appendString(b, r.text), ']')
 }
 
 // docFile is a document as the client shows it in a hit.
@@ -218,8 +341,10 @@ func (x *Index) Export(ctx context.Context, write func(name string, data []byte)
 // order, and their postings.
 type exportSource interface {
 	len() int
-	doc(n int) (Document, error)
+	doc(n int) (Document, error) // called once per document, in order
 	postingSource(ctx context.Context) (postingSource, error)
+	// spillDir is where the export may spill what it holds, when inFile.
+	spillDir() (dir string, inFile bool)
 }
 
 // indexSource reads the documents and postings back from an index.
@@ -235,6 +360,8 @@ func (s *indexSource) len() int { return len(s.ids) }
 func (s *indexSource) doc(n int) (Document, error) { return storedDoc(s.r, s.ids[n].external) }
 
 func (s *indexSource) postingSource(context.Context) (postingSource, error) { return s, nil }
+
+func (s *indexSource) spillDir() (string, bool) { return "", false }
 
 // withDefaults fills the options left zero.
 func (o ExportOptions) withDefaults() ExportOptions {
@@ -259,7 +386,8 @@ func export(ctx context.Context, analyzer analysis.Analyzer, src exportSource, w
 	defer e.pack.close() // when it fails before the end
 	m := meta{Version: 7, Scale: Scale, Step: impactStep, Stop: stopWords(analyzer), Infl: inflections(),
 		Cite: site.CitationPattern, Chunk: opts.ChunkDocs}
-	pins := map[string][]pinRef{}
+	pins := newPinRows(src.spillDir())
+	defer pins.close()
 	text, err := e.writeDocs(src, analyzer.(*analysis.DefaultAnalyzer).Tokenizer, &m, pins)
 	if err != nil {
 		return e.stats, err
@@ -268,8 +396,8 @@ func export(ctx context.Context, analyzer analysis.Analyzer, src exportSource, w
 	if err != nil {
 		return e.stats, err
 	}
-	if len(pins) > 0 {
-		if err := e.writeCites(src, newScorer(ps, src.len(), []textField{{fieldCites, 1}}, 0), pins); err != nil {
+	if len(pins.rows) > 0 {
+		if err := e.writeCites(newScorer(ps, src.len(), []textField{{fieldCites, 1}}, 0), pins); err != nil {
 			return e.stats, err
 		}
 		m.Pins = true
@@ -314,30 +442,11 @@ func (s *scorer) scoreAll(ctx context.Context, keep func(term string, postings [
 }
 
 // writeCites writes c/G.kbz: the pinpoints, grouped, and the postings of
-// the sections citing them, scored by sc. It reads a group's pinpoints
-// from src and scores its keys as it writes the group, and takes them out
-// of pins, holding one group at a time.
-func (e *exporter) writeCites(src exportSource, sc *scorer, pins map[string][]pinRef) error {
-	groups := map[string][]string{}
-	for k := range pins {
-		g := citeGroup(k)
-		groups[g] = append(groups[g], k)
-	}
-	for _, g := range slices.Sorted(maps.Keys(groups)) {
-		keys := groups[g]
-		f := citeFile{Pins: make(map[string][]pinRow, len(keys)), Cites: map[string]json.RawMessage{}}
-		for _, k := range keys {
-			rows := make([]pinRow, len(pins[k]))
-			for j, r := range pins[k] {
-				d, err := src.doc(int(r.doc))
-				if err != nil {
-					return err
-				}
-				p := d.Pins[r.i]
-				rows[j] = pinRow{int(r.doc), p.Anchor, p.Label, p.Text}
-			}
-			f.Pins[k] = rows
-			delete(pins, k)
+// the sections citing them, scored by sc, a group at a time.
+func (e *exporter) writeCites(sc *scorer, pins *pinRows) error {
+	return pins.byGroup(func(g string, rows map[string][]json.RawMessage) error {
+		f := citeFile{Pins: rows, Cites: map[string]json.RawMessage{}}
+		for k := range rows {
 			c, err := sc.score(e.ctx, k)
 			if err != nil {
 				return err
@@ -347,14 +456,11 @@ func (e *exporter) writeCites(src exportSource, sc *scorer, pins map[string][]pi
 			}
 		}
 		data, err := json.Marshal(f)
-		if err == nil {
-			err = e.emit("c/"+g+".kbz", data, packBest)
-		}
 		if err != nil {
 			return err
 		}
-	}
-	return nil
+		return e.emit("c/"+g+".kbz", data, packBest)
+	})
 }
 
 // writeShards writes each shard's vocabulary and postings (w/N.kbz) and
@@ -536,7 +642,7 @@ func (e *exporter) writeMeta(write func(name string, data []byte) error, h hash.
 // and chunks and the pinpoints. It returns the lowercased words of the
 // indexed text (the vocabulary's candidates), which it tokenizes beside
 // the reading and encoding of documents.
-func (e *exporter) writeDocs(src exportSource, tok analysis.Tokenizer, m *meta, pins map[string][]pinRef) (map[string]struct{}, error) {
+func (e *exporter) writeDocs(src exportSource, tok analysis.Tokenizer, m *meta, pins *pinRows) (map[string]struct{}, error) {
 	texts := make(chan []string, 4)
 	words := make(chan map[string]struct{})
 	go func() {
@@ -565,8 +671,8 @@ func (e *exporter) writeDocs(src exportSource, tok analysis.Tokenizer, m *meta, 
 		if err != nil {
 			return nil, err
 		}
-		for i, p := range d.Pins {
-			pins[p.Key] = append(pins[p.Key], pinRef{int32(n), int32(i)})
+		for _, p := range d.Pins {
+			pins.add(p.Key, pinRow{n, p.Anchor, p.Label, p.Text})
 		}
 		if err := w.add(n, d); err != nil {
 			return nil, err

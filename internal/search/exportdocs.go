@@ -22,10 +22,10 @@ import (
 // analysed once, for both, and the export is written while Bleve writes
 // and merges its segments.
 //
-// It takes docs over: it empties each document's text (see release) once
-// both have read it, which frees it while the rest are indexed (at 50k
-// pages the text was 380 MB of the heap); their IDs, URLs, anchors, kinds
-// and pinpoints stay.
+// It takes docs over: it empties each document's text and pinpoints (see
+// releaseText) once both have read it, which frees them while the rest
+// are indexed (at 50k pages the text was 380 MB of the heap, the
+// pinpoints ~170 MB); their IDs, URLs, anchors and kinds stay.
 func BuildAndExport(ctx context.Context, dir string, docs []Document, write func(name string, data []byte) error, opts ExportOptions) (ExportStats, error) {
 	// The postings spill beside the index being built, not into the
 	// system's temp dir, which may be missing, read-only or small (kb's
@@ -210,15 +210,15 @@ func (c *collector) spillIn(dir string) {
 	}
 }
 
-// releaseText makes the collector empty each given document's text once
-// its two readers are done with it: the analysis (visit) and the export,
-// which reads it once, in ID order, through docSource.doc (its later reads
-// are of pinpoints alone).
+// releaseText makes the collector empty each given document's text and
+// pinpoints once its two readers are done with it: the analysis (visit)
+// and the export, which reads it once, in ID order, through docSource.doc.
 func (c *collector) releaseText() { c.readers = make([]atomic.Int32, len(c.given)) }
 
 // read marks given document i read by one of its readers, and empties
-// its text after the last (a document replaced by a later one under its
-// ID has one, the analysis). The reader before has copied what it needs.
+// its text and pinpoints after the last (a document replaced by a later
+// one under its ID has one, the analysis). The reader before has copied
+// what it needs.
 func (c *collector) read(i int) {
 	if c.readers == nil {
 		return
@@ -230,7 +230,7 @@ func (c *collector) read(i int) {
 	if c.readers[i].Add(1) == last {
 		d := &c.given[i]
 		d.Title, d.Heading, d.Cite, d.AsOf, d.Summary, d.Body, d.Official = "", "", "", "", "", "", ""
-		d.Tags, d.Cites = nil, nil
+		d.Tags, d.Cites, d.Pins = nil, nil, nil
 	}
 }
 
@@ -461,10 +461,13 @@ type docSource struct{ c *collector }
 
 func (s *docSource) len() int { return len(s.c.order) }
 
+// spillDir is where the collector spills its postings.
+func (s *docSource) spillDir() (string, bool) { return s.c.workers[0].spill.dir, true }
+
 // doc returns document n as an index stores it: its pinpoints go through
 // their stored form, which changes only one with a tab before its text.
-// The others are the document's own, not copies. Its text may be released
-// after the first call (see releaseText).
+// The others are the document's own, not copies. Its text and pinpoints
+// may be released after the first call (see releaseText).
 func (s *docSource) doc(n int) (Document, error) {
 	i := int(s.c.order[n])
 	d := s.c.given[i]

@@ -60,8 +60,8 @@ func TestExportDocumentsIsExport(t *testing.T) {
 				t.Fatal(err)
 			}
 			for _, d := range tt.give {
-				if d.Title != "" || d.Body != "" || d.ID == "" || d.URL == "" {
-					t.Fatalf("BuildAndExport left %+v, want its text emptied, its ID and URL kept", d)
+				if d.Title != "" || d.Body != "" || d.Pins != nil || d.ID == "" || d.URL == "" {
+					t.Fatalf("BuildAndExport left %+v, want its text and pinpoints emptied, its ID and URL kept", d)
 				}
 			}
 			for _, got := range []map[string][]byte{exported, built} {
@@ -177,14 +177,15 @@ func exportWith(t *testing.T, idx *Index, opts ExportOptions) map[string][]byte 
 }
 
 // TestBuildAndExportSpillsBesideIndex builds a site large enough to spill
-// postings with no usable temp dir, as in kb's container image: the
-// spill files go beside the index, and nothing of them is left.
+// postings, with pinpoints, with no usable temp dir, as in kb's container
+// image: the spill files go beside the index, and nothing of them is left.
 func TestBuildAndExportSpillsBesideIndex(t *testing.T) {
 	t.Setenv("TMPDIR", filepath.Join(t.TempDir(), "missing"))
 	var docs []Document
 	for i := range 3000 {
 		docs = append(docs, Document{ID: fmt.Sprintf("/p/%04d/", i), URL: fmt.Sprintf("/p/%04d/", i), Kind: "scenario",
-			Title: "Reverse solicitation", Body: fmt.Sprintf("The client's own initiative, case %d.", i)})
+			Title: "Reverse solicitation", Body: fmt.Sprintf("The client's own initiative, case %d.", i),
+			Pins: []Pin{{Key: fmt.Sprintf("art %d", i), Label: fmt.Sprintf("Art. %d", i), Text: "The client's own initiative."}}})
 	}
 	parent := t.TempDir()
 	dir := filepath.Join(parent, "index")
