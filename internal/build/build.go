@@ -796,28 +796,40 @@ func outputPath(url string) string {
 
 // docs returns the search documents: one per section of every page.
 func (g *generation) docs() []search.Document {
-	list := g.parsedList()
-	each := make([][]search.Document, len(list))
-	for i, pp := range list {
-		each[i] = g.pageDocs(pp)
+	return g.reuse.searchDocs(g, g.parsedList())
+}
+
+// docCount is how many search documents appendDocs makes of page pp.
+func (g *generation) docCount(pp *parsed) int {
+	if !pp.page.Searchable() {
+		return 0
 	}
-	g.reuse.addCitations(g, list, each)
-	return slices.Concat(each...)
+	n := len(pp.doc.Sections)
+	if hasLead(pp.doc.Sections, g.scenarioText(pp.page)) {
+		n++
+	}
+	return n
 }
 
-// pageDocs returns the search documents of one page, reused from the last
-// build when neither the page nor its document's texts changed.
-func (g *generation) pageDocs(pp *parsed) []search.Document {
-	return g.reuse.docsOf(pp, func() []search.Document { return g.makeDocs(pp) })
+// hasLead reports whether a page's search documents begin with a lead, a
+// document of the page as a whole: when it has no sections, or its first
+// is under a heading and its scenario card needs a document.
+func hasLead(sections []markup.Section, card string) bool {
+	return len(sections) == 0 || sections[0].Anchor != "" && card != ""
 }
 
-// makeDocs makes the search documents of one page: one per section.
-func (g *generation) makeDocs(pp *parsed) []search.Document {
+// appendDocs appends the search documents of one page, one per section,
+// to out.
+func (g *generation) appendDocs(out []search.Document, pp *parsed) []search.Document {
 	p := pp.page
 	if !p.Searchable() {
-		return nil
+		return out
 	}
-	out := make([]search.Document, 0, len(pp.doc.Sections)+1) // and a lead
+	card := g.scenarioText(p)
+	first := len(out)
+	if hasLead(pp.doc.Sections, card) {
+		out = append(out, search.Document{ID: p.URL, URL: p.URL, Title: p.Title, Kind: p.Kind, Tags: p.Tags, Cite: p.Cite, AsOf: p.AsOf, Summary: p.Summary})
+	}
 	for _, s := range pp.doc.Sections {
 		// A section is found by its pinpoint's citation, or else by its
 		// page's cite key.
@@ -829,14 +841,8 @@ func (g *generation) makeDocs(pp *parsed) []search.Document {
 		}
 		out = append(out, d)
 	}
-	if len(out) == 0 || out[0].Anchor != "" {
-		lead := search.Document{ID: p.URL, URL: p.URL, Title: p.Title, Kind: p.Kind, Tags: p.Tags, Cite: p.Cite, AsOf: p.AsOf, Summary: p.Summary}
-		if card := g.scenarioText(p); card != "" || len(out) == 0 {
-			out = slices.Insert(out, 0, lead)
-		}
-	}
-	if card := g.scenarioText(p); card != "" {
-		out[0].Body = strings.TrimSpace(card + "\n\n" + out[0].Body)
+	if card != "" {
+		out[first].Body = strings.TrimSpace(card + "\n\n" + out[first].Body)
 	}
 	return out
 }
