@@ -619,10 +619,9 @@ func (w *writer) emit(name string, data []byte) {
 // theme's assets to sink. It returns the paths written, sorted.
 func (g *generation) write(ctx context.Context, sink Sink) ([]string, error) {
 	w := &writer{sink: sink}
-	generated := sync.OnceValue(g.generatedPages)
 	pages := g.site.Pages
 	err := parallel(ctx, len(pages), func(i int) {
-		if err := g.page(w, pages[i], generated); err != nil {
+		if err := g.page(w, pages[i]); err != nil {
 			w.fail(err)
 		}
 	})
@@ -631,7 +630,7 @@ func (g *generation) write(ctx context.Context, sink Sink) ([]string, error) {
 	}
 	nf, ok := g.reuse.reuseFile("404.html")
 	if !ok {
-		if nf, err = g.reuse.renderPage(g.theme, "404.html", generated()["404.html"]); err != nil {
+		if nf, err = g.reuse.renderPage(g.theme, "404.html", g.notFound()); err != nil {
 			return nil, fmt.Errorf("render 404.html: %w", err)
 		}
 	}
@@ -661,17 +660,16 @@ func (g *generation) write(ctx context.Context, sink Sink) ([]string, error) {
 	return w.files, nil
 }
 
-// page renders page p, a content page or one the build makes (generated
-// gives those' data), unless the last good build's output can be reused,
-// and writes it.
-func (g *generation) page(w *writer, p *site.Page, generated func() map[string]*render.Page) error {
+// page renders page p, a content page or one the build makes, unless the
+// last good build's output can be reused, and writes it.
+func (g *generation) page(w *writer, p *site.Page) error {
 	name := outputPath(p.URL)
 	if p.Layout != "" {
 		if out, ok := g.reuse.reuseOutput(p, name, ""); ok {
 			w.emit(name, out)
 			return nil
 		}
-		if data := generated()[name]; data != nil {
+		if data := g.generatedPage(p); data != nil {
 			return g.emitPage(w, name, data)
 		}
 	}

@@ -353,50 +353,58 @@ func (g *generation) citedBy(p *site.Page) []render.CitedGroup {
 	return out
 }
 
-// generatedPages are the pages made from the site rather than from a file:
-// the glossary, the tag index and tag pages, the scenario matrix, search
-// and the 404 page. Each comes with its output path.
-func (g *generation) generatedPages() map[string]*render.Page {
-	out := map[string]*render.Page{}
-
-	if p := g.site.ByURL("/glossary/"); p != nil && p.Layout == "glossary" {
+// generatedPage is the data of page p when the build makes it from the
+// site rather than from a file — the glossary, the tag index and tag
+// pages, the scenario matrix, What's new and search (see withGenerated) —
+// and nil otherwise. Each is made as it is written: all of them at once
+// were ~60 MB at 50k pages, held until the last was written.
+func (g *generation) generatedPage(p *site.Page) *render.Page {
+	switch p.Layout {
+	case "glossary":
 		gl := g.base("Glossary", "/glossary/")
 		gl.Layout, gl.Summary = "glossary", "Every defined term of the knowledge base, with a short definition."
 		gl.Groups = g.glossaryGroups(site.ForReaders(g.site.OfKind("term")))
-		out["glossary/index.html"] = gl
-	}
-
-	ti := g.base("Tags", "/tags/")
-	ti.Layout = "tags"
-	for _, tag := range slices.Sorted(maps.Keys(g.tags)) {
-		pages := g.tags[tag]
-		url := "/tags/" + tag + "/"
-		ti.Groups = append(ti.Groups, render.Group{Title: tag, ID: tag, Links: []render.Link{{URL: g.href(url), Count: len(pages)}}})
-		tp := g.base("Tag: "+tag, url)
+		return gl
+	case "tags":
+		ti := g.base("Tags", "/tags/")
+		ti.Layout = "tags"
+		for _, tag := range slices.Sorted(maps.Keys(g.tags)) {
+			ti.Groups = append(ti.Groups, render.Group{Title: tag, ID: tag, Links: []render.Link{{URL: g.href("/tags/" + tag + "/"), Count: len(g.tags[tag])}}})
+		}
+		return ti
+	case "tag":
+		tag := strings.TrimSuffix(strings.TrimPrefix(p.URL, "/tags/"), "/")
+		pages, ok := g.tags[tag]
+		if !ok {
+			return nil
+		}
+		tp := g.base("Tag: "+tag, p.URL)
 		tp.Layout, tp.Summary, tp.Children = "tag", tag, g.links(pages)
 		tp.Breadcrumbs = []render.Link{{Title: "Home", URL: g.href("/")}, {Title: "Tags", URL: g.href("/tags/")}}
-		out["tags/"+tag+"/index.html"] = tp
+		return tp
+	case "matrix":
+		m := g.base("Scenario matrix", "/matrix/")
+		m.Layout, m.Summary = "matrix", "The worked scenarios against the rules they apply, with their outcome and risk."
+		m.Matrix = g.matrix()
+		return m
+	case "whatsnew":
+		wn := g.base("What's new", "/whats-new/")
+		wn.Layout, wn.Summary = "whatsnew", "Every change note of the knowledge base, newest first, linked to the section that changed."
+		wn.Changes = g.changeLinks(g.changes())
+		return wn
+	case "search":
+		s := g.base("Search", "/search/")
+		s.Layout, s.Search = "search", true
+		return s
 	}
-	out["tags/index.html"] = ti
+	return nil
+}
 
-	m := g.base("Scenario matrix", "/matrix/")
-	m.Layout, m.Summary = "matrix", "The worked scenarios against the rules they apply, with their outcome and risk."
-	m.Matrix = g.matrix()
-	out["matrix/index.html"] = m
-
-	wn := g.base("What's new", "/whats-new/")
-	wn.Layout, wn.Summary = "whatsnew", "Every change note of the knowledge base, newest first, linked to the section that changed."
-	wn.Changes = g.changeLinks(g.changes())
-	out["whats-new/index.html"] = wn
-
-	s := g.base("Search", "/search/")
-	s.Layout, s.Search = "search", true
-	out["search/index.html"] = s
-
+// notFound is the data of the 404 page.
+func (g *generation) notFound() *render.Page {
 	nf := g.base("Page not found", "/404.html")
 	nf.Layout, nf.Canonical = "404", ""
-	out["404.html"] = nf
-	return out
+	return nf
 }
 
 // isGlossary reports whether a section's pages are all defined terms: the
