@@ -10,6 +10,7 @@ package build
 
 import (
 	"bufio"
+	"bytes"
 	"cmp"
 	"context"
 	"errors"
@@ -644,7 +645,9 @@ func (g *generation) write(ctx context.Context, sink Sink) ([]string, error) {
 	slices.Sort(w.files)
 	published, ok := g.reuse.reusePublished()
 	if !ok {
-		published = g.publishFiles(w.files)
+		if published, err = g.publish(w); err != nil {
+			return nil, err
+		}
 		g.reuse.keepPublished(published)
 	}
 	for name, data := range published {
@@ -658,6 +661,31 @@ func (g *generation) write(ctx context.Context, sink Sink) ([]string, error) {
 	}
 	slices.Sort(w.files)
 	return w.files, nil
+}
+
+// publish writes the files publishFiles makes into the sink's files as
+// they are made, as emitPage does, and returns those it made whole
+// instead: all of them, for a sink that cannot take a file so or a
+// Builder, which keeps them.
+func (g *generation) publish(w *writer) (map[string][]byte, error) {
+	whole := map[string][]byte{}
+	for name, write := range g.publishFiles(w.files) {
+		if g.reuse.streams() {
+			streamed, err := w.stream(name, write)
+			if err != nil {
+				return nil, fmt.Errorf("%s: %w", name, err)
+			}
+			if streamed {
+				continue
+			}
+		}
+		var b bytes.Buffer
+		if err := write(&b); err != nil {
+			return nil, fmt.Errorf("%s: %w", name, err)
+		}
+		whole[name] = b.Bytes()
+	}
+	return whole, nil
 }
 
 // page renders page p, a content page or one the build makes, unless the

@@ -1,11 +1,12 @@
 package build
 
 import (
-	"bytes"
+	"bufio"
 	"cmp"
 	"encoding/xml"
 	"fmt"
 	"html"
+	"io"
 	"slices"
 	"strings"
 	"time"
@@ -16,13 +17,23 @@ import (
 // pages: sitemap.xml, robots.txt pointing at it, and an Atom feed of pages
 // by as_of (or date). URLs are absolute when base_url has a host. A
 // .nojekyll file tells GitHub Pages, when it publishes from a branch, to
-// serve the files as they are.
-func (g *generation) publishFiles(pages []string) map[string][]byte {
-	return map[string][]byte{
-		"sitemap.xml": g.sitemap(pages),
-		"robots.txt":  g.robots(),
-		"atom.xml":    g.feed(),
-		".nojekyll":   []byte("GitHub Pages: serve these files as they are, without Jekyll.\n"),
+// serve the files as they are. Each comes as the function that writes it:
+// a large site's feed and sitemap are tens of MB, written as they are made
+// where the sink can take them so (see generation.publish).
+func (g *generation) publishFiles(pages []string) map[string]func(io.Writer) error {
+	return map[string]func(io.Writer) error{
+		"sitemap.xml": func(out io.Writer) error { return sitemapXML(out, g.sitemap(pages)) },
+		"robots.txt":  writeBytes(g.robots()),
+		"atom.xml":    func(out io.Writer) error { return feedXML(out, g.feed()) },
+		".nojekyll":   writeBytes([]byte("GitHub Pages: serve these files as they are, without Jekyll.\n")),
+	}
+}
+
+// writeBytes writes data.
+func writeBytes(data []byte) func(io.Writer) error {
+	return func(out io.Writer) error {
+		_, err := out.Write(data)
+		return err
 	}
 }
 
@@ -33,7 +44,7 @@ type sitemapURL struct {
 
 // sitemap lists every page file written, except the 404 page and
 // writers' pages.
-func (g *generation) sitemap(pages []string) []byte {
+func (g *generation) sitemap(pages []string) []sitemapURL {
 	var urls []sitemapURL
 	for _, name := range pages {
 		if !strings.HasSuffix(name, "index.html") {
@@ -49,12 +60,12 @@ func (g *generation) sitemap(pages []string) []byte {
 		}
 		urls = append(urls, u)
 	}
-	return sitemapXML(urls)
+	return urls
 }
 
-// sitemapXML writes a sitemap.
-func sitemapXML(urls []sitemapURL) []byte {
-	var x xmlWriter
+// sitemapXML writes a sitemap to out.
+func sitemapXML(out io.Writer, urls []sitemapURL) error {
+	x := newXMLWriter(out)
 	x.start("urlset", "xmlns", "http://www.sitemaps.org/schemas/sitemap/0.9")
 	for _, u := range urls {
 		x.start("url")
@@ -65,7 +76,7 @@ func sitemapXML(urls []sitemapURL) []byte {
 		x.end("url")
 	}
 	x.end("urlset")
-	return x.bytes()
+	return x.close()
 }
 
 // robots names the sitemap only when base_url is an absolute URL: the
@@ -94,7 +105,7 @@ type atomEntry struct {
 // feed is an Atom feed of readers' content pages, last updated first
 // (see lastMod). Dates come from git or the content, never the clock, so
 // the feed of a commit is always the same.
-func (g *generation) feed() []byte {
+func (g *generation) feed() atomFeed {
 	var entries []atomEntry
 	for _, p := range g.site.Pages {
 		if p.File == "" || p.IsSection || p.ForWriters() {
@@ -117,9 +128,9 @@ func (g *generation) feed() []byte {
 		updated = entries[0].Updated
 	}
 	home := g.site.Config.Absolute("/")
-	return feedXML(atomFeed{Title: g.site.Config.Title, ID: home,
+	return atomFeed{Title: g.site.Config.Title, ID: home,
 		Links:   []atomLink{{Href: home}, {Href: g.site.Config.Absolute("/atom.xml"), Rel: "self"}},
-		Updated: updated, Author: g.site.Config.Title, Entries: entries})
+		Updated: updated, Author: g.site.Config.Title, Entries: entries}
 }
 
 // atomFeed is an Atom feed's document.
@@ -131,10 +142,9 @@ type atomFeed struct {
 	Entries   []atomEntry
 }
 
-// feedXML writes an Atom feed.
-func feedXML(f atomFeed) []byte {
-	var x xmlWriter
-	x.b.Grow(512 * (len(f.Entries) + 1)) // an entry's tags and text, about
+// feedXML writes an Atom feed to out.
+func feedXML(out io.Writer, f atomFeed) error {
+	x := newXMLWriter(out)
 	x.start("feed", "xmlns", "http://www.w3.org/2005/Atom")
 	x.elem("title", f.Title)
 	x.elem("id", f.ID)
@@ -157,7 +167,7 @@ func feedXML(f atomFeed) []byte {
 		x.end("entry")
 	}
 	x.end("feed")
-	return x.bytes()
+	return x.close()
 }
 
 // xmlWriter writes the sitemap and the feed as encoding/xml marshals them
@@ -165,7 +175,7 @@ func feedXML(f atomFeed) []byte {
 // reflection: that was a third of an edit's rebuild at 10k pages, the
 // feed listing every page.
 type xmlWriter struct {
-	b          bytes.Buffer
+	b          *bufio.Writer // its error, the first, is the writer's
 	depth      int
 	indentedIn bool // the last element opened has nothing in it yet
 	started    bool
@@ -237,17 +247,20 @@ func (x *xmlWriter) link(l atomLink) {
 func (x *xmlWriter) text(s string) {
 	for i := 0; i < len(s); i++ {
 		if c := s[i]; c < ' ' || c >= utf8.RuneSelf || c == '"' || c == '\'' || c == '&' || c == '<' || c == '>' {
-			_ = xml.EscapeText(&x.b, []byte(s)) // a bytes.Buffer does not fail
+			_ = xml.EscapeText(x.b, []byte(s)) // an error stays in x.b
 			return
 		}
 	}
 	x.b.WriteString(s)
 }
 
-// bytes ends the document with a newline and returns it.
-func (x *xmlWriter) bytes() []byte {
+// newXMLWriter writes to out, buffered unless out is a bufio.Writer.
+func newXMLWriter(out io.Writer) *xmlWriter { return &xmlWriter{b: bufio.NewWriter(out)} }
+
+// close ends the document with a newline, and flushes it.
+func (x *xmlWriter) close() error {
 	x.b.WriteByte('\n')
-	return x.b.Bytes()
+	return x.b.Flush()
 }
 
 // redirects returns a page at each old address of a moved page (its

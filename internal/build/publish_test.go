@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/xml"
 	"fmt"
+	"io"
 	"strings"
 	"testing"
 )
@@ -72,7 +73,7 @@ func TestXMLWriter(t *testing.T) {
 			entries = append(entries, atomEntry{Title: text, ID: other, Link: atomLink{Href: text, Rel: []string{"", other}[j%2]},
 				Updated: other, Summary: []string{"", text}[j%2]})
 		}
-		if got, want := sitemapXML(urls), marshal(struct {
+		if got, want := written(t, func(out io.Writer) error { return sitemapXML(out, urls) }), marshal(struct {
 			XMLName xml.Name     `xml:"urlset"`
 			NS      string       `xml:"xmlns,attr"`
 			URLs    []sitemapURL `xml:"url"`
@@ -80,7 +81,7 @@ func TestXMLWriter(t *testing.T) {
 			t.Errorf("sitemap %d:\n got %q\nwant %q", i, got, want)
 		}
 		f := atomFeed{Title: text, ID: other, Links: []atomLink{{Href: text}, {Href: other, Rel: "self"}}, Updated: text, Author: other, Entries: entries}
-		if got, want := feedXML(f), marshal(struct {
+		if got, want := written(t, func(out io.Writer) error { return feedXML(out, f) }), marshal(struct {
 			XMLName xml.Name    `xml:"feed"`
 			NS      string      `xml:"xmlns,attr"`
 			Title   string      `xml:"title"`
@@ -93,4 +94,14 @@ func TestXMLWriter(t *testing.T) {
 			t.Errorf("feed %d:\n got %q\nwant %q", i, got, want)
 		}
 	}
+}
+
+// written is what write writes.
+func written(t *testing.T, write func(io.Writer) error) []byte {
+	t.Helper()
+	var b bytes.Buffer
+	if err := write(&b); err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes()
 }
