@@ -489,7 +489,11 @@ func (g *generation) tree(pp *parsed, render bool) (*markup.Document, error) {
 		}
 	}
 	doc := g.md.Parse(body, opts)
-	if err := doc.Restore(pp.doc); err != nil {
+	resolved := pp.resolved
+	if resolved == nil {
+		resolved = pp.doc.Resolutions()
+	}
+	if err := doc.Restore(resolved); err != nil {
 		return nil, fmt.Errorf("%s: %w", contentPath(pp.page.File), err)
 	}
 	for i, lk := range doc.Links {
@@ -510,13 +514,19 @@ func (g *generation) letGoOfBody(pp *parsed) {
 }
 
 // lighten lets go of what a lean build reads no more once its pages are
-// linked: the paragraphs counted for coverage, the line tables of pages
-// with problems placed (see linker.problem), and where the front matter's
-// keys sit, which only problems point at (~70 MB at 50k pages), unless
-// pages due for review are yet to be found (see stale).
+// linked: of each page's outline, all but its table of contents and what
+// linking wrote into its references and citations (pp.resolved), which is
+// all writing reads of it (~90 MB at 50k pages when writing begins); the
+// targets of its references and citations, of which the graph is made;
+// the line tables of pages with problems placed (see linker.problem); and
+// where the front matter's keys sit, which only problems point at (~70 MB
+// at 50k pages), unless pages due for review are yet to be found (see
+// stale).
 func (g *generation) lighten() {
 	for _, pp := range g.parsed {
-		pp.lines, pp.doc.Paragraphs = nil, nil
+		pp.resolved = pp.doc.Resolutions()
+		pp.doc = &markup.Document{TOC: pp.doc.TOC}
+		pp.lines, pp.refTargets, pp.citeTargets = nil, nil, nil
 	}
 	if !g.opts.Review {
 		for _, p := range g.site.Pages {

@@ -23,6 +23,10 @@ type parsed struct {
 	// parse, whose anchors the page still holds.
 	kept bool
 
+	// resolved is what linking wrote into doc's references and citations,
+	// once a lean build let go of them (see generation.lighten).
+	resolved *markup.Resolutions
+
 	refTargets  []site.Target // per doc.Refs; zero where unresolved
 	linkTargets []site.Target // per doc.Links; zero where external or unresolved
 	citeTargets []site.Target // per doc.Cites: the source; zero where unknown
@@ -48,7 +52,7 @@ type parsed struct {
 // large site's memory), which nothing reads once the page is written.
 func (p *parsed) release(body bool) {
 	p.doc = &markup.Document{Sections: p.doc.Sections}
-	p.refTargets, p.linkTargets, p.citeTargets = nil, nil, nil
+	p.resolved, p.refTargets, p.linkTargets, p.citeTargets = nil, nil, nil, nil
 	p.lines = nil
 	if body {
 		p.page.Body = nil

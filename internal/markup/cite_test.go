@@ -99,7 +99,7 @@ func TestCitationsCollected(t *testing.T) {
 	o := doc.Outline()
 	o.Cites[0].Source.Page = "/sources/mica/"
 	again := New(Options{}).Parse([]byte(src), ParseOptions{})
-	if err := again.Restore(o); err != nil || again.Cites[0].Source.Page != "/sources/mica/" {
+	if err := again.Restore(o.Resolutions()); err != nil || again.Cites[0].Source.Page != "/sources/mica/" {
 		t.Errorf("Restore: %v, %q", err, again.Cites[0].Source.Page)
 	}
 }

@@ -500,7 +500,7 @@ func inlineOffset(n ast.Node) int {
 // Outline returns the document without its syntax tree: what linking, the
 // link graph and search read of it, at a fraction of the memory. It cannot
 // be rendered; to render, parse the source again with the same options and
-// Restore what the caller wrote into the outline's references.
+// Restore the Resolutions the caller wrote into the outline's references.
 func (d *Document) Outline() *Document {
 	o := &Document{Source: d.Source, TOC: d.TOC, Sections: d.Sections, Problems: d.Problems, Paragraphs: d.Paragraphs,
 		Refs: make([]*Ref, len(d.Refs)), Links: make([]*Link, len(d.Links)), Anchors: make([]Anchor, len(d.Anchors)),
@@ -525,19 +525,42 @@ func (d *Document) Outline() *Document {
 	return o
 }
 
-// Restore gives d's references the resolutions written into outline, an
-// outline of a document parsed from the same source with the same options:
-// parsing is deterministic, so their references match one for one.
-func (d *Document) Restore(outline *Document) error {
-	if len(d.Refs) != len(outline.Refs) || len(d.Links) != len(outline.Links) || len(d.Anchors) != len(outline.Anchors) ||
-		len(d.Cites) != len(outline.Cites) {
-		return errors.New("markup: the document does not match its outline")
-	}
-	for i, r := range d.Refs {
-		r.Resolved = outline.Refs[i].Resolved
+// Resolutions are what the caller wrote into a document's references and
+// citations, apart from the document: all Restore reads of an outline, for
+// a caller that holds many until it renders them, at a fraction of the
+// outlines' memory.
+type Resolutions struct {
+	Refs  []Resolved    // per reference
+	Cites []CitedSource // per citation
+	// links and anchors count the document's, for Restore to check.
+	links, anchors int
+}
+
+// Resolutions returns what the caller wrote into d's references and
+// citations.
+func (d *Document) Resolutions() *Resolutions {
+	r := &Resolutions{Refs: make([]Resolved, len(d.Refs)), Cites: make([]CitedSource, len(d.Cites)), links: len(d.Links), anchors: len(d.Anchors)}
+	for i, ref := range d.Refs {
+		r.Refs[i] = ref.Resolved
 	}
 	for i, c := range d.Cites {
-		c.Source = outline.Cites[i].Source
+		r.Cites[i] = c.Source
+	}
+	return r
+}
+
+// Restore gives d's references and citations the resolutions r, of an
+// outline of a document parsed from the same source with the same options:
+// parsing is deterministic, so their references match one for one.
+func (d *Document) Restore(r *Resolutions) error {
+	if len(d.Refs) != len(r.Refs) || len(d.Links) != r.links || len(d.Anchors) != r.anchors || len(d.Cites) != len(r.Cites) {
+		return errors.New("markup: the document does not match its outline")
+	}
+	for i, ref := range d.Refs {
+		ref.Resolved = r.Refs[i]
+	}
+	for i, c := range d.Cites {
+		c.Source = r.Cites[i]
 	}
 	return nil
 }

@@ -57,7 +57,7 @@ func TestOutlineRestore(t *testing.T) {
 			}
 			resolve(outline)
 			again := md.Parse(in, opts)
-			if err := again.Restore(outline); err != nil {
+			if err := again.Restore(outline.Resolutions()); err != nil {
 				t.Fatal(err)
 			}
 			got, err := md.RenderString(again)
@@ -75,7 +75,7 @@ func TestRestoreMismatch(t *testing.T) {
 	t.Parallel()
 	md := New(Options{})
 	outline := md.Parse([]byte("See [[a]] and [[b]]."), ParseOptions{}).Outline()
-	if err := md.Parse([]byte("See [[a]]."), ParseOptions{}).Restore(outline); err == nil {
+	if err := md.Parse([]byte("See [[a]]."), ParseOptions{}).Restore(outline.Resolutions()); err == nil {
 		t.Error("Restore of a different document's outline: no error")
 	}
 }
