@@ -84,8 +84,10 @@ type Index struct {
 // batchSize is how many documents Bleve converts to a segment at once:
 // large enough that a build makes few segments, small enough to bound
 // memory (a batch is analysed, then converted, whole; a larger one costs
-// more in garbage collection than it saves).
-const batchSize = 1000
+// more in garbage collection than it saves). Each worker holds a batch
+// analysed and its segment being made: at 1000 documents they were a
+// quarter of a 10k build's highest live heap, with no less CPU.
+const batchSize = 500
 
 // build creates a new index in dir holding docs and closes it (see
 // buildSegments).
