@@ -2,7 +2,6 @@ package e2e
 
 import (
 	"bytes"
-	"compress/gzip"
 	"context"
 	"errors"
 	"io/fs"
@@ -16,6 +15,7 @@ import (
 	"testing"
 
 	"github.com/kb-legal/kb/internal/build"
+	"github.com/kb-legal/kb/internal/gzipserve"
 )
 
 // basePath is the sub-path the site is published under, as on a GitHub
@@ -111,21 +111,13 @@ func publish(t *testing.T) *published {
 
 // staticHost serves dir under /kb/ like a static host: directories by their
 // index.html, anything missing by 404.html with status 404, nothing outside
-// the sub-path, gzip-compressed for a client that accepts it (as GitHub
-// Pages, Netlify and Cloudflare Pages compress; Lighthouse's simulated
-// phone network times the bytes on the wire).
+// the sub-path, its text gzip-compressed (Lighthouse's simulated phone
+// network times the bytes on the wire).
 func staticHost(dir string) http.Handler {
 	root := os.DirFS(dir)
 	files := http.FileServerFS(root)
 	mux := http.NewServeMux()
-	mux.Handle(basePath, http.StripPrefix(strings.TrimSuffix(basePath, "/"), http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.Header.Get("Range") == "" && strings.Contains(r.Header.Get("Accept-Encoding"), "gzip") {
-			z := gzip.NewWriter(w)
-			defer z.Close()
-			w.Header().Set("Content-Encoding", "gzip")
-			w.Header().Add("Vary", "Accept-Encoding")
-			w = gzipWriter{w, z}
-		}
+	mux.Handle(basePath, http.StripPrefix(strings.TrimSuffix(basePath, "/"), gzipserve.Text(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		name := strings.TrimPrefix(path.Clean(r.URL.Path), "/")
 		if name == "" {
 			name = "."
@@ -146,22 +138,8 @@ func staticHost(dir string) http.Handler {
 			return
 		}
 		files.ServeHTTP(w, r)
-	})))
+	}))))
 	return mux
-}
-
-// gzipWriter compresses a response's body; the length it would have had
-// uncompressed is dropped.
-type gzipWriter struct {
-	http.ResponseWriter
-	z *gzip.Writer
-}
-
-func (w gzipWriter) Write(b []byte) (int, error) { return w.z.Write(b) }
-
-func (w gzipWriter) WriteHeader(status int) {
-	w.Header().Del("Content-Length")
-	w.ResponseWriter.WriteHeader(status)
 }
 
 // requireTool skips the test when a tool the gate needs is missing, unless

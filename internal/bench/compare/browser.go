@@ -1,7 +1,6 @@
 package main
 
 import (
-	"compress/gzip"
 	"context"
 	"fmt"
 	"io"
@@ -10,11 +9,11 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
-	"strings"
 	"sync/atomic"
 	"time"
 
 	"github.com/chromedp/chromedp"
+	"github.com/kb-legal/kb/internal/gzipserve"
 )
 
 // browserQueries are the query pairs measured in Chromium: each first query
@@ -114,7 +113,7 @@ func browserBytes(ctx context.Context, chromium, dir string, ui searchUI, log io
 		return 0, 0, err
 	}
 	count := byteCounter{log: log}
-	srv := &http.Server{Handler: count.handler(gzipText(http.FileServer(http.Dir(dir))))}
+	srv := &http.Server{Handler: count.handler(gzipserve.Text(http.FileServer(http.Dir(dir))))}
 	go srv.Serve(ln)
 	defer srv.Close()
 	base := "http://" + ln.Addr().String()
@@ -182,38 +181,6 @@ func writePagefindUI(site string) error {
 		return err
 	}
 	return os.WriteFile(filepath.Join(dir, "index.html"), []byte(pagefindUIPage), 0o644)
-}
-
-// gzipText compresses HTML, CSS, JavaScript and JSON responses for clients
-// that accept gzip; other files (kb's .kbz, Pagefind's .pf_*) are
-// compressed already.
-func gzipText(h http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		ext := filepath.Ext(r.URL.Path)
-		text := ext == "" || slices.Contains([]string{".html", ".css", ".js", ".json", ".svg"}, ext)
-		if !text || !strings.Contains(r.Header.Get("Accept-Encoding"), "gzip") {
-			h.ServeHTTP(w, r)
-			return
-		}
-		w.Header().Set("Content-Encoding", "gzip")
-		w.Header().Add("Vary", "Accept-Encoding")
-		gz := gzip.NewWriter(w)
-		defer gz.Close()
-		h.ServeHTTP(gzipWriter{w, gz}, r)
-	})
-}
-
-type gzipWriter struct {
-	http.ResponseWriter
-	gz *gzip.Writer
-}
-
-func (g gzipWriter) Write(b []byte) (int, error) { return g.gz.Write(b) }
-
-// WriteHeader drops the length of the uncompressed file.
-func (g gzipWriter) WriteHeader(code int) {
-	g.Header().Del("Content-Length")
-	g.ResponseWriter.WriteHeader(code)
 }
 
 func medianInt(v []int64) int64 {
