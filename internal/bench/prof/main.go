@@ -24,8 +24,10 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"runtime/metrics"
 	"runtime/pprof"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -45,6 +47,7 @@ func run() int {
 	indexDir := flag.String("index", "", "the search index's `dir` (default SITE/index)")
 	every := flag.Duration("heapevery", 0, "with -memprofile: also write a heap profile every `interval` while building, to FILE.1, FILE.2, …")
 	exact := flag.Bool("gc", false, "with -heapevery: collect garbage before each profile, so that it holds exactly what is live (slower)")
+	classes := flag.Duration("memclasses", 0, "print the runtime's memory classes (runtime/metrics /memory/classes/) and heap goal to stderr every `interval`")
 	flag.Parse()
 	if flag.NArg() != 1 {
 		fmt.Fprintln(os.Stderr, "usage: prof [-site] [-out DIR] [-index DIR] [-cpuprofile FILE] [-memprofile FILE [-heapevery D [-gc]]] SITE")
@@ -66,6 +69,10 @@ func run() int {
 	}
 	if *mem != "" && *every > 0 {
 		stop := heapEvery(*mem, *every, *exact)
+		defer stop()
+	}
+	if *classes > 0 {
+		stop := memClassesEvery(os.Stderr, *classes)
 		defer stop()
 	}
 	start := time.Now()
@@ -129,6 +136,42 @@ func heapEvery(name string, interval time.Duration, gc bool) (stop func()) {
 				fmt.Fprintln(os.Stderr, "prof:", err)
 			}
 			f.Close()
+		}
+	})
+	return func() { close(done); wg.Wait() }
+}
+
+// memClassesEvery prints to w, every interval until stop is called, the
+// heap goal, the live heap and each of the runtime's memory classes in MB:
+// what a memory limit counts besides the heap, which it takes from the
+// heap goal.
+func memClassesEvery(w io.Writer, interval time.Duration) (stop func()) {
+	var samples []metrics.Sample
+	for _, d := range metrics.All() {
+		if strings.HasPrefix(d.Name, "/memory/classes/") || d.Name == "/gc/heap/goal:bytes" || d.Name == "/gc/heap/live:bytes" {
+			samples = append(samples, metrics.Sample{Name: d.Name})
+		}
+	}
+	done := make(chan struct{})
+	var wg sync.WaitGroup
+	start := time.Now()
+	wg.Go(func() {
+		tick := time.NewTicker(interval)
+		defer tick.Stop()
+		for {
+			select {
+			case <-done:
+				return
+			case <-tick.C:
+			}
+			metrics.Read(samples)
+			var b strings.Builder
+			fmt.Fprintf(&b, "memclasses %.0fs", time.Since(start).Seconds())
+			for _, s := range samples {
+				name := strings.TrimSuffix(strings.TrimPrefix(strings.TrimPrefix(s.Name, "/memory/classes/"), "/gc/heap/"), ":bytes")
+				fmt.Fprintf(&b, " %s=%d", name, s.Value.Uint64()>>20)
+			}
+			fmt.Fprintln(w, b.String())
 		}
 	})
 	return func() { close(done); wg.Wait() }
