@@ -392,9 +392,8 @@ func (g *generation) parse(ctx context.Context) error {
 			// read as they most likely will: refresh need not parse
 			// again when they do.
 			g.linker.guess(pp.doc, labels)
-			pp.doc.RefreshText()
+			pp.doc.RefreshPreviews() // the sections are made as it is written
 			pp.guessed, pp.guess = true, textSum(g.seed, pp.doc)
-			pp.doc.Sections = nil // made again as it is written
 		}
 		if !pp.kept {
 			p.Anchors = anchorsOf(pp)
@@ -835,13 +834,15 @@ func (g *generation) docs() []search.Document {
 	return g.reuse.searchDocs(g, g.parsedList())
 }
 
-// docCount is how many search documents appendDocs makes of page pp.
+// docCount is how many search documents appendDocs makes of page pp, or
+// one more when the page has a scenario card that says nothing (see
+// hasCard): a bound for making room, which need not make the card.
 func (g *generation) docCount(pp *parsed) int {
 	if !pp.page.Searchable() {
 		return 0
 	}
 	n := len(pp.doc.Sections)
-	if hasLead(pp.doc.Sections, g.scenarioText(pp.page)) {
+	if len(pp.doc.Sections) == 0 || pp.doc.Sections[0].Anchor != "" && hasCard(pp.page) {
 		n++
 	}
 	return n
@@ -963,10 +964,16 @@ func clipText(text string, n int) string {
 	return text[:n] + "…"
 }
 
+// hasCard reports whether page p has a scenario card: its scenarioText
+// is not empty, unless the card's only field is rules that do not resolve.
+func hasCard(p *site.Page) bool {
+	return p.Facts != "" || p.Question != "" || p.Outcome != "" || len(p.Applies) > 0
+}
+
 // scenarioText is what a scenario's card says, for search: its facts,
 // question and outcome, and the citations of the rules it applies.
 func (g *generation) scenarioText(p *site.Page) string {
-	if p.Facts == "" && p.Question == "" && p.Outcome == "" && len(p.Applies) == 0 {
+	if !hasCard(p) {
 		return ""
 	}
 	parts := []string{p.Facts, p.Question}

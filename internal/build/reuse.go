@@ -109,10 +109,14 @@ func (fresh) refresh(g *generation, pp *parsed) error {
 	if err != nil {
 		return err
 	}
-	doc.RefreshText()
+	if g.lean() {
+		doc.RefreshPreviews() // the sections are made as it is written
+	} else {
+		doc.RefreshText()
+	}
 	pp.doc = doc.Outline()
 	if g.lean() {
-		pp.doc.Sections, pp.doc.Source = nil, nil // made again as it is written, and read again
+		pp.doc.Source = nil // read again as it is written
 	}
 	return nil
 }

@@ -157,13 +157,13 @@ func renderPin(w util.BufWriter, _ []byte, node ast.Node, entering bool) (ast.Wa
 
 // headingText is the plain text of a heading, without its permalink.
 func headingText(h *ast.Heading, src []byte) string {
-	var b strings.Builder
+	var b bytes.Buffer
 	for c := h.FirstChild(); c != nil; c = c.NextSibling() {
 		if _, pin := c.(*Pin); !pin {
 			writeText(&b, c, src)
 		}
 	}
-	return strings.TrimSpace(b.String())
+	return string(bytes.TrimSpace(b.Bytes())) // at its size: the build holds every heading's
 }
 
 // renderOfficialLink writes the link from a pinpoint to its official text.

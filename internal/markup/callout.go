@@ -322,11 +322,11 @@ func quotationSource(pc parser.Context, title *CalloutTitle, first text.Segment,
 
 // quotedText is the text of a quotation, without its source.
 func quotedText(c *Callout, src []byte) string {
-	var b strings.Builder
+	var b bytes.Buffer
 	for n := c.FirstChild(); n != nil; n = n.NextSibling() {
 		writeText(&b, n, src)
 	}
-	return strings.Join(strings.Fields(b.String()), " ")
+	return collapseSpace(b.Bytes())
 }
 
 func renderCallout(w util.BufWriter, src []byte, node ast.Node, entering bool) (ast.WalkStatus, error) {

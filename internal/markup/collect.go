@@ -1,6 +1,7 @@
 package markup
 
 import (
+	"bytes"
 	"errors"
 	"html"
 	"strings"
@@ -17,26 +18,32 @@ const previewLen = 320
 // references, links, paragraphs, table of contents and search sections;
 // bare, it leaves out the texts, and for rendering the paragraphs too (see
 // ParseOptions).
-func collect(doc *Document, opts ParseOptions) {
+func collect(doc *Document, opts ParseOptions) { collectSome(doc, opts, true) }
+
+// collectSome is collect, leaving out the search sections unless
+// sections is set.
+func collectSome(doc *Document, opts ParseOptions, sections bool) {
 	bare := opts.Bare || opts.Render
+	sections = sections && !bare
 	c := &collector{doc: doc, src: doc.Source, seen: map[string]bool{}, bare: bare, noParagraphs: opts.Render}
 	if !bare {
 		c.texts, c.ctx = map[ast.Node]string{}, contexts{}
+	}
+	if sections {
 		doc.Sections = []Section{{}}
 	}
 	_ = ast.Walk(doc.Root, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
 		if !entering {
 			return ast.WalkContinue, nil
 		}
-		if n.Parent() == doc.Root && !bare {
+		if n.Parent() == doc.Root && sections {
 			c.section(n)
 		}
 		return c.node(n), nil
 	})
-	if bare {
-		return
+	if sections {
+		c.endSections()
 	}
-	c.endSections()
 }
 
 // MakeSections makes the document's search sections from its syntax
@@ -50,6 +57,39 @@ func (d *Document) MakeSections() {
 		c.section(n)
 	}
 	c.endSections()
+	d.Sections = packSections(d.Sections)
+}
+
+// packSections returns a page's sections with their texts and official
+// wording copied into one string, which they slice, in a list of their
+// number: they are held until the search index is built, which lets go
+// of them together (their anchors and titles it keeps longer), and in
+// few pieces per page they free whole spans of memory, rather than
+// leaving small objects scattered among spans whose others are gone
+// (which the memory limit counts as in use).
+func packSections(ss []Section) []Section {
+	if len(ss) == 0 {
+		return ss
+	}
+	n := 0
+	for _, s := range ss {
+		n += len(s.Text) + len(s.Official)
+	}
+	var b strings.Builder
+	b.Grow(n)
+	for _, s := range ss {
+		b.WriteString(s.Text)
+		b.WriteString(s.Official)
+	}
+	all := b.String()
+	packed := make([]Section, len(ss))
+	at := 0
+	for i, s := range ss {
+		text, official := at+len(s.Text), at+len(s.Text)+len(s.Official)
+		packed[i] = Section{Anchor: s.Anchor, Title: s.Title, Text: all[at:text], Official: all[text:official]}
+		at = official
+	}
+	return packed
 }
 
 // collector is collect's walk through a document.
@@ -64,6 +104,7 @@ type collector struct {
 	// A block's text serves its section, its anchor's preview and the
 	// preview of the heading before it: work it out once.
 	texts map[ast.Node]string
+	buf   bytes.Buffer // where textOf writes a block's text
 	ctx   contexts
 	// The texts and official wording of the blocks of the last section,
 	// joined when it ends: joining block by block copied a section's
@@ -75,7 +116,9 @@ type collector struct {
 func (c *collector) textOf(n ast.Node) string {
 	t, ok := c.texts[n]
 	if !ok {
-		t = blockText(n, c.src)
+		c.buf.Reset()
+		writeText(&c.buf, n, c.src)
+		t = collapseSpace(c.buf.Bytes())
 		c.texts[n] = t
 	}
 	return t
@@ -186,7 +229,7 @@ func (c *collector) heading(n *ast.Heading) {
 	}
 	b, _ := id.([]byte)
 	var title string
-	if last := len(c.doc.Sections) - 1; !c.bare && n.Parent() == c.doc.Root && c.doc.Sections[last].Anchor == string(b) {
+	if last := len(c.doc.Sections) - 1; !c.bare && last >= 0 && n.Parent() == c.doc.Root && c.doc.Sections[last].Anchor == string(b) {
 		// The section it starts has its id and title made already: one
 		// copy of them for the whole build.
 		c.current, title = c.doc.Sections[last].Anchor, c.doc.Sections[last].Title
@@ -225,9 +268,17 @@ func (c *collector) paragraph(n ast.Node) {
 // and link contexts, search sections, the table of contents — after the
 // caller has resolved its references, so that a reference written [[id]]
 // reads as its target's title rather than its id.
-func (d *Document) RefreshText() {
+func (d *Document) RefreshText() { d.refreshText(true) }
+
+// RefreshPreviews is RefreshText without the search sections, which it
+// leaves nil: for a caller that makes them later (MakeSections), it
+// joins none of the texts of a page's blocks, nor works out those that
+// no preview reads.
+func (d *Document) RefreshPreviews() { d.refreshText(false) }
+
+func (d *Document) refreshText(sections bool) {
 	fresh := &Document{Source: d.Source, Root: d.Root}
-	collect(fresh, ParseOptions{})
+	collectSome(fresh, ParseOptions{}, sections)
 	for i := range min(len(d.Anchors), len(fresh.Anchors)) {
 		d.Anchors[i].Text = fresh.Anchors[i].Text
 	}
@@ -253,59 +304,41 @@ func pinOf(n ast.Node) *Pin {
 // blockText is the text of a node and its descendants, as a reader sees
 // it.
 func blockText(n ast.Node, src []byte) string {
-	var b strings.Builder
+	var b bytes.Buffer
 	writeText(&b, n, src)
-	return collapseSpace(b.String())
+	return collapseSpace(b.Bytes())
 }
 
-// collapseSpace is strings.Join(strings.Fields(s), " ") without the slice
-// of words, and s itself when it is that already: the text of every block
-// of every page goes through it.
-func collapseSpace(s string) string {
-	if isCollapsed(s) {
-		return s
-	}
-	var b strings.Builder
-	b.Grow(len(s))
+// collapseSpace is strings.Join(strings.Fields(string(b)), " "), made in
+// b itself, which it overwrites, and copied out once at its final size:
+// the text of every block of every page goes through it, and much of it
+// is held until the search index is built.
+func collapseSpace(b []byte) string {
+	w := 0 // b[:w] is collapsed; w never passes i
 	space := false
-	for i := 0; i < len(s); {
-		r, size := utf8.DecodeRuneInString(s[i:])
+	for i := 0; i < len(b); {
+		r, size := rune(b[i]), 1
+		if r >= utf8.RuneSelf {
+			r, size = utf8.DecodeRune(b[i:])
+		}
 		if unicode.IsSpace(r) {
 			space = true
 		} else {
-			if space && b.Len() > 0 {
-				b.WriteByte(' ')
+			if space && w > 0 {
+				b[w] = ' '
+				w++
 			}
 			space = false
-			b.WriteString(s[i : i+size])
+			w += copy(b[w:], b[i:i+size])
 		}
 		i += size
 	}
-	return b.String()
-}
-
-// isCollapsed reports whether s has no space at either end and words
-// separated by one ASCII space each.
-func isCollapsed(s string) bool {
-	space := true // as if s began after one
-	for i := 0; i < len(s); {
-		r, size := utf8.DecodeRuneInString(s[i:])
-		if unicode.IsSpace(r) {
-			if r != ' ' || space {
-				return false
-			}
-			space = true
-		} else {
-			space = false
-		}
-		i += size
-	}
-	return s == "" || !space
+	return string(b[:w])
 }
 
 // writeText appends the text of n to b: inline text as is, blocks separated
 // by spaces. Permalinks are skipped.
-func writeText(b *strings.Builder, n ast.Node, src []byte) {
+func writeText(b *bytes.Buffer, n ast.Node, src []byte) {
 	switch n := n.(type) {
 	case *Pin:
 		return
@@ -339,11 +372,11 @@ func writeText(b *strings.Builder, n ast.Node, src []byte) {
 		return
 	case *CalloutTitle:
 		// A title reads as one with the text it introduces: "Note: …".
-		var t strings.Builder
+		var t bytes.Buffer
 		for c := n.FirstChild(); c != nil; c = c.NextSibling() {
 			writeText(&t, c, src)
 		}
-		title := strings.TrimSpace(t.String())
+		title := string(bytes.TrimSpace(t.Bytes()))
 		b.WriteString(title)
 		if title != "" && !strings.ContainsAny(title[len(title)-1:], ".:;?!") {
 			b.WriteByte(':')
@@ -426,7 +459,7 @@ func (cs contexts) contextOf(n ast.Node, src []byte) string {
 }
 
 func inlineText(block ast.Node, src []byte) *blockInline {
-	var b strings.Builder
+	var b bytes.Buffer
 	at := map[ast.Node]int{}
 	var walk func(ast.Node)
 	walk = func(c ast.Node) {

@@ -2,6 +2,7 @@ package markup
 
 import (
 	"path/filepath"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -116,5 +117,39 @@ func TestMakeSections(t *testing.T) {
 	}
 	if sections == 0 {
 		t.Error("no golden case has a section: the test compares nothing")
+	}
+}
+
+// TestRefreshPreviews checks that RefreshPreviews makes what RefreshText
+// does but the sections, for every golden case.
+func TestRefreshPreviews(t *testing.T) {
+	t.Parallel()
+	files, md, opts := goldenOutlineCases(t)
+	anchors := 0
+	for _, file := range files {
+		ar, err := txtar.ParseFile(file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, f := range ar.Files {
+			if f.Name != "in.md" {
+				continue
+			}
+			bare := ParseOptions{Terms: opts.Terms, SelfID: opts.SelfID, Bare: true}
+			want, got := md.Parse(f.Data, bare), md.Parse(f.Data, bare)
+			want.RefreshText()
+			got.RefreshPreviews()
+			if got.Sections != nil {
+				t.Errorf("%s: sections %q, want none", filepath.Base(file), got.Sections)
+			}
+			want.Sections = nil
+			if w, g := want.Outline(), got.Outline(); !reflect.DeepEqual(g, w) {
+				t.Errorf("%s: outline\n got %+v\nwant %+v", filepath.Base(file), g, w)
+			}
+			anchors += len(want.Anchors)
+		}
+	}
+	if anchors == 0 {
+		t.Error("no golden case has an anchor: the test compares nothing")
 	}
 }

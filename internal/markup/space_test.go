@@ -24,7 +24,7 @@ func TestCollapseSpace(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.desc, func(t *testing.T) {
 			t.Parallel()
-			if got, want := collapseSpace(tt.give), strings.Join(strings.Fields(tt.give), " "); got != want {
+			if got, want := collapseSpace([]byte(tt.give)), strings.Join(strings.Fields(tt.give), " "); got != want {
 				t.Errorf("collapseSpace(%q) = %q, want %q", tt.give, got, want)
 			}
 		})
@@ -36,7 +36,7 @@ func FuzzCollapseSpace(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		if got, want := collapseSpace(s), strings.Join(strings.Fields(s), " "); got != want {
+		if got, want := collapseSpace([]byte(s)), strings.Join(strings.Fields(s), " "); got != want {
 			t.Errorf("collapseSpace(%q) = %q, want %q", s, got, want)
 		}
 	})
@@ -48,7 +48,7 @@ func BenchmarkCollapseSpace(b *testing.B) {
 		b.Run(tt.name, func(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
-				collapseSpace(tt.give)
+				collapseSpace([]byte(tt.give))
 			}
 		})
 	}
