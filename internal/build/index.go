@@ -23,7 +23,8 @@ import (
 // Result.Shallow) is warned of in opts.Logger, which is where a CI log
 // shows it.
 //
-// The index and its export are made from one analysis of the documents.
+// The index and its export are made from one analysis of the documents,
+// which the index takes over: the result holds none (Result.Docs is nil).
 func RunWithIndex(ctx context.Context, opts Options, out, indexDir string) (*Result, error) {
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.DiscardHandler)
@@ -64,10 +65,12 @@ func RunWithIndex(ctx context.Context, opts Options, out, indexDir string) (*Res
 	}
 	// The index is built once the site is written: beside it, both in
 	// memory at once doubled a 10k-page build's peak (3 GiB) and took
-	// longer. BuildAndExport keeps both cores busy by itself, and empties
-	// the text of res.Docs as it goes: nothing reads it afterwards.
-	ix := indexing{docs: res.Docs}
-	ix.build(ctx, index.Dir, site)
+	// longer. BuildAndExport keeps both cores busy by itself, and takes
+	// res.Docs over, letting each document's text go once read and the
+	// documents once all are: nothing reads them afterwards.
+	sections := len(res.Docs)
+	var ix indexing
+	ix.build(ctx, index.Dir, site, res.takeDocs())
 	if ix.err != nil {
 		return nil, fmt.Errorf("search index: %w", ix.err)
 	}
@@ -83,7 +86,7 @@ func RunWithIndex(ctx context.Context, opts Options, out, indexDir string) (*Res
 	}
 	res.Duration = time.Since(start)
 	opts.Logger.Info("built", "pages", res.Pages, "files", len(res.Files), "out", out,
-		"index", indexDir, "sections", len(ix.docs), "search_bytes", ix.stats.Bytes, "took", res.Duration.Round(time.Millisecond))
+		"index", indexDir, "sections", sections, "search_bytes", ix.stats.Bytes, "took", res.Duration.Round(time.Millisecond))
 	if res.Shallow {
 		opts.Logger.Warn("a shallow git clone: pages last changed before its first commit are dated by that commit, shown as updated on or before that day; fetch the whole history (git fetch --unshallow; in GitHub Actions, actions/checkout with fetch-depth: 0)")
 	}
@@ -97,16 +100,24 @@ func DefaultIndex(source string) string { return filepath.Join(source, "index") 
 // indexing is the search index of a build: the Bleve index and its static
 // export, from one analysis.
 type indexing struct {
-	docs  []search.Document
 	files []string // the static export's files
 	stats search.ExportStats
 	err   error
 }
 
-// build builds the Bleve index in dir and writes its static export to site.
-func (ix *indexing) build(ctx context.Context, dir string, site *stagedDir) {
-	ix.stats, ix.err = search.BuildAndExport(ctx, dir, ix.docs, func(name string, data []byte) error {
+// build builds the Bleve index of docs in dir and writes its static
+// export to site.
+func (ix *indexing) build(ctx context.Context, dir string, site *stagedDir, docs []search.Document) {
+	ix.stats, ix.err = search.BuildAndExport(ctx, dir, docs, func(name string, data []byte) error {
 		ix.files = append(ix.files, name)
 		return site.WriteFile(name, data)
 	}, search.ExportOptions{})
+}
+
+// takeDocs returns the search documents and leaves the result without
+// them, so that the index, which takes them over, can let them go.
+func (r *Result) takeDocs() []search.Document {
+	docs := r.Docs
+	r.Docs = nil
+	return docs
 }

@@ -47,6 +47,7 @@ type analyser struct {
 	legal, cached analysis.Analyzer
 	scratch       termScratch
 	parts         []document.Field
+	text          []byte // a copy of the text being analysed (see analyseText)
 }
 
 func newAnalyser(m *mapping.IndexMappingImpl) *analyser {

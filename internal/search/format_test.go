@@ -175,6 +175,35 @@ func TestShardJSON(t *testing.T) {
 	}
 }
 
+// TestDocFileJSON checks that a document is written as encoding/json
+// writes it.
+func TestDocFileJSON(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		desc string
+		give docFile
+	}{
+		{desc: "empty", give: docFile{}},
+		{desc: "required only", give: docFile{URL: "/a/", Title: "A", Kind: "provision"}},
+		{desc: "all, escaped", give: docFile{URL: "/a/?x=<1>&y", Anchor: "p1", Title: `"Quoted" & co`, Heading: "Art. 1 › scope",
+			Kind: "guidance", Summary: "Zürich\tline\u2028sep\x01", Body: "bad\xffutf8 body…",
+			Outline: [][2]string{{"", "Lead"}, {"p1", "<b>Art. 1</b>"}}}},
+		{desc: "empty outline", give: docFile{URL: "/b/", Title: "B", Kind: "k", Outline: [][2]string{}}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.desc, func(t *testing.T) {
+			t.Parallel()
+			want, err := json.Marshal(tt.give)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := tt.give.appendJSON(nil); string(got) != string(want) {
+				t.Errorf("appendJSON =\n%s\nwant (encoding/json)\n%s", got, want)
+			}
+		})
+	}
+}
+
 // TestPinRowJSON checks that a pinpoint's row is written as encoding/json
 // writes the []any of its fields.
 func TestPinRowJSON(t *testing.T) {

@@ -158,20 +158,34 @@ func (p *packer) close() (ExportStats, error) {
 // pieceBytes is the size of the pieces a streamed file is compressed in.
 const pieceBytes = 64 << 10
 
-// streamed is a file compressed as it is made, on the caller's goroutine.
+// streamed compresses files as they are made, one after another, on the
+// caller's goroutine, with one compressor: a new one per file allocated
+// about a megabyte, for each of the thousands of positions files of a
+// large site.
 type streamed struct {
-	out bytes.Buffer
-	z   *gzip.Writer
-	buf []byte // the piece being made
-	err error
+	level int
+	out   bytes.Buffer
+	z     *gzip.Writer
+	buf   []byte // the piece being made
+	err   error
 }
 
-// newStreamed begins a file compressed at a level as it is made: append
-// to buf, hand it to flush when it is long, and to close at the end.
-func newStreamed(level int) *streamed {
-	s := &streamed{buf: make([]byte, 0, 2*pieceBytes)}
-	s.z, s.err = gzip.NewWriterLevel(&s.out, level)
-	return s
+// newStreamed compresses files at a level.
+func newStreamed(level int) *streamed { return &streamed{level: level} }
+
+// begin begins a file, which it returns empty: append to it, hand it to
+// flush when it is long, and to close at the end.
+func (s *streamed) begin() []byte {
+	s.out, s.err = bytes.Buffer{}, nil // the file before is its caller's
+	if s.z == nil {
+		s.z, s.err = gzip.NewWriterLevel(&s.out, s.level)
+	} else {
+		s.z.Reset(&s.out)
+	}
+	if s.buf == nil {
+		s.buf = make([]byte, 0, 2*pieceBytes)
+	}
+	return s.buf[:0]
 }
 
 // flush compresses b and returns it emptied.
@@ -184,7 +198,7 @@ func (s *streamed) flush(b []byte) []byte {
 
 // close compresses the last of the file and returns the file.
 func (s *streamed) close(b []byte) ([]byte, error) {
-	s.flush(b)
+	s.buf = s.flush(b) // kept, however it grew
 	if s.err == nil {
 		s.err = s.z.Close()
 	}
