@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"html"
+	"io"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -336,9 +337,17 @@ func collapseSpace(b []byte) string {
 	return string(b[:w])
 }
 
+// textWriter is what writeText writes to: a reused bytes.Buffer for a
+// text copied out at its size, a strings.Builder for one used as is.
+type textWriter interface {
+	io.Writer
+	io.StringWriter
+	io.ByteWriter
+}
+
 // writeText appends the text of n to b: inline text as is, blocks separated
 // by spaces. Permalinks are skipped.
-func writeText(b *bytes.Buffer, n ast.Node, src []byte) {
+func writeText(b textWriter, n ast.Node, src []byte) {
 	switch n := n.(type) {
 	case *Pin:
 		return
@@ -459,7 +468,7 @@ func (cs contexts) contextOf(n ast.Node, src []byte) string {
 }
 
 func inlineText(block ast.Node, src []byte) *blockInline {
-	var b bytes.Buffer
+	var b strings.Builder
 	at := map[ast.Node]int{}
 	var walk func(ast.Node)
 	walk = func(c ast.Node) {
