@@ -123,10 +123,11 @@ func writeJSON(w io.Writer, v any) error {
 
 // buildMemoryLimit is the memory kb build lets the runtime use
 // (GOMEMLIMIT), with buildGCPercent (GOGC) below it. The limit counts the
-// runtime's own memory too (~600 MB at 50k pages), so the heap's goal is
-// well below it.
+// runtime's own memory too, above all the free room inside the spans
+// that hold live objects (heap/unused in runtime/metrics: 300–500 MB at
+// 50k pages), so the heap's goal is well below it.
 const (
-	buildMemoryLimit = 2 << 30
+	buildMemoryLimit = 2304 << 20 // 2.25 GiB
 	buildGCPercent   = 150
 )
 
@@ -134,13 +135,15 @@ const (
 // (GOGC, GOMEMLIMIT). A build's heap is mostly short-lived parse, render
 // and analysis garbage, collected less often with GOGC=150; the limit
 // collects more often only as the heap nears it, which keeps the peak of a
-// 50k-page build near 2 GiB. At 1.5 GiB, that build's heap goal sat barely
-// above its live heap (~950 against ~850 MB): 265 collections took 175
-// CPU-s; at 2 GiB, 117 took 104 CPU-s, and the peak RSS went from 1.80 to
-// 2.15 GiB. At 10k pages the limit is not reached (peak 1.1 GiB either
-// way). A large site's live heap can reach the limit, where the collector
-// would run without pause, doubling the build's CPU without lowering its
-// peak: the limit then rises with the live heap (see raisedLimit).
+// 50k-page build under 2.5 GiB. Only a site that large reaches it: at
+// 10k pages the peak is 0.8 GiB whatever the limit. At 50k, a live heap of
+// ~1 GB under a limit of 1.5 GiB left a heap goal barely above it: 265
+// collections took 175 CPU-s. At 2 GiB, 91 took 45 CPU-s of 351, peak
+// 2.09 GiB; at 2.25 GiB, 82 took 34 of 307, peak 2.35 GiB: the scavenger
+// returns less memory only to fault it in again (sys 61 → 45 s). A large
+// site's live heap can reach the limit, where the collector would run
+// without pause, doubling the build's CPU without lowering its peak: the
+// limit then rises with the live heap (see raisedLimit).
 func tuneGC() {
 	if os.Getenv("GOGC") == "" {
 		debug.SetGCPercent(buildGCPercent)
