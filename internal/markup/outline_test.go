@@ -1,6 +1,7 @@
 package markup
 
 import (
+	"iter"
 	"path/filepath"
 	"reflect"
 	"slices"
@@ -19,6 +20,24 @@ func goldenOutlineCases(t *testing.T) ([]string, *Markdown, ParseOptions) {
 		t.Fatalf("no golden cases: %v", err)
 	}
 	return files, New(Options{}), ParseOptions{Terms: NewTerms([]Term{{ID: "term-cl", Phrases: []string{"close links"}}}), SelfID: "self"}
+}
+
+// goldenInputs yields the name and the in.md of each golden case in files.
+func goldenInputs(t *testing.T, files []string) iter.Seq2[string, []byte] {
+	t.Helper()
+	return func(yield func(string, []byte) bool) {
+		for _, file := range files {
+			ar, err := txtar.ParseFile(file)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, f := range ar.Files {
+				if f.Name == "in.md" && !yield(filepath.Base(file), f.Data) {
+					return
+				}
+			}
+		}
+	}
 }
 
 // TestOutlineRestore checks the full build's way of rendering: resolving an
@@ -93,27 +112,18 @@ func TestMakeSections(t *testing.T) {
 		}
 	}
 	sections := 0
-	for _, file := range files {
-		ar, err := txtar.ParseFile(file)
-		if err != nil {
-			t.Fatal(err)
+	for name, in := range goldenInputs(t, files) {
+		want := md.Parse(in, ParseOptions{Terms: opts.Terms, SelfID: opts.SelfID, Bare: true})
+		resolve(want)
+		want.RefreshText()
+		bare := ParseOptions{Terms: opts.Terms, SelfID: opts.SelfID, Render: true}
+		got := md.Parse(in, bare)
+		resolve(got)
+		got.MakeSections()
+		if !slices.Equal(got.Sections, want.Sections) {
+			t.Errorf("%s: sections\n got %q\nwant %q", name, got.Sections, want.Sections)
 		}
-		for _, f := range ar.Files {
-			if f.Name != "in.md" {
-				continue
-			}
-			want := md.Parse(f.Data, ParseOptions{Terms: opts.Terms, SelfID: opts.SelfID, Bare: true})
-			resolve(want)
-			want.RefreshText()
-			bare := ParseOptions{Terms: opts.Terms, SelfID: opts.SelfID, Render: true}
-			got := md.Parse(f.Data, bare)
-			resolve(got)
-			got.MakeSections()
-			if !slices.Equal(got.Sections, want.Sections) {
-				t.Errorf("%s: sections\n got %q\nwant %q", filepath.Base(file), got.Sections, want.Sections)
-			}
-			sections += len(want.Sections)
-		}
+		sections += len(want.Sections)
 	}
 	if sections == 0 {
 		t.Error("no golden case has a section: the test compares nothing")
@@ -126,28 +136,19 @@ func TestRefreshPreviews(t *testing.T) {
 	t.Parallel()
 	files, md, opts := goldenOutlineCases(t)
 	anchors := 0
-	for _, file := range files {
-		ar, err := txtar.ParseFile(file)
-		if err != nil {
-			t.Fatal(err)
+	for name, in := range goldenInputs(t, files) {
+		bare := ParseOptions{Terms: opts.Terms, SelfID: opts.SelfID, Bare: true}
+		want, got := md.Parse(in, bare), md.Parse(in, bare)
+		want.RefreshText()
+		got.RefreshPreviews()
+		if got.Sections != nil {
+			t.Errorf("%s: sections %q, want none", name, got.Sections)
 		}
-		for _, f := range ar.Files {
-			if f.Name != "in.md" {
-				continue
-			}
-			bare := ParseOptions{Terms: opts.Terms, SelfID: opts.SelfID, Bare: true}
-			want, got := md.Parse(f.Data, bare), md.Parse(f.Data, bare)
-			want.RefreshText()
-			got.RefreshPreviews()
-			if got.Sections != nil {
-				t.Errorf("%s: sections %q, want none", filepath.Base(file), got.Sections)
-			}
-			want.Sections = nil
-			if w, g := want.Outline(), got.Outline(); !reflect.DeepEqual(g, w) {
-				t.Errorf("%s: outline\n got %+v\nwant %+v", filepath.Base(file), g, w)
-			}
-			anchors += len(want.Anchors)
+		want.Sections = nil
+		if w, g := want.Outline(), got.Outline(); !reflect.DeepEqual(g, w) {
+			t.Errorf("%s: outline\n got %+v\nwant %+v", name, g, w)
 		}
+		anchors += len(want.Anchors)
 	}
 	if anchors == 0 {
 		t.Error("no golden case has an anchor: the test compares nothing")

@@ -164,14 +164,20 @@ func TestShardJSON(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.desc, func(t *testing.T) {
 			t.Parallel()
-			want, err := json.Marshal(tt.give)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if got := tt.give.appendJSON(nil); string(got) != string(want) {
-				t.Errorf("appendJSON =\n%s\nwant (encoding/json)\n%s", got, want)
-			}
+			writesAsJSON(t, &tt.give)
 		})
+	}
+}
+
+// writesAsJSON checks that v's appendJSON writes what encoding/json does.
+func writesAsJSON(t *testing.T, v interface{ appendJSON([]byte) []byte }) {
+	t.Helper()
+	want, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := v.appendJSON(nil); string(got) != string(want) {
+		t.Errorf("appendJSON =\n%s\nwant (encoding/json)\n%s", got, want)
 	}
 }
 
@@ -193,13 +199,7 @@ func TestDocFileJSON(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.desc, func(t *testing.T) {
 			t.Parallel()
-			want, err := json.Marshal(tt.give)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if got := tt.give.appendJSON(nil); string(got) != string(want) {
-				t.Errorf("appendJSON =\n%s\nwant (encoding/json)\n%s", got, want)
-			}
+			writesAsJSON(t, &tt.give)
 		})
 	}
 }
