@@ -50,7 +50,7 @@ func run() int {
 	classes := flag.Duration("memclasses", 0, "print the runtime's memory classes (runtime/metrics /memory/classes/) and heap goal to stderr every `interval`")
 	flag.Parse()
 	if flag.NArg() != 1 {
-		fmt.Fprintln(os.Stderr, "usage: prof [-site] [-out DIR] [-index DIR] [-cpuprofile FILE] [-memprofile FILE [-heapevery D [-gc]]] SITE")
+		fmt.Fprintln(os.Stderr, "usage: prof [-site] [-out DIR] [-index DIR] [-cpuprofile FILE] [-memprofile FILE [-heapevery D [-gc]]] [-memclasses D] SITE")
 		return 2
 	}
 	src := flag.Arg(0)
