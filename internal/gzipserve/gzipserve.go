@@ -8,20 +8,26 @@ import (
 	"compress/gzip"
 	"net/http"
 	"path"
-	"slices"
 	"strings"
 )
 
-// textExts are the files compressed; the others (kb's .kbz, Pagefind's
-// .pf_* files, images) are compressed already or gain nothing.
-var textExts = []string{"", ".html", ".css", ".js", ".json", ".svg", ".xml", ".txt"}
+// isText reports whether a file of extension ext is compressed; the others
+// (kb's .kbz, Pagefind's .pf_* files, images) are compressed already or
+// gain nothing.
+func isText(ext string) bool {
+	switch ext {
+	case "", ".html", ".css", ".js", ".json", ".svg", ".xml", ".txt":
+		return true
+	}
+	return false
+}
 
 // Text serves h, gzip-compressing the response to a request for a text
 // file (a directory's index.html included) from a client that accepts
 // gzip. A range request is served as is: its offsets are the file's.
 func Text(h http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if !slices.Contains(textExts, path.Ext(r.URL.Path)) || r.Header.Get("Range") != "" ||
+		if !isText(path.Ext(r.URL.Path)) || r.Header.Get("Range") != "" ||
 			!strings.Contains(r.Header.Get("Accept-Encoding"), "gzip") {
 			h.ServeHTTP(w, r)
 			return
